@@ -1,0 +1,24 @@
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  /** The goal, with its direction: '<= 1.10', '>= 50'. */
+  target?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface BenchSuite {
+  name: string;
+  run(): Promise<BenchResult[]>;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function round(x: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

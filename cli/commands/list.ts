@@ -1,0 +1,18 @@
+/** `actuate tasks` and `actuate controllers`. */
+import { CONTROLLERS } from '../../control/registry.ts';
+import { TASKS } from '../../sim/tasks/index.ts';
+
+export function listTasks(json: boolean): string {
+  const rows = TASKS.map((t) => ({ id: t.id, title: t.title, description: t.description, params: t.params }));
+  return json ? JSON.stringify(rows, null, 2) : table(rows);
+}
+
+export function listControllers(json: boolean): string {
+  const rows = CONTROLLERS.map((c) => ({ id: c.id, title: c.title, description: c.description, params: c.params }));
+  return json ? JSON.stringify(rows, null, 2) : table(rows);
+}
+
+function table(rows: { id: string; title: string; params: { key: string }[] }[]): string {
+  const width = Math.max(...rows.map((r) => r.id.length)) + 2;
+  return rows.map((r) => `${r.id.padEnd(width)}${r.title}  [${r.params.map((p) => p.key).join(', ')}]`).join('\n');
+}

@@ -1,0 +1,39 @@
+/** `actuate serve`: the studio in the browser, backed by a local engine. */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EngineHost } from '../../engine/host.ts';
+import { startServer } from '../../engine/http-server.ts';
+import { UsageError } from '../usage-error.ts';
+
+const DEFAULT_STATIC = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+
+export async function serveCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      token: { type: 'string' },
+      static: { type: 'string', default: DEFAULT_STATIC },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got '${values.port}'`);
+  const token = values.token ?? process.env.ACTUATE_TOKEN;
+  const engine = await EngineHost.create();
+  let server;
+  try {
+    server = await startServer(engine, { host: values.host!, port, staticDir: values.static!, ...(token ? { token } : {}) });
+  } catch (err) {
+    await engine.dispose();
+    throw err;
+  }
+  console.log(`Actuate studio at ${server.url}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await engine.dispose();
+}

@@ -1,0 +1,57 @@
+/** The `actuate` command line. Exit codes: 0 ok, 1 failure, 2 usage error. */
+import { benchCommand } from '../bench/bench-command.ts';
+import { listControllers, listTasks } from './commands/list.ts';
+import { runCommand } from './commands/run.ts';
+import { serveCommand } from './commands/serve.ts';
+import { UsageError } from './usage-error.ts';
+
+const USAGE = `usage: actuate <command> [options]
+
+  tasks [--json]                     list tasks
+  controllers [--json]               list controllers
+  run --task T [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
+                                     run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>)
+  serve [--port P] [--host H] [--token T]
+                                     serve the studio and the engine protocol (127.0.0.1 unless --host; other hosts need --token)
+  bench [--json] [--only NAME…]      run the benchmarks`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const json = rest.includes('--json');
+  try {
+    switch (command) {
+      case 'tasks':
+        console.log(listTasks(json));
+        return 0;
+      case 'controllers':
+        console.log(listControllers(json));
+        return 0;
+      case 'run':
+        console.log(await runCommand(rest));
+        return 0;
+      case 'serve':
+        await serveCommand(rest);
+        return 0;
+      case 'bench':
+        return await benchCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`actuate: ${e.message}`);
+      if (e instanceof UsageError && e.message.startsWith('unknown command')) console.error(USAGE);
+      return 2;
+    }
+    console.error(`actuate: ${e.message}`);
+    if (process.env.ACTUATE_DEBUG) console.error(e.stack);
+    return 1;
+  }
+}

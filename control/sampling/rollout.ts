@@ -1,0 +1,69 @@
+/**
+ * One rollout: from a state, apply a spline of actions for `steps` control periods on a physics world
+ * and sum the task's cost. Shared by the worker threads and by single-threaded evaluation.
+ */
+import { residualSize, totalCost } from '../../sim/cost.ts';
+import type { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
+import type { TaskInstance } from '../../sim/task.ts';
+import { evaluateSpline, type SplineShape } from './action-spline.ts';
+
+export interface RolloutRequest {
+  state: Float64Array;
+  /** sampleCount × knots × actionDim spline values. */
+  knots: Float64Array;
+  shape: SplineShape;
+  sampleCount: number;
+  /** Control steps to simulate. */
+  steps: number;
+  /** Cost weights, one per task cost term. */
+  weights: Float64Array;
+  /** Record each step's trace point (sampleCount × steps × 3). */
+  trace: boolean;
+}
+
+export interface RolloutResult {
+  costs: Float64Array;
+  traces?: Float32Array;
+  /** Physics steps simulated. */
+  physicsSteps: number;
+}
+
+export class RolloutRunner {
+  private readonly residual: Float64Array;
+  private readonly state: Float64Array;
+  private readonly substeps: number;
+
+  constructor(
+    private readonly world: PhysicsWorld,
+    private readonly task: TaskInstance,
+  ) {
+    this.residual = new Float64Array(residualSize(task.costTerms));
+    this.state = new Float64Array(task.scene.bodies.length * 13);
+    this.substeps = Math.max(1, Math.round(task.timing.controlDt / world.timestep));
+  }
+
+  /** Evaluates samples [from, to) of the request. */
+  run(request: RolloutRequest, from: number, to: number): RolloutResult {
+    const { shape, steps, weights } = request;
+    const m = shape.actionDim;
+    const stride = shape.knots * m;
+    const dt = this.task.timing.controlDt;
+    const action = new Float64Array(m);
+    const costs = new Float64Array(to - from);
+    const traces = request.trace ? new Float32Array((to - from) * steps * 3) : undefined;
+    for (let k = from; k < to; k++) {
+      this.world.setState(request.state);
+      let cost = 0;
+      for (let h = 0; h < steps; h++) {
+        evaluateSpline(shape, request.knots, k * stride, h * dt, action);
+        for (let s = 0; s < this.substeps; s++) this.world.step(action);
+        this.world.getState(this.state);
+        this.task.residual(this.state, action, this.residual);
+        cost += totalCost(this.task.costTerms, weights, this.residual) * dt;
+        if (traces) traces.set(this.task.tracePoint(this.state), ((k - from) * steps + h) * 3);
+      }
+      costs[k - from] = Number.isFinite(cost) ? cost : Number.MAX_VALUE;
+    }
+    return { costs, ...(traces ? { traces } : {}), physicsSteps: (to - from) * steps * this.substeps };
+  }
+}

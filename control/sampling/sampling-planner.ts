@@ -1,0 +1,178 @@
+/**
+ * What the sampling planners (MPPI, CEM, predictive sampling) share: settings, the action spline,
+ * warm starting, action bounds, the rollout pool and the plan trace. Each planner only decides how
+ * to turn sampled splines and their costs into the next nominal spline (`improve`).
+ *
+ * Planning happens on a copy: the settings and cost weights are read once at the start of `act`, so a
+ * change from the studio lands on the next plan, never in the middle of one.
+ */
+import { availableParallelism } from 'node:os';
+import type { ParamSpec, ParamValues } from '../../sim/params.ts';
+import { Random } from '../../sim/random.ts';
+import type { ControlContext, Controller, PlanTrace } from '../controller.ts';
+import { evaluateSpline, shiftSpline, type Interpolation, type SplineShape } from './action-spline.ts';
+import type { RolloutRequest } from './rollout.ts';
+import { RolloutPool } from './rollout-pool.ts';
+
+export const DEFAULT_THREADS = Math.min(2, availableParallelism());
+
+export const SAMPLING_PARAMS: ParamSpec[] = [
+  { kind: 'number', key: 'samples', label: 'Samples', default: 32, min: 2, max: 1024, step: 1, integer: true, help: 'rollouts per iteration' },
+  { kind: 'number', key: 'horizon', label: 'Horizon', default: 1, min: 0.1, max: 5, step: 0.05, unit: 's' },
+  { kind: 'number', key: 'knots', label: 'Spline knots', default: 8, min: 2, max: 64, step: 1, integer: true },
+  { kind: 'choice', key: 'interpolation', label: 'Interpolation', default: 'cubic', options: ['zero', 'linear', 'cubic'] },
+  { kind: 'number', key: 'noise', label: 'Noise σ', default: 0.3, min: 0.001, max: 2, step: 0.01, help: 'exploration noise, in units of the actuator range' },
+  { kind: 'number', key: 'iterations', label: 'Iterations', default: 1, min: 1, max: 16, step: 1, integer: true, help: 'sample-and-update rounds per plan' },
+  { kind: 'choice', key: 'modelStep', label: 'Model time step', default: 'control', options: ['control', 'physics'], help: "rollouts step once per control period ('control', fast) or at the simulator's own step ('physics', exact)" },
+  { kind: 'number', key: 'threads', label: 'Rollout threads', default: DEFAULT_THREADS, min: 1, max: 16, step: 1, integer: true },
+];
+
+/** Sampled splines and their costs, handed to a planner's update rule. */
+export interface SampleBatch {
+  /** sampleCount × knots × actionDim. */
+  knots: Float64Array;
+  costs: Float64Array;
+  sampleCount: number;
+  /** Floats per sample. */
+  stride: number;
+}
+
+export abstract class SamplingPlanner implements Controller {
+  protected values: ParamValues;
+  protected random = new Random(0);
+  private nominal: Float64Array | undefined;
+  private nominalShape: SplineShape | undefined;
+  private nominalTime = 0;
+  private lastPlan: PlanTrace | undefined;
+  private pool: RolloutPool | undefined;
+  private poolKey = '';
+  private readonly lower: Float64Array;
+  private readonly upper: Float64Array;
+
+  constructor(
+    protected readonly context: ControlContext,
+    values: ParamValues,
+  ) {
+    this.values = { ...values };
+    const actuators = context.task.scene.actuators;
+    this.lower = Float64Array.from(actuators, (a) => a.ctrlRange[0]);
+    this.upper = Float64Array.from(actuators, (a) => a.ctrlRange[1]);
+  }
+
+  setParams(values: ParamValues): void {
+    this.values = { ...this.values, ...values };
+  }
+
+  reset(seed: number): void {
+    this.random = new Random(seed);
+    this.nominal = undefined;
+    this.nominalShape = undefined;
+    this.lastPlan = undefined;
+  }
+
+  plan(): PlanTrace | undefined {
+    return this.lastPlan;
+  }
+
+  async act(state: Float64Array, time: number): Promise<Float64Array> {
+    const settings = { ...this.values };
+    const weights = this.context.costWeights().slice();
+    const m = this.context.task.actionDim;
+    const shape: SplineShape = {
+      knots: settings.knots as number,
+      actionDim: m,
+      horizon: settings.horizon as number,
+      interpolation: settings.interpolation as Interpolation,
+    };
+    let nominal =
+      this.nominal && this.nominalShape
+        ? shiftSpline(this.nominalShape, this.nominal, time - this.nominalTime, shape)
+        : new Float64Array(shape.knots * m);
+    const pool = await this.rolloutPool(settings.threads as number, settings.modelStep === 'control');
+    const steps = Math.max(1, Math.round(shape.horizon / this.context.task.timing.controlDt));
+    const iterations = settings.iterations as number;
+    const sampleCount = settings.samples as number;
+    this.beginPlan(nominal, shape, settings);
+    for (let it = 0; it < iterations; it++) {
+      const knots = this.sample(nominal, shape, sampleCount, settings);
+      const last = it === iterations - 1;
+      const request: RolloutRequest = { state, knots, shape, sampleCount, steps, weights, trace: last };
+      const result = await pool.run(request);
+      const batch: SampleBatch = { knots, costs: result.costs, sampleCount, stride: shape.knots * m };
+      nominal = this.improve(batch, nominal, settings);
+      this.clampSpline(nominal);
+      if (last && result.traces) this.lastPlan = traceOf(result.traces, result.costs, sampleCount, steps);
+    }
+    this.nominal = nominal;
+    this.nominalShape = shape;
+    this.nominalTime = time;
+    const action = new Float64Array(m);
+    evaluateSpline(shape, nominal, 0, 0, action);
+    return action;
+  }
+
+  /** Called once per plan before the first iteration (CEM resets its spread here). */
+  protected beginPlan(_nominal: Float64Array, _shape: SplineShape, _settings: ParamValues): void {}
+
+  /** Draws sampleCount splines around the nominal; sample 0 is the nominal itself. */
+  protected sample(nominal: Float64Array, shape: SplineShape, sampleCount: number, settings: ParamValues): Float64Array {
+    const stride = nominal.length;
+    const knots = new Float64Array(sampleCount * stride);
+    knots.set(nominal, 0);
+    for (let k = 1; k < sampleCount; k++) {
+      for (let i = 0; i < stride; i++) knots[k * stride + i] = nominal[i]! + this.noiseScale(i, shape, settings) * this.random.normal();
+    }
+    this.clampSpline(knots);
+    return knots;
+  }
+
+  /** Standard deviation of the noise for spline value i, in actuator units. */
+  protected noiseScale(i: number, shape: SplineShape, settings: ParamValues): number {
+    const d = i % shape.actionDim;
+    return (settings.noise as number) * 0.5 * (this.upper[d]! - this.lower[d]!);
+  }
+
+  protected abstract improve(batch: SampleBatch, nominal: Float64Array, settings: ParamValues): Float64Array;
+
+  private clampSpline(values: Float64Array): void {
+    const m = this.lower.length;
+    for (let i = 0; i < values.length; i++) {
+      const d = i % m;
+      values[i] = Math.min(this.upper[d]!, Math.max(this.lower[d]!, values[i]!));
+    }
+  }
+
+  private async rolloutPool(threads: number, coarse: boolean): Promise<RolloutPool> {
+    const key = `${threads}/${coarse}`;
+    if (!this.pool || this.poolKey !== key) {
+      await this.pool?.dispose();
+      const modelTimestep = coarse ? this.context.task.timing.controlDt : undefined;
+      this.pool = await RolloutPool.create(this.context.taskId, this.context.taskParams, threads, modelTimestep);
+      this.poolKey = key;
+    }
+    return this.pool;
+  }
+
+  async dispose(): Promise<void> {
+    await this.pool?.dispose();
+    this.pool = undefined;
+  }
+}
+
+function traceOf(traces: Float32Array, costs: Float64Array, sampleCount: number, steps: number): PlanTrace {
+  let best = 0;
+  for (let k = 1; k < sampleCount; k++) if (costs[k]! < costs[best]!) best = k;
+  return {
+    samples: traces,
+    sampleCount,
+    steps,
+    best: traces.slice(best * steps * 3, (best + 1) * steps * 3),
+  };
+}
+
+/** Index of the lowest cost. */
+export function argmin(costs: Float64Array): number {
+  let best = 0;
+  for (let k = 1; k < costs.length; k++) if (costs[k]! < costs[best]!) best = k;
+  return best;
+}

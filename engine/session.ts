@@ -1,0 +1,456 @@
+/**
+ * The session: owns the task instance, its physics world, the sim clock and the active controller.
+ * Every control step and every edit goes through one serial queue, so edits land between physics
+ * steps. Listeners get frames, telemetry, plans and status; nothing is computed for a stream nobody
+ * listens to.
+ */
+import type {
+  FrameEvent,
+  PlanEvent,
+  SessionSnapshot,
+  StatusEvent,
+  StreamEvents,
+  TelemetryEvent,
+} from '../protocol/api.ts';
+import type { ControlContext, Controller, ControllerDefinition } from '../control/controller.ts';
+import { findController } from '../control/registry.ts';
+import { residualSize, totalCost } from '../sim/cost.ts';
+import { defaults, mergeParams, type NumberParam, type ParamValues } from '../sim/params.ts';
+import { Random } from '../sim/random.ts';
+import { loadRapier, type Rapier } from '../sim/rapier/load-rapier.ts';
+import { PhysicsWorld } from '../sim/rapier/physics-world.ts';
+import type { TaskDefinition, TaskInstance, TaskMonitor } from '../sim/task.ts';
+import { findTask } from '../sim/tasks/index.ts';
+import { SerialQueue } from './serial-queue.ts';
+import { RateMeter, RollingStats } from './timing-stats.ts';
+
+export interface SessionOptions {
+  taskId?: string;
+  controllerId?: string;
+  seed?: number;
+  taskParams?: Record<string, unknown>;
+  controllerParams?: Record<string, unknown>;
+  costWeights?: Record<string, unknown>;
+}
+
+type Listener<S extends keyof StreamEvents> = (data: StreamEvents[S]) => void;
+
+const FRAME_INTERVAL_MS = 1000 / 60;
+const TELEMETRY_INTERVAL_MS = 1000 / 30;
+const PLAN_INTERVAL_MS = 1000 / 20;
+/** Behind real time by more than this, the session stops trying to catch up. */
+const MAX_LAG_S = 0.25;
+
+export class Session {
+  private taskDef!: TaskDefinition;
+  private taskValues!: ParamValues;
+  task!: TaskInstance;
+  private weights!: Float64Array;
+  private world!: PhysicsWorld;
+  private controllerDef!: ControllerDefinition;
+  private controllerValues!: ParamValues;
+  private controller: Controller | undefined;
+  private state!: Float64Array;
+  private action!: Float64Array;
+  private residual!: Float64Array;
+  private perTerm!: Float64Array;
+  private monitor!: TaskMonitor;
+  private substeps = 1;
+  private time = 0;
+  private seed: number;
+  private playing = false;
+  private speed = 1;
+  private error: string | undefined;
+  private episodeReturn = 0;
+  private steps = 0;
+  private readonly queue = new SerialQueue();
+  private readonly listeners = new Map<string, Set<(data: never) => void>>();
+  private readonly lastEmit = { frame: 0, telemetry: 0, plan: 0 };
+  readonly physicsStepUs = new RollingStats(512);
+  readonly planMs = new RollingStats(512);
+  private readonly replans = new RateMeter();
+  private readonly simRate = { wall: 0, sim: 0, factor: 0 };
+  private disposed = false;
+
+  private constructor(private readonly R: Rapier, seed: number) {
+    this.seed = seed;
+  }
+
+  static async create(options: SessionOptions = {}): Promise<Session> {
+    const session = new Session(await loadRapier(), options.seed ?? 0);
+    const taskDef = findTask(options.taskId ?? 'cartpole-swingup');
+    const controllerDef = findController(options.controllerId ?? 'mppi');
+    const taskValues = mergeParams(taskDef.params, defaults(taskDef.params), options.taskParams ?? {}, 'task');
+    const controllerValues = mergeParams(controllerDef.params, defaults(controllerDef.params), options.controllerParams ?? {}, 'controller');
+    session.buildTask(taskDef, taskValues);
+    if (options.costWeights) session.applyCostWeights(options.costWeights);
+    session.controllerDef = controllerDef;
+    session.controllerValues = controllerValues;
+    await session.startController();
+    session.resetState();
+    return session;
+  }
+
+  // ── streams ──────────────────────────────────────────────────────────────────────────────────
+
+  on<S extends keyof StreamEvents>(stream: S, listener: Listener<S>): () => void {
+    let set = this.listeners.get(stream);
+    if (!set) this.listeners.set(stream, (set = new Set()));
+    set.add(listener as (data: never) => void);
+    return () => set.delete(listener as (data: never) => void);
+  }
+
+  private wants(stream: keyof StreamEvents): boolean {
+    return (this.listeners.get(stream)?.size ?? 0) > 0;
+  }
+
+  private emit<S extends keyof StreamEvents>(stream: S, data: StreamEvents[S]): void {
+    for (const listener of this.listeners.get(stream) ?? []) (listener as Listener<S>)(data);
+  }
+
+  // ── queries ──────────────────────────────────────────────────────────────────────────────────
+
+  snapshot(): SessionSnapshot {
+    const t = this.taskDef;
+    const c = this.controllerDef;
+    return {
+      task: {
+        id: t.id,
+        title: t.title,
+        description: t.description,
+        params: t.params,
+        values: { ...this.taskValues },
+        costTerms: this.task.costTerms.map((term, i) => ({
+          name: term.name,
+          weight: this.weights[i]!,
+          range: term.range,
+          norm: term.norm.kind,
+          ...(term.help ? { help: term.help } : {}),
+        })),
+        actuators: this.task.scene.actuators.map((a) => a.name),
+        readouts: this.task.readouts.map((r) => r.name),
+      },
+      controller: { id: c.id, title: c.title, description: c.description, params: c.params, values: { ...this.controllerValues } },
+      scene: this.task.scene,
+      seed: this.seed,
+      playing: this.playing,
+      speed: this.speed,
+      time: this.time,
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+
+  status(): StatusEvent {
+    return { playing: this.playing, time: this.time, ...(this.error ? { error: this.error } : {}) };
+  }
+
+  get simTime(): number {
+    return this.time;
+  }
+
+  currentState(): Float64Array {
+    return this.state.slice();
+  }
+
+  /** Episode return so far: −Σ cost · dt. */
+  get return(): number {
+    return this.episodeReturn;
+  }
+
+  get controlSteps(): number {
+    return this.steps;
+  }
+
+  result(): ReturnType<TaskMonitor['result']> {
+    return this.monitor.result();
+  }
+
+  get replanHz(): number {
+    return this.replans.rate();
+  }
+
+  // ── edits: queued, applied between steps ───────────────────────────────────────────────────
+
+  setTask(id: string, params: Record<string, unknown> = {}): Promise<SessionSnapshot> {
+    return this.edit(async () => {
+      const def = findTask(id);
+      const values = mergeParams(def.params, defaults(def.params), params, 'task');
+      this.buildTask(def, values);
+      await this.startController();
+      this.resetState();
+    });
+  }
+
+  setController(id: string, params: Record<string, unknown> = {}): Promise<SessionSnapshot> {
+    return this.edit(async () => {
+      const def = findController(id);
+      this.controllerValues = mergeParams(def.params, defaults(def.params), params, 'controller');
+      this.controllerDef = def;
+      await this.startController();
+    });
+  }
+
+  setParams(scope: 'task' | 'cost' | 'controller', values: Record<string, unknown>): Promise<SessionSnapshot> {
+    return this.edit(async () => {
+      if (scope === 'cost') this.applyCostWeights(values);
+      else if (scope === 'controller') {
+        this.controllerValues = mergeParams(this.controllerDef.params, this.controllerValues, values, 'controller');
+        this.controller?.setParams(this.controllerValues);
+      } else {
+        const next = mergeParams(this.taskDef.params, this.taskValues, values, 'task');
+        const weights = this.weights;
+        this.buildTask(this.taskDef, next);
+        this.weights = weights;
+        await this.startController();
+        this.resetState();
+      }
+    });
+  }
+
+  reset(seed?: number): Promise<StatusEvent> {
+    return this.queue.push(async () => {
+      if (seed !== undefined) this.seed = seed;
+      if (this.error) {
+        this.error = undefined;
+        await this.startController();
+      }
+      this.resetState();
+      this.emitFrame(true);
+      this.emit('status', this.status());
+      return this.status();
+    });
+  }
+
+  private async edit(change: () => Promise<void> | void): Promise<SessionSnapshot> {
+    return this.queue.push(async () => {
+      await change();
+      const snapshot = this.snapshot();
+      this.emit('session', snapshot);
+      this.emitFrame(true);
+      return snapshot;
+    });
+  }
+
+  // ── time ─────────────────────────────────────────────────────────────────────────────────────
+
+  play(): StatusEvent {
+    if (!this.playing && !this.error) {
+      this.playing = true;
+      void this.runRealtime();
+    }
+    this.emit('status', this.status());
+    return this.status();
+  }
+
+  pause(): StatusEvent {
+    this.playing = false;
+    this.emit('status', this.status());
+    return this.status();
+  }
+
+  setSpeed(speed: number): { speed: number } {
+    this.speed = speed;
+    return { speed };
+  }
+
+  /** Advances `count` control steps (paused stepping from the studio). */
+  async step(count = 1): Promise<StatusEvent> {
+    for (let i = 0; i < count && !this.error; i++) await this.queue.push(() => this.controlStep());
+    this.emitFrame(true);
+    return this.status();
+  }
+
+  /** Runs as fast as possible until simulated time reaches `seconds` (headless runs and benchmarks). */
+  async runFor(seconds: number): Promise<void> {
+    const end = seconds - 1e-9;
+    while (this.time < end && !this.error) await this.queue.push(() => this.controlStep());
+  }
+
+  private async runRealtime(): Promise<void> {
+    let wall0 = performance.now();
+    let sim0 = this.time;
+    while (this.playing && !this.disposed) {
+      await this.queue.push(() => this.controlStep());
+      const wallElapsed = (performance.now() - wall0) / 1000;
+      const ahead = (this.time - sim0) / this.speed - wallElapsed;
+      if (ahead > 0) await sleep(ahead * 1000);
+      else {
+        if (-ahead > MAX_LAG_S) {
+          wall0 = performance.now();
+          sim0 = this.time;
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+  }
+
+  /** One control period: ask the controller, then step the physics `substeps` times. */
+  private async controlStep(): Promise<void> {
+    if (this.error) return;
+    try {
+      if (this.controller) {
+        const t0 = performance.now();
+        const action = await this.controller.act(this.state, this.time);
+        if (action.length !== this.task.actionDim || action.some((a) => !Number.isFinite(a))) {
+          throw new Error(`controller '${this.controllerDef.id}' returned an invalid action [${Array.from(action).join(', ')}]`);
+        }
+        this.action.set(action);
+        const ms = performance.now() - t0;
+        if (this.controllerDef.id !== 'zero') {
+          this.planMs.add(ms);
+          this.replans.tick();
+        }
+      }
+    } catch (err) {
+      this.fail(err as Error);
+      return;
+    }
+    const t0 = performance.now();
+    for (let s = 0; s < this.substeps; s++) this.world.step(this.action);
+    const elapsed = performance.now() - t0;
+    this.physicsStepUs.add((elapsed * 1000) / this.substeps);
+    this.world.getState(this.state);
+    const dt = this.task.timing.controlDt;
+    this.time += dt;
+    this.steps++;
+    this.task.residual(this.state, this.action, this.residual);
+    const cost = totalCost(this.task.costTerms, this.weights, this.residual, this.perTerm);
+    this.episodeReturn -= cost * dt;
+    this.monitor.record(this.time, this.state, this.action);
+    this.trackRealtime(dt);
+    this.emitFrame(false);
+    this.emitTelemetry(cost);
+    this.emitPlan();
+  }
+
+  private fail(err: Error): void {
+    this.error = `controller '${this.controllerDef.id}' failed: ${err.message}`;
+    this.playing = false;
+    this.action.fill(0);
+    const controller = this.controller;
+    this.controller = undefined;
+    void controller?.dispose();
+    this.emit('status', this.status());
+    this.emit('session', this.snapshot());
+  }
+
+  // ── building ─────────────────────────────────────────────────────────────────────────────────
+
+  private buildTask(def: TaskDefinition, values: ParamValues): void {
+    const task = def.build(values);
+    this.world?.dispose();
+    this.taskDef = def;
+    this.taskValues = values;
+    this.task = task;
+    this.world = new PhysicsWorld(this.R, task.scene);
+    this.weights = Float64Array.from(task.costTerms, (t) => t.weight);
+    this.state = new Float64Array(task.scene.bodies.length * 13);
+    this.action = new Float64Array(task.actionDim);
+    this.residual = new Float64Array(residualSize(task.costTerms));
+    this.perTerm = new Float64Array(task.costTerms.length);
+    this.substeps = Math.max(1, Math.round(task.timing.controlDt / task.scene.timestep));
+  }
+
+  private applyCostWeights(values: Record<string, unknown>): void {
+    const specs: NumberParam[] = this.task.costTerms.map((t) => ({
+      kind: 'number', key: t.name, label: t.name, default: t.weight, min: t.range[0], max: t.range[1],
+    }));
+    const current = Object.fromEntries(this.task.costTerms.map((t, i) => [t.name, this.weights[i]!]));
+    const next = mergeParams(specs, current, values, 'cost');
+    this.weights = Float64Array.from(this.task.costTerms, (t) => next[t.name] as number);
+  }
+
+  private async startController(): Promise<void> {
+    const old = this.controller;
+    this.controller = undefined;
+    await old?.dispose();
+    const context: ControlContext = {
+      taskId: this.taskDef.id,
+      taskParams: this.taskValues,
+      task: this.task,
+      costWeights: () => this.weights,
+    };
+    this.error = undefined;
+    this.controller = await this.controllerDef.create(context, this.controllerValues);
+    this.controller.reset(this.seed);
+  }
+
+  private resetState(): void {
+    this.state = this.task.reset(new Random(this.seed));
+    this.world.setState(this.state);
+    this.world.getState(this.state);
+    this.time = 0;
+    this.steps = 0;
+    this.episodeReturn = 0;
+    this.action.fill(0);
+    this.monitor = this.task.monitor();
+    this.controller?.reset(this.seed);
+  }
+
+  // ── emission ─────────────────────────────────────────────────────────────────────────────────
+
+  private trackRealtime(dt: number): void {
+    const now = performance.now();
+    if (!this.simRate.wall) this.simRate.wall = now;
+    this.simRate.sim += dt;
+    const wall = (now - this.simRate.wall) / 1000;
+    if (wall >= 1) {
+      this.simRate.factor = this.simRate.sim / wall;
+      this.simRate.wall = now;
+      this.simRate.sim = 0;
+    }
+  }
+
+  private due(stream: 'frame' | 'telemetry' | 'plan', interval: number, force: boolean): boolean {
+    if (!this.wants(stream)) return false;
+    const now = performance.now();
+    if (!force && now - this.lastEmit[stream] < interval) return false;
+    this.lastEmit[stream] = now;
+    return true;
+  }
+
+  private emitFrame(force: boolean): void {
+    if (!this.due('frame', FRAME_INTERVAL_MS, force)) return;
+    const frame: FrameEvent = { time: this.time, poses: this.world.getPoses() };
+    this.emit('frame', frame);
+  }
+
+  private emitTelemetry(cost: number): void {
+    if (!this.due('telemetry', TELEMETRY_INTERVAL_MS, false)) return;
+    const telemetry: TelemetryEvent = {
+      time: this.time,
+      cost,
+      costTerms: Array.from(this.perTerm),
+      action: Array.from(this.action),
+      readouts: this.task.readouts.map((r) => r.read(this.state)),
+      timing: {
+        physicsStepUs: this.physicsStepUs.mean(),
+        planMs: this.planMs.mean(),
+        planP99Ms: this.planMs.percentile(99),
+        replanHz: this.replans.rate(),
+        realtimeFactor: this.simRate.factor,
+      },
+    };
+    this.emit('telemetry', telemetry);
+  }
+
+  private emitPlan(): void {
+    const plan = this.controller?.plan?.();
+    if (!plan || !this.due('plan', PLAN_INTERVAL_MS, false)) return;
+    const event: PlanEvent = { time: this.time, ...plan };
+    this.emit('plan', event);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.playing = false;
+    await this.queue.idle();
+    await this.controller?.dispose();
+    this.controller = undefined;
+    this.world.dispose();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

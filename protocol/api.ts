@@ -1,0 +1,132 @@
+/**
+ * The engine's API: every command a client may call (with a zod schema for its parameters, checked at
+ * the boundary) and every stream the engine publishes. Both sides are typed from this one file.
+ */
+import { z } from 'zod';
+import type { ParamSpec, ParamValues } from './params.ts';
+import type { SceneDescription } from './scene.ts';
+
+export interface TaskInfo {
+  id: string;
+  title: string;
+  description: string;
+  params: ParamSpec[];
+}
+
+export interface ControllerInfo {
+  id: string;
+  title: string;
+  description: string;
+  params: ParamSpec[];
+}
+
+export interface CostTermInfo {
+  name: string;
+  weight: number;
+  range: [number, number];
+  norm: string;
+  help?: string;
+}
+
+export interface SessionSnapshot {
+  task: TaskInfo & { values: ParamValues; costTerms: CostTermInfo[]; actuators: string[]; readouts: string[] };
+  controller: ControllerInfo & { values: ParamValues };
+  scene: SceneDescription;
+  seed: number;
+  playing: boolean;
+  speed: number;
+  time: number;
+  /** The last controller or session error, shown until the next reset or controller change. */
+  error?: string;
+}
+
+export interface Timing {
+  /** Mean wall time of one physics step, µs. */
+  physicsStepUs: number;
+  /** Mean and 99th-percentile plan (act) time, ms. */
+  planMs: number;
+  planP99Ms: number;
+  /** Plans per wall-clock second. */
+  replanHz: number;
+  /** Simulated seconds per wall second over the last second. */
+  realtimeFactor: number;
+}
+
+export interface FrameEvent {
+  time: number;
+  /** Per body: position (3), rotation quaternion x y z w (4). */
+  poses: Float32Array;
+}
+
+export interface TelemetryEvent {
+  time: number;
+  cost: number;
+  costTerms: number[];
+  action: number[];
+  readouts: number[];
+  timing: Timing;
+}
+
+export interface PlanEvent {
+  time: number;
+  /** Trace points of sampled trajectories: sampleCount × steps × 3. */
+  samples: Float32Array;
+  sampleCount: number;
+  steps: number;
+  /** The chosen (best or weighted-mean) trajectory: steps × 3. */
+  best: Float32Array;
+}
+
+export interface StatusEvent {
+  playing: boolean;
+  time: number;
+  error?: string;
+}
+
+const values = z.record(z.string(), z.union([z.number(), z.string()]));
+
+export const commandSchemas = {
+  listTasks: z.object({}).strict(),
+  listControllers: z.object({}).strict(),
+  getSession: z.object({}).strict(),
+  setTask: z.object({ id: z.string(), params: values.optional() }).strict(),
+  setController: z.object({ id: z.string(), params: values.optional() }).strict(),
+  setParams: z.object({ scope: z.enum(['task', 'cost', 'controller']), values }).strict(),
+  play: z.object({}).strict(),
+  pause: z.object({}).strict(),
+  step: z.object({ count: z.number().int().min(1).max(10_000).optional() }).strict(),
+  reset: z.object({ seed: z.number().int().min(0).optional() }).strict(),
+  setSpeed: z.object({ speed: z.number().min(0.01).max(100) }).strict(),
+} as const;
+
+export type CommandName = keyof typeof commandSchemas;
+export type CommandParams<C extends CommandName> = z.infer<(typeof commandSchemas)[C]>;
+
+export interface CommandResults {
+  listTasks: TaskInfo[];
+  listControllers: ControllerInfo[];
+  getSession: SessionSnapshot;
+  setTask: SessionSnapshot;
+  setController: SessionSnapshot;
+  setParams: SessionSnapshot;
+  play: StatusEvent;
+  pause: StatusEvent;
+  step: StatusEvent;
+  reset: StatusEvent;
+  setSpeed: { speed: number };
+}
+
+export interface StreamEvents {
+  session: SessionSnapshot;
+  frame: FrameEvent;
+  telemetry: TelemetryEvent;
+  plan: PlanEvent;
+  status: StatusEvent;
+}
+
+export type StreamName = keyof StreamEvents;
+
+/** Streams a slow client may miss: the newest value replaces any not yet delivered. */
+export const LOSSY_STREAMS: ReadonlySet<StreamName> = new Set(['frame', 'telemetry', 'plan']);
+
+export type Handlers = { [C in CommandName]: (params: CommandParams<C>) => Promise<CommandResults[C]> | CommandResults[C] };

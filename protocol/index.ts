@@ -1,0 +1,5 @@
+export * from './api.ts';
+export * from './params.ts';
+export * from './port.ts';
+export * from './rpc.ts';
+export * from './scene.ts';

@@ -1,0 +1,96 @@
+/**
+ * The scene description: plain, serializable data that importers and task builders produce, the
+ * physics backend instantiates and the renderer draws. One source of truth; no physics objects here.
+ * It lives in protocol/ because it crosses to every client.
+ */
+
+export type Vec3 = [number, number, number];
+/** Quaternion in (x, y, z, w) order, as three.js and Rapier use it. */
+export type Quat = [number, number, number, number];
+
+export interface Pose {
+  position: Vec3;
+  rotation: Quat;
+}
+
+export type Shape =
+  | { type: 'box'; halfExtents: Vec3 }
+  | { type: 'sphere'; radius: number }
+  /** Capsule and cylinder axes are the local y axis (Rapier's and three.js's convention). */
+  | { type: 'capsule'; radius: number; halfHeight: number }
+  | { type: 'cylinder'; radius: number; halfHeight: number };
+
+export interface GeomDesc {
+  name?: string;
+  shape: Shape;
+  /** Pose relative to the body frame. */
+  pose?: Pose;
+  density?: number;
+  friction?: number;
+  restitution?: number;
+  /** Visual only: drawn but never collides. */
+  visualOnly?: boolean;
+  /** Collision only: collides but is not drawn. */
+  collisionOnly?: boolean;
+  color?: string;
+}
+
+export interface BodyDesc {
+  name: string;
+  kind: 'fixed' | 'dynamic';
+  pose: Pose;
+  geoms: GeomDesc[];
+  /** Overrides the mass computed from geom densities. */
+  mass?: number;
+  linearDamping?: number;
+  angularDamping?: number;
+}
+
+export interface JointDesc {
+  name: string;
+  type: 'revolute' | 'prismatic' | 'fixed';
+  /** Index into `bodies`. */
+  parent: number;
+  child: number;
+  /** Joint origin in the parent and child body frames. */
+  anchorParent: Vec3;
+  anchorChild: Vec3;
+  /** Unit axis, expressed in the parent frame (and, at the rest pose, equally in the child frame). */
+  axis: Vec3;
+  limits?: [number, number];
+}
+
+/** A motor acting along a joint's axis, like MuJoCo's `motor`: command × gear, clamped to ctrlRange. */
+export interface ActuatorDesc {
+  name: string;
+  joint: number;
+  gear: number;
+  ctrlRange: [number, number];
+}
+
+/** A point drawn in the viewport (goals, targets); not simulated. */
+export interface MarkerDesc {
+  name: string;
+  position: Vec3;
+  radius: number;
+  color: string;
+}
+
+export interface SceneDescription {
+  name: string;
+  gravity: Vec3;
+  /** Physics time step in seconds. */
+  timestep: number;
+  /** Velocity solver iterations per step. */
+  solverIterations: number;
+  bodies: BodyDesc[];
+  joints: JointDesc[];
+  actuators: ActuatorDesc[];
+  markers: MarkerDesc[];
+}
+
+/** Floats per body in a state vector: position (3), rotation (4), linear velocity (3), angular velocity (3). */
+export const BODY_STATE_SIZE = 13;
+
+/** Floats per body in a pose frame: position (3) and rotation (4). */
+export const BODY_POSE_SIZE = 7;

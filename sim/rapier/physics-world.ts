@@ -1,0 +1,254 @@
+/**
+ * A Rapier world instantiated from a scene description. The state of the whole scene is a flat
+ * vector of body states (see BODY_STATE_SIZE), so planners can copy it, send it to a worker and set it
+ * on another world built from the same description.
+ */
+import type { Collider, ImpulseJoint, RigidBody, World } from '@dimforge/rapier3d-simd-compat';
+import type { Rapier } from './load-rapier.ts';
+import {
+  BODY_POSE_SIZE,
+  BODY_STATE_SIZE,
+  type GeomDesc,
+  type JointDesc,
+  type SceneDescription,
+  type Shape,
+} from '../scene.ts';
+import { jointPosition, jointVelocity, rotate } from '../kinematics.ts';
+
+export class PhysicsWorld {
+  readonly scene: SceneDescription;
+  private readonly world: World;
+  private readonly bodies: RigidBody[] = [];
+  private readonly joints: ImpulseJoint[] = [];
+  /** Bodies that receive actuator forces and so need their force accumulators cleared each step. */
+  private readonly actuatedBodies: RigidBody[] = [];
+  private readonly stateScratch: Float64Array;
+  private readonly forceScratch = { x: 0, y: 0, z: 0 };
+  private readonly vecScratch = { x: 0, y: 0, z: 0 };
+  private readonly quatScratch = { x: 0, y: 0, z: 0, w: 1 };
+  private disposed = false;
+
+  constructor(R: Rapier, scene: SceneDescription) {
+    this.scene = scene;
+    this.world = new R.World(vec(scene.gravity));
+    this.world.timestep = scene.timestep;
+    this.world.numSolverIterations = scene.solverIterations;
+    for (const body of scene.bodies) {
+      const desc = body.kind === 'fixed' ? R.RigidBodyDesc.fixed() : R.RigidBodyDesc.dynamic();
+      desc
+        .setTranslation(...body.pose.position)
+        .setRotation(quat(body.pose.rotation))
+        .setLinearDamping(body.linearDamping ?? 0)
+        .setAngularDamping(body.angularDamping ?? 0)
+        // Sleeping would make a planner's rollouts depend on the history of the world they run in.
+        .setCanSleep(false);
+      if (body.mass !== undefined && countMassive(body.geoms) === 0) {
+        // A body with no colliders (a carriage, a hidden link) gets the inertia of a 5 cm sphere.
+        const i = 0.4 * body.mass * 0.05 ** 2;
+        desc.setAdditionalMassProperties(body.mass, vec([0, 0, 0]), vec([i, i, i]), IDENTITY);
+      }
+      const rigidBody = this.world.createRigidBody(desc);
+      const massPerGeom = body.mass === undefined ? undefined : body.mass / Math.max(1, countMassive(body.geoms));
+      for (const geom of body.geoms) {
+        if (geom.visualOnly) continue;
+        this.world.createCollider(colliderDesc(R, geom, massPerGeom), rigidBody);
+      }
+      this.bodies.push(rigidBody);
+    }
+    for (const joint of scene.joints) this.joints.push(this.createJoint(R, joint));
+    const actuated = new Set<RigidBody>();
+    for (const actuator of scene.actuators) {
+      const joint = scene.joints[actuator.joint]!;
+      actuated.add(this.bodies[joint.parent]!).add(this.bodies[joint.child]!);
+    }
+    this.actuatedBodies = [...actuated].filter((b) => b.isDynamic());
+    this.stateScratch = new Float64Array(scene.bodies.length * BODY_STATE_SIZE);
+  }
+
+  get timestep(): number {
+    return this.world.timestep;
+  }
+
+  set solverIterations(n: number) {
+    this.world.numSolverIterations = n;
+  }
+
+  /** Applies actuator commands (clamped to their ranges) and advances the world by one time step. */
+  step(ctrl?: ArrayLike<number>): void {
+    if (ctrl) this.applyControls(ctrl);
+    this.world.step();
+  }
+
+  private applyControls(ctrl: ArrayLike<number>): void {
+    for (const body of this.actuatedBodies) body.resetForces(false);
+    const { actuators, joints } = this.scene;
+    const f = this.forceScratch;
+    for (let i = 0; i < actuators.length; i++) {
+      const actuator = actuators[i]!;
+      const [lo, hi] = actuator.ctrlRange;
+      const u = Math.min(hi, Math.max(lo, ctrl[i] ?? 0)) * actuator.gear;
+      if (u === 0) continue;
+      const joint = joints[actuator.joint]!;
+      const parent = this.bodies[joint.parent]!;
+      const child = this.bodies[joint.child]!;
+      const r = parent.rotation();
+      const [ax, ay, az] = rotate([r.x, r.y, r.z, r.w], joint.axis);
+      f.x = ax * u;
+      f.y = ay * u;
+      f.z = az * u;
+      if (joint.type === 'prismatic') child.addForce(f, true);
+      else if (joint.type === 'revolute') child.addTorque(f, true);
+      f.x = -f.x;
+      f.y = -f.y;
+      f.z = -f.z;
+      if (parent.isDynamic()) {
+        if (joint.type === 'prismatic') parent.addForce(f, true);
+        else if (joint.type === 'revolute') parent.addTorque(f, true);
+      }
+    }
+  }
+
+  /** Writes the scene state into `out` (or a fresh array) and returns it. */
+  getState(out: Float64Array = new Float64Array(this.stateScratch.length)): Float64Array {
+    for (let i = 0; i < this.bodies.length; i++) {
+      const body = this.bodies[i]!;
+      const o = i * BODY_STATE_SIZE;
+      const p = body.translation();
+      const q = body.rotation();
+      const v = body.linvel();
+      const w = body.angvel();
+      out[o] = p.x; out[o + 1] = p.y; out[o + 2] = p.z;
+      out[o + 3] = q.x; out[o + 4] = q.y; out[o + 5] = q.z; out[o + 6] = q.w;
+      out[o + 7] = v.x; out[o + 8] = v.y; out[o + 9] = v.z;
+      out[o + 10] = w.x; out[o + 11] = w.y; out[o + 12] = w.z;
+    }
+    return out;
+  }
+
+  /** Sets every dynamic body's pose and velocity from a state vector of this scene. */
+  setState(state: ArrayLike<number>): void {
+    if (state.length !== this.bodies.length * BODY_STATE_SIZE) {
+      throw new Error(
+        `state has ${state.length} values, scene '${this.scene.name}' needs ${this.bodies.length * BODY_STATE_SIZE}`,
+      );
+    }
+    const v = this.vecScratch;
+    const q = this.quatScratch;
+    for (let i = 0; i < this.bodies.length; i++) {
+      const body = this.bodies[i]!;
+      if (!body.isDynamic()) continue;
+      const o = i * BODY_STATE_SIZE;
+      v.x = state[o]!; v.y = state[o + 1]!; v.z = state[o + 2]!;
+      body.setTranslation(v, true);
+      q.x = state[o + 3]!; q.y = state[o + 4]!; q.z = state[o + 5]!; q.w = state[o + 6]!;
+      body.setRotation(q, true);
+      v.x = state[o + 7]!; v.y = state[o + 8]!; v.z = state[o + 9]!;
+      body.setLinvel(v, true);
+      v.x = state[o + 10]!; v.y = state[o + 11]!; v.z = state[o + 12]!;
+      body.setAngvel(v, true);
+    }
+  }
+
+  /** Writes position and rotation of every body (BODY_POSE_SIZE floats each) into `out`. */
+  getPoses(out: Float32Array = new Float32Array(this.bodies.length * BODY_POSE_SIZE)): Float32Array {
+    for (let i = 0; i < this.bodies.length; i++) {
+      const body = this.bodies[i]!;
+      const p = body.translation();
+      const q = body.rotation();
+      const o = i * BODY_POSE_SIZE;
+      out[o] = p.x; out[o + 1] = p.y; out[o + 2] = p.z;
+      out[o + 3] = q.x; out[o + 4] = q.y; out[o + 5] = q.z; out[o + 6] = q.w;
+    }
+    return out;
+  }
+
+  jointPositions(out: Float64Array = new Float64Array(this.scene.joints.length)): Float64Array {
+    const state = this.getState(this.stateScratch);
+    for (let j = 0; j < this.scene.joints.length; j++) out[j] = jointPosition(this.scene, state, j);
+    return out;
+  }
+
+  jointVelocities(out: Float64Array = new Float64Array(this.scene.joints.length)): Float64Array {
+    const state = this.getState(this.stateScratch);
+    for (let j = 0; j < this.scene.joints.length; j++) out[j] = jointVelocity(this.scene, state, j);
+    return out;
+  }
+
+  /** Mass of body `index` as Rapier computed it from its colliders. */
+  bodyMass(index: number): number {
+    return this.bodies[index]!.mass();
+  }
+
+  /** Principal angular inertia and its frame for body `index`. */
+  bodyInertia(index: number): { principal: [number, number, number]; centerOfMass: [number, number, number] } {
+    const body = this.bodies[index]!;
+    const i = body.principalInertia();
+    const c = body.localCom();
+    return { principal: [i.x, i.y, i.z], centerOfMass: [c.x, c.y, c.z] };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.world.free();
+  }
+
+  private createJoint(R: Rapier, joint: JointDesc): ImpulseJoint {
+    const a1 = vec(joint.anchorParent);
+    const a2 = vec(joint.anchorChild);
+    const data =
+      joint.type === 'revolute'
+        ? R.JointData.revolute(a1, a2, vec(joint.axis))
+        : joint.type === 'prismatic'
+          ? R.JointData.prismatic(a1, a2, vec(joint.axis))
+          : R.JointData.fixed(a1, IDENTITY, a2, IDENTITY);
+    if (joint.limits && joint.type !== 'fixed') {
+      data.limitsEnabled = true;
+      data.limits = joint.limits;
+    }
+    const parent = this.bodies[joint.parent];
+    const child = this.bodies[joint.child];
+    if (!parent || !child) throw new Error(`joint '${joint.name}' names a body that does not exist`);
+    const created = this.world.createImpulseJoint(data, parent, child, true);
+    created.setContactsEnabled(false);
+    return created;
+  }
+}
+
+const IDENTITY = { x: 0, y: 0, z: 0, w: 1 };
+
+function vec([x, y, z]: readonly number[]): { x: number; y: number; z: number } {
+  return { x: x!, y: y!, z: z! };
+}
+
+function quat([x, y, z, w]: readonly number[]): { x: number; y: number; z: number; w: number } {
+  return { x: x!, y: y!, z: z!, w: w! };
+}
+
+function countMassive(geoms: GeomDesc[]): number {
+  return geoms.filter((g) => !g.visualOnly).length;
+}
+
+function colliderDesc(R: Rapier, geom: GeomDesc, mass: number | undefined) {
+  const desc = shapeDesc(R, geom.shape);
+  if (geom.pose) desc.setTranslation(...geom.pose.position).setRotation(quat(geom.pose.rotation));
+  if (mass !== undefined) desc.setMass(mass);
+  else desc.setDensity(geom.density ?? 1000);
+  desc.setFriction(geom.friction ?? 0.8).setRestitution(geom.restitution ?? 0);
+  return desc;
+}
+
+function shapeDesc(R: Rapier, shape: Shape) {
+  switch (shape.type) {
+    case 'box':
+      return R.ColliderDesc.cuboid(...shape.halfExtents);
+    case 'sphere':
+      return R.ColliderDesc.ball(shape.radius);
+    case 'capsule':
+      return R.ColliderDesc.capsule(shape.halfHeight, shape.radius);
+    case 'cylinder':
+      return R.ColliderDesc.cylinder(shape.halfHeight, shape.radius);
+  }
+}
+
+export type { Collider };

@@ -1,0 +1,57 @@
+/**
+ * A task: a scene, its residuals and cost terms, a reset distribution, termination and a success
+ * metric. A task file declares a TaskDefinition; `build(params)` makes an instance for one set of
+ * task parameters (changing one rebuilds the scene).
+ */
+import type { CostTerm } from './cost.ts';
+import type { ParamSpec, ParamValues } from './params.ts';
+import type { Random } from './random.ts';
+import type { SceneDescription, Vec3 } from './scene.ts';
+
+export interface TaskTiming {
+  /** Control period in seconds (the rate controllers act at). */
+  controlDt: number;
+  /** Episode length used by `actuate run` when --seconds is not given. */
+  episodeSeconds: number;
+}
+
+/** A named scalar read from the state, plotted live in the studio. */
+export interface Readout {
+  name: string;
+  unit?: string;
+  read(state: Float64Array): number;
+}
+
+export interface TaskInstance {
+  scene: SceneDescription;
+  timing: TaskTiming;
+  /** Dimension of the action (one entry per scene actuator). */
+  actionDim: number;
+  costTerms: CostTerm[];
+  /** Draws an initial state. */
+  reset(random: Random): Float64Array;
+  /** Fills `out` (length = Σ dim of costTerms) with the residuals at this state and action. */
+  residual(state: Float64Array, action: ArrayLike<number>, out: Float64Array): void;
+  terminated?(state: Float64Array): boolean;
+  /** Observation vector for learned policies. */
+  observe(state: Float64Array): Float64Array;
+  /** Key states to plot. */
+  readouts: Readout[];
+  /** A point per state drawn as the planner's trajectory trace (pole tip, box centre, …). */
+  tracePoint(state: Float64Array): Vec3;
+  /** Starts accumulating the task's success metric over an episode. */
+  monitor(): TaskMonitor;
+}
+
+export interface TaskMonitor {
+  record(time: number, state: Float64Array, action: ArrayLike<number>): void;
+  result(): { success: boolean; metrics: Record<string, number> };
+}
+
+export interface TaskDefinition {
+  id: string;
+  title: string;
+  description: string;
+  params: ParamSpec[];
+  build(params: ParamValues): TaskInstance;
+}

@@ -1,0 +1,14 @@
+/** The task registry: adding a task is one file and one line here. */
+import { ParamError } from '../params.ts';
+import type { TaskDefinition } from '../task.ts';
+import { cartpoleSwingup } from './cartpole-swingup.ts';
+import { pendulumSwingup } from './pendulum-swingup.ts';
+import { pushBox } from './push-box.ts';
+
+export const TASKS: readonly TaskDefinition[] = [pendulumSwingup, cartpoleSwingup, pushBox];
+
+export function findTask(id: string): TaskDefinition {
+  const task = TASKS.find((t) => t.id === id);
+  if (!task) throw new ParamError(`unknown task '${id}'; available: ${TASKS.map((t) => t.id).join(', ')}`);
+  return task;
+}
