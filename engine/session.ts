@@ -31,6 +31,8 @@ export interface SessionOptions {
   taskParams?: Record<string, unknown>;
   controllerParams?: Record<string, unknown>;
   costWeights?: Record<string, unknown>;
+  /** Where controller ids are looked up (tests add their own). */
+  findController?: (id: string) => ControllerDefinition;
 }
 
 type Listener<S extends keyof StreamEvents> = (data: StreamEvents[S]) => void;
@@ -72,14 +74,19 @@ export class Session {
   private readonly simRate = { wall: 0, sim: 0, factor: 0 };
   private disposed = false;
 
-  private constructor(private readonly R: Rapier, seed: number) {
+  private constructor(
+    private readonly R: Rapier,
+    seed: number,
+    private readonly lookupController: (id: string) => ControllerDefinition,
+  ) {
     this.seed = seed;
   }
 
   static async create(options: SessionOptions = {}): Promise<Session> {
-    const session = new Session(await loadRapier(), options.seed ?? 0);
+    const lookup = options.findController ?? findController;
+    const session = new Session(await loadRapier(), options.seed ?? 0, lookup);
     const taskDef = findTask(options.taskId ?? 'cartpole-swingup');
-    const controllerDef = findController(options.controllerId ?? 'mppi');
+    const controllerDef = lookup(options.controllerId ?? 'mppi');
     const taskValues = mergeParams(taskDef.params, defaults(taskDef.params), options.taskParams ?? {}, 'task');
     const controllerValues = mergeParams(controllerDef.params, defaults(controllerDef.params), options.controllerParams ?? {}, 'controller');
     session.buildTask(taskDef, taskValues);
@@ -183,7 +190,7 @@ export class Session {
 
   setController(id: string, params: Record<string, unknown> = {}): Promise<SessionSnapshot> {
     return this.edit(async () => {
-      const def = findController(id);
+      const def = this.lookupController(id);
       this.controllerValues = mergeParams(def.params, defaults(def.params), params, 'controller');
       this.controllerDef = def;
       await this.startController();

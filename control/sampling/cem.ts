@@ -40,8 +40,8 @@ export const cem: ControllerDefinition = {
   description: 'Iteratively refits a Gaussian over action splines to the elite rollouts.',
   params: [
     ...withDefaults(SAMPLING_PARAMS, { iterations: 2 }),
-    { kind: 'number', key: 'elites', label: 'Elites', default: 6, min: 1, max: 256, step: 1, integer: true },
-    { kind: 'number', key: 'minNoise', label: 'Min spread', default: 0.05, min: 0, max: 1, step: 0.01, help: 'lower bound on the refitted σ (actuator units)' },
+    { kind: 'number', key: 'elites', label: 'Elites', default: 4, min: 1, max: 256, step: 1, integer: true },
+    { kind: 'number', key: 'minNoise', label: 'Min spread', default: 0.02, min: 0, max: 1, step: 0.01, help: 'lower bound on the refitted σ (actuator units)' },
   ],
   create: (context, values) => new CrossEntropy(context, values),
 };

@@ -89,7 +89,7 @@ export const cartpoleSwingup: TaskDefinition = {
         const s = new Float64Array(stateSize(scene));
         const x = random.range(-0.1, 0.1);
         const q = random.range(-0.1, 0.1);
-        s.set([x, 0, RAIL_HEIGHT, 0, 0, 0, 1], 0);
+        s.set([0, 0, RAIL_HEIGHT, 0, 0, 0, 1], 0);
         s.set([x, 0, RAIL_HEIGHT, 0, 0, 0, 1], 13);
         s.set([x - Math.sin(q) * (length / 2), 0, RAIL_HEIGHT - Math.cos(q) * (length / 2), ...axisAngle([0, 1, 0], q)], 26);
         return s;

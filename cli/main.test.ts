@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/actuate.js', import.meta.url));
+
+function actuate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('actuate CLI', () => {
+  it('lists tasks and controllers as JSON arrays of {id, title, …}', async () => {
+    const tasks = JSON.parse((await actuate('tasks', '--json')).stdout) as { id: string; title: string }[];
+    expect(tasks.map((t) => t.id)).toEqual(['pendulum-swingup', 'cartpole-swingup', 'push-box']);
+    expect(tasks.every((t) => t.title.length > 0)).toBe(true);
+    const controllers = JSON.parse((await actuate('controllers', '--json')).stdout) as { id: string }[];
+    expect(controllers.map((c) => c.id)).toEqual(['mppi', 'predictive-sampling', 'cem', 'zero']);
+  });
+
+  it('runs a closed loop and prints exactly one JSON object', async () => {
+    const { code, stdout } = await actuate('run', '--task', 'pendulum-swingup', '--controller', 'zero', '--seconds', '1', '--seed', '4', '--set', 'task.mass=2', '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(Object.keys(result)).toEqual(['task', 'controller', 'seed', 'simSeconds', 'wallSeconds', 'steps', 'return', 'success', 'metrics', 'timing']);
+    expect(result).toMatchObject({ task: 'pendulum-swingup', controller: 'zero', seed: 4, simSeconds: 1, steps: 50, success: false });
+    expect(Object.keys(result.metrics)).toEqual(['uprightFraction', 'finalAngle']);
+    expect(Object.keys(result.timing)).toEqual(['physicsStepUs', 'planMs', 'replanHz']);
+  });
+
+  it('exits 2 on an unknown --set key and lists the valid keys', async () => {
+    const { code, stderr } = await actuate('run', '--task', 'cartpole-swingup', '--controller', 'mppi', '--set', 'controller.samplez=3');
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown --set key 'controller.samplez'");
+    expect(stderr).toContain('task.poleLength');
+    expect(stderr).toContain('controller.samples');
+    expect(stderr).toContain('cost.upright');
+  });
+
+  it('exits 2 on out-of-range values, unknown tasks and unknown commands', async () => {
+    const outOfRange = await actuate('run', '--task', 'cartpole-swingup', '--controller', 'zero', '--set', 'task.poleLength=9', '--seconds', '0.1');
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.stderr).toContain('task.poleLength must be within [0.3, 2]; got 9');
+    const unknownTask = await actuate('run', '--task', 'moonwalk');
+    expect(unknownTask.code).toBe(2);
+    expect(unknownTask.stderr).toContain("unknown task 'moonwalk'");
+    expect((await actuate('fly')).code).toBe(2);
+  });
+
+  it('refuses to serve beyond loopback without a token', async () => {
+    const { code, stderr } = await actuate('serve', '--host', '0.0.0.0', '--port', '0');
+    expect(code).toBe(1);
+    expect(stderr).toContain('--token');
+  });
+});

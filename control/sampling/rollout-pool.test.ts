@@ -1,0 +1,53 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { RolloutPool } from './rollout-pool.ts';
+import { RolloutRunner, type RolloutRequest } from './rollout.ts';
+import { loadRapier } from '../../sim/rapier/load-rapier.ts';
+import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
+import { defaults } from '../../sim/params.ts';
+import { Random } from '../../sim/random.ts';
+import { findTask } from '../../sim/tasks/index.ts';
+
+const def = findTask('cartpole-swingup');
+const params = defaults(def.params);
+const task = def.build(params);
+const random = new Random(5);
+const shape = { knots: 4, actionDim: 1, horizon: 0.5, interpolation: 'linear' as const };
+const request: RolloutRequest = {
+  state: task.reset(random),
+  knots: Float64Array.from({ length: 9 * 4 }, () => random.range(-1, 1)),
+  shape,
+  sampleCount: 9,
+  steps: 25,
+  weights: Float64Array.from(task.costTerms, (t) => t.weight),
+  trace: true,
+};
+const pools: RolloutPool[] = [];
+afterAll(() => Promise.all(pools.map((p) => p.dispose())));
+
+describe('RolloutPool', () => {
+  it('gives the same costs and traces on 1 and 3 workers as in this thread', async () => {
+    const world = new PhysicsWorld(await loadRapier(), task.scene);
+    const inline = new RolloutRunner(world, task).run(request, 0, request.sampleCount);
+    for (const n of [1, 3]) {
+      const pool = await RolloutPool.create(def.id, params, n);
+      pools.push(pool);
+      const result = await pool.run(request);
+      expect(Array.from(result.costs)).toEqual(Array.from(inline.costs));
+      expect(Array.from(result.traces!)).toEqual(Array.from(inline.traces!));
+      expect(result.physicsSteps).toBe(inline.physicsSteps);
+    }
+    world.dispose();
+  });
+
+  it('gives distinct samples finite, distinct costs', async () => {
+    const pool = await RolloutPool.create(def.id, params, 2);
+    pools.push(pool);
+    const costs = (await pool.run(request)).costs;
+    expect(costs.every((c) => Number.isFinite(c) && c > 0)).toBe(true);
+    expect(new Set(costs).size).toBe(costs.length);
+  });
+
+  it('reports a task the worker cannot build', async () => {
+    await expect(RolloutPool.create('no-such-task', params, 1)).rejects.toThrow("unknown task 'no-such-task'");
+  });
+});

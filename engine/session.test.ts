@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Session } from './session.ts';
+import { findController } from '../control/registry.ts';
+import type { ControllerDefinition } from '../control/controller.ts';
+import type { FrameEvent, TelemetryEvent } from '../protocol/api.ts';
+
+const sessions: Session[] = [];
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((s) => s.dispose()));
+});
+
+async function session(options: Parameters<typeof Session.create>[0] = {}): Promise<Session> {
+  const s = await Session.create({ controllerId: 'zero', ...options });
+  sessions.push(s);
+  return s;
+}
+
+/** A controller that works for `healthySteps` control steps, then throws. */
+const flaky: ControllerDefinition = {
+  id: 'flaky',
+  title: 'Flaky',
+  description: 'throws after a while',
+  params: [],
+  create: ({ task }) => {
+    let n = 0;
+    return {
+      setParams() {},
+      reset() { n = 0; },
+      act() {
+        if (n++ >= 5) throw new Error('sensor exploded');
+        return new Float64Array(task.actionDim).fill(1);
+      },
+      dispose() {},
+    };
+  },
+};
+const withFlaky = (id: string) => (id === 'flaky' ? flaky : findController(id));
+
+describe('Session', () => {
+  it('steps at the control rate and is deterministic for a seed', async () => {
+    const a = await session({ taskId: 'cartpole-swingup', seed: 3 });
+    const b = await session({ taskId: 'cartpole-swingup', seed: 3 });
+    await a.step(10);
+    await b.step(10);
+    expect(a.simTime).toBeCloseTo(0.2);
+    expect(a.currentState()).toEqual(b.currentState());
+  });
+
+  it('stops a controller that throws, shows the error and holds the simulation', async () => {
+    const s = await session({ taskId: 'cartpole-swingup', controllerId: 'flaky', findController: withFlaky });
+    const statuses: string[] = [];
+    s.on('status', (st) => st.error && statuses.push(st.error));
+    await s.step(20);
+    const snapshot = s.snapshot();
+    expect(snapshot.error).toBe("controller 'flaky' failed: sensor exploded");
+    expect(statuses).toContain("controller 'flaky' failed: sensor exploded");
+    const time = s.simTime;
+    expect(time).toBeCloseTo(5 * 0.02);
+    await s.step(5);
+    expect(s.simTime).toBe(time); // holds: no steps without a live controller
+    expect(s.play().playing).toBe(false);
+    await s.reset();
+    expect(s.snapshot().error).toBeUndefined();
+  });
+
+  it('rejects bad edits with a clear error and keeps running unchanged', async () => {
+    const s = await session({ taskId: 'cartpole-swingup' });
+    await s.step(2);
+    await expect(s.setTask('warp-drive')).rejects.toThrow("unknown task 'warp-drive'");
+    await expect(s.setParams('task', { poleLength: 99 })).rejects.toThrow('task.poleLength must be within [0.3, 2]; got 99');
+    await expect(s.setParams('cost', { upright: -1 })).rejects.toThrow('cost.upright must be within [0, 100]');
+    await expect(s.setParams('controller', { samples: 8 })).rejects.toThrow("unknown controller parameter 'samples'");
+    await expect(s.setController('nope')).rejects.toThrow("unknown controller 'nope'");
+    expect(s.snapshot().task.values.poleLength).toBe(1);
+    await s.step(1);
+    expect(s.simTime).toBeCloseTo(0.06);
+  });
+
+  it('applies a cost weight live and rebuilds the scene for a task parameter', async () => {
+    const s = await session({ taskId: 'cartpole-swingup' });
+    const snapshot = await s.setParams('cost', { upright: 42 });
+    expect(snapshot.task.costTerms.find((t) => t.name === 'upright')!.weight).toBe(42);
+    const rebuilt = await s.setParams('task', { poleLength: 1.5 });
+    expect(rebuilt.scene.joints[1]!.anchorChild[2]).toBeCloseTo(0.75);
+    expect(rebuilt.task.costTerms.find((t) => t.name === 'upright')!.weight).toBe(42);
+  });
+
+  it('streams frames and telemetry only to listeners, with one pose per body', async () => {
+    const s = await session({ taskId: 'push-box' });
+    const frames: FrameEvent[] = [];
+    const telemetry: TelemetryEvent[] = [];
+    s.on('frame', (f) => void frames.push(f));
+    s.on('telemetry', (t) => void telemetry.push(t));
+    await s.step(3);
+    expect(frames.at(-1)!.poses.length).toBe(s.snapshot().scene.bodies.length * 7);
+    expect(telemetry.length).toBeGreaterThan(0);
+    expect(telemetry[0]!.costTerms).toHaveLength(4);
+    expect(telemetry[0]!.readouts).toHaveLength(3);
+  });
+
+  it('plays in real time and pauses', async () => {
+    const s = await session({ taskId: 'pendulum-swingup' });
+    s.play();
+    await new Promise((r) => setTimeout(r, 300));
+    s.pause();
+    const t = s.simTime;
+    expect(t).toBeGreaterThan(0.1);
+    expect(t).toBeLessThan(0.6);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.simTime).toBeCloseTo(t, 1);
+  });
+});
