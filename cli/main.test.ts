@@ -55,4 +55,16 @@ describe('actuate CLI', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('--token');
   });
+
+  it('inspects a robot as JSON, and exits 1 naming the problem in a bad file', async () => {
+    const go2 = '../shared/assets/robots/go2/example-robot-data/robots/go2_description/urdf/go2.urdf';
+    const { code, stdout } = await actuate('robot', 'inspect', fileURLToPath(new URL(`../${go2}`, import.meta.url)), '--json');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({ name: 'go2_description', links: 31, joints: 30, actuatedJoints: 12, meshes: { total: 36, missing: 0 } });
+    expect(summary.jointList.find((j: { name: string }) => j.name === 'FL_hip_joint')).toMatchObject({ type: 'revolute', lower: -1.0472, upper: 1.0472 });
+    const bad = await actuate('robot', 'inspect', fileURLToPath(new URL('../package.json', import.meta.url)));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("unknown robot file type '.json'");
+  });
 });

@@ -1,6 +1,7 @@
 /** The `actuate` command line. Exit codes: 0 ok, 1 failure, 2 usage error. */
 import { benchCommand } from '../bench/bench-command.ts';
 import { listControllers, listTasks } from './commands/list.ts';
+import { robotCommand } from './commands/robot.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { UsageError } from './usage-error.ts';
@@ -13,6 +14,8 @@ const USAGE = `usage: actuate <command> [options]
                                      run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>)
   serve [--port P] [--host H] [--token T]
                                      serve the studio and the engine protocol (127.0.0.1 unless --host; other hosts need --token)
+  robot inspect <file> [--package name=dir …] [--floating] [--json]
+                                     summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
   bench [--json] [--only NAME…]      run the benchmarks`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -28,6 +31,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'run':
         console.log(await runCommand(rest));
+        return 0;
+      case 'robot':
+        console.log(robotCommand(rest));
         return 0;
       case 'serve':
         await serveCommand(rest);

@@ -1,0 +1,18 @@
+/** Imports a robot file by its extension: .urdf → URDF, .xml/.mjcf → MJCF. */
+import { extname } from 'node:path';
+import { RobotFileError, type RobotModel } from '../robot/robot-model.ts';
+import { importMjcf } from './mjcf.ts';
+import type { PackageRoots } from './resolve-path.ts';
+import { importUrdf } from './urdf.ts';
+
+export interface ImportOptions {
+  packages?: PackageRoots;
+  floatingBase?: boolean;
+}
+
+export function importRobot(file: string, options: ImportOptions = {}): RobotModel {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.urdf') return importUrdf(file, options);
+  if (ext === '.xml' || ext === '.mjcf') return importMjcf(file);
+  throw new RobotFileError(file, undefined, `unknown robot file type '${ext}'; expected .urdf, .xml or .mjcf`);
+}

@@ -1,0 +1,366 @@
+/**
+ * MJCF (MuJoCo XML) → RobotModel: the part of MJCF that MuJoCo Menagerie robots use — include,
+ * default classes, compiler settings, the body tree with joints, geoms and inertials, actuators,
+ * keyframes, common sensors and contact exclusions. Unsupported elements are warnings, not errors.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import {
+  RobotFileError,
+  type Inertial,
+  type RobotActuator,
+  type RobotGeom,
+  type RobotGeometry,
+  type RobotJoint,
+  type RobotLink,
+  type RobotModel,
+  type RobotSensor,
+} from '../robot/robot-model.ts';
+import type { Pose, Quat, Vec3 } from '../scene.ts';
+import { rotate } from '../kinematics.ts';
+import { MjcfDefaults } from './mjcf-defaults.ts';
+import { mjcfAxisAngle, mjcfEuler, mjcfQuat } from './rotations.ts';
+import { childElements, lineOf, numbers, parseXml, type XmlElement } from './xml-document.ts';
+
+const JOINT_TYPES: Record<string, RobotJoint['type']> = { hinge: 'revolute', slide: 'prismatic', ball: 'ball', free: 'floating' };
+const SENSOR_TYPES = ['jointpos', 'jointvel', 'gyro', 'accelerometer', 'framequat', 'framepos', 'framelinvel', 'frameangvel', 'velocimeter', 'touch', 'actuatorfrc', 'subtreecom'];
+const ACTUATOR_TAGS = ['motor', 'position', 'velocity', 'general'];
+
+interface Compiler {
+  degrees: boolean;
+  meshdir: string;
+  eulerseq: string;
+  autolimits: boolean;
+}
+
+interface Context {
+  file: string;
+  compiler: Compiler;
+  defaults: MjcfDefaults;
+  meshes: Map<string, { file: string; scale: Vec3 }>;
+  links: RobotLink[];
+  joints: RobotJoint[];
+  warnings: string[];
+}
+
+export function importMjcf(file: string): RobotModel {
+  const root = loadWithIncludes(file);
+  if (root.nodeName !== 'mujoco') throw new RobotFileError(file, lineOf(root), `expected a <mujoco> root element, found <${root.nodeName}>`);
+  const compilerEl = childElements(root, 'compiler')[0];
+  const angle = compilerEl?.getAttribute('angle') ?? 'degree';
+  const compiler: Compiler = {
+    degrees: angle !== 'radian',
+    meshdir: compilerEl?.getAttribute('meshdir') ?? compilerEl?.getAttribute('assetdir') ?? '',
+    eulerseq: compilerEl?.getAttribute('eulerseq') ?? 'xyz',
+    autolimits: compilerEl?.getAttribute('autolimits') !== 'false',
+  };
+  const ctx: Context = { file, compiler, defaults: new MjcfDefaults(root), meshes: new Map(), links: [], joints: [], warnings: [] };
+  for (const asset of childElements(root, 'asset')) {
+    for (const mesh of childElements(asset, 'mesh')) {
+      const meshFile = mesh.getAttribute('file') ?? '';
+      const name = mesh.getAttribute('name') ?? meshFile.replace(/^.*[/\\]/, '').replace(/\.[^.]+$/, '');
+      const scale = (numbers(ctx.defaults.get(mesh, 'mesh', 'scale', 'main')) ?? [1, 1, 1]) as Vec3;
+      ctx.meshes.set(name, { file: resolve(dirname(file), compiler.meshdir, meshFile), scale });
+    }
+  }
+  ctx.links.push({ name: 'world', parentJoint: -1, geoms: [] });
+  for (const worldbody of childElements(root, 'worldbody')) {
+    ctx.links[0]!.geoms.push(...geomsOf(worldbody, 'main', ctx));
+    for (const body of childElements(worldbody, 'body')) readBody(body, 0, 'main', ctx);
+  }
+  const floatingBase = ctx.joints.some((j) => j.type === 'floating');
+  return {
+    name: root.getAttribute('model') ?? 'robot',
+    format: 'mjcf',
+    file,
+    links: ctx.links,
+    joints: ctx.joints,
+    actuators: actuatorsOf(root, ctx),
+    sensors: sensorsOf(root, ctx),
+    keyframes: childElements(root, 'keyframe').flatMap((k) =>
+      childElements(k, 'key').map((key, i) => ({
+        name: key.getAttribute('name') ?? `key${i}`,
+        qpos: numbers(key.getAttribute('qpos')) ?? [],
+        ...(key.getAttribute('ctrl') ? { ctrl: numbers(key.getAttribute('ctrl'))! } : {}),
+      })),
+    ),
+    contactExclusions: childElements(root, 'contact').flatMap((c) =>
+      childElements(c, 'exclude').map((e) => [e.getAttribute('body1') ?? '', e.getAttribute('body2') ?? ''] as [string, string]),
+    ),
+    floatingBase,
+    warnings: ctx.warnings,
+  };
+}
+
+/** Parses the file and splices every <include file="…"/> in place (paths relative to the including file). */
+function loadWithIncludes(file: string, seen: string[] = []): XmlElement {
+  if (seen.includes(resolve(file))) throw new RobotFileError(file, undefined, `include cycle: ${[...seen, file].join(' → ')}`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new RobotFileError(file, undefined, `cannot read: ${(err as Error).message}`);
+  }
+  const root = parseXml(text, file);
+  const splice = (element: XmlElement) => {
+    for (const child of childElements(element)) {
+      if (child.nodeName !== 'include') {
+        splice(child);
+        continue;
+      }
+      const target = join(dirname(file), child.getAttribute('file') ?? '');
+      if (!existsSync(target)) throw new RobotFileError(file, lineOf(child), `<include file="${child.getAttribute('file')}"> not found (${target})`);
+      const included = loadWithIncludes(target, [...seen, resolve(file)]);
+      for (const node of childElements(included)) element.insertBefore(element.ownerDocument!.importNode(node, true), child);
+      element.removeChild(child);
+    }
+  };
+  splice(root);
+  return root;
+}
+
+function angleScale(ctx: Context): number {
+  return ctx.compiler.degrees ? Math.PI / 180 : 1;
+}
+
+function orientation(element: XmlElement, tag: string, cls: string, ctx: Context): Quat {
+  const get = (a: string) => numbers(ctx.defaults.get(element, tag, a, cls));
+  const quat = get('quat');
+  if (quat) return mjcfQuat(quat);
+  const euler = get('euler');
+  if (euler) return mjcfEuler(euler.map((a) => a * angleScale(ctx)) as Vec3, ctx.compiler.eulerseq);
+  const axisangle = get('axisangle');
+  if (axisangle) return mjcfAxisAngle([axisangle[0]!, axisangle[1]!, axisangle[2]!, axisangle[3]! * angleScale(ctx)]);
+  const zaxis = get('zaxis');
+  if (zaxis) return fromZAxis(zaxis as Vec3);
+  return [0, 0, 0, 1];
+}
+
+function fromZAxis([x, y, z]: Vec3): Quat {
+  const n = Math.hypot(x, y, z) || 1;
+  const [a, b, c] = [x / n, y / n, z / n];
+  // Shortest rotation taking +z to (a, b, c).
+  const w = 1 + c;
+  if (w < 1e-9) return [1, 0, 0, 0];
+  const q: Quat = [-b, a, 0, w];
+  const m = Math.hypot(...q);
+  return q.map((v) => v / m) as Quat;
+}
+
+function readBody(body: XmlElement, parentLink: number, parentClass: string, ctx: Context): void {
+  const cls = body.getAttribute('childclass') ?? parentClass;
+  if (body.getAttribute('childclass') && !ctx.defaults.has(cls)) {
+    throw new RobotFileError(ctx.file, lineOf(body), `<body name="${body.getAttribute('name')}"> childclass '${cls}' is not defined`);
+  }
+  const index = ctx.links.length;
+  const name = body.getAttribute('name') ?? `body${index}`;
+  const origin: Pose = { position: (numbers(body.getAttribute('pos')) ?? [0, 0, 0]) as Vec3, rotation: orientation(body, 'body', cls, ctx) };
+  const link: RobotLink = { name, parentJoint: -1, geoms: geomsOf(body, cls, ctx) };
+  const inertial = inertialOf(body, ctx);
+  if (inertial) link.inertial = inertial;
+  else if (link.geoms.some((g) => g.role !== 'visual')) link.inertial = inertialFromGeoms(link.geoms, ctx, name);
+  ctx.links.push(link);
+
+  const jointElements = childElements(body).filter((e) => e.nodeName === 'joint' || e.nodeName === 'freejoint');
+  if (jointElements.length === 0) {
+    ctx.joints.push(fixedJoint(`${name}_weld`, parentLink, index, origin));
+    link.parentJoint = ctx.joints.length - 1;
+  }
+  for (const j of jointElements) {
+    const jointIndex = ctx.joints.push(jointOf(j, parentLink, index, origin, cls, ctx)) - 1;
+    if (link.parentJoint < 0) link.parentJoint = jointIndex;
+  }
+  for (const child of childElements(body, 'body')) readBody(child, index, cls, ctx);
+}
+
+function fixedJoint(name: string, parent: number, child: number, origin: Pose): RobotJoint {
+  return { name, type: 'fixed', parent, child, origin, axis: [0, 0, 1], damping: 0, friction: 0, armature: 0 };
+}
+
+function jointOf(el: XmlElement, parent: number, child: number, origin: Pose, cls: string, ctx: Context): RobotJoint {
+  const get = (a: string) => ctx.defaults.get(el, 'joint', a, cls);
+  const name = el.getAttribute('name') ?? `${ctx.links[child]!.name}_joint`;
+  if (el.nodeName === 'freejoint') return { ...fixedJoint(name, parent, child, origin), type: 'floating' };
+  const typeName = get('type') ?? 'hinge';
+  const type = JOINT_TYPES[typeName];
+  if (!type) {
+    throw new RobotFileError(ctx.file, lineOf(el), `<joint name="${name}"> has unknown type '${typeName}'; expected one of ${Object.keys(JOINT_TYPES).join(', ')}`);
+  }
+  const range = numbers(get('range'));
+  const limitedAttr = get('limited');
+  const limited = limitedAttr === 'true' || (limitedAttr !== 'false' && ctx.compiler.autolimits && range !== undefined);
+  const scale = type === 'revolute' ? angleScale(ctx) : 1;
+  const axis = (numbers(get('axis')) ?? [0, 0, 1]) as Vec3;
+  const n = Math.hypot(...axis) || 1;
+  const ref = Number(get('ref') ?? 0) * scale;
+  return {
+    name,
+    type,
+    parent,
+    child,
+    origin,
+    axis: [axis[0] / n, axis[1] / n, axis[2] / n],
+    anchor: (numbers(get('pos')) ?? [0, 0, 0]) as Vec3,
+    ...(limited && range ? { limits: { lower: range[0]! * scale, upper: range[1]! * scale } } : {}),
+    damping: Number(get('damping') ?? 0),
+    friction: Number(get('frictionloss') ?? 0),
+    armature: Number(get('armature') ?? 0),
+    ...(ref ? { reference: ref } : {}),
+  };
+}
+
+function inertialOf(body: XmlElement, ctx: Context): Inertial | undefined {
+  const el = childElements(body, 'inertial')[0];
+  if (!el) return undefined;
+  const mass = Number(el.getAttribute('mass'));
+  if (!Number.isFinite(mass)) throw new RobotFileError(ctx.file, lineOf(el), `<inertial> of body '${body.getAttribute('name')}' needs a numeric mass`);
+  const com = (numbers(el.getAttribute('pos')) ?? [0, 0, 0]) as Vec3;
+  const full = numbers(el.getAttribute('fullinertia'));
+  if (full) return { mass, com, inertia: [full[0]!, full[1]!, full[2]!, full[3]!, full[4]!, full[5]!] };
+  const diag = numbers(el.getAttribute('diaginertia')) ?? [0, 0, 0];
+  const q = orientation(el, 'inertial', 'main', ctx);
+  return { mass, com, inertia: rotateDiagonalInertia(diag as Vec3, q) };
+}
+
+/** R · diag(d) · Rᵀ as ixx, iyy, izz, ixy, ixz, iyz. */
+function rotateDiagonalInertia(d: Vec3, q: Quat): Inertial['inertia'] {
+  const cols = [rotate(q, [1, 0, 0]), rotate(q, [0, 1, 0]), rotate(q, [0, 0, 1])];
+  const I = (r: number, c: number) => cols.reduce((s, col, k) => s + col[r]! * d[k]! * col[c]!, 0);
+  return [I(0, 0), I(1, 1), I(2, 2), I(0, 1), I(0, 2), I(1, 2)];
+}
+
+function geomsOf(body: XmlElement, cls: string, ctx: Context): RobotGeom[] {
+  return childElements(body, 'geom').flatMap((el) => {
+    const get = (a: string) => ctx.defaults.get(el, 'geom', a, cls);
+    const type = get('type') ?? 'sphere';
+    const size = numbers(get('size')) ?? [];
+    let pose: Pose = { position: (numbers(get('pos')) ?? [0, 0, 0]) as Vec3, rotation: orientation(el, 'geom', cls, ctx) };
+    const fromto = numbers(get('fromto'));
+    let halfLength = size[1] ?? 0;
+    if (fromto && (type === 'capsule' || type === 'cylinder' || type === 'box' || type === 'ellipsoid')) {
+      const a = fromto.slice(0, 3) as Vec3;
+      const b = fromto.slice(3, 6) as Vec3;
+      const d: Vec3 = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+      halfLength = Math.hypot(...d) / 2;
+      pose = { position: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2], rotation: fromZAxis(d) };
+    }
+    const geometry = geometryOf(el, type, size, halfLength, get('mesh'), ctx);
+    if (!geometry) return [];
+    const contype = Number(get('contype') ?? 1);
+    const conaffinity = Number(get('conaffinity') ?? 1);
+    const group = Number(get('group') ?? 0);
+    const collides = contype !== 0 || conaffinity !== 0;
+    // Menagerie convention: group 2 is visual-only, group 3 collision-only.
+    const role: RobotGeom['role'] = !collides ? 'visual' : group === 3 ? 'collision' : 'both';
+    const rgba = numbers(get('rgba'));
+    const friction = numbers(get('friction'))?.[0];
+    return [
+      {
+        ...(el.getAttribute('name') ? { name: el.getAttribute('name')! } : {}),
+        role,
+        geometry,
+        pose,
+        ...(rgba?.length === 4 ? { rgba: rgba as [number, number, number, number] } : {}),
+        ...(friction !== undefined ? { friction } : {}),
+      },
+    ];
+  });
+}
+
+function geometryOf(el: XmlElement, type: string, size: number[], halfLength: number, meshName: string | undefined, ctx: Context): RobotGeometry | undefined {
+  switch (type) {
+    case 'plane':
+      return { type: 'plane', halfExtents: [size[0] || 50, size[1] || 50] };
+    case 'sphere':
+      return { type: 'sphere', radius: size[0] ?? 0 };
+    case 'capsule':
+      return { type: 'capsule', radius: size[0] ?? 0, halfLength };
+    case 'cylinder':
+      return { type: 'cylinder', radius: size[0] ?? 0, halfLength };
+    case 'box':
+      return { type: 'box', halfExtents: [size[0] ?? 0, size[1] ?? 0, size[2] ?? 0] };
+    case 'ellipsoid':
+      return { type: 'ellipsoid', radii: [size[0] ?? 0, size[1] ?? 0, size[2] ?? 0] };
+    case 'mesh': {
+      const mesh = ctx.meshes.get(meshName ?? '');
+      if (!mesh) throw new RobotFileError(ctx.file, lineOf(el), `<geom> names mesh '${meshName}', which no <asset><mesh> defines`);
+      const found = existsSync(mesh.file);
+      if (!found) ctx.warnings.push(`mesh '${meshName}' not found (${mesh.file}); drawn as a placeholder`);
+      return { type: 'mesh', file: mesh.file, scale: mesh.scale, found };
+    }
+    default:
+      ctx.warnings.push(`line ${lineOf(el)}: geom type '${type}' is not supported; ignored`);
+      return undefined;
+  }
+}
+
+/** Mass from primitive geoms at density 1000 (MuJoCo's default); meshes need their volume and are skipped. */
+function inertialFromGeoms(geoms: RobotGeom[], ctx: Context, body: string): Inertial {
+  let mass = 0;
+  for (const g of geoms) {
+    if (g.role === 'visual') continue;
+    const s = g.geometry;
+    const volume =
+      s.type === 'sphere' ? (4 / 3) * Math.PI * s.radius ** 3
+      : s.type === 'box' ? 8 * s.halfExtents[0] * s.halfExtents[1] * s.halfExtents[2]
+      : s.type === 'cylinder' ? Math.PI * s.radius ** 2 * 2 * s.halfLength
+      : s.type === 'capsule' ? Math.PI * s.radius ** 2 * 2 * s.halfLength + (4 / 3) * Math.PI * s.radius ** 3
+      : s.type === 'ellipsoid' ? (4 / 3) * Math.PI * s.radii[0] * s.radii[1] * s.radii[2]
+      : 0;
+    if (s.type === 'mesh') ctx.warnings.push(`body '${body}': mass from mesh geoms is not computed; give it an <inertial>`);
+    mass += 1000 * volume;
+  }
+  const i = 0.4 * mass * 0.05 ** 2;
+  return { mass, com: [0, 0, 0], inertia: [i, i, i, 0, 0, 0] };
+}
+
+function actuatorsOf(root: XmlElement, ctx: Context): RobotActuator[] {
+  const jointNames = new Set(ctx.joints.map((j) => j.name));
+  return childElements(root, 'actuator').flatMap((section) =>
+    childElements(section).flatMap((el): RobotActuator[] => {
+      if (!ACTUATOR_TAGS.includes(el.nodeName)) {
+        ctx.warnings.push(`line ${lineOf(el)}: actuator <${el.nodeName}> is not supported; ignored`);
+        return [];
+      }
+      const tag = el.nodeName;
+      const get = (a: string) => ctx.defaults.get(el, tag, a, 'main');
+      const joint = el.getAttribute('joint') ?? '';
+      if (!jointNames.has(joint)) throw new RobotFileError(ctx.file, lineOf(el), `<${tag} name="${el.getAttribute('name')}"> drives joint '${joint}', which does not exist`);
+      const ctrl = numbers(get('ctrlrange'));
+      const force = numbers(get('forcerange'));
+      const gear = numbers(get('gear'))?.[0] ?? 1;
+      const base = {
+        name: el.getAttribute('name') ?? joint,
+        joint,
+        gear,
+        ...(ctrl ? { ctrlRange: [ctrl[0]!, ctrl[1]!] as [number, number] } : {}),
+        ...(force ? { forceRange: [force[0]!, force[1]!] as [number, number] } : {}),
+      };
+      if (tag === 'position') return [{ ...base, kind: 'position', kp: Number(get('kp') ?? 1), kv: Number(get('kv') ?? 0) }];
+      if (tag === 'velocity') return [{ ...base, kind: 'velocity', kv: Number(get('kv') ?? 1) }];
+      if (tag === 'general') {
+        const gain = numbers(get('gainprm')) ?? [1];
+        const bias = numbers(get('biasprm')) ?? [0, 0, 0];
+        // An affine servo: force = kp·ctrl − kp·q − kv·q̇.
+        if (get('biastype') === 'affine' && Math.abs((bias[1] ?? 0) + gain[0]!) < 1e-9) {
+          return [{ ...base, kind: 'position', kp: gain[0]!, kv: -(bias[2] ?? 0) }];
+        }
+        return [{ ...base, kind: 'motor', gear: gain[0]! * gear }];
+      }
+      return [{ ...base, kind: 'motor' }];
+    }),
+  );
+}
+
+function sensorsOf(root: XmlElement, ctx: Context): RobotSensor[] {
+  return childElements(root, 'sensor').flatMap((section) =>
+    childElements(section).flatMap((el): RobotSensor[] => {
+      if (!SENSOR_TYPES.includes(el.nodeName)) {
+        ctx.warnings.push(`line ${lineOf(el)}: sensor <${el.nodeName}> is not supported; ignored`);
+        return [];
+      }
+      const target = el.getAttribute('joint') ?? el.getAttribute('site') ?? el.getAttribute('objname') ?? el.getAttribute('actuator') ?? el.getAttribute('body') ?? '';
+      return [{ name: el.getAttribute('name') ?? `${el.nodeName}_${target}`, type: el.nodeName, target }];
+    }),
+  );
+}

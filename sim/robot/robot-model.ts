@@ -1,0 +1,123 @@
+/**
+ * A robot as its description file states it, before it becomes a simulated scene: links with
+ * inertials and geometry, joints with frames, limits and dynamics, actuators, sensors and keyframes.
+ * The URDF and MJCF importers both produce this; `robot inspect` prints it.
+ */
+import type { Pose, Vec3 } from '../scene.ts';
+
+export type RobotGeometry =
+  | { type: 'box'; halfExtents: Vec3 }
+  | { type: 'sphere'; radius: number }
+  /** Axis along local z, as URDF and MJCF define them; halfLength excludes the caps. */
+  | { type: 'cylinder'; radius: number; halfLength: number }
+  | { type: 'capsule'; radius: number; halfLength: number }
+  | { type: 'ellipsoid'; radii: Vec3 }
+  | { type: 'plane'; halfExtents: [number, number] }
+  | { type: 'mesh'; file: string; scale: Vec3; found: boolean };
+
+export interface RobotGeom {
+  name?: string;
+  role: 'visual' | 'collision' | 'both';
+  geometry: RobotGeometry;
+  pose: Pose;
+  rgba?: [number, number, number, number];
+  friction?: number;
+}
+
+export interface Inertial {
+  mass: number;
+  /** Centre of mass in the link frame. */
+  com: Vec3;
+  /** Inertia about the centre of mass in the link frame: ixx, iyy, izz, ixy, ixz, iyz. */
+  inertia: [number, number, number, number, number, number];
+}
+
+export interface RobotLink {
+  name: string;
+  /** Index of the joint that connects this link to its parent; −1 for the root. */
+  parentJoint: number;
+  inertial?: Inertial;
+  geoms: RobotGeom[];
+}
+
+export type RobotJointType = 'revolute' | 'continuous' | 'prismatic' | 'fixed' | 'ball' | 'floating';
+
+export interface RobotJoint {
+  name: string;
+  type: RobotJointType;
+  parent: number;
+  child: number;
+  /** Child link frame relative to the parent link frame at joint position 0. */
+  origin: Pose;
+  /** Unit axis in the child (joint) frame. */
+  axis: Vec3;
+  /** Joint position in the child frame (MJCF joint `pos`); the origin when absent (URDF). */
+  anchor?: Vec3;
+  limits?: { lower?: number; upper?: number; effort?: number; velocity?: number };
+  damping: number;
+  friction: number;
+  armature: number;
+  mimic?: { joint: string; multiplier: number; offset: number };
+  /** Joint position of the reference pose (MJCF `ref`, `qpos0`). */
+  reference?: number;
+}
+
+export interface RobotActuator {
+  name: string;
+  joint: string;
+  kind: 'motor' | 'position' | 'velocity';
+  gear: number;
+  kp?: number;
+  kv?: number;
+  ctrlRange?: [number, number];
+  forceRange?: [number, number];
+}
+
+export interface RobotSensor {
+  name: string;
+  type: string;
+  /** The joint, body, site or actuator it reads. */
+  target: string;
+}
+
+export interface RobotKeyframe {
+  name: string;
+  qpos: number[];
+  ctrl?: number[];
+}
+
+export interface RobotModel {
+  name: string;
+  format: 'urdf' | 'mjcf';
+  file: string;
+  links: RobotLink[];
+  joints: RobotJoint[];
+  actuators: RobotActuator[];
+  sensors: RobotSensor[];
+  keyframes: RobotKeyframe[];
+  /** Pairs of link names whose contacts are excluded. */
+  contactExclusions: [string, string][];
+  /** Legged robots: the root link is free to move. */
+  floatingBase: boolean;
+  warnings: string[];
+}
+
+export function isActuated(joint: RobotJoint): boolean {
+  return joint.type !== 'fixed' && !joint.mimic;
+}
+
+export function totalMass(model: RobotModel): number {
+  return model.links.reduce((m, l) => m + (l.inertial?.mass ?? 0), 0);
+}
+
+/** Error in a robot file, naming the file, the element and its line. */
+export class RobotFileError extends Error {
+  override name = 'RobotFileError';
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    message: string,
+  ) {
+    super(`${file}${line ? `:${line}` : ''}: ${message}`);
+  }
+}
