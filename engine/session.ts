@@ -88,11 +88,10 @@ export class Session {
     const taskDef = findTask(options.taskId ?? 'cartpole-swingup');
     const controllerDef = lookup(options.controllerId ?? 'mppi');
     const taskValues = mergeParams(taskDef.params, defaults(taskDef.params), options.taskParams ?? {}, 'task');
-    const controllerValues = mergeParams(controllerDef.params, defaults(controllerDef.params), options.controllerParams ?? {}, 'controller');
     session.buildTask(taskDef, taskValues);
     if (options.costWeights) session.applyCostWeights(options.costWeights);
     session.controllerDef = controllerDef;
-    session.controllerValues = controllerValues;
+    session.controllerValues = session.controllerDefaults(controllerDef, options.controllerParams ?? {});
     await session.startController();
     session.resetState();
     return session;
@@ -183,6 +182,7 @@ export class Session {
       const def = findTask(id);
       const values = mergeParams(def.params, defaults(def.params), params, 'task');
       this.buildTask(def, values);
+      this.controllerValues = this.controllerDefaults(this.controllerDef, {});
       await this.startController();
       this.resetState();
     });
@@ -191,7 +191,7 @@ export class Session {
   setController(id: string, params: Record<string, unknown> = {}): Promise<SessionSnapshot> {
     return this.edit(async () => {
       const def = this.lookupController(id);
-      this.controllerValues = mergeParams(def.params, defaults(def.params), params, 'controller');
+      this.controllerValues = this.controllerDefaults(def, params);
       this.controllerDef = def;
       await this.startController();
     });
@@ -356,6 +356,14 @@ export class Session {
     this.residual = new Float64Array(residualSize(task.costTerms));
     this.perTerm = new Float64Array(task.costTerms.length);
     this.substeps = Math.max(1, Math.round(task.timing.controlDt / task.scene.timestep));
+  }
+
+  /** A controller's defaults, then the task's planner defaults for keys it has, then `overrides`. */
+  private controllerDefaults(def: ControllerDefinition, overrides: Record<string, unknown>): ParamValues {
+    const fromTask = Object.fromEntries(
+      Object.entries(this.task.plannerDefaults ?? {}).filter(([key]) => def.params.some((p) => p.key === key)),
+    );
+    return mergeParams(def.params, { ...defaults(def.params), ...fromTask }, overrides, 'controller');
   }
 
   private applyCostWeights(values: Record<string, unknown>): void {

@@ -18,7 +18,15 @@ export type Shape =
   | { type: 'sphere'; radius: number }
   /** Capsule and cylinder axes are the local y axis (Rapier's and three.js's convention). */
   | { type: 'capsule'; radius: number; halfHeight: number }
-  | { type: 'cylinder'; radius: number; halfHeight: number };
+  | { type: 'cylinder'; radius: number; halfHeight: number }
+  /** A mesh from `scene.meshes`: drawn as triangles, collides as its convex hull. */
+  | { type: 'mesh'; mesh: string };
+
+/** Triangle mesh data, in the geom's frame (already scaled). */
+export interface MeshData {
+  positions: Float32Array;
+  indices: Uint32Array;
+}
 
 export interface GeomDesc {
   name?: string;
@@ -42,7 +50,18 @@ export interface BodyDesc {
   geoms: GeomDesc[];
   /** Overrides the mass computed from geom densities. */
   mass?: number;
+  /** Explicit mass properties (imported robots); geoms then add no mass. */
+  inertial?: {
+    mass: number;
+    /** Centre of mass in the body frame. */
+    com: Vec3;
+    /** Principal moments and the rotation of the principal axes in the body frame. */
+    principal: Vec3;
+    frame: Quat;
+  };
   linearDamping?: number;
+  /** Bodies sharing a collision group (1–15) do not collide with each other; 0 or absent collides with all. */
+  collisionGroup?: number;
   angularDamping?: number;
 }
 
@@ -58,14 +77,26 @@ export interface JointDesc {
   /** Unit axis, expressed in the parent frame (and, at the rest pose, equally in the child frame). */
   axis: Vec3;
   limits?: [number, number];
+  /** Viscous damping, N·m·s/rad (or N·s/m), applied implicitly by the joint motor. */
+  damping?: number;
 }
 
-/** A motor acting along a joint's axis, like MuJoCo's `motor`: command × gear, clamped to ctrlRange. */
+/**
+ * An actuator on a joint, as MuJoCo defines them:
+ *  - motor: force = gear · ctrl (ctrl clamped to ctrlRange);
+ *  - position: a PD servo, force = kp·(ctrl − q) − kv·q̇, clamped to ±forceLimit;
+ *  - velocity: force = kv·(ctrl − q̇), clamped to ±forceLimit.
+ * Servos run inside the physics solver (Rapier joint motors), so stiff gains stay stable.
+ */
 export interface ActuatorDesc {
   name: string;
   joint: number;
+  kind?: 'motor' | 'position' | 'velocity';
   gear: number;
   ctrlRange: [number, number];
+  kp?: number;
+  kv?: number;
+  forceLimit?: number;
 }
 
 /** A point drawn in the viewport (goals, targets); not simulated. */
@@ -83,10 +114,17 @@ export interface SceneDescription {
   timestep: number;
   /** Velocity solver iterations per step. */
   solverIterations: number;
+  /**
+   * Typical object size in metres (Rapier's length unit, default 1): the allowed joint and contact
+   * error scale with it, so small robots need a smaller unit to hold their joints within a degree.
+   */
+  lengthUnit?: number;
   bodies: BodyDesc[];
   joints: JointDesc[];
   actuators: ActuatorDesc[];
   markers: MarkerDesc[];
+  /** Meshes referenced by mesh geoms. */
+  meshes?: Record<string, MeshData>;
 }
 
 /** Floats per body in a state vector: position (3), rotation (4), linear velocity (3), angular velocity (3). */

@@ -39,6 +39,13 @@ export interface TaskInstance {
   readouts: Readout[];
   /** A point per state drawn as the planner's trajectory trace (pole tip, box centre, …). */
   tracePoint(state: Float64Array): Vec3;
+  /**
+   * Planner settings this task works best with (horizon, noise, …), as MuJoCo MPC tasks declare
+   * their agent settings. Applied over a controller's defaults for the keys it has.
+   */
+  plannerDefaults?: ParamValues;
+  /** The action that holds still at this state (servo targets = current joint positions); planners start from it. */
+  holdAction?(state: Float64Array): Float64Array;
   /** Starts accumulating the task's success metric over an episode. */
   monitor(): TaskMonitor;
 }

@@ -87,7 +87,7 @@ export abstract class SamplingPlanner implements Controller {
     let nominal =
       this.nominal && this.nominalShape
         ? shiftSpline(this.nominalShape, this.nominal, time - this.nominalTime, shape)
-        : new Float64Array(shape.knots * m);
+        : this.initialSpline(state, shape);
     const pool = await this.rolloutPool(settings.threads as number, settings.modelStep === 'control');
     const steps = Math.max(1, Math.round(shape.horizon / this.context.task.timing.controlDt));
     const iterations = settings.iterations as number;
@@ -109,6 +109,14 @@ export abstract class SamplingPlanner implements Controller {
     const action = new Float64Array(m);
     evaluateSpline(shape, nominal, 0, 0, action);
     return action;
+  }
+
+  /** The first plan starts from holding still where the task says how, else from zero. */
+  private initialSpline(state: Float64Array, shape: SplineShape): Float64Array {
+    const spline = new Float64Array(shape.knots * shape.actionDim);
+    const hold = this.context.task.holdAction?.(state);
+    if (hold) for (let k = 0; k < shape.knots; k++) spline.set(hold, k * shape.actionDim);
+    return spline;
   }
 
   /** Called once per plan before the first iteration (CEM resets its spread here). */

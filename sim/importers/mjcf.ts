@@ -156,6 +156,11 @@ function readBody(body: XmlElement, parentLink: number, parentClass: string, ctx
   const name = body.getAttribute('name') ?? `body${index}`;
   const origin: Pose = { position: (numbers(body.getAttribute('pos')) ?? [0, 0, 0]) as Vec3, rotation: orientation(body, 'body', cls, ctx) };
   const link: RobotLink = { name, parentJoint: -1, geoms: geomsOf(body, cls, ctx) };
+  const sites = childElements(body, 'site').map((site, i) => ({
+    name: site.getAttribute('name') ?? `${name}_site${i}`,
+    pose: { position: (numbers(ctx.defaults.get(site, 'site', 'pos', cls)) ?? [0, 0, 0]) as Vec3, rotation: orientation(site, 'site', cls, ctx) },
+  }));
+  if (sites.length) link.sites = sites;
   const inertial = inertialOf(body, ctx);
   if (inertial) link.inertial = inertial;
   else if (link.geoms.some((g) => g.role !== 'visual')) link.inertial = inertialFromGeoms(link.geoms, ctx, name);

@@ -3,13 +3,14 @@
  * vector of body states (see BODY_STATE_SIZE), so planners can copy it, send it to a worker and set it
  * on another world built from the same description.
  */
-import type { Collider, ImpulseJoint, RigidBody, World } from '@dimforge/rapier3d-simd-compat';
+import type { Collider, ImpulseJoint, RigidBody, UnitImpulseJoint, World } from '@dimforge/rapier3d-simd-compat';
 import type { Rapier } from './load-rapier.ts';
 import {
   BODY_POSE_SIZE,
   BODY_STATE_SIZE,
   type GeomDesc,
   type JointDesc,
+  type MeshData,
   type SceneDescription,
   type Shape,
 } from '../scene.ts';
@@ -27,12 +28,14 @@ export class PhysicsWorld {
   private readonly vecScratch = { x: 0, y: 0, z: 0 };
   private readonly quatScratch = { x: 0, y: 0, z: 0, w: 1 };
   private disposed = false;
+  private motorModel: number;
 
   constructor(R: Rapier, scene: SceneDescription) {
     this.scene = scene;
     this.world = new R.World(vec(scene.gravity));
     this.world.timestep = scene.timestep;
     this.world.numSolverIterations = scene.solverIterations;
+    if (scene.lengthUnit) this.world.lengthUnit = scene.lengthUnit;
     for (const body of scene.bodies) {
       const desc = body.kind === 'fixed' ? R.RigidBodyDesc.fixed() : R.RigidBodyDesc.dynamic();
       desc
@@ -42,25 +45,33 @@ export class PhysicsWorld {
         .setAngularDamping(body.angularDamping ?? 0)
         // Sleeping would make a planner's rollouts depend on the history of the world they run in.
         .setCanSleep(false);
-      if (body.mass !== undefined && countMassive(body.geoms) === 0) {
+      if (body.inertial) {
+        const { mass, com, principal, frame } = body.inertial;
+        desc.setAdditionalMassProperties(mass, vec(com), vec(principal), quat(frame));
+      } else if (body.mass !== undefined && countMassive(body.geoms) === 0) {
         // A body with no colliders (a carriage, a hidden link) gets the inertia of a 5 cm sphere.
         const i = 0.4 * body.mass * 0.05 ** 2;
         desc.setAdditionalMassProperties(body.mass, vec([0, 0, 0]), vec([i, i, i]), IDENTITY);
       }
       const rigidBody = this.world.createRigidBody(desc);
-      const massPerGeom = body.mass === undefined ? undefined : body.mass / Math.max(1, countMassive(body.geoms));
+      // With an explicit inertial the colliders carry no mass of their own.
+      const massPerGeom = body.inertial ? 0 : body.mass === undefined ? undefined : body.mass / Math.max(1, countMassive(body.geoms));
       for (const geom of body.geoms) {
         if (geom.visualOnly) continue;
-        this.world.createCollider(colliderDesc(R, geom, massPerGeom), rigidBody);
+        const desc = colliderDesc(R, geom, massPerGeom, scene.meshes);
+        if (desc) this.world.createCollider(desc.setCollisionGroups(collisionGroups(body.collisionGroup ?? 0)), rigidBody);
       }
       this.bodies.push(rigidBody);
     }
+    this.motorModel = R.MotorModel.ForceBased;
     for (const joint of scene.joints) this.joints.push(this.createJoint(R, joint));
     const actuated = new Set<RigidBody>();
     for (const actuator of scene.actuators) {
       const joint = scene.joints[actuator.joint]!;
+      if (actuator.kind === 'velocity') continue;
       actuated.add(this.bodies[joint.parent]!).add(this.bodies[joint.child]!);
     }
+
     this.actuatedBodies = [...actuated].filter((b) => b.isDynamic());
     this.stateScratch = new Float64Array(scene.bodies.length * BODY_STATE_SIZE);
   }
@@ -79,33 +90,79 @@ export class PhysicsWorld {
     this.world.step();
   }
 
+  /**
+   * Actuator forces for this step. Motors push with gear · ctrl. Servos split their PD law: the
+   * stiffness term kp·(ctrl − q) is applied explicitly here, the damping (kv + joint damping) runs
+   * implicitly in the Rapier joint motor — stable at stiff gains, and unlike Rapier's position motor
+   * its steady-state error does not grow with the time step (measured: docs/physics.md).
+   */
   private applyControls(ctrl: ArrayLike<number>): void {
     for (const body of this.actuatedBodies) body.resetForces(false);
     const { actuators, joints } = this.scene;
-    const f = this.forceScratch;
     for (let i = 0; i < actuators.length; i++) {
       const actuator = actuators[i]!;
       const [lo, hi] = actuator.ctrlRange;
-      const u = Math.min(hi, Math.max(lo, ctrl[i] ?? 0)) * actuator.gear;
-      if (u === 0) continue;
+      const command = Math.min(hi, Math.max(lo, ctrl[i] ?? 0));
+      const kind = actuator.kind ?? 'motor';
       const joint = joints[actuator.joint]!;
-      const parent = this.bodies[joint.parent]!;
-      const child = this.bodies[joint.child]!;
-      const r = parent.rotation();
-      const [ax, ay, az] = rotate([r.x, r.y, r.z, r.w], joint.axis);
-      f.x = ax * u;
-      f.y = ay * u;
-      f.z = az * u;
-      if (joint.type === 'prismatic') child.addForce(f, true);
-      else if (joint.type === 'revolute') child.addTorque(f, true);
-      f.x = -f.x;
-      f.y = -f.y;
-      f.z = -f.z;
-      if (parent.isDynamic()) {
-        if (joint.type === 'prismatic') parent.addForce(f, true);
-        else if (joint.type === 'revolute') parent.addTorque(f, true);
+      if (kind === 'velocity') {
+        (this.joints[actuator.joint] as UnitImpulseJoint).configureMotorVelocity(command, (actuator.kv ?? 0) + (joint.damping ?? 0));
+        continue;
       }
+      if (kind === 'position') {
+        (this.joints[actuator.joint] as UnitImpulseJoint).configureMotor(command, 0, actuator.kp ?? 0, (actuator.kv ?? 0) + (joint.damping ?? 0));
+        continue;
+      }
+      const u = command * actuator.gear;
+      if (u !== 0) this.applyJointForce(joint, u);
     }
+  }
+
+  /** Equal and opposite force (prismatic) or torque (revolute) along the joint axis. */
+  private applyJointForce(joint: JointDesc, u: number): void {
+    const f = this.forceScratch;
+    const parent = this.bodies[joint.parent]!;
+    const child = this.bodies[joint.child]!;
+    const r = parent.rotation();
+    const [ax, ay, az] = rotate([r.x, r.y, r.z, r.w], joint.axis);
+    const linear = joint.type === 'prismatic';
+    f.x = ax * u;
+    f.y = ay * u;
+    f.z = az * u;
+    if (linear) child.addForce(f, true);
+    else child.addTorque(f, true);
+    if (!parent.isDynamic()) return;
+    f.x = -f.x;
+    f.y = -f.y;
+    f.z = -f.z;
+    if (linear) parent.addForce(f, true);
+    else parent.addTorque(f, true);
+  }
+
+  /** Joint position read from the two bodies (see sim/kinematics.ts for the convention). */
+  private jointPositionOf(joint: JointDesc): number {
+    const p = this.bodies[joint.parent]!;
+    const c = this.bodies[joint.child]!;
+    const qp = p.rotation();
+    const qc = c.rotation();
+    if (joint.type === 'revolute') {
+      // rel = conj(qp) · qc; angle about the axis from its vector part.
+      const x = qp.w * qc.x - qp.x * qc.w - qp.y * qc.z + qp.z * qc.y;
+      const y = qp.w * qc.y + qp.x * qc.z - qp.y * qc.w - qp.z * qc.x;
+      const z = qp.w * qc.z - qp.x * qc.y + qp.y * qc.x - qp.z * qc.w;
+      const w = qp.w * qc.w + qp.x * qc.x + qp.y * qc.y + qp.z * qc.z;
+      const [ax, ay, az] = joint.axis;
+      const angle = 2 * Math.atan2(x * ax + y * ay + z * az, w);
+      return angle > Math.PI ? angle - 2 * Math.PI : angle <= -Math.PI ? angle + 2 * Math.PI : angle;
+    }
+    const state = this.stateScratch;
+    for (const b of [joint.parent, joint.child]) {
+      const body = this.bodies[b]!;
+      const t = body.translation();
+      const q = body.rotation();
+      state.set([t.x, t.y, t.z, q.x, q.y, q.z, q.w], b * BODY_STATE_SIZE);
+    }
+    return jointPosition(this.scene, state, this.scene.joints.indexOf(joint));
   }
 
   /** Writes the scene state into `out` (or a fresh array) and returns it. */
@@ -211,6 +268,15 @@ export class PhysicsWorld {
     if (!parent || !child) throw new Error(`joint '${joint.name}' names a body that does not exist`);
     const created = this.world.createImpulseJoint(data, parent, child, true);
     created.setContactsEnabled(false);
+    if (joint.type !== 'fixed') {
+      const unit = created as UnitImpulseJoint;
+      unit.configureMotorModel(this.motorModel);
+      const servo = this.scene.actuators.find((a) => a.joint === this.joints.length && (a.kind ?? 'motor') !== 'motor');
+      if (servo?.forceLimit !== undefined) unit.setMotorMaxForce(servo.forceLimit);
+      // Viscous damping (joint damping plus a position servo's kv), applied implicitly by the joint motor.
+      const damping = (joint.damping ?? 0) + (servo?.kind === 'position' ? (servo.kv ?? 0) : 0);
+      if (damping) unit.configureMotorVelocity(0, damping);
+    }
     return created;
   }
 }
@@ -225,12 +291,20 @@ function quat([x, y, z, w]: readonly number[]): { x: number; y: number; z: numbe
   return { x: x!, y: y!, z: z!, w: w! };
 }
 
+/** Rapier's 32-bit groups: membership in the high 16 bits, filter in the low 16. */
+function collisionGroups(group: number): number {
+  const member = 1 << group;
+  const filter = group === 0 ? 0xffff : 0xffff & ~member;
+  return ((member << 16) | filter) >>> 0;
+}
+
 function countMassive(geoms: GeomDesc[]): number {
   return geoms.filter((g) => !g.visualOnly).length;
 }
 
-function colliderDesc(R: Rapier, geom: GeomDesc, mass: number | undefined) {
-  const desc = shapeDesc(R, geom.shape);
+function colliderDesc(R: Rapier, geom: GeomDesc, mass: number | undefined, meshes: Record<string, MeshData> | undefined) {
+  const desc = shapeDesc(R, geom.shape, meshes);
+  if (!desc) return undefined;
   if (geom.pose) desc.setTranslation(...geom.pose.position).setRotation(quat(geom.pose.rotation));
   if (mass !== undefined) desc.setMass(mass);
   else desc.setDensity(geom.density ?? 1000);
@@ -238,8 +312,13 @@ function colliderDesc(R: Rapier, geom: GeomDesc, mass: number | undefined) {
   return desc;
 }
 
-function shapeDesc(R: Rapier, shape: Shape) {
+function shapeDesc(R: Rapier, shape: Shape, meshes: Record<string, MeshData> | undefined) {
   switch (shape.type) {
+    case 'mesh': {
+      const mesh = meshes?.[shape.mesh];
+      if (!mesh) throw new Error(`geom names mesh '${shape.mesh}', which the scene does not define`);
+      return R.ColliderDesc.convexHull(mesh.positions);
+    }
     case 'box':
       return R.ColliderDesc.cuboid(...shape.halfExtents);
     case 'sphere':

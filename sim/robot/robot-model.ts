@@ -32,8 +32,15 @@ export interface Inertial {
   inertia: [number, number, number, number, number, number];
 }
 
+/** A named frame on a link (MJCF `site`): gripper points, IMU mounts, feet. */
+export interface RobotSite {
+  name: string;
+  pose: Pose;
+}
+
 export interface RobotLink {
   name: string;
+  sites?: RobotSite[];
   /** Index of the joint that connects this link to its parent; −1 for the root. */
   parentJoint: number;
   inertial?: Inertial;

@@ -4,8 +4,9 @@ import type { TaskDefinition } from '../task.ts';
 import { cartpoleSwingup } from './cartpole-swingup.ts';
 import { pendulumSwingup } from './pendulum-swingup.ts';
 import { pushBox } from './push-box.ts';
+import { so101Reach } from './so101-reach.ts';
 
-export const TASKS: readonly TaskDefinition[] = [pendulumSwingup, cartpoleSwingup, pushBox];
+export const TASKS: readonly TaskDefinition[] = [pendulumSwingup, cartpoleSwingup, pushBox, so101Reach];
 
 export function findTask(id: string): TaskDefinition {
   const task = TASKS.find((t) => t.id === id);

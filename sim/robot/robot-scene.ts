@@ -1,0 +1,328 @@
+/**
+ * RobotModel → SceneDescription. Links joined by fixed joints are merged into one body (their
+ * inertias combined), every body frame is aligned with the world at the rest pose (joint positions 0)
+ * so joints need one axis and joint positions read back directly (sim/kinematics.ts), mesh geoms are
+ * loaded, simplified and collide as convex hulls, and actuators become scene actuators.
+ */
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import { axisAngle, multiply, rotate } from '../kinematics.ts';
+import type { ActuatorDesc, BodyDesc, GeomDesc, JointDesc, MeshData, Pose, Quat, SceneDescription, Shape, Vec3 } from '../scene.ts';
+import { add, fromComponents, parallelAxis, principalAxes, rotateInertia, type Matrix3 } from './inertia.ts';
+import { readMesh, simplifyMesh } from './mesh-files.ts';
+import type { RobotGeom, RobotModel } from './robot-model.ts';
+
+export interface RobotSceneOptions {
+  /** Where the root link stands. */
+  basePosition?: Vec3;
+  timestep?: number;
+  solverIterations?: number;
+  /** Add a ground plane (legged robots and free play). */
+  ground?: boolean;
+  /** Grid cell for mesh simplification, metres. */
+  meshCell?: number;
+  /** Rapier length unit (typical link size), see SceneDescription.lengthUnit. */
+  lengthUnit?: number;
+  /** Let the robot's links collide with each other (off by default, as in Isaac Lab's defaults). */
+  selfCollision?: boolean;
+  /** Give the robot no collision geometry at all (tasks without contacts: reaching in free space). */
+  noCollision?: boolean;
+}
+
+export interface RobotScene {
+  scene: SceneDescription;
+  /** Scene body of each link. */
+  linkBody: number[];
+  /** Scene joint of each simulated robot joint, by name. */
+  jointIndex: Map<string, number>;
+  /** Sites as points in their body's frame. */
+  sites: Map<string, { body: number; point: Vec3 }>;
+  warnings: string[];
+}
+
+const Y_TO_Z: Quat = axisAngle([1, 0, 0], Math.PI / 2);
+const MIN_MASS = 1e-3;
+/** Collision group of robot links when self-collision is off: they collide with the world, not each other. */
+const ROBOT_GROUP = 1;
+
+export function robotToScene(model: RobotModel, options: RobotSceneOptions = {}): RobotScene {
+  const warnings = [...model.warnings];
+  const worldPose = linkWorldPoses(model, options.basePosition ?? [0, 0, 0]);
+  // Group links joined by fixed joints; the group's first link (closest to the root) names the body.
+  const group = model.links.map((_, i) => i);
+  const find = (i: number): number => (group[i] === i ? i : (group[i] = find(group[i]!)));
+  for (const j of model.joints) if (j.type === 'fixed') group[find(j.child)] = find(j.parent);
+  const roots = [...new Set(model.links.map((_, i) => find(i)))].sort((a, b) => depth(model, a) - depth(model, b));
+  const bodyOf = new Map(roots.map((r, b) => [r, b]));
+  const linkBody = model.links.map((_, i) => bodyOf.get(find(i))!);
+  const rootLink = roots[0]!;
+  const hasWorldLink = model.format === 'mjcf';
+
+  const meshes: Record<string, MeshData> = {};
+  const meshCache = new Map<string, string | null>();
+  const bodies: BodyDesc[] = roots.map((r) => {
+    const members = model.links.map((_, i) => i).filter((i) => find(i) === r);
+    const origin = worldPose[r]!.position;
+    const fixed = r === rootLink ? (hasWorldLink || !model.floatingBase) : false;
+    const geoms = members
+      .flatMap((l) => geomsOfLink(model, l, worldPose[l]!, origin, meshes, meshCache, warnings, options.meshCell ?? 0.002))
+      .flatMap((g) => (options.noCollision ? (g.collisionOnly ? [] : [{ ...g, visualOnly: true }]) : [g]));
+    const body: BodyDesc = {
+      name: model.links[r]!.name,
+      kind: fixed ? 'fixed' : 'dynamic',
+      pose: { position: origin, rotation: [0, 0, 0, 1] },
+      geoms,
+      ...(options.selfCollision ? {} : { collisionGroup: ROBOT_GROUP }),
+    };
+    if (!fixed) body.inertial = combinedInertial(model, members, worldPose, origin);
+    return body;
+  });
+  // An MJCF free joint makes its body the floating root: not welded to the world.
+  for (const j of model.joints) if (j.type === 'floating') bodies[linkBody[j.child]!]!.kind = 'dynamic';
+  for (const [b, body] of bodies.entries()) {
+    if (body.kind === 'dynamic' && !body.inertial) body.inertial = combinedInertial(model, model.links.map((_, i) => i).filter((i) => linkBody[i] === b), worldPose, body.pose.position);
+  }
+
+  const joints: JointDesc[] = [];
+  const jointIndex = new Map<string, number>();
+  for (const j of model.joints) {
+    if (j.type === 'fixed' || j.type === 'floating') continue;
+    if (j.type === 'ball') {
+      warnings.push(`joint '${j.name}': ball joints are not simulated yet; treated as fixed`);
+      continue;
+    }
+    const childPose = worldPose[j.child]!;
+    const anchor = add3(childPose.position, rotate(childPose.rotation, j.anchor ?? [0, 0, 0]));
+    const parentBody = linkBody[j.parent]!;
+    const childBody = linkBody[j.child]!;
+    const axis = rotate(childPose.rotation, j.axis);
+    const limited = j.type !== 'continuous' && j.limits?.lower !== undefined && j.limits.upper !== undefined;
+    jointIndex.set(j.name, joints.length);
+    joints.push({
+      name: j.name,
+      type: j.type === 'prismatic' ? 'prismatic' : 'revolute',
+      parent: parentBody,
+      child: childBody,
+      anchorParent: sub3(anchor, bodies[parentBody]!.pose.position),
+      anchorChild: sub3(anchor, bodies[childBody]!.pose.position),
+      axis,
+      ...(limited ? { limits: [j.limits!.lower!, j.limits!.upper!] as [number, number] } : {}),
+      ...(j.damping ? { damping: j.damping } : {}),
+    });
+    // Reflected rotor inertia (armature) about the joint axis, added to the child body.
+    if (j.armature && bodies[childBody]!.inertial) addArmature(bodies[childBody]!, j.armature);
+  }
+
+  const actuators: ActuatorDesc[] = model.actuators.flatMap((a) => {
+    const joint = jointIndex.get(a.joint);
+    if (joint === undefined) {
+      warnings.push(`actuator '${a.name}': joint '${a.joint}' is not simulated; actuator dropped`);
+      return [];
+    }
+    const effort = model.joints.find((j) => j.name === a.joint)?.limits?.effort;
+    const forceLimit = a.forceRange ? Math.max(Math.abs(a.forceRange[0]), Math.abs(a.forceRange[1])) : effort;
+    const range = a.ctrlRange ?? (a.kind === 'position' ? joints[joint]!.limits : undefined) ?? (effort ? [-effort, effort] : [-100, 100]);
+    return [{
+      name: a.name,
+      joint,
+      kind: a.kind,
+      gear: a.gear,
+      ctrlRange: [range[0], range[1]] as [number, number],
+      ...(a.kp !== undefined ? { kp: a.kp } : {}),
+      ...(a.kv !== undefined ? { kv: a.kv } : {}),
+      ...(forceLimit !== undefined ? { forceLimit } : {}),
+    }];
+  });
+
+  if (options.ground) {
+    bodies.push({
+      name: 'ground',
+      kind: 'fixed',
+      pose: { position: [0, 0, -0.05], rotation: [0, 0, 0, 1] },
+      geoms: [{ shape: { type: 'box', halfExtents: [20, 20, 0.05] }, friction: 1, color: '#3a4048' }],
+    });
+  }
+  const sites = new Map<string, { body: number; point: Vec3 }>();
+  for (const [l, link] of model.links.entries()) {
+    for (const site of link.sites ?? []) {
+      const pose = worldPose[l]!;
+      const world = add3(pose.position, rotate(pose.rotation, site.pose.position));
+      sites.set(site.name, { body: linkBody[l]!, point: sub3(world, bodies[linkBody[l]!]!.pose.position) });
+    }
+  }
+  return {
+    sites,
+    scene: {
+      name: model.name,
+      gravity: [0, 0, -9.81],
+      timestep: options.timestep ?? 0.005,
+      solverIterations: options.solverIterations ?? 4,
+      ...(options.lengthUnit ? { lengthUnit: options.lengthUnit } : {}),
+      bodies,
+      joints,
+      actuators,
+      markers: [],
+      meshes,
+    },
+    linkBody,
+    jointIndex,
+    warnings,
+  };
+}
+
+function depth(model: RobotModel, link: number): number {
+  let d = 0;
+  for (let j = model.links[link]!.parentJoint; j >= 0; j = model.links[model.joints[j]!.parent]!.parentJoint) d++;
+  return d;
+}
+
+/** World pose of every link with all joints at 0. */
+export function linkWorldPoses(model: RobotModel, base: Vec3): Pose[] {
+  const poses: (Pose | undefined)[] = model.links.map(() => undefined);
+  const pose = (l: number): Pose => {
+    const known = poses[l];
+    if (known) return known;
+    const jointIndex = model.links[l]!.parentJoint;
+    let result: Pose;
+    if (jointIndex < 0) result = { position: base, rotation: [0, 0, 0, 1] };
+    else {
+      const joint = model.joints[jointIndex]!;
+      const parent = pose(joint.parent);
+      result = {
+        position: add3(parent.position, rotate(parent.rotation, joint.origin.position)),
+        rotation: multiply(parent.rotation, joint.origin.rotation),
+      };
+    }
+    poses[l] = result;
+    return result;
+  };
+  return model.links.map((_, i) => pose(i));
+}
+
+function geomsOfLink(
+  model: RobotModel,
+  link: number,
+  linkPose: Pose,
+  bodyOrigin: Vec3,
+  meshes: Record<string, MeshData>,
+  cache: Map<string, string | null>,
+  warnings: string[],
+  cell: number,
+): GeomDesc[] {
+  const geoms = model.links[link]!.geoms;
+  // Visual meshes we cannot read (Collada) are left out; the collision geometry is drawn instead.
+  const unreadable = (g: RobotGeom) => g.geometry.type === 'mesh' && g.geometry.found && !['.stl', '.obj'].includes(extname(g.geometry.file).toLowerCase());
+  const drawCollision = geoms.some((g) => g.role === 'visual' && unreadable(g));
+  if (drawCollision) warnings.push(`link '${model.links[link]!.name}': visual meshes in ${extname((geoms.find(unreadable)!.geometry as { file: string }).file)} are not read; drawing its collision geometry`);
+  const out: GeomDesc[] = [];
+  for (const g of geoms) {
+    if (g.role === 'visual' && unreadable(g)) continue;
+    const worldRotation = multiply(linkPose.rotation, g.pose.rotation);
+    const worldPosition = add3(linkPose.position, rotate(linkPose.rotation, g.pose.position));
+    const converted = shapeOf(g, meshes, cache, warnings, cell);
+    if (!converted) continue;
+    const color = g.rgba ? rgbaToHex(g.rgba) : undefined;
+    out.push({
+      ...(g.name ? { name: g.name } : {}),
+      shape: converted.shape,
+      pose: { position: sub3(worldPosition, bodyOrigin), rotation: converted.turn ? multiply(worldRotation, converted.turn) : worldRotation },
+      ...(g.role === 'visual' || converted.placeholder ? { visualOnly: true } : {}),
+      ...(g.role === 'collision' && !drawCollision ? { collisionOnly: true } : {}),
+      ...(g.friction !== undefined ? { friction: g.friction } : {}),
+      ...(color ? { color } : {}),
+    });
+  }
+  return out;
+}
+
+function shapeOf(
+  g: RobotGeom,
+  meshes: Record<string, MeshData>,
+  cache: Map<string, string | null>,
+  warnings: string[],
+  cell: number,
+): { shape: Shape; turn?: Quat; placeholder?: boolean } | undefined {
+  const s = g.geometry;
+  switch (s.type) {
+    case 'box':
+      return { shape: { type: 'box', halfExtents: s.halfExtents } };
+    case 'sphere':
+      return { shape: { type: 'sphere', radius: s.radius } };
+    case 'cylinder':
+      return { shape: { type: 'cylinder', radius: s.radius, halfHeight: s.halfLength }, turn: Y_TO_Z };
+    case 'capsule':
+      return { shape: { type: 'capsule', radius: s.radius, halfHeight: s.halfLength }, turn: Y_TO_Z };
+    case 'ellipsoid':
+      warnings.push('ellipsoid geoms are simulated as spheres of their mean radius');
+      return { shape: { type: 'sphere', radius: (s.radii[0] + s.radii[1] + s.radii[2]) / 3 } };
+    case 'plane':
+      return { shape: { type: 'box', halfExtents: [s.halfExtents[0], s.halfExtents[1], 0.001] } };
+    case 'mesh': {
+      const key = `${s.file}@${s.scale.join(',')}`;
+      if (!cache.has(key)) cache.set(key, s.found && existsSync(s.file) ? loadMesh(s.file, s.scale, key, meshes, warnings, cell) : null);
+      const id = cache.get(key);
+      if (!id) return { shape: { type: 'box', halfExtents: [0.01, 0.01, 0.01] }, placeholder: true };
+      return { shape: { type: 'mesh', mesh: id } };
+    }
+  }
+}
+
+function loadMesh(file: string, scale: Vec3, key: string, meshes: Record<string, MeshData>, warnings: string[], cell: number): string | null {
+  try {
+    const mesh = readMesh(file);
+    for (let i = 0; i < mesh.positions.length; i++) mesh.positions[i]! *= scale[i % 3]!;
+    meshes[key] = simplifyMesh(mesh, cell);
+    return key;
+  } catch (err) {
+    warnings.push(`${(err as Error).message}; drawn as a placeholder`);
+    return null;
+  }
+}
+
+function combinedInertial(model: RobotModel, members: number[], poses: Pose[], origin: Vec3): NonNullable<BodyDesc['inertial']> {
+  let mass = 0;
+  const com: Vec3 = [0, 0, 0];
+  const parts: { m: number; c: Vec3; I: Matrix3 }[] = [];
+  for (const l of members) {
+    const inertial = model.links[l]!.inertial;
+    if (!inertial || inertial.mass <= 0) continue;
+    const pose = poses[l]!;
+    const c = sub3(add3(pose.position, rotate(pose.rotation, inertial.com)), origin);
+    parts.push({ m: inertial.mass, c, I: rotateInertia(fromComponents(inertial.inertia), pose.rotation) });
+    mass += inertial.mass;
+    for (let k = 0; k < 3; k++) com[k]! += inertial.mass * c[k]!;
+  }
+  if (mass <= 0) return { mass: MIN_MASS, com: [0, 0, 0], principal: [1e-6, 1e-6, 1e-6], frame: [0, 0, 0, 1] };
+  for (let k = 0; k < 3; k++) com[k]! /= mass;
+  let I: Matrix3 = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  for (const p of parts) I = add(add(I, p.I), parallelAxis(p.m, sub3(p.c, com)));
+  return { mass, com, ...principalAxes(I) };
+}
+
+/**
+ * Reflected rotor inertia. MuJoCo adds armature to the joint's own degree of freedom; with maximal
+ * coordinates a servo's stiffness is only as good as the inertia both bodies present to it, and a
+ * light link is light about every axis but its own joint's. Adding the armature isotropically to the
+ * child link keeps each servo stiff (SO-101 holding error 1.47° → 0.03° at a 5 ms step; see
+ * docs/physics.md) at the price of a little extra inertia about the other two axes.
+ */
+function addArmature(body: BodyDesc, armature: number): void {
+  const inertial = body.inertial!;
+  const { principal, frame } = inertial;
+  let I = rotateInertia([principal[0], 0, 0, 0, principal[1], 0, 0, 0, principal[2]], frame);
+  I = add(I, [armature, 0, 0, 0, armature, 0, 0, 0, armature]);
+  Object.assign(inertial, principalAxes(I));
+}
+
+function add3(a: Vec3, b: Vec3): Vec3 {
+  return [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+}
+
+function sub3(a: Vec3, b: Vec3): Vec3 {
+  return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+}
+
+function rgbaToHex([r, g, b]: [number, number, number, number]): string {
+  const h = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255).toString(16).padStart(2, '0');
+  return `#${h(r)}${h(g)}${h(b)}`;
+}

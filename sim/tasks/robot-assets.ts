@@ -1,0 +1,39 @@
+/**
+ * The robots the studio ships (assets/robots, each with its source and license), converted to scenes
+ * once per process and shared by every task instance built from them.
+ */
+import { fileURLToPath } from 'node:url';
+import { importRobot } from '../importers/import-robot.ts';
+import { robotToScene, type RobotScene, type RobotSceneOptions } from '../robot/robot-scene.ts';
+import type { RobotModel } from '../robot/robot-model.ts';
+import { bodyPosition, bodyRotation, rotate } from '../kinematics.ts';
+import type { Vec3 } from '../scene.ts';
+
+const ASSETS = new URL('../../assets/robots/', import.meta.url);
+
+export const ROBOT_FILES = {
+  so101: fileURLToPath(new URL('so101/so101_new_calib.xml', ASSETS)),
+  go2: fileURLToPath(new URL('go2/example-robot-data/robots/go2_description/urdf/go2.urdf', ASSETS)),
+} as const;
+
+const cache = new Map<string, RobotScene>();
+
+/** Imports and converts a robot file, caching by file and options; `adjust` edits the model first. */
+export function robotScene(file: string, options: RobotSceneOptions & { key?: string } = {}, adjust?: (model: RobotModel) => void): RobotScene {
+  const key = `${file}|${JSON.stringify(options)}`;
+  let scene = cache.get(key);
+  if (!scene) {
+    const model = importRobot(file);
+    adjust?.(model);
+    scene = robotToScene(model, options);
+    cache.set(key, scene);
+  }
+  return scene;
+}
+
+/** World position of a point given in a body's frame. */
+export function worldPoint(state: ArrayLike<number>, body: number, point: Vec3): Vec3 {
+  const p = bodyPosition(state, body);
+  const r = rotate(bodyRotation(state, body), point);
+  return [p[0] + r[0], p[1] + r[1], p[2] + r[2]];
+}
