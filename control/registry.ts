@@ -1,12 +1,13 @@
 /** The controller registry: adding a controller is one file and one line here. */
 import { ParamError } from '../sim/params.ts';
 import type { ControllerDefinition } from './controller.ts';
+import { holdController } from './hold.ts';
 import { cem } from './sampling/cem.ts';
 import { mppi } from './sampling/mppi.ts';
 import { predictiveSampling } from './sampling/predictive-sampling.ts';
 import { zeroController } from './zero.ts';
 
-export const CONTROLLERS: readonly ControllerDefinition[] = [mppi, predictiveSampling, cem, zeroController];
+export const CONTROLLERS: readonly ControllerDefinition[] = [mppi, predictiveSampling, cem, holdController, zeroController];
 
 export function findController(id: string): ControllerDefinition {
   const c = CONTROLLERS.find((d) => d.id === id);

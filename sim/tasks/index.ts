@@ -5,8 +5,9 @@ import { cartpoleSwingup } from './cartpole-swingup.ts';
 import { pendulumSwingup } from './pendulum-swingup.ts';
 import { pushBox } from './push-box.ts';
 import { so101Reach } from './so101-reach.ts';
+import { go2Stand } from './go2-stand.ts';
 
-export const TASKS: readonly TaskDefinition[] = [pendulumSwingup, cartpoleSwingup, pushBox, so101Reach];
+export const TASKS: readonly TaskDefinition[] = [pendulumSwingup, cartpoleSwingup, pushBox, so101Reach, go2Stand];
 
 export function findTask(id: string): TaskDefinition {
   const task = TASKS.find((t) => t.id === id);

@@ -19,8 +19,9 @@ export const ROBOT_FILES = {
 const cache = new Map<string, RobotScene>();
 
 /** Imports and converts a robot file, caching by file and options; `adjust` edits the model first. */
-export function robotScene(file: string, options: RobotSceneOptions & { key?: string } = {}, adjust?: (model: RobotModel) => void): RobotScene {
-  const key = `${file}|${JSON.stringify(options)}`;
+/** `variant` names what `adjust` changes, so differently adjusted models are cached apart. */
+export function robotScene(file: string, options: RobotSceneOptions = {}, adjust?: (model: RobotModel) => void, variant = ''): RobotScene {
+  const key = `${file}|${JSON.stringify(options)}|${variant}`;
   let scene = cache.get(key);
   if (!scene) {
     const model = importRobot(file);
