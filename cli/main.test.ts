@@ -15,10 +15,10 @@ function actuate(...args: string[]): Promise<{ code: number; stdout: string; std
 describe('actuate CLI', () => {
   it('lists tasks and controllers as JSON arrays of {id, title, …}', async () => {
     const tasks = JSON.parse((await actuate('tasks', '--json')).stdout) as { id: string; title: string }[];
-    expect(tasks.map((t) => t.id)).toEqual(['pendulum-swingup', 'cartpole-swingup', 'push-box']);
+    expect(tasks.map((t) => t.id)).toEqual(['pendulum-swingup', 'cartpole-swingup', 'push-box', 'so101-reach', 'go2-stand']);
     expect(tasks.every((t) => t.title.length > 0)).toBe(true);
     const controllers = JSON.parse((await actuate('controllers', '--json')).stdout) as { id: string }[];
-    expect(controllers.map((c) => c.id)).toEqual(['mppi', 'predictive-sampling', 'cem', 'zero']);
+    expect(controllers.map((c) => c.id)).toEqual(['mppi', 'predictive-sampling', 'cem', 'hold', 'jog', 'zero']);
   });
 
   it('runs a closed loop and prints exactly one JSON object', async () => {
@@ -66,5 +66,15 @@ describe('actuate CLI', () => {
     const bad = await actuate('robot', 'inspect', fileURLToPath(new URL('../package.json', import.meta.url)));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("unknown robot file type '.json'");
+  });
+
+  it('runs the free-play scene of any robot file with joint sliders as controller parameters', async () => {
+    const file = fileURLToPath(new URL('../assets/robots/so101/so101_new_calib.xml', import.meta.url));
+    const { code, stdout } = await actuate('run', '--robot', file, '--seconds', '0.5', '--set', 'controller.elbow_flex=0.4', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ controller: 'jog', simSeconds: 0.5 });
+    const bad = await actuate('run', '--robot', file, '--set', 'controller.nope=1');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('controller.shoulder_pan');
   });
 });

@@ -10,7 +10,7 @@ const USAGE = `usage: actuate <command> [options]
 
   tasks [--json]                     list tasks
   controllers [--json]               list controllers
-  run --task T [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
+  run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
                                      run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>)
   serve [--port P] [--host H] [--token T]
                                      serve the studio and the engine protocol (127.0.0.1 unless --host; other hosts need --token)

@@ -16,10 +16,11 @@ export interface SetOptions {
 export function parseSetOptions(pairs: string[], taskId: string, controllerId: string): SetOptions {
   const task = findTask(taskId);
   const controller = findController(controllerId);
-  const costTerms = task.build(defaults(task.params)).costTerms.map((t) => t.name);
+  const instance = task.build(defaults(task.params));
+  const costTerms = instance.costTerms.map((t) => t.name);
   const valid = {
     task: task.params.map((p) => p.key),
-    controller: controller.params.map((p) => p.key),
+    controller: (controller.paramsFor?.(instance) ?? controller.params).map((p) => p.key),
     cost: costTerms,
   };
   const listValid = () =>

@@ -37,5 +37,7 @@ export interface ControllerDefinition {
   title: string;
   description: string;
   params: ParamSpec[];
+  /** Parameters that depend on the task (one slider per joint); replaces `params` when present. */
+  paramsFor?(task: TaskInstance): ParamSpec[];
   create(context: ControlContext, values: ParamValues): Promise<Controller> | Controller;
 }

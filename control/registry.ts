@@ -2,12 +2,13 @@
 import { ParamError } from '../sim/params.ts';
 import type { ControllerDefinition } from './controller.ts';
 import { holdController } from './hold.ts';
+import { jogController } from './jog.ts';
 import { cem } from './sampling/cem.ts';
 import { mppi } from './sampling/mppi.ts';
 import { predictiveSampling } from './sampling/predictive-sampling.ts';
 import { zeroController } from './zero.ts';
 
-export const CONTROLLERS: readonly ControllerDefinition[] = [mppi, predictiveSampling, cem, holdController, zeroController];
+export const CONTROLLERS: readonly ControllerDefinition[] = [mppi, predictiveSampling, cem, holdController, jogController, zeroController];
 
 export function findController(id: string): ControllerDefinition {
   const c = CONTROLLERS.find((d) => d.id === id);

@@ -15,7 +15,7 @@ import type {
 import type { ControlContext, Controller, ControllerDefinition } from '../control/controller.ts';
 import { findController } from '../control/registry.ts';
 import { residualSize, totalCost } from '../sim/cost.ts';
-import { defaults, mergeParams, type NumberParam, type ParamValues } from '../sim/params.ts';
+import { defaults, mergeParams, type NumberParam, type ParamSpec, type ParamValues } from '../sim/params.ts';
 import { Random } from '../sim/random.ts';
 import { loadRapier, type Rapier } from '../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../sim/rapier/physics-world.ts';
@@ -136,7 +136,7 @@ export class Session {
         actuators: this.task.scene.actuators.map((a) => a.name),
         readouts: this.task.readouts.map((r) => r.name),
       },
-      controller: { id: c.id, title: c.title, description: c.description, params: c.params, values: { ...this.controllerValues } },
+      controller: { id: c.id, title: c.title, description: c.description, params: this.controllerParams(c), values: { ...this.controllerValues } },
       scene: this.task.scene,
       seed: this.seed,
       playing: this.playing,
@@ -201,7 +201,7 @@ export class Session {
     return this.edit(async () => {
       if (scope === 'cost') this.applyCostWeights(values);
       else if (scope === 'controller') {
-        this.controllerValues = mergeParams(this.controllerDef.params, this.controllerValues, values, 'controller');
+        this.controllerValues = mergeParams(this.controllerParams(this.controllerDef), this.controllerValues, values, 'controller');
         this.controller?.setParams(this.controllerValues);
       } else {
         const next = mergeParams(this.taskDef.params, this.taskValues, values, 'task');
@@ -358,12 +358,15 @@ export class Session {
     this.substeps = Math.max(1, Math.round(task.timing.controlDt / task.scene.timestep));
   }
 
+  private controllerParams(def: ControllerDefinition): ParamSpec[] {
+    return def.paramsFor?.(this.task) ?? def.params;
+  }
+
   /** A controller's defaults, then the task's planner defaults for keys it has, then `overrides`. */
   private controllerDefaults(def: ControllerDefinition, overrides: Record<string, unknown>): ParamValues {
-    const fromTask = Object.fromEntries(
-      Object.entries(this.task.plannerDefaults ?? {}).filter(([key]) => def.params.some((p) => p.key === key)),
-    );
-    return mergeParams(def.params, { ...defaults(def.params), ...fromTask }, overrides, 'controller');
+    const params = this.controllerParams(def);
+    const fromTask = Object.fromEntries(Object.entries(this.task.plannerDefaults ?? {}).filter(([key]) => params.some((p) => p.key === key)));
+    return mergeParams(params, { ...defaults(params), ...fromTask }, overrides, 'controller');
   }
 
   private applyCostWeights(values: Record<string, unknown>): void {

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { runEpisode, type RunResult } from '../../engine/run-episode.ts';
 import { findController } from '../../control/registry.ts';
 import { findTask } from '../../sim/tasks/index.ts';
+import { ROBOT_TASK_PREFIX } from '../../sim/tasks/free-play.ts';
+import { resolve } from 'node:path';
 import { parseSetOptions } from '../set-options.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -11,16 +13,19 @@ export async function runCommand(argv: string[]): Promise<string> {
     args: argv,
     options: {
       task: { type: 'string' },
-      controller: { type: 'string', default: 'mppi' },
+      robot: { type: 'string' },
+      controller: { type: 'string' },
       seconds: { type: 'string' },
       seed: { type: 'string', default: '0' },
       set: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
     },
   });
-  if (!values.task) throw new UsageError('--task is required (see `actuate tasks`)');
-  const taskId = values.task;
-  const controllerId = values.controller!;
+  if (!values.task && !values.robot) throw new UsageError('--task (see `actuate tasks`) or --robot <file> is required');
+  if (values.task && values.robot) throw new UsageError('give either --task or --robot, not both');
+  // --robot: the free-play scene of any URDF/MJCF file, its joints on sliders (controller.<actuator>).
+  const taskId = values.robot ? `${ROBOT_TASK_PREFIX}${resolve(values.robot)}` : values.task!;
+  const controllerId = values.controller ?? (values.robot ? 'jog' : 'mppi');
   try {
     findTask(taskId);
     findController(controllerId);

@@ -6,10 +6,13 @@ import { pendulumSwingup } from './pendulum-swingup.ts';
 import { pushBox } from './push-box.ts';
 import { so101Reach } from './so101-reach.ts';
 import { go2Stand } from './go2-stand.ts';
+import { freePlayTask, ROBOT_TASK_PREFIX } from './free-play.ts';
 
 export const TASKS: readonly TaskDefinition[] = [pendulumSwingup, cartpoleSwingup, pushBox, so101Reach, go2Stand];
 
+/** Finds a registered task, or builds the free-play task of `robot:<file>`. */
 export function findTask(id: string): TaskDefinition {
+  if (id.startsWith(ROBOT_TASK_PREFIX)) return freePlayTask(id.slice(ROBOT_TASK_PREFIX.length));
   const task = TASKS.find((t) => t.id === id);
   if (!task) throw new ParamError(`unknown task '${id}'; available: ${TASKS.map((t) => t.id).join(', ')}`);
   return task;
