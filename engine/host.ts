@@ -7,7 +7,9 @@ import type { Handlers, StreamName } from '../protocol/api.ts';
 import type { MessagePortLike } from '../protocol/port.ts';
 import { serveApi } from '../protocol/rpc.ts';
 import { CONTROLLERS } from '../control/registry.ts';
+import { resolve } from 'node:path';
 import { TASKS } from '../sim/tasks/index.ts';
+import { ROBOT_TASK_PREFIX } from '../sim/tasks/free-play.ts';
 import { Session, type SessionOptions } from './session.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
@@ -56,6 +58,10 @@ export class EngineHost {
       step: ({ count }) => s.step(count),
       reset: ({ seed }) => s.reset(seed),
       setSpeed: ({ speed }) => s.setSpeed(speed),
+      openRobot: async ({ file }) => {
+        await s.setTask(`${ROBOT_TASK_PREFIX}${resolve(file)}`);
+        return s.setController('jog');
+      },
     };
   }
 

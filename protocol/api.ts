@@ -97,6 +97,8 @@ export const commandSchemas = {
   step: z.object({ count: z.number().int().min(1).max(10_000).optional() }).strict(),
   reset: z.object({ seed: z.number().int().min(0).optional() }).strict(),
   setSpeed: z.object({ speed: z.number().min(0.01).max(100) }).strict(),
+  /** Free play with a URDF/MJCF file on the engine's machine. */
+  openRobot: z.object({ file: z.string().min(1) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -114,6 +116,7 @@ export interface CommandResults {
   step: StatusEvent;
   reset: StatusEvent;
   setSpeed: { speed: number };
+  openRobot: SessionSnapshot;
 }
 
 export interface StreamEvents {

@@ -1,0 +1,63 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ParamSpec, ParamValue } from '../../protocol/params.ts';
+
+/** A slider with a number box (or a select for choices), sending changes at most every 100 ms. */
+export function ParamControl({ spec, value, testId, onChange }: { spec: ParamSpec; value: ParamValue; testId: string; onChange: (v: ParamValue) => void }) {
+  const [local, setLocal] = useState(value);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => setLocal(value), [value]);
+  const send = (v: ParamValue) => {
+    setLocal(v);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => onChange(v), 100);
+  };
+  if (spec.kind === 'choice') {
+    return (
+      <div className="param" title={spec.help}>
+        <span className="param-label">{spec.label}</span>
+        <select data-testid={testId} value={String(local)} onChange={(e) => send(e.target.value)}>
+          {spec.options.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
+      </div>
+    );
+  }
+  const log = spec.log && spec.min > 0;
+  const toSlider = (v: number) => (log ? Math.log10(v) : v);
+  const fromSlider = (s: number) => {
+    const v = log ? 10 ** s : s;
+    return spec.integer ? Math.round(v) : v;
+  };
+  const n = Number(local);
+  return (
+    <div className="param" title={spec.help}>
+      <span className="param-label">
+        {spec.label}
+        {spec.unit ? <em> {spec.unit}</em> : null}
+      </span>
+      <input
+        type="range"
+        data-testid={testId}
+        min={toSlider(spec.min)}
+        max={toSlider(spec.max)}
+        step={log ? (toSlider(spec.max) - toSlider(spec.min)) / 200 : spec.integer ? 1 : (spec.step ?? (spec.max - spec.min) / 200)}
+        value={toSlider(n)}
+        onChange={(e) => send(fromSlider(Number(e.target.value)))}
+      />
+      <input
+        type="number"
+        className="param-number"
+        data-testid={`${testId}-value`}
+        min={spec.min}
+        max={spec.max}
+        step={spec.integer ? 1 : 'any'}
+        value={Number.isFinite(n) ? Number(n.toPrecision(4)) : ''}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          if (Number.isFinite(v) && v >= spec.min && v <= spec.max) send(spec.integer ? Math.round(v) : v);
+        }}
+      />
+    </div>
+  );
+}

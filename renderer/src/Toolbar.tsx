@@ -1,0 +1,80 @@
+import { useState } from 'react';
+import { useEngine, useStore } from './use-engine.ts';
+
+export function Toolbar() {
+  const store = useStore();
+  const { tasks, controllers, snapshot, status, connection } = useEngine();
+  const [seed, setSeed] = useState(0);
+  const playing = status?.playing ?? false;
+  return (
+    <header className="toolbar">
+      <div className="brand">Actuate</div>
+      <label className="picker">
+        Task
+        <select data-testid="task-select" value={snapshot?.task.id ?? ''} onChange={(e) => void store.call('setTask', { id: e.target.value })}>
+          {tasks.map((t) => (
+            <option key={t.id} value={t.id} title={t.description}>
+              {t.title}
+            </option>
+          ))}
+          {snapshot && !tasks.some((t) => t.id === snapshot.task.id) && <option value={snapshot.task.id}>{snapshot.task.title}</option>}
+        </select>
+      </label>
+      <label className="picker">
+        Controller
+        <select data-testid="controller-select" value={snapshot?.controller.id ?? ''} onChange={(e) => void store.call('setController', { id: e.target.value })}>
+          {controllers.map((c) => (
+            <option key={c.id} value={c.id} title={c.description}>
+              {c.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="transport">
+        <button data-testid="play" className={playing ? 'active' : ''} disabled={connection !== 'connected'} onClick={() => void store.call(playing ? 'pause' : 'play')} title="Play / pause (space)">
+          {playing ? '❚❚ Pause' : '▶ Play'}
+        </button>
+        <button data-testid="step" disabled={playing || connection !== 'connected'} onClick={() => void store.call('step', { count: 1 })} title="One control step">
+          Step
+        </button>
+        <button data-testid="reset" disabled={connection !== 'connected'} onClick={() => void store.call('reset', { seed })}>
+          Reset
+        </button>
+        <label className="seed">
+          seed
+          <input data-testid="seed" type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+        </label>
+        <label className="seed">
+          speed
+          <select data-testid="speed" defaultValue="1" onChange={(e) => void store.call('setSpeed', { speed: Number(e.target.value) })}>
+            {['0.1', '0.25', '0.5', '1', '2', '4'].map((s) => (
+              <option key={s} value={s}>
+                {s}×
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <RobotOpener />
+    </header>
+  );
+}
+
+function RobotOpener() {
+  const store = useStore();
+  const [path, setPath] = useState('');
+  return (
+    <form
+      className="open-robot"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (path.trim()) void store.call('openRobot', { file: path.trim() });
+      }}
+    >
+      <input data-testid="robot-path" placeholder="Open robot… (URDF / MJCF path on the engine host)" value={path} onChange={(e) => setPath(e.target.value)} />
+      <button data-testid="open-robot" type="submit">
+        Open
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,218 @@
+/**
+ * The 3D view of a scene description: one group per body (posed from frames), its geoms, goal
+ * markers, the planner's traces, an orbit camera. Renders on change only, never in a busy loop.
+ */
+import * as THREE from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { FrameEvent, PlanEvent } from '../../protocol/api.ts';
+import type { GeomDesc, SceneDescription } from '../../protocol/scene.ts';
+
+export interface ViewOptions {
+  showCollision: boolean;
+  showPlan: boolean;
+}
+
+export class SceneView {
+  private readonly renderer: THREE.WebGLRenderer;
+  private readonly scene = new THREE.Scene();
+  private readonly camera = new THREE.PerspectiveCamera(45, 1, 0.01, 200);
+  private readonly controls: OrbitControls;
+  private readonly content = new THREE.Group();
+  private bodies: THREE.Group[] = [];
+  private collisionMeshes: THREE.Object3D[] = [];
+  private readonly samples = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0x6aa9ff, transparent: true, opacity: 0.18 }));
+  private readonly best = new THREE.Line(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0xffd54a }));
+  private pending = false;
+  private readonly resizeObserver: ResizeObserver;
+  private options: ViewOptions = { showCollision: false, showPlan: true };
+
+  constructor(private readonly container: HTMLElement) {
+    this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio));
+    this.renderer.setClearColor(0x14171c);
+    container.appendChild(this.renderer.domElement);
+    this.camera.up.set(0, 0, 1);
+    this.controls = new OrbitControls(this.camera, this.renderer.domElement);
+    this.controls.addEventListener('change', () => this.requestRender());
+    this.scene.add(new THREE.HemisphereLight(0xdde6ff, 0x30343a, 1.6));
+    const sun = new THREE.DirectionalLight(0xffffff, 1.8);
+    sun.position.set(3, -4, 6);
+    this.scene.add(sun);
+    const grid = new THREE.GridHelper(10, 40, 0x3c4450, 0x262b33);
+    grid.rotation.x = Math.PI / 2; // the grid lies in the xy plane: z is up
+    this.scene.add(grid, this.content, this.samples, this.best);
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(container);
+    this.resize();
+  }
+
+  setOptions(options: ViewOptions): void {
+    this.options = options;
+    for (const m of this.collisionMeshes) m.visible = options.showCollision;
+    this.samples.visible = this.best.visible = options.showPlan;
+    this.requestRender();
+  }
+
+  /** Rebuilds everything drawn for a new scene description. */
+  setScene(description: SceneDescription): void {
+    this.disposeContent();
+    const meshes = new Map<string, THREE.BufferGeometry>();
+    for (const body of description.bodies) {
+      const group = new THREE.Group();
+      group.name = body.name;
+      group.position.set(...body.pose.position);
+      group.quaternion.set(...body.pose.rotation);
+      for (const geom of body.geoms) {
+        const mesh = this.geomMesh(geom, description, meshes);
+        if (!mesh) continue;
+        if (geom.collisionOnly) {
+          mesh.visible = this.options.showCollision;
+          this.collisionMeshes.push(mesh);
+        }
+        group.add(mesh);
+      }
+      this.content.add(group);
+      this.bodies.push(group);
+    }
+    for (const marker of description.markers) {
+      const m = new THREE.Mesh(new THREE.SphereGeometry(marker.radius, 24, 16), new THREE.MeshStandardMaterial({ color: marker.color, transparent: true, opacity: 0.55 }));
+      m.position.set(...marker.position);
+      this.content.add(m);
+    }
+    this.frameCamera();
+    this.requestRender();
+  }
+
+  applyFrame(frame: FrameEvent): void {
+    const p = frame.poses;
+    for (let i = 0; i < this.bodies.length; i++) {
+      const o = i * 7;
+      if (o + 6 >= p.length) break;
+      this.bodies[i]!.position.set(p[o]!, p[o + 1]!, p[o + 2]!);
+      this.bodies[i]!.quaternion.set(p[o + 3]!, p[o + 4]!, p[o + 5]!, p[o + 6]!);
+    }
+    this.requestRender();
+  }
+
+  applyPlan(plan: PlanEvent): void {
+    const { samples, sampleCount, steps, best } = plan;
+    const segments = new Float32Array(sampleCount * Math.max(0, steps - 1) * 6);
+    let w = 0;
+    for (let k = 0; k < sampleCount; k++) {
+      for (let h = 0; h + 1 < steps; h++) {
+        const a = (k * steps + h) * 3;
+        segments.set(samples.subarray(a, a + 6), w);
+        w += 6;
+      }
+    }
+    this.samples.geometry.setAttribute('position', new THREE.BufferAttribute(segments, 3));
+    this.samples.geometry.computeBoundingSphere();
+    this.best.geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(best), 3));
+    this.best.geometry.computeBoundingSphere();
+    this.requestRender();
+  }
+
+  clearPlan(): void {
+    this.samples.geometry.deleteAttribute('position');
+    this.best.geometry.deleteAttribute('position');
+    this.requestRender();
+  }
+
+  requestRender(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.renderer.render(this.scene, this.camera);
+    });
+  }
+
+  dispose(): void {
+    this.disposeContent();
+    this.resizeObserver.disconnect();
+    this.controls.dispose();
+    this.renderer.dispose();
+    this.renderer.domElement.remove();
+  }
+
+  private geomMesh(geom: GeomDesc, scene: SceneDescription, meshes: Map<string, THREE.BufferGeometry>): THREE.Mesh | undefined {
+    const s = geom.shape;
+    let geometry: THREE.BufferGeometry;
+    switch (s.type) {
+      case 'box':
+        geometry = new THREE.BoxGeometry(s.halfExtents[0] * 2, s.halfExtents[1] * 2, s.halfExtents[2] * 2);
+        break;
+      case 'sphere':
+        geometry = new THREE.SphereGeometry(s.radius, 24, 16);
+        break;
+      case 'capsule':
+        geometry = new THREE.CapsuleGeometry(s.radius, s.halfHeight * 2, 8, 16);
+        break;
+      case 'cylinder':
+        geometry = new THREE.CylinderGeometry(s.radius, s.radius, s.halfHeight * 2, 24);
+        break;
+      case 'mesh': {
+        const data = scene.meshes?.[s.mesh];
+        if (!data) return undefined;
+        let cached = meshes.get(s.mesh);
+        if (!cached) {
+          cached = new THREE.BufferGeometry();
+          cached.setAttribute('position', new THREE.BufferAttribute(data.positions, 3));
+          cached.setIndex(new THREE.BufferAttribute(data.indices, 1));
+          cached.computeVertexNormals();
+          meshes.set(s.mesh, cached);
+        }
+        geometry = cached;
+        break;
+      }
+    }
+    const material = new THREE.MeshStandardMaterial({
+      color: geom.color ?? '#9aa4b2',
+      roughness: 0.6,
+      metalness: 0.1,
+      ...(geom.collisionOnly ? { wireframe: true, color: '#ff6b9a' } : {}),
+    });
+    const mesh = new THREE.Mesh(geometry, material);
+    if (geom.pose) {
+      mesh.position.set(...geom.pose.position);
+      mesh.quaternion.set(...geom.pose.rotation);
+    }
+    return mesh;
+  }
+
+  /** Points the camera at the scene's bodies from a three-quarter view. */
+  private frameCamera(): void {
+    const box = new THREE.Box3().setFromObject(this.content);
+    if (box.isEmpty()) return;
+    // Ignore huge floors when framing.
+    box.min.clampScalar(-2, 2);
+    box.max.clampScalar(-2, 2);
+    const center = box.getCenter(new THREE.Vector3());
+    const size = Math.max(0.3, box.getSize(new THREE.Vector3()).length());
+    this.camera.position.set(center.x + size * 0.9, center.y - size * 1.3, center.z + size * 0.6);
+    this.controls.target.copy(center);
+    this.controls.update();
+  }
+
+  private resize(): void {
+    const { clientWidth: w, clientHeight: h } = this.container;
+    if (!w || !h) return;
+    this.renderer.setSize(w, h);
+    this.camera.aspect = w / h;
+    this.camera.updateProjectionMatrix();
+    this.requestRender();
+  }
+
+  private disposeContent(): void {
+    this.content.traverse((o) => {
+      if (o instanceof THREE.Mesh) {
+        o.geometry.dispose();
+        (o.material as THREE.Material).dispose();
+      }
+    });
+    this.content.clear();
+    this.bodies = [];
+    this.collisionMeshes = [];
+    this.clearPlan();
+  }
+}

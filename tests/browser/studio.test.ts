@@ -1,0 +1,133 @@
+/**
+ * The studio in Debian's Chromium against the real `actuate serve`: it loads, draws the scene, plays,
+ * and a cost-weight slider changes what the controller does. Saves test-results/studio.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { hasChromium, openStudio, type Studio } from './studio-page.ts';
+
+let studio: Studio;
+let page: Page;
+
+/** Fraction of viewport pixels that differ from the background, and how many distinct colours. */
+async function canvasStats(): Promise<{ drawn: number; colours: number; sample: number[] }> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid="viewport"] canvas') as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = 160;
+    copy.height = 100;
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(canvas, 0, 0, copy.width, copy.height);
+    const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
+    let drawn = 0;
+    const colours = new Set<number>();
+    const sample: number[] = [];
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+      if (Math.abs(r - 0x14) + Math.abs(g - 0x17) + Math.abs(b - 0x1c) > 24) drawn++;
+      colours.add((r >> 3) * 1024 + (g >> 3) * 32 + (b >> 3));
+      sample.push(r + g + b);
+    }
+    return { drawn: drawn / (data.length / 4), colours: colours.size, sample };
+  });
+}
+
+async function readNumber(testId: string): Promise<number> {
+  return Number(await page.getByTestId(testId).textContent());
+}
+
+async function simTime(): Promise<number> {
+  return Number(/t = ([\d.]+)/.exec((await page.getByTestId('sim-time').textContent()) ?? '')?.[1] ?? 0);
+}
+
+/** Plays until the simulation clock passes `seconds`, recording |pole angle| along the way. */
+async function playFor(seconds: number): Promise<number[]> {
+  const angles: number[] = [];
+  await page.getByTestId('play').click();
+  await expect.poll(async () => (await page.getByTestId('play').textContent())?.includes('Pause')).toBe(true);
+  const deadline = Date.now() + 90_000;
+  while ((await simTime()) < seconds && Date.now() < deadline) {
+    const a = await readNumber('readout-pole-angle-from-upright');
+    if (Number.isFinite(a)) angles.push(Math.abs(a));
+    await page.waitForTimeout(100);
+  }
+  await page.getByTestId('play').click();
+  return angles;
+}
+
+describe.skipIf(!hasChromium)('studio in the browser', () => {
+  beforeAll(async () => {
+    studio = await openStudio();
+    page = studio.page;
+    await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await studio?.close();
+  });
+
+  it('loads with the task and controller pickers filled from the engine', async () => {
+    await expect.poll(() => page.getByTestId('task-select').inputValue()).toBe('cartpole-swingup');
+    expect(await page.getByTestId('controller-select').inputValue()).toBe('mppi');
+    const tasks = await page.getByTestId('task-select').locator('option').allTextContents();
+    expect(tasks).toContain('Push box to goal');
+    for (const term of ['upright', 'centered', 'velocity', 'control']) await expect.poll(() => page.getByTestId(`param-cost-${term}`).count()).toBe(1);
+    for (const key of ['samples', 'horizon', 'temperature', 'noise']) expect(await page.getByTestId(`param-controller-${key}`).count()).toBe(1);
+  });
+
+  it('draws the scene in the viewport (not a blank canvas)', async () => {
+    await page.waitForTimeout(1000);
+    const stats = await canvasStats();
+    expect(stats.drawn).toBeGreaterThan(0.05); // grid, rail, cart and pole
+    expect(stats.colours).toBeGreaterThan(20);
+  });
+
+  it('moves the cart when playing', async () => {
+    const before = await canvasStats();
+    const x0 = await readNumber('readout-cart-position');
+    await playFor(1);
+    const x1 = await readNumber('readout-cart-position');
+    expect(Math.abs(x1 - x0)).toBeGreaterThan(0.05);
+    const after = await canvasStats();
+    const changed = after.sample.filter((v, i) => Math.abs(v - before.sample[i]!) > 30).length / after.sample.length;
+    expect(changed).toBeGreaterThan(0.002);
+    expect(await page.getByTestId('timing').textContent()).toMatch(/physics [\d.]+ µs · plan [\d.]+ ms/);
+  });
+
+  it("changes the controller's behaviour when a cost weight slider moves", async () => {
+    // Default weights: MPPI swings the pole towards upright within 2 s.
+    await page.getByTestId('reset').click();
+    await expect.poll(simTime).toBeLessThan(0.1);
+    const withUpright = await playFor(2);
+    // Upright weight to zero through the UI: the planner no longer cares where the pole points.
+    await page.getByTestId('param-cost-upright-value').fill('0');
+    await expect.poll(() => page.getByTestId('param-cost-upright-value').inputValue()).toBe('0');
+    await page.getByTestId('reset').click();
+    await expect.poll(simTime).toBeLessThan(0.1);
+    const withoutUpright = await playFor(2);
+    expect(Math.min(...withUpright)).toBeLessThan(1.2);
+    expect(Math.min(...withoutUpright)).toBeGreaterThan(2);
+    mkdirSync('test-results', { recursive: true });
+    await page.getByTestId('param-cost-upright-value').fill('10');
+    await page.getByTestId('reset').click();
+    await playFor(1.2);
+    await page.screenshot({ path: 'test-results/studio.png' });
+  });
+
+  it('toggles play with the space bar', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 400 } }).catch(() => undefined);
+    await page.getByTestId('viewport').click();
+    await page.keyboard.press('Space');
+    await expect.poll(async () => page.getByTestId('play').textContent()).toContain('Pause');
+    await page.keyboard.press('Space');
+    await expect.poll(async () => page.getByTestId('play').textContent()).toContain('Play');
+  });
+
+  it('shows an engine error as a toast and keeps running', async () => {
+    await page.getByTestId('robot-path').fill('/no/such/robot.urdf');
+    await page.getByTestId('open-robot').click();
+    await expect.poll(async () => page.getByTestId('toast').first().textContent()).toContain('robot.urdf');
+    expect(await page.getByTestId('task-select').inputValue()).toBe('cartpole-swingup');
+  });
+});
