@@ -64,6 +64,7 @@ export class Session {
   private speed = 1;
   private error: string | undefined;
   private episodeReturn = 0;
+  private lastCost = 0;
   private steps = 0;
   private readonly queue = new SerialQueue();
   private readonly listeners = new Map<string, Set<(data: never) => void>>();
@@ -264,6 +265,7 @@ export class Session {
   async step(count = 1): Promise<StatusEvent> {
     for (let i = 0; i < count && !this.error; i++) await this.queue.push(() => this.controlStep());
     this.emitFrame(true);
+    this.emitTelemetry(true);
     return this.status();
   }
 
@@ -322,11 +324,12 @@ export class Session {
     this.steps++;
     this.task.residual(this.state, this.action, this.residual);
     const cost = totalCost(this.task.costTerms, this.weights, this.residual, this.perTerm);
+    this.lastCost = cost;
     this.episodeReturn -= cost * dt;
     this.monitor.record(this.time, this.state, this.action);
     this.trackRealtime(dt);
     this.emitFrame(false);
-    this.emitTelemetry(cost);
+    this.emitTelemetry(false);
     this.emitPlan();
   }
 
@@ -433,11 +436,11 @@ export class Session {
     this.emit('frame', frame);
   }
 
-  private emitTelemetry(cost: number): void {
-    if (!this.due('telemetry', TELEMETRY_INTERVAL_MS, false)) return;
+  private emitTelemetry(force: boolean): void {
+    if (!this.due('telemetry', TELEMETRY_INTERVAL_MS, force)) return;
     const telemetry: TelemetryEvent = {
       time: this.time,
-      cost,
+      cost: this.lastCost,
       costTerms: Array.from(this.perTerm),
       action: Array.from(this.action),
       readouts: this.task.readouts.map((r) => r.read(this.state)),

@@ -84,6 +84,8 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
   });
 
   it('moves the cart when playing', async () => {
+    await page.getByTestId('step').click();
+    await expect.poll(() => readNumber('readout-cart-position')).not.toBeNaN();
     const before = await canvasStats();
     const x0 = await readNumber('readout-cart-position');
     await playFor(1);
