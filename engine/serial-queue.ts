@@ -4,11 +4,22 @@
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
+  private queued = 0;
 
   push<T>(job: () => Promise<T> | T): Promise<T> {
-    const run = this.tail.then(job, job);
+    this.queued++;
+    const wrapped = () => {
+      this.queued--;
+      return job();
+    };
+    const run = this.tail.then(wrapped, wrapped);
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /** Jobs waiting behind the one running: a long job yields when this is non-zero. */
+  get waiting(): number {
+    return this.queued;
   }
 
   /** Resolves when every job queued so far has finished. */

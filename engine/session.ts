@@ -269,10 +269,20 @@ export class Session {
     return this.status();
   }
 
-  /** Runs as fast as possible until simulated time reaches `seconds` (headless runs and benchmarks). */
+  /**
+   * Runs as fast as possible until simulated time reaches `seconds` (headless runs and benchmarks).
+   * Steps run in batches inside one queue job, yielding whenever an edit is waiting.
+   */
   async runFor(seconds: number): Promise<void> {
     const end = seconds - 1e-9;
-    while (this.time < end && !this.error) await this.queue.push(() => this.controlStep());
+    while (this.time < end && !this.error) {
+      await this.queue.push(async () => {
+        while (this.time < end && !this.error && this.queue.waiting === 0) {
+          const pending = this.controlStep();
+          if (pending) await pending;
+        }
+      });
+    }
   }
 
   private async runRealtime(): Promise<void> {
@@ -293,27 +303,41 @@ export class Session {
     }
   }
 
-  /** One control period: ask the controller, then step the physics `substeps` times. */
-  private async controlStep(): Promise<void> {
-    if (this.error) return;
+  /**
+   * One control period: ask the controller, then step the physics `substeps` times. Returns a promise
+   * only when the controller answers asynchronously (planners), so synchronous controllers step
+   * without a round through the event loop.
+   */
+  private controlStep(): Promise<void> | void {
+    if (this.error || !this.controller) return this.advance();
+    const t0 = performance.now();
+    let answer: Promise<Float64Array> | Float64Array;
     try {
-      if (this.controller) {
-        const t0 = performance.now();
-        const action = await this.controller.act(this.state, this.time);
-        if (action.length !== this.task.actionDim || action.some((a) => !Number.isFinite(a))) {
-          throw new Error(`controller '${this.controllerDef.id}' returned an invalid action [${Array.from(action).join(', ')}]`);
-        }
-        this.action.set(action);
-        const ms = performance.now() - t0;
-        if (this.controllerDef.id !== 'zero') {
-          this.planMs.add(ms);
-          this.replans.tick();
-        }
-      }
+      answer = this.controller.act(this.state, this.time);
     } catch (err) {
-      this.fail(err as Error);
-      return;
+      return this.fail(err as Error);
     }
+    if (!(answer instanceof Promise)) return this.acceptAction(answer, t0);
+    return answer.then(
+      (action) => this.acceptAction(action, t0),
+      (err: Error) => this.fail(err),
+    );
+  }
+
+  private acceptAction(action: Float64Array, t0: number): void {
+    if (action.length !== this.task.actionDim || action.some((a) => !Number.isFinite(a))) {
+      return this.fail(new Error(`controller '${this.controllerDef.id}' returned an invalid action [${Array.from(action).join(', ')}]`));
+    }
+    this.action.set(action);
+    if (this.controllerDef.id !== 'zero') {
+      this.planMs.add(performance.now() - t0);
+      this.replans.tick();
+    }
+    this.advance();
+  }
+
+  private advance(): void {
+    if (this.error) return;
     const t0 = performance.now();
     for (let s = 0; s < this.substeps; s++) this.world.step(this.action);
     const elapsed = performance.now() - t0;

@@ -1,28 +1,34 @@
 /** Rolling timing statistics for the studio's timing readout and `actuate run --json`. */
 export class RollingStats {
-  private readonly values: number[] = [];
+  private readonly values: Float64Array;
+  private next = 0;
+  private filled = 0;
   private sum = 0;
 
-  constructor(private readonly capacity = 256) {}
+  constructor(capacity = 256) {
+    this.values = new Float64Array(capacity);
+  }
 
   add(value: number): void {
-    this.values.push(value);
+    if (this.filled === this.values.length) this.sum -= this.values[this.next]!;
+    else this.filled++;
+    this.values[this.next] = value;
     this.sum += value;
-    if (this.values.length > this.capacity) this.sum -= this.values.shift()!;
+    this.next = (this.next + 1) % this.values.length;
   }
 
   get count(): number {
-    return this.values.length;
+    return this.filled;
   }
 
   mean(): number {
-    return this.values.length ? this.sum / this.values.length : 0;
+    return this.filled ? this.sum / this.filled : 0;
   }
 
   percentile(p: number): number {
-    if (!this.values.length) return 0;
-    const sorted = [...this.values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+    if (!this.filled) return 0;
+    const sorted = this.values.slice(0, this.filled).sort();
+    return sorted[Math.min(this.filled - 1, Math.floor((p / 100) * this.filled))]!;
   }
 }
 

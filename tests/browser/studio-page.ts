@@ -16,6 +16,8 @@ export interface Studio {
 
 export async function startServer(args: string[] = []): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Never leave a server behind, whatever happens to the test process.
+  process.once('exit', () => child.kill('SIGKILL'));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`actuate serve did not start: ${out}`)), 30_000);
@@ -45,8 +47,8 @@ export async function openStudio(args: string[] = []): Promise<Studio> {
     url: server.url,
     page,
     async close() {
-      await browser.close();
       server.process.kill('SIGTERM');
+      await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 10_000))]);
     },
   };
 }
