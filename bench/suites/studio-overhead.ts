@@ -7,12 +7,14 @@ import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { defaults } from '../../sim/params.ts';
 import { findTask } from '../../sim/tasks/index.ts';
 import { Session } from '../../engine/session.ts';
-import { median, round, type BenchSuite } from '../result.ts';
+import { round, type BenchSuite } from '../result.ts';
 
-const SIM_SECONDS = 10;
-const REPEATS = 11;
+/** Simulated seconds per alternating chunk, and how many chunks each side runs. */
+const CHUNK_SECONDS = 1;
+const CHUNKS = 60;
 
-async function rawStepsPerSecond(): Promise<number> {
+/** A hand-written Rapier world of the cart-pole and a loop that steps it with a force on the cart. */
+async function rawCartpole(): Promise<{ run(steps: number): void; free(): void }> {
   const R = await loadRapier();
   const task = findTask('cartpole-swingup').build(defaults(findTask('cartpole-swingup').params));
   const scene = task.scene;
@@ -20,9 +22,7 @@ async function rawStepsPerSecond(): Promise<number> {
   world.timestep = scene.timestep;
   world.numSolverIterations = scene.solverIterations;
   const bodies = scene.bodies.map((b) => {
-    const desc = (b.kind === 'fixed' ? R.RigidBodyDesc.fixed() : R.RigidBodyDesc.dynamic())
-      .setTranslation(...b.pose.position)
-      .setCanSleep(false);
+    const desc = (b.kind === 'fixed' ? R.RigidBodyDesc.fixed() : R.RigidBodyDesc.dynamic()).setTranslation(...b.pose.position).setCanSleep(false);
     const body = world.createRigidBody(desc);
     for (const g of b.geoms) {
       if (g.visualOnly) continue;
@@ -40,9 +40,10 @@ async function rawStepsPerSecond(): Promise<number> {
   });
   for (const j of scene.joints) {
     const v = (a: number[]) => ({ x: a[0]!, y: a[1]!, z: a[2]! });
-    const data = j.type === 'prismatic'
-      ? R.JointData.prismatic(v(j.anchorParent), v(j.anchorChild), v(j.axis))
-      : R.JointData.revolute(v(j.anchorParent), v(j.anchorChild), v(j.axis));
+    const data =
+      j.type === 'prismatic'
+        ? R.JointData.prismatic(v(j.anchorParent), v(j.anchorChild), v(j.axis))
+        : R.JointData.revolute(v(j.anchorParent), v(j.anchorChild), v(j.axis));
     if (j.limits) {
       data.limitsEnabled = true;
       data.limits = j.limits;
@@ -50,54 +51,53 @@ async function rawStepsPerSecond(): Promise<number> {
     world.createImpulseJoint(data, bodies[j.parent]!, bodies[j.child]!, true).setContactsEnabled(false);
   }
   const cart = bodies[1]!;
-  const steps = Math.round(SIM_SECONDS / scene.timestep);
   const force = { x: 0, y: 0, z: 0 };
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) {
-    cart.resetForces(false);
-    force.x = 5 * Math.sin(i * 0.01);
-    cart.addForce(force, true);
-    world.step();
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  world.free();
-  return steps / seconds;
-}
-
-async function studioStepsPerSecond(): Promise<number> {
-  const session = await Session.create({ taskId: 'cartpole-swingup', controllerId: 'zero' });
-  const substeps = Math.round(session.task.timing.controlDt / session.task.scene.timestep);
-  const t0 = performance.now();
-  await session.runFor(SIM_SECONDS);
-  const seconds = (performance.now() - t0) / 1000;
-  const steps = session.controlSteps * substeps;
-  await session.dispose();
-  return steps / seconds;
+  return {
+    run(steps) {
+      for (let k = 0; k < steps; k++) {
+        cart.resetForces(false);
+        // The studio runs the zero controller: the same passive dynamics, actuation included.
+        cart.addForce(force, true);
+        world.step();
+      }
+    },
+    free: () => world.free(),
+  };
 }
 
 export const studioOverhead: BenchSuite = {
   name: 'studio-overhead',
   async run() {
-    const raw: number[] = [];
-    const studio: number[] = [];
-    const ratios: number[] = [];
-    await rawStepsPerSecond();
-    await studioStepsPerSecond();
-    // Back-to-back pairs, alternating which goes first; the median pair ratio resists load spikes.
-    for (let i = 0; i < REPEATS; i++) {
-      const [r, s] = i % 2 ? [await rawStepsPerSecond(), await studioStepsPerSecond()] : [0, await studioStepsPerSecond()];
-      const rawRate = r || (await rawStepsPerSecond());
-      raw.push(rawRate);
-      studio.push(s);
-      ratios.push(rawRate / s);
+    const raw = await rawCartpole();
+    const session = await Session.create({ taskId: 'cartpole-swingup', controllerId: 'zero' });
+    const substeps = Math.round(session.task.timing.controlDt / session.task.scene.timestep);
+    const chunkSteps = Math.round(CHUNK_SECONDS / session.task.scene.timestep);
+    // Warm both up, then alternate short chunks so load changes on the machine hit both alike.
+    raw.run(chunkSteps);
+    await session.runFor(CHUNK_SECONDS);
+    let rawMs = 0;
+    let studioMs = 0;
+    for (let i = 0; i < CHUNKS; i++) {
+      let t0 = performance.now();
+      raw.run(chunkSteps);
+      rawMs += performance.now() - t0;
+      t0 = performance.now();
+      await session.runFor(session.simTime + CHUNK_SECONDS);
+      studioMs += performance.now() - t0;
     }
+    const steps = CHUNKS * chunkSteps;
+    const studioSteps = (session.controlSteps * substeps * CHUNKS) / (CHUNKS + 1);
+    raw.free();
+    await session.dispose();
+    const rawRate = steps / (rawMs / 1000);
+    const studioRate = studioSteps / (studioMs / 1000);
     return [
       {
         name: 'studio-overhead-ratio',
-        value: round(median(ratios)),
+        value: round(rawRate / studioRate),
         unit: 'ratio',
         target: '<= 1.10',
-        details: { scene: 'cartpole-swingup', rawStepsPerSecond: Math.round(median(raw)), studioStepsPerSecond: Math.round(median(studio)), repeats: REPEATS },
+        details: { scene: 'cartpole-swingup', rawStepsPerSecond: Math.round(rawRate), studioStepsPerSecond: Math.round(studioRate), chunks: CHUNKS, chunkSeconds: CHUNK_SECONDS },
       },
     ];
   },
