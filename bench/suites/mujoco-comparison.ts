@@ -1,0 +1,85 @@
+/**
+ * so101-step-ratio-vs-mujoco, barkour-step-ratio-vs-mujoco: time per physics step of the same MJCF
+ * scene in Actuate (Rapier, via our importer) and in MuJoCo's official WebAssembly build (npm
+ * `mujoco-js`, a dev dependency used only here), at MuJoCo's time step, interleaved in one run.
+ * Ratio = Actuate µs / MuJoCo µs (goal ≤ 1.0).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import loadMujoco from 'mujoco-js';
+import { importRobot } from '../../sim/importers/import-robot.ts';
+import { loadRapier } from '../../sim/rapier/load-rapier.ts';
+import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
+import { robotToScene } from '../../sim/robot/robot-scene.ts';
+import { stateFromJointPositions } from '../../sim/robot/pose-state.ts';
+import { median, round, type BenchResult, type BenchSuite } from '../result.ts';
+
+const SHARED = fileURLToPath(new URL('../../../shared/assets/robots/', import.meta.url));
+const SCENES = [
+  { name: 'so101-step-ratio-vs-mujoco', file: join(SHARED, 'so101/scene.xml'), steps: 1000 },
+  { name: 'barkour-step-ratio-vs-mujoco', file: join(SHARED, 'barkour_vb/scene.xml'), steps: 1000 },
+];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Mujoco = any;
+
+/** Copies a robot folder into MuJoCo's in-memory file system. */
+function mount(mujoco: Mujoco, folder: string, target: string): void {
+  for (const entry of readdirSync(folder)) {
+    const path = join(folder, entry);
+    const dest = `${target}/${entry}`;
+    if (statSync(path).isDirectory()) {
+      mujoco.FS.mkdir(dest);
+      mount(mujoco, path, dest);
+    } else mujoco.FS.writeFile(dest, readFileSync(path));
+  }
+}
+
+function timeSteps(step: () => void, steps: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step();
+  return ((performance.now() - t0) * 1000) / steps;
+}
+
+export const mujocoComparison: BenchSuite = {
+  name: 'mujoco-comparison',
+  async run() {
+    const mujoco: Mujoco = await loadMujoco();
+    const R = await loadRapier();
+    const results: BenchResult[] = [];
+    for (const [i, s] of SCENES.entries()) {
+      const root = `/robot${i}`;
+      mujoco.FS.mkdir(root);
+      mount(mujoco, dirname(s.file), root);
+      const model = mujoco.MjModel.loadFromXML(`${root}/${relative(dirname(s.file), s.file)}`);
+      const data = new mujoco.MjData(model);
+      const timestep: number = model.opt.timestep;
+      const robot = robotToScene(importRobot(s.file), { timestep });
+      const world = new PhysicsWorld(R, robot.scene);
+      world.setState(stateFromJointPositions(robot.scene, robot.scene.joints.map(() => 0)));
+      const ctrl = new Float64Array(robot.scene.actuators.length);
+      const mjStep = () => mujoco.mj_step(model, data);
+      const ourStep = () => world.step(ctrl);
+      timeSteps(mjStep, 100);
+      timeSteps(ourStep, 100);
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (let r = 0; r < 5; r++) {
+        theirs.push(timeSteps(mjStep, s.steps));
+        ours.push(timeSteps(ourStep, s.steps));
+      }
+      results.push({
+        name: s.name,
+        value: round(median(ours) / median(theirs), 2),
+        unit: 'ratio',
+        target: '<= 1.0',
+        details: { actuateUsPerStep: round(median(ours), 1), mujocoUsPerStep: round(median(theirs), 1), timestep, bodies: robot.scene.bodies.length },
+      });
+      world.dispose();
+      data.delete?.();
+      model.delete?.();
+    }
+    return results;
+  },
+};
