@@ -19,8 +19,11 @@ export type Shape =
   /** Capsule and cylinder axes are the local y axis (Rapier's and three.js's convention). */
   | { type: 'capsule'; radius: number; halfHeight: number }
   | { type: 'cylinder'; radius: number; halfHeight: number }
-  /** A mesh from `scene.meshes`: drawn as triangles, collides as its convex hull. */
-  | { type: 'mesh'; mesh: string };
+  /**
+   * A mesh from `scene.meshes`: drawn as triangles, collides as the convex hull of `hull` (a coarser
+   * copy: a hull's cost grows with its vertex count) or of the mesh itself.
+   */
+  | { type: 'mesh'; mesh: string; hull?: string };
 
 /** Triangle mesh data, in the geom's frame (already scaled). */
 export interface MeshData {

@@ -315,8 +315,8 @@ function colliderDesc(R: Rapier, geom: GeomDesc, mass: number | undefined, meshe
 function shapeDesc(R: Rapier, shape: Shape, meshes: Record<string, MeshData> | undefined) {
   switch (shape.type) {
     case 'mesh': {
-      const mesh = meshes?.[shape.mesh];
-      if (!mesh) throw new Error(`geom names mesh '${shape.mesh}', which the scene does not define`);
+      const mesh = meshes?.[shape.hull ?? shape.mesh];
+      if (!mesh) throw new Error(`geom names mesh '${shape.hull ?? shape.mesh}', which the scene does not define`);
       return R.ColliderDesc.convexHull(mesh.positions);
     }
     case 'box':
