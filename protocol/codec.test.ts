@@ -3,11 +3,13 @@ import { decodeMessage, encodeMessage } from './codec.ts';
 
 describe('codec', () => {
   it('round-trips typed arrays inside JSON', () => {
-    const message = { type: 'event', data: { poses: Float32Array.of(1.5, -2, 3), state: Float64Array.of(Math.PI), n: 3 } };
+    const message = { type: 'event', data: { poses: Float32Array.of(1.5, -2, 3), state: Float64Array.of(Math.PI), indices: Uint32Array.of(0, 4000000000), n: 3 } };
     const decoded = decodeMessage(encodeMessage(message)) as typeof message;
     expect(decoded.data.poses).toBeInstanceOf(Float32Array);
     expect(Array.from(decoded.data.poses)).toEqual([1.5, -2, 3]);
     expect(decoded.data.state[0]).toBe(Math.PI);
+    expect(decoded.data.indices).toBeInstanceOf(Uint32Array);
+    expect(Array.from(decoded.data.indices)).toEqual([0, 4000000000]);
     expect(decoded.data.n).toBe(3);
   });
 

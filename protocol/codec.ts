@@ -1,9 +1,15 @@
 /**
  * Text encoding for transports that carry strings (WebSocket): JSON in which typed arrays travel as
- * `{"$typed": "f32" | "f64", "b64": "…"}`. Transports that structured-clone (MessagePort, workers) skip it.
+ * `{"$typed": "f32" | "f64" | "u32", "b64": "…"}`. Transports that structured-clone (MessagePort, workers) skip it.
  */
 
-type TypedTag = 'f32' | 'f64';
+type TypedTag = 'f32' | 'f64' | 'u32';
+
+const TAGS: [TypedTag, Float32ArrayConstructor | Float64ArrayConstructor | Uint32ArrayConstructor][] = [
+  ['f32', Float32Array],
+  ['f64', Float64Array],
+  ['u32', Uint32Array],
+];
 
 function toBase64(bytes: Uint8Array): string {
   let s = '';
@@ -20,9 +26,10 @@ function fromBase64(b64: string): Uint8Array {
 
 export function encodeMessage(message: unknown): string {
   return JSON.stringify(message, (_key, value: unknown) => {
-    if (value instanceof Float32Array || value instanceof Float64Array) {
-      const tag: TypedTag = value instanceof Float32Array ? 'f32' : 'f64';
-      return { $typed: tag, b64: toBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) };
+    const entry = TAGS.find(([, type]) => value instanceof type);
+    if (entry) {
+      const array = value as Float32Array | Float64Array | Uint32Array;
+      return { $typed: entry[0], b64: toBase64(new Uint8Array(array.buffer, array.byteOffset, array.byteLength)) };
     }
     return value;
   });
@@ -33,10 +40,10 @@ export function decodeMessage(text: string): unknown {
     if (value && typeof value === 'object' && '$typed' in value && 'b64' in value) {
       const { $typed, b64 } = value as { $typed: TypedTag; b64: string };
       const bytes = fromBase64(b64);
-      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-      if ($typed === 'f32') return new Float32Array(buffer);
-      if ($typed === 'f64') return new Float64Array(buffer);
-      throw new Error(`unknown typed array tag '${String($typed)}'`);
+      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      const type = TAGS.find(([tag]) => tag === $typed)?.[1];
+      if (!type) throw new Error(`unknown typed array tag '${String($typed)}'`);
+      return new type(buffer);
     }
     return value;
   });

@@ -19,6 +19,8 @@ export class SceneView {
   private readonly controls: OrbitControls;
   private readonly content = new THREE.Group();
   private bodies: THREE.Group[] = [];
+  /** What the camera frames: the moving bodies and the markers, not floors and rails. */
+  private focus: THREE.Object3D[] = [];
   private collisionMeshes: THREE.Object3D[] = [];
   private readonly samples = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0x6aa9ff, transparent: true, opacity: 0.18 }));
   private readonly best = new THREE.Line(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0xffd54a }));
@@ -40,6 +42,7 @@ export class SceneView {
     this.scene.add(sun);
     const grid = new THREE.GridHelper(10, 40, 0x3c4450, 0x262b33);
     grid.rotation.x = Math.PI / 2; // the grid lies in the xy plane: z is up
+    grid.position.z = 0.001; // just above a ground plane at z = 0
     this.scene.add(grid, this.content, this.samples, this.best);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
@@ -73,11 +76,13 @@ export class SceneView {
       }
       this.content.add(group);
       this.bodies.push(group);
+      if (body.kind === 'dynamic') this.focus.push(group);
     }
     for (const marker of description.markers) {
       const m = new THREE.Mesh(new THREE.SphereGeometry(marker.radius, 24, 16), new THREE.MeshStandardMaterial({ color: marker.color, transparent: true, opacity: 0.55 }));
       m.position.set(...marker.position);
       this.content.add(m);
+      this.focus.push(m);
     }
     this.frameCamera();
     this.requestRender();
@@ -182,11 +187,9 @@ export class SceneView {
 
   /** Points the camera at the scene's bodies from a three-quarter view. */
   private frameCamera(): void {
-    const box = new THREE.Box3().setFromObject(this.content);
+    const box = new THREE.Box3();
+    for (const o of this.focus.length ? this.focus : [this.content]) box.expandByObject(o);
     if (box.isEmpty()) return;
-    // Ignore huge floors when framing.
-    box.min.clampScalar(-2, 2);
-    box.max.clampScalar(-2, 2);
     const center = box.getCenter(new THREE.Vector3());
     const size = Math.max(0.3, box.getSize(new THREE.Vector3()).length());
     this.camera.position.set(center.x + size * 0.9, center.y - size * 1.3, center.z + size * 0.6);
@@ -212,6 +215,7 @@ export class SceneView {
     });
     this.content.clear();
     this.bodies = [];
+    this.focus = [];
     this.collisionMeshes = [];
     this.clearPlan();
   }

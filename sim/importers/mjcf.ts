@@ -38,6 +38,7 @@ interface Context {
   compiler: Compiler;
   defaults: MjcfDefaults;
   meshes: Map<string, { file: string; scale: Vec3 }>;
+  materials: Map<string, number[]>;
   links: RobotLink[];
   joints: RobotJoint[];
   warnings: string[];
@@ -54,8 +55,12 @@ export function importMjcf(file: string): RobotModel {
     eulerseq: compilerEl?.getAttribute('eulerseq') ?? 'xyz',
     autolimits: compilerEl?.getAttribute('autolimits') !== 'false',
   };
-  const ctx: Context = { file, compiler, defaults: new MjcfDefaults(root), meshes: new Map(), links: [], joints: [], warnings: [] };
+  const ctx: Context = { file, compiler, defaults: new MjcfDefaults(root), meshes: new Map(), materials: new Map(), links: [], joints: [], warnings: [] };
   for (const asset of childElements(root, 'asset')) {
+    for (const material of childElements(asset, 'material')) {
+      const rgba = numbers(material.getAttribute('rgba'));
+      if (rgba?.length === 4) ctx.materials.set(material.getAttribute('name') ?? '', rgba);
+    }
     for (const mesh of childElements(asset, 'mesh')) {
       const meshFile = mesh.getAttribute('file') ?? '';
       const name = mesh.getAttribute('name') ?? meshFile.replace(/^.*[/\\]/, '').replace(/\.[^.]+$/, '');
@@ -257,7 +262,7 @@ function geomsOf(body: XmlElement, cls: string, ctx: Context): RobotGeom[] {
     const collides = contype !== 0 || conaffinity !== 0;
     // Menagerie convention: group 2 is visual-only, group 3 collision-only.
     const role: RobotGeom['role'] = !collides ? 'visual' : group === 3 ? 'collision' : 'both';
-    const rgba = numbers(get('rgba'));
+    const rgba = numbers(get('rgba')) ?? ctx.materials.get(get('material') ?? '');
     const friction = numbers(get('friction'))?.[0];
     return [
       {
