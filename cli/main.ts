@@ -1,6 +1,7 @@
 /** The `actuate` command line. Exit codes: 0 ok, 1 failure, 2 usage error. */
 import { benchCommand } from '../bench/bench-command.ts';
 import { listControllers, listTasks } from './commands/list.ts';
+import { policyCommand } from './commands/policy.ts';
 import { robotCommand } from './commands/robot.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -16,6 +17,11 @@ const USAGE = `usage: actuate <command> [options]
                                      serve the studio and the engine protocol (127.0.0.1 unless --host; other hosts need --token)
   robot inspect <file> [--package name=dir …] [--floating] [--json]
                                      summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
+  policy info <model.onnx> [--json]  inputs, outputs, shapes, dtypes, opset, producer, parameter count
+  policy check <model.onnx> --card <card.json>
+                                     validate a model card and that it matches the model (exit 1 with the error)
+  policy run <model.onnx> --input <file.json> [--json]
+                                     feed named inputs ({"obs": [[…]]}) and print the named outputs
   bench [--json] [--only NAME…]      run the benchmarks`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -34,6 +40,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'robot':
         console.log(robotCommand(rest));
+        return 0;
+      case 'policy':
+        console.log(await policyCommand(rest));
         return 0;
       case 'serve':
         await serveCommand(rest);

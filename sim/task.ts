@@ -33,8 +33,8 @@ export interface TaskInstance {
   /** Fills `out` (length = Σ dim of costTerms) with the residuals at this state and action. */
   residual(state: Float64Array, action: ArrayLike<number>, out: Float64Array): void;
   terminated?(state: Float64Array): boolean;
-  /** Observation vector for learned policies. */
-  observe(state: Float64Array): Float64Array;
+  /** Observation vector for learned policies (some include the previous action). */
+  observe(state: Float64Array, lastAction?: ArrayLike<number>): Float64Array;
   /** Key states to plot. */
   readouts: Readout[];
   /** A point per state drawn as the planner's trajectory trace (pole tip, box centre, …). */
