@@ -15,7 +15,7 @@ function actuate(...args: string[]): Promise<{ code: number; stdout: string; std
 describe('actuate CLI', () => {
   it('lists tasks and controllers as JSON arrays of {id, title, …}', async () => {
     const tasks = JSON.parse((await actuate('tasks', '--json')).stdout) as { id: string; title: string }[];
-    expect(tasks.map((t) => t.id)).toEqual(['pendulum-swingup', 'cartpole-swingup', 'push-box', 'so101-reach', 'go2-stand', 'go2-walk']);
+    expect(tasks.map((t) => t.id)).toEqual(['pendulum-swingup', 'cartpole-swingup', 'push-box', 'so101-reach', 'so101-push', 'go2-stand', 'go2-walk']);
     expect(tasks.every((t) => t.title.length > 0)).toBe(true);
     const controllers = JSON.parse((await actuate('controllers', '--json')).stdout) as { id: string }[];
     expect(controllers.map((c) => c.id)).toEqual(['mppi', 'predictive-sampling', 'cem', 'hold', 'jog', 'zero']);

@@ -5,11 +5,12 @@ import { cartpoleSwingup } from './cartpole-swingup.ts';
 import { pendulumSwingup } from './pendulum-swingup.ts';
 import { pushBox } from './push-box.ts';
 import { so101Reach } from './so101-reach.ts';
+import { so101Push } from './so101-push.ts';
 import { go2Stand } from './go2-stand.ts';
 import { go2Walk } from './go2-walk.ts';
 import { freePlayTask, ROBOT_TASK_PREFIX } from './free-play.ts';
 
-export const TASKS: readonly TaskDefinition[] = [pendulumSwingup, cartpoleSwingup, pushBox, so101Reach, go2Stand, go2Walk];
+export const TASKS: readonly TaskDefinition[] = [pendulumSwingup, cartpoleSwingup, pushBox, so101Reach, so101Push, go2Stand, go2Walk];
 
 /** Finds a registered task, or builds the free-play task of `robot:<file>`. */
 export function findTask(id: string): TaskDefinition {

@@ -46,6 +46,13 @@ describe('SO-101', () => {
   });
 });
 
+describe('SO-101 push', () => {
+  it('mppi pushes the cube within 3 cm of the goal in 10 s', async () => {
+    const result = await runEpisode({ taskId: 'so101-push', controllerId: 'mppi', seed: 0, seconds: 10 });
+    expect(result.metrics.finalDistance).toBeLessThan(0.03);
+  });
+});
+
 describe('Go2', () => {
   it('keeps its base height within 2 cm for 10 s standing under PD control', async () => {
     const result = await runEpisode({ taskId: 'go2-stand', controllerId: 'hold', seed: 0, seconds: 10 });
