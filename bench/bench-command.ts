@@ -4,11 +4,12 @@ import { machineInfo } from './machine.ts';
 import type { BenchResult, BenchSuite } from './result.ts';
 import { mppiReplan } from './suites/mppi-replan.ts';
 import { mujocoComparison } from './suites/mujoco-comparison.ts';
+import { onnxInference } from './suites/onnx.ts';
 import { rapierBuilds } from './suites/rapier-builds.ts';
 import { rolloutScaling } from './suites/rollout-scaling.ts';
 import { studioOverhead } from './suites/studio-overhead.ts';
 
-export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison];
+export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference];
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({

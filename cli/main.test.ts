@@ -18,7 +18,7 @@ describe('actuate CLI', () => {
     expect(tasks.map((t) => t.id)).toEqual(['pendulum-swingup', 'cartpole-swingup', 'push-box', 'so101-reach', 'so101-push', 'go2-stand', 'go2-walk']);
     expect(tasks.every((t) => t.title.length > 0)).toBe(true);
     const controllers = JSON.parse((await actuate('controllers', '--json')).stdout) as { id: string }[];
-    expect(controllers.map((c) => c.id)).toEqual(['mppi', 'predictive-sampling', 'cem', 'hold', 'jog', 'zero']);
+    expect(controllers.map((c) => c.id)).toEqual(['mppi', 'predictive-sampling', 'cem', 'hold', 'jog', 'zero', 'diffusion-policy', 'world-model-mpc']);
   });
 
   it('runs a closed loop and prints exactly one JSON object', async () => {

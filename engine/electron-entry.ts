@@ -1,19 +1,57 @@
 /**
  * The engine inside Electron's utility process: waits for the MessagePort the main process sends,
- * then serves the protocol on it. No `electron` import: the engine stays plain Node.
+ * then serves the protocol on it. No `electron` import — the engine stays plain Node — so the parts of
+ * Electron used here (`process.parentPort`, MessagePortMain) are typed structurally.
  */
 import { fromStructuredPort, type StructuredPort } from '../protocol/port.ts';
 import { hostEngine } from './host.ts';
 
+/** Electron's `process.parentPort` in a utility process: messages from the main process, with ports. */
 interface ParentPort {
   on(event: 'message', listener: (event: { data: unknown; ports: StructuredPort[] }) => void): void;
+  off(event: 'message', listener: (event: { data: unknown; ports: StructuredPort[] }) => void): void;
 }
 
-const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
-if (!parentPort) throw new Error('electron-entry must run in an Electron utility process');
+const parentPort = (process as { parentPort?: ParentPort }).parentPort;
+if (!parentPort) throw new Error('engine/electron-entry runs only inside an Electron utility process (process.parentPort is missing)');
 
-parentPort.on('message', (event) => {
+let engine: { dispose(): Promise<void> } | undefined;
+
+/** How long disposing (workers, model sessions, robot bridges) may take before the process just exits. */
+const SHUTDOWN_DEADLINE_MS = 3000;
+
+async function shutdown(code: number): Promise<never> {
+  setTimeout(() => {
+    console.error(`engine did not shut down within ${SHUTDOWN_DEADLINE_MS} ms; exiting anyway`);
+    process.exit(code);
+  }, SHUTDOWN_DEADLINE_MS).unref();
+  try {
+    await engine?.dispose();
+  } catch (err) {
+    console.error('engine shutdown failed:', err);
+  }
+  process.exit(code);
+}
+
+const onMessage = (event: { data: unknown; ports: StructuredPort[] }): void => {
   const port = event.ports[0];
   if (!port) return;
-  void hostEngine(fromStructuredPort(port));
-});
+  parentPort.off('message', onMessage); // one session per process: the main process forks a new one per window load
+  // MessagePortMain emits 'message' events shaped `{ data, ports }`, hence eventHasData = true.
+  const wrapped = fromStructuredPort(port, true);
+  // The renderer going away (window closed or reloaded) ends the session; nothing keeps running unseen.
+  wrapped.onClose(() => void shutdown(0));
+  hostEngine(wrapped).then(
+    (hosted) => {
+      engine = hosted;
+    },
+    (err: unknown) => {
+      console.error('engine failed to start:', err);
+      process.exit(1);
+    },
+  );
+};
+parentPort.on('message', onMessage);
+
+// utilityProcess.kill() sends SIGTERM: dispose the session (workers, sessions, robots) before leaving.
+process.on('SIGTERM', () => void shutdown(0));

@@ -192,9 +192,7 @@ export class Session {
   setController(id: string, params: Record<string, unknown> = {}): Promise<SessionSnapshot> {
     return this.edit(async () => {
       const def = this.lookupController(id);
-      this.controllerValues = this.controllerDefaults(def, params);
-      this.controllerDef = def;
-      await this.startController();
+      await this.startController(def, this.controllerDefaults(def, params));
     });
   }
 
@@ -202,8 +200,15 @@ export class Session {
     return this.edit(async () => {
       if (scope === 'cost') this.applyCostWeights(values);
       else if (scope === 'controller') {
-        this.controllerValues = mergeParams(this.controllerParams(this.controllerDef), this.controllerValues, values, 'controller');
-        this.controller?.setParams(this.controllerValues);
+        const params = this.controllerParams(this.controllerDef);
+        const next = mergeParams(params, this.controllerValues, values, 'controller');
+        // Text settings name files the controller loads when it is created: start it again.
+        const reload = params.some((p) => p.kind === 'text' && next[p.key] !== this.controllerValues[p.key]);
+        if (reload) await this.startController(this.controllerDef, next);
+        else {
+          this.controllerValues = next;
+          this.controller?.setParams(next);
+        }
       } else {
         const next = mergeParams(this.taskDef.params, this.taskValues, values, 'task');
         const weights = this.weights;
@@ -405,19 +410,25 @@ export class Session {
     this.weights = Float64Array.from(this.task.costTerms, (t) => next[t.name] as number);
   }
 
-  private async startController(): Promise<void> {
-    const old = this.controller;
-    this.controller = undefined;
-    await old?.dispose();
+  /**
+   * (Re)creates the controller. The new one is built before the old one is let go, so a controller
+   * that cannot start (a missing model file) leaves the running one in place and the error is thrown.
+   */
+  private async startController(def = this.controllerDef, values = this.controllerValues): Promise<void> {
     const context: ControlContext = {
       taskId: this.taskDef.id,
       taskParams: this.taskValues,
       task: this.task,
       costWeights: () => this.weights,
     };
+    const next = await def.create(context, values);
+    const old = this.controller;
+    this.controller = next;
+    this.controllerDef = def;
+    this.controllerValues = values;
     this.error = undefined;
-    this.controller = await this.controllerDef.create(context, this.controllerValues);
-    this.controller.reset(this.seed);
+    next.reset(this.seed);
+    await old?.dispose();
   }
 
   private resetState(): void {

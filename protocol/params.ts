@@ -28,7 +28,17 @@ export interface ChoiceParam {
   help?: string;
 }
 
-export type ParamSpec = NumberParam | ChoiceParam;
+/** A line of text: a model or card file path, a name. Changing one restarts what reads it. */
+export interface TextParam {
+  kind: 'text';
+  key: string;
+  label: string;
+  default: string;
+  placeholder?: string;
+  help?: string;
+}
+
+export type ParamSpec = NumberParam | ChoiceParam | TextParam;
 export type ParamValue = number | string;
 export type ParamValues = Record<string, ParamValue>;
 

@@ -1,6 +1,6 @@
 /** Validation and merging of parameter values against their schemas (protocol/params.ts). */
 
-export type { ChoiceParam, NumberParam, ParamSpec, ParamValue, ParamValues } from '../protocol/params.ts';
+export type { ChoiceParam, NumberParam, ParamSpec, ParamValue, ParamValues, TextParam } from '../protocol/params.ts';
 import type { ParamSpec, ParamValue, ParamValues } from '../protocol/params.ts';
 
 export function defaults(specs: readonly ParamSpec[]): ParamValues {
@@ -12,6 +12,10 @@ export function validateParam(specs: readonly ParamSpec[], key: string, value: u
   const spec = specs.find((s) => s.key === key);
   if (!spec) {
     throw new ParamError(`unknown ${scope} parameter '${key}'; valid: ${specs.map((s) => s.key).join(', ') || '(none)'}`);
+  }
+  if (spec.kind === 'text') {
+    if (typeof value !== 'string') throw new ParamError(`${scope}.${key} must be text; got ${JSON.stringify(value)}`);
+    return value;
   }
   if (spec.kind === 'choice') {
     if (typeof value !== 'string' || !spec.options.includes(value)) {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ParamSpec, ParamValue } from '../../protocol/params.ts';
 
-/** A slider with a number box (or a select for choices), sending changes at most every 100 ms. */
+/** A slider with a number box (a select for choices, a text box for files), sending changes at most every 100 ms. */
 export function ParamControl({ spec, value, testId, onChange }: { spec: ParamSpec; value: ParamValue; testId: string; onChange: (v: ParamValue) => void }) {
   const [local, setLocal] = useState(value);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -20,6 +20,22 @@ export function ParamControl({ spec, value, testId, onChange }: { spec: ParamSpe
             <option key={o}>{o}</option>
           ))}
         </select>
+      </div>
+    );
+  }
+  if (spec.kind === 'text') {
+    return (
+      <div className="param" title={spec.help}>
+        <span className="param-label">{spec.label}</span>
+        <input
+          className="param-text"
+          data-testid={testId}
+          placeholder={spec.placeholder}
+          defaultValue={String(value)}
+          key={String(value)}
+          onKeyDown={(e) => e.key === 'Enter' && onChange(e.currentTarget.value)}
+          onBlur={(e) => e.currentTarget.value !== value && onChange(e.currentTarget.value)}
+        />
       </div>
     );
   }

@@ -61,6 +61,12 @@ describe('Go2', () => {
     expect(result.success).toBe(true);
   });
 
+  it('does not track a walking command by standing still (go2-walk can fail)', async () => {
+    const result = await runEpisode({ taskId: 'go2-walk', controllerId: 'hold', seed: 0, seconds: 3, taskParams: { vx: 0.5 } });
+    expect(result.success).toBe(false);
+    expect(result.metrics.trackingError).toBeGreaterThan(0.4);
+  });
+
   it('sinks with servos too weak to carry it (the stand test can fail)', async () => {
     const result = await runEpisode({ taskId: 'go2-stand', controllerId: 'hold', seed: 0, seconds: 3, taskParams: { kp: 5, kv: 0.2 } });
     expect(result.success).toBe(false);
