@@ -22,3 +22,10 @@ export function round(x: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/** Mean wall time of one call of `fn` over `count` calls, µs. */
+export function usPerCall(fn: () => void, count: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) fn();
+  return ((performance.now() - t0) * 1000) / count;
+}

@@ -13,7 +13,7 @@ import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
 import { robotToScene } from '../../sim/robot/robot-scene.ts';
 import { stateFromJointPositions } from '../../sim/robot/pose-state.ts';
-import { median, round, type BenchResult, type BenchSuite } from '../result.ts';
+import { median, round, usPerCall, type BenchResult, type BenchSuite } from '../result.ts';
 
 const SHARED = fileURLToPath(new URL('../../../shared/assets/robots/', import.meta.url));
 const SCENES = [
@@ -36,11 +36,6 @@ function mount(mujoco: Mujoco, folder: string, target: string): void {
   }
 }
 
-function timeSteps(step: () => void, steps: number): number {
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  return ((performance.now() - t0) * 1000) / steps;
-}
 
 export const mujocoComparison: BenchSuite = {
   name: 'mujoco-comparison',
@@ -61,13 +56,13 @@ export const mujocoComparison: BenchSuite = {
       const ctrl = new Float64Array(robot.scene.actuators.length);
       const mjStep = () => mujoco.mj_step(model, data);
       const ourStep = () => world.step(ctrl);
-      timeSteps(mjStep, 100);
-      timeSteps(ourStep, 100);
+      usPerCall(mjStep, 100);
+      usPerCall(ourStep, 100);
       const ours: number[] = [];
       const theirs: number[] = [];
       for (let r = 0; r < 5; r++) {
-        theirs.push(timeSteps(mjStep, s.steps));
-        ours.push(timeSteps(ourStep, s.steps));
+        theirs.push(usPerCall(mjStep, s.steps));
+        ours.push(usPerCall(ourStep, s.steps));
       }
       results.push({
         name: s.name,

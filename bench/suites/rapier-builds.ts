@@ -5,7 +5,7 @@
  */
 import RAPIER_SIMD from '@dimforge/rapier3d-simd-compat';
 import RAPIER_PLAIN from '@dimforge/rapier3d-compat';
-import { median, round, type BenchSuite } from '../result.ts';
+import { median, round, usPerCall, type BenchSuite } from '../result.ts';
 
 type Module = typeof RAPIER_SIMD;
 
@@ -33,11 +33,6 @@ function chain(R: Module): () => void {
   return () => world.step();
 }
 
-function usPerStep(step: () => void, steps: number): number {
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  return ((performance.now() - t0) * 1000) / steps;
-}
 
 export const rapierBuilds: BenchSuite = {
   name: 'rapier-builds',
@@ -48,13 +43,13 @@ export const rapierBuilds: BenchSuite = {
     for (const [scene, make, steps] of [['box-stack-100', boxStack, 300], ['hinge-chain-10', chain, 2000]] as const) {
       const simd = make(RAPIER_SIMD);
       const plain = make(RAPIER_PLAIN as unknown as Module);
-      usPerStep(simd, 50);
-      usPerStep(plain, 50);
+      usPerCall(simd, 50);
+      usPerCall(plain, 50);
       const a: number[] = [];
       const b: number[] = [];
       for (let i = 0; i < 5; i++) {
-        a.push(usPerStep(simd, steps));
-        b.push(usPerStep(plain, steps));
+        a.push(usPerCall(simd, steps));
+        b.push(usPerCall(plain, steps));
       }
       out.push({
         name: `rapier-simd-speedup-${scene}`,

@@ -5,7 +5,8 @@
 import { bodyLinearVelocity, bodyPosition } from '../kinematics.ts';
 import type { ParamValues } from '../params.ts';
 import { stateSize, type SceneDescription } from '../scene.ts';
-import type { TaskDefinition, TaskInstance, TaskMonitor } from '../task.ts';
+import type { TaskDefinition, TaskInstance } from '../task.ts';
+import { distanceMonitor } from './distance-monitor.ts';
 
 const BOX_HALF = 0.05;
 const PUSHER_RADIUS = 0.03;
@@ -128,21 +129,7 @@ export const pushBox: TaskDefinition = {
         { name: 'pusher y', unit: 'm', read: (s) => bodyPosition(s, PUSHER)[1] },
       ],
       tracePoint: (s) => bodyPosition(s, PUSHER),
-      monitor(): TaskMonitor {
-        let last = Infinity;
-        let reachedAt = NaN;
-        return {
-          record(time, s) {
-            last = boxDistance(s);
-            if (last < GOAL_TOLERANCE && Number.isNaN(reachedAt)) reachedAt = time;
-            if (last >= GOAL_TOLERANCE) reachedAt = NaN;
-          },
-          result: () => ({
-            success: last < GOAL_TOLERANCE,
-            metrics: { finalDistance: last, ...(Number.isNaN(reachedAt) ? {} : { reachedAt }) },
-          }),
-        };
-      },
+      monitor: () => distanceMonitor(boxDistance, GOAL_TOLERANCE),
     };
   },
 };

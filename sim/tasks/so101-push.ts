@@ -6,7 +6,8 @@ import { bodyPosition, jointPosition } from '../kinematics.ts';
 import type { ParamValues } from '../params.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { SceneDescription, Vec3 } from '../scene.ts';
-import type { TaskDefinition, TaskInstance, TaskMonitor } from '../task.ts';
+import type { TaskDefinition, TaskInstance } from '../task.ts';
+import { distanceMonitor } from './distance-monitor.ts';
 import { ROBOT_FILES, robotScene, worldPoint } from './robot-assets.ts';
 
 const CUBE_HALF = 0.015;
@@ -80,13 +81,7 @@ export const so101Push: TaskDefinition = {
         { name: 'gripper to cube', unit: 'm', read: (s) => Math.hypot(...tip(s).map((v, i) => v - bodyPosition(s, cube)[i]!)) },
       ],
       tracePoint: tip,
-      monitor(): TaskMonitor {
-        let last = Infinity;
-        return {
-          record: (_t, s) => void (last = cubeDistance(s)),
-          result: () => ({ success: last < PUSH_TOLERANCE, metrics: { finalDistance: last } }),
-        };
-      },
+      monitor: () => distanceMonitor(cubeDistance, PUSH_TOLERANCE),
     };
   },
 };

@@ -5,7 +5,8 @@
 import { jointPosition, jointVelocity } from '../kinematics.ts';
 import type { ParamValues } from '../params.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
-import type { TaskDefinition, TaskInstance, TaskMonitor } from '../task.ts';
+import type { TaskDefinition, TaskInstance } from '../task.ts';
+import { distanceMonitor } from './distance-monitor.ts';
 import type { Vec3 } from '../scene.ts';
 import { ROBOT_FILES, robotScene, worldPoint } from './robot-assets.ts';
 
@@ -66,18 +67,7 @@ export const so101Reach: TaskDefinition = {
         { name: 'gripper z', unit: 'm', read: (s) => tip(s)[2] },
       ],
       tracePoint: tip,
-      monitor(): TaskMonitor {
-        let last = Infinity;
-        let reachedAt = NaN;
-        return {
-          record(time, s) {
-            last = distance(s);
-            if (last < REACH_TOLERANCE) reachedAt = Number.isNaN(reachedAt) ? time : reachedAt;
-            else reachedAt = NaN;
-          },
-          result: () => ({ success: last < REACH_TOLERANCE, metrics: { finalDistance: last, ...(Number.isNaN(reachedAt) ? {} : { reachedAt }) } }),
-        };
-      },
+      monitor: () => distanceMonitor(distance, REACH_TOLERANCE),
     };
   },
 };

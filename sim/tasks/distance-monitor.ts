@@ -1,0 +1,18 @@
+import type { TaskMonitor } from '../task.ts';
+
+/**
+ * Success for "bring X to a goal" tasks: the final distance is under the tolerance. Metrics:
+ * finalDistance, and reachedAt, the time since when it has stayed within the tolerance.
+ */
+export function distanceMonitor(distance: (state: Float64Array) => number, tolerance: number): TaskMonitor {
+  let last = Infinity;
+  let reachedAt = NaN;
+  return {
+    record(time, state) {
+      last = distance(state);
+      if (last >= tolerance) reachedAt = NaN;
+      else if (Number.isNaN(reachedAt)) reachedAt = time;
+    },
+    result: () => ({ success: last < tolerance, metrics: { finalDistance: last, ...(Number.isNaN(reachedAt) ? {} : { reachedAt }) } }),
+  };
+}
