@@ -6,6 +6,7 @@
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { defaults } from '../../sim/params.ts';
 import { findTask } from '../../sim/tasks/index.ts';
+import { Random } from '../../sim/random.ts';
 import { Session } from '../../engine/session.ts';
 import { round, type BenchSuite } from '../result.ts';
 
@@ -50,6 +51,14 @@ async function rawCartpole(): Promise<{ run(steps: number): void; free(): void }
     }
     world.createImpulseJoint(data, bodies[j.parent]!, bodies[j.child]!, true).setContactsEnabled(false);
   }
+  // Start from the session's own initial state (seed 0), so both sides simulate the same motion.
+  const start = task.reset(new Random(0));
+  bodies.forEach((body, b) => {
+    if (!body.isDynamic()) return;
+    const o = b * 13;
+    body.setTranslation({ x: start[o]!, y: start[o + 1]!, z: start[o + 2]! }, true);
+    body.setRotation({ x: start[o + 3]!, y: start[o + 4]!, z: start[o + 5]!, w: start[o + 6]! }, true);
+  });
   const cart = bodies[1]!;
   const force = { x: 0, y: 0, z: 0 };
   return {
@@ -69,7 +78,7 @@ export const studioOverhead: BenchSuite = {
   name: 'studio-overhead',
   async run() {
     const raw = await rawCartpole();
-    const session = await Session.create({ taskId: 'cartpole-swingup', controllerId: 'zero' });
+    const session = await Session.create({ taskId: 'cartpole-swingup', controllerId: 'zero', seed: 0 });
     const substeps = Math.round(session.task.timing.controlDt / session.task.scene.timestep);
     const chunkSteps = Math.round(CHUNK_SECONDS / session.task.scene.timestep);
     // Warm both up, then alternate short chunks so load changes on the machine hit both alike.
