@@ -330,7 +330,7 @@ export class Session {
   }
 
   private acceptAction(action: Float64Array, t0: number): void {
-    if (action.length !== this.task.actionDim || action.some((a) => !Number.isFinite(a))) {
+    if (action.length !== this.task.actionDim || !allFinite(action)) {
       return this.fail(new Error(`controller '${this.controllerDef.id}' returned an invalid action [${Array.from(action).join(', ')}]`));
     }
     this.action.set(action);
@@ -505,6 +505,11 @@ export class Session {
     this.controller = undefined;
     this.world.dispose();
   }
+}
+
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }
 
 function sleep(ms: number): Promise<void> {

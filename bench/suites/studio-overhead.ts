@@ -11,8 +11,9 @@ import { Session } from '../../engine/session.ts';
 import { round, type BenchSuite } from '../result.ts';
 
 /** Simulated seconds per alternating chunk, and how many chunks each side runs. */
-const CHUNK_SECONDS = 1;
-const CHUNKS = 60;
+const CHUNK_SECONDS = 2;
+const CHUNKS = 40;
+const WARMUP_STEPS = 20_000;
 
 /** A hand-written Rapier world of the cart-pole and a loop that steps it with a force on the cart. */
 async function rawCartpole(): Promise<{ run(steps: number): void; free(): void }> {
@@ -74,6 +75,11 @@ async function rawCartpole(): Promise<{ run(steps: number): void; free(): void }
   };
 }
 
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 export const studioOverhead: BenchSuite = {
   name: 'studio-overhead',
   async run() {
@@ -81,21 +87,23 @@ export const studioOverhead: BenchSuite = {
     const session = await Session.create({ taskId: 'cartpole-swingup', controllerId: 'zero', seed: 0 });
     const substeps = Math.round(session.task.timing.controlDt / session.task.scene.timestep);
     const chunkSteps = Math.round(CHUNK_SECONDS / session.task.scene.timestep);
-    // Warm both up, then alternate short chunks so load changes on the machine hit both alike.
-    raw.run(chunkSteps);
-    await session.runFor(CHUNK_SECONDS);
+    // Warm both up (the JIT takes some 10,000 steps to settle), then alternate short chunks.
+    raw.run(WARMUP_STEPS);
+    await session.runFor(WARMUP_STEPS * session.task.scene.timestep);
+    const warmSteps = session.controlSteps;
+    // CPU time of this process, not wall time: other processes on the machine then cost neither side.
     let rawMs = 0;
     let studioMs = 0;
     for (let i = 0; i < CHUNKS; i++) {
-      let t0 = performance.now();
+      let t0 = cpuMs();
       raw.run(chunkSteps);
-      rawMs += performance.now() - t0;
-      t0 = performance.now();
+      rawMs += cpuMs() - t0;
+      t0 = cpuMs();
       await session.runFor(session.simTime + CHUNK_SECONDS);
-      studioMs += performance.now() - t0;
+      studioMs += cpuMs() - t0;
     }
     const steps = CHUNKS * chunkSteps;
-    const studioSteps = (session.controlSteps * substeps * CHUNKS) / (CHUNKS + 1);
+    const studioSteps = (session.controlSteps - warmSteps) * substeps;
     raw.free();
     await session.dispose();
     const rawRate = steps / (rawMs / 1000);
