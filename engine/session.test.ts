@@ -63,6 +63,14 @@ describe('Session', () => {
     expect(s.snapshot().error).toBeUndefined();
   });
 
+  it('stops a controller that outputs NaN and holds', async () => {
+    const nan: ControllerDefinition = { ...flaky, id: 'nan', create: () => ({ setParams() {}, reset() {}, act: () => Float64Array.of(NaN), dispose() {} }) };
+    const s = await session({ taskId: 'cartpole-swingup', controllerId: 'nan', findController: (id) => (id === 'nan' ? nan : findController(id)) });
+    await s.step(3);
+    expect(s.snapshot().error).toBe("controller 'nan' failed: controller 'nan' returned an invalid action [NaN]");
+    expect(s.simTime).toBe(0);
+  });
+
   it('rejects bad edits with a clear error and keeps running unchanged', async () => {
     const s = await session({ taskId: 'cartpole-swingup' });
     await s.step(2);
