@@ -1,9 +1,12 @@
+// Flat config: typescript-eslint's recommended rules (not type-aware, to stay fast) plus the layering
+// rule of tools/eslint-layers.js, which enforces DESIGN.md's folder import table.
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import layers from './tools/eslint-layers.js';
 
-export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'scratch/**', '.vite/**', 'test-results/**', 'assets/**'] },
-  ...tseslint.configs.recommended,
+export default defineConfig(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'scratch/**', '.vite/**', 'test-results/**', 'assets/**', 'bench/results/**'] },
+  tseslint.configs.recommended,
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
     plugins: { actuate: { rules: { layers } } },

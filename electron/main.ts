@@ -1,16 +1,34 @@
 /**
  * The desktop shell: one window, the engine in a utility process, and a MessagePort between them.
  * The main process never runs physics or inference; the renderer is sandboxed and sees nothing but
- * that port (see electron/preload.ts).
+ * that port (see electron/preload.ts). Security choices are explained in docs/desktop.md.
  */
-import { app, BrowserWindow, dialog, Menu, MessageChannelMain, session, shell, utilityProcess, type UtilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, Menu, MessageChannelMain, session, shell, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { join } from 'node:path';
 
+// Defined by @electron-forge/plugin-vite for the renderer named `main_window` in forge.config.ts.
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
 
-const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'";
+/**
+ * The window only ever loads the bundled studio and talks to the engine over a MessagePort, so it needs
+ * no network access at all (`connect-src 'self'` still lets the Vite dev server's reload socket through).
+ * renderer/index.html carries a looser policy of its own for the browser studio (WebSocket to `actuate
+ * serve`); where both apply the browser enforces both.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'", // React style attributes
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 let engine: UtilityProcess | undefined;
 
@@ -21,66 +39,109 @@ function createWindow(): BrowserWindow {
     title: 'Actuate',
     backgroundColor: '#101317',
     webPreferences: {
-      preload: join(__dirname, 'preload.js'),
+      preload: join(__dirname, 'preload.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInWorker: false,
       webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
     },
   });
-  // No pop-ups, no navigation away from the studio; links open in the system browser.
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  if (typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' && MAIN_WINDOW_VITE_DEV_SERVER_URL) void win.loadURL(MAIN_WINDOW_VITE_DEV_SERVER_URL);
+  // typeof: in a packaged build Forge leaves the dev-server constant undefined rather than defining it.
+  if (typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string') void win.loadURL(MAIN_WINDOW_VITE_DEV_SERVER_URL);
   else void win.loadFile(join(__dirname, `../renderer/${MAIN_WINDOW_VITE_NAME}/index.html`));
+  // Every load (first start, View → Reload) gets a fresh engine and a fresh channel.
   win.webContents.on('did-finish-load', () => connectEngine(win));
+  win.webContents.on('render-process-gone', (_event, details) => {
+    if (details.reason !== 'clean-exit') console.error(`renderer process gone: ${details.reason} (exit code ${details.exitCode})`);
+  });
   return win;
 }
 
-/** Starts (or restarts) the engine and hands one end of a fresh channel to each side. */
+/** Forks the engine (stopping any previous one) and hands one end of a new channel to each side. */
 function connectEngine(win: BrowserWindow): void {
   engine?.kill();
-  const child = utilityProcess.fork(join(__dirname, 'electron-entry.js'), [], { serviceName: 'Actuate engine' });
+  const child = utilityProcess.fork(join(__dirname, 'electron-entry.cjs'), [], { serviceName: 'Actuate engine', stdio: 'inherit' });
   engine = child;
   const { port1, port2 } = new MessageChannelMain();
   child.postMessage({ type: 'port' }, [port1]);
   win.webContents.postMessage('actuate:port', null, [port2]);
   child.on('exit', (code) => {
-    if (engine !== child || win.isDestroyed()) return;
+    if (engine !== child) return; // replaced on purpose by a reload
     engine = undefined;
+    if (win.isDestroyed()) return;
+    console.error(`engine process exited with code ${code}`);
     const choice = dialog.showMessageBoxSync(win, {
       type: 'error',
       message: 'The Actuate engine stopped',
-      detail: `The engine process exited with code ${code}. Robots driven by it have been left to their watchdogs.`,
-      buttons: ['Restart engine', 'Close'],
+      detail: `The engine process exited with code ${code}. Connected robots fall back to their watchdogs (hold or torque off). Restarting reloads the studio with a new engine.`,
+      buttons: ['Restart engine', 'Close window'],
+      defaultId: 0,
+      cancelId: 1,
     });
     if (choice === 0) win.webContents.reload();
+    else win.close();
   });
 }
 
+/** Applied to every web contents the app ever creates: no pop-ups, no navigation, no webviews. */
+function lockDown(contents: WebContents): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    // Links to documentation open in the system browser; nothing opens inside the app.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
 function buildMenu(): void {
+  const isMac = process.platform === 'darwin';
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
-      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+      ...(isMac ? [{ role: 'appMenu' as const }] : []),
       { role: 'fileMenu' },
       { role: 'editMenu' },
       {
         label: 'View',
-        submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+        submenu: [
+          { role: 'reload' },
+          { role: 'forceReload' },
+          { role: 'toggleDevTools' },
+          { type: 'separator' },
+          { role: 'resetZoom' },
+          { role: 'zoomIn' },
+          { role: 'zoomOut' },
+          { type: 'separator' },
+          { role: 'togglefullscreen' },
+        ],
       },
       { role: 'help', submenu: [{ label: 'About Actuate', click: () => app.showAboutPanel() }] },
     ]),
   );
 }
 
-app.whenReady().then(() => {
+if (!app.requestSingleInstanceLock()) app.quit();
+
+app.on('second-instance', () => {
+  const [win] = BrowserWindow.getAllWindows();
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.focus();
+});
+
+app.on('web-contents-created', (_event, contents) => lockDown(contents));
+
+void app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.setAboutPanelOptions({ applicationName: 'Actuate', applicationVersion: app.getVersion(), copyright: 'Apache-2.0' });
   buildMenu();
   createWindow();
   app.on('activate', () => {
@@ -89,6 +150,8 @@ app.whenReady().then(() => {
 });
 
 app.on('window-all-closed', () => {
-  engine?.kill();
+  const child = engine;
+  engine = undefined;
+  child?.kill();
   if (process.platform !== 'darwin') app.quit();
 });

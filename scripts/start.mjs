@@ -1,38 +1,52 @@
-// `npm start`: the desktop studio when the Electron binary is installed, otherwise the browser studio.
+// `npm start`: the desktop studio when the Electron binary is installed, otherwise the browser studio
+// (`actuate serve`, the same renderer and protocol). Arguments after `--` go to `actuate serve`,
+// e.g. `npm start -- --port 9000`.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 
+/** The Electron binary's path, or undefined: the `electron` package throws when its binary was never fetched. */
 function electronBinary() {
   try {
-    const path = require('electron'); // the package returns the binary's path, or throws if it is missing
+    const path = require('electron');
     return typeof path === 'string' && existsSync(path) ? path : undefined;
   } catch {
     return undefined;
   }
 }
 
-function run(command, args) {
+/** Runs a Node script from this checkout in the foreground; resolves with its exit code. */
+function runNode(script, args) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
-    const forward = (signal) => child.kill(signal);
+    const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: 'inherit' });
+    // Ctrl-C reaches the child through the terminal too; forwarding covers `kill <pid of npm start>`.
+    const forward = (signal) => child.exitCode === null && child.kill(signal);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
+    });
   });
 }
 
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const args = process.argv.slice(2);
+
 if (electronBinary()) {
-  process.exit(await run(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['electron-forge', 'start']));
+  process.exit(await runNode(join(root, 'node_modules/@electron-forge/cli/dist/electron-forge.js'), ['start', ...args]));
 }
-console.log('Electron binary not installed (it could not be downloaded here); starting the browser studio instead. Run "npm run desktop:install" where downloads work.');
-if (!existsSync(`${root}/dist/renderer/index.html`)) {
-  const code = await run(npm, ['run', 'build', '--silent']);
+
+console.log(
+  'Electron binary not installed (downloads are unavailable here); starting the browser studio instead — run "npm run desktop:install" to fetch Electron where downloads work.',
+);
+if (!existsSync(join(root, 'dist/renderer/index.html'))) {
+  const code = await runNode(join(root, 'node_modules/vite/bin/vite.js'), ['build', '--config', 'renderer/vite.config.ts']);
   if (code !== 0) process.exit(code);
 }
-process.exit(await run(process.execPath, ['bin/actuate.js', 'serve', ...process.argv.slice(2)]));
+process.exit(await runNode('bin/actuate.js', ['serve', ...args]));

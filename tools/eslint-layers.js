@@ -1,8 +1,14 @@
-// ESLint rule enforcing DESIGN.md's folder layering: which top-level folder may import which, and
-// which packages stay out of which processes (no three/React in the engine, no Node in the renderer).
+// ESLint rule enforcing DESIGN.md's folder layering: which top-level folder may import which of ours,
+// and which packages stay out of which processes (no window libraries in the engine, no Node in the
+// renderer). Checks every import, export-from and dynamic import with a literal specifier.
+import { builtinModules } from 'node:module';
 import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** folder → folders of ours it may import. '*' = anything. */
+/** The repository root: layers are top-level folders of it, wherever ESLint is started from. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** folder → folders of ours it may import ('*' = anything). DESIGN.md, "Folders and what may import what". */
 export const LAYERS = {
   protocol: [],
   sim: ['protocol'],
@@ -13,6 +19,7 @@ export const LAYERS = {
   engine: ['protocol', 'sim', 'models', 'control', 'train', 'bridges'],
   renderer: ['protocol'],
   electron: ['protocol', 'engine'],
+  // "engine and below", plus bench/: `actuate bench` is the CLI front of the benchmarks.
   cli: ['protocol', 'sim', 'models', 'control', 'train', 'bridges', 'engine', 'bench'],
   bench: '*',
   tests: '*',
@@ -20,63 +27,73 @@ export const LAYERS = {
   tools: '*',
 };
 
-const UI_PACKAGES = ['electron', 'react', 'react-dom', 'three', 'uplot'];
-const NODE_ONLY = ['ws', 'onnxruntime-node', 'tsx', 'urdf-loader', 'linkedom', '@xmldom/xmldom'];
+/** Layers that run without a window (plain Node, tested without Electron or a DOM). */
+const HEADLESS = new Set(['protocol', 'sim', 'models', 'control', 'train', 'bridges', 'engine', 'cli']);
+const WINDOW_PACKAGES = new Set(['electron', 'react', 'react-dom', 'three', 'uplot']);
+/** Packages that need Node (native addons, sockets, module loaders): never in the sandboxed renderer. */
+const NODE_PACKAGES = new Set(['ws', 'onnxruntime-node', 'tsx']);
+const NODE_BUILTINS = new Set(builtinModules);
 
-/** Packages a folder may not import, beyond the layering of our own folders. */
-export function forbiddenPackage(layer, specifier) {
-  const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+const packageName = (specifier) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
+
+/** Why `layer` may not import the package `specifier`, or undefined when it may. */
+export function forbiddenPackage(layer, specifier, file = '') {
+  const name = packageName(specifier);
   if (layer === 'renderer') {
-    if (specifier.startsWith('node:') || NODE_ONLY.includes(name) || name.startsWith('@dimforge/')) return 'the renderer runs in a sandboxed page: no Node built-ins or engine-side packages';
+    if (specifier.startsWith('node:') || NODE_BUILTINS.has(name)) return 'the renderer is a sandboxed web page: no Node built-ins (ask the engine through protocol/)';
+    if (NODE_PACKAGES.has(name) || name.startsWith('@dimforge/')) return `the renderer is a sandboxed web page: '${name}' runs in the engine (reach it through protocol/)`;
     return undefined;
   }
-  if (['bench', 'tests', 'scripts', 'tools', 'electron'].includes(layer)) return undefined;
-  // three is allowed in sim/importers only, as urdf-loader's math library (DESIGN.md names urdf-loader).
-  if (name === 'three' && layer === 'sim') return undefined;
-  if (UI_PACKAGES.includes(name)) return `${layer}/ runs without a window: '${name}' belongs to the renderer or the desktop shell`;
-  return undefined;
+  if (!HEADLESS.has(layer) || !WINDOW_PACKAGES.has(name)) return undefined;
+  // urdf-loader (DESIGN.md's URDF importer) works on three's scene graph, so the importers use three's math.
+  if (name === 'three' && relative(ROOT, file).split(sep).slice(0, 2).join('/') === 'sim/importers') return undefined;
+  return `${layer}/ runs without a window, in plain Node: '${name}' belongs to the renderer or the desktop shell`;
 }
 
-function layerOf(root, file) {
-  const rel = relative(root, file);
+/** The layer a file belongs to, or undefined outside the table (root files, build configs). */
+function layerOf(file) {
+  const rel = relative(ROOT, file);
   // Build configuration (vite.config.ts …) runs in Node at build time, whatever folder it sits in.
   if (rel.startsWith('..') || /\.config\.[cm]?[jt]s$/.test(rel)) return undefined;
   const top = rel.split(sep)[0];
-  return top in LAYERS ? top : undefined;
+  return Object.hasOwn(LAYERS, top) ? top : undefined;
 }
+
+const describeAllowed = (allowed) => (allowed.length ? allowed.map((l) => `${l}/`).join(', ') : 'nothing of ours');
 
 export default {
   meta: {
     type: 'problem',
-    docs: { description: 'Enforce the folder layering of DESIGN.md' },
+    docs: { description: "Enforce DESIGN.md's folder layering and keep window packages out of the engine and Node out of the renderer" },
     schema: [],
   },
   create(context) {
-    const root = context.cwd;
     const file = context.filename;
-    const layer = layerOf(root, file);
+    const layer = layerOf(file);
     if (!layer) return {};
     const check = (node, specifier) => {
       if (typeof specifier !== 'string') return;
       if (!specifier.startsWith('.')) {
-        const reason = forbiddenPackage(layer, specifier);
+        const reason = forbiddenPackage(layer, specifier, file);
         if (reason) context.report({ node, message: `${layer}/ may not import '${specifier}': ${reason}` });
         return;
       }
-      const target = layerOf(root, resolve(dirname(file), specifier));
+      const target = layerOf(resolve(dirname(file), specifier));
       if (!target || target === layer) return;
       const allowed = LAYERS[layer];
       if (allowed === '*' || allowed.includes(target)) return;
       context.report({
         node,
-        message: `${layer}/ may not import ${target}/ (${specifier}); ${layer}/ may import ${allowed.length ? allowed.map((l) => `${l}/`).join(', ') : 'nothing of ours'} (see DESIGN.md)`,
+        message: `${layer}/ may not import ${target}/ ('${specifier}'): ${layer}/ may import ${describeAllowed(allowed)} (DESIGN.md, "Folders and what may import what")`,
       });
     };
+    const literal = (source) => (source && source.type === 'Literal' ? source.value : undefined);
     return {
       ImportDeclaration: (node) => check(node, node.source.value),
-      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+      ExportNamedDeclaration: (node) => check(node, literal(node.source)),
       ExportAllDeclaration: (node) => check(node, node.source.value),
-      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+      ImportExpression: (node) => check(node, literal(node.source)),
+      TSImportEqualsDeclaration: (node) => check(node, node.moduleReference.type === 'TSExternalModuleReference' ? literal(node.moduleReference.expression) : undefined),
     };
   },
 };

@@ -21,6 +21,7 @@ class RolloutWorker {
   private nextId = 1;
   private readyPromise: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
+  private onFailure: ((err: Error) => void) | undefined;
 
   constructor() {
     this.worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY } });
@@ -36,6 +37,8 @@ class RolloutWorker {
 
   init(taskId: string, taskParams: ParamValues, modelTimestep: number | undefined): Promise<void> {
     this.readyPromise = new Promise((resolve, reject) => {
+      // A worker that dies while loading (a module it cannot import) fails the init instead of hanging it.
+      this.onFailure = reject;
       const onMessage = (m: { type: string; message?: string; id?: number }) => {
         if (m.type === 'ready') resolve();
         else if (m.type === 'error' && m.id === undefined) reject(new Error(m.message));
@@ -67,6 +70,7 @@ class RolloutWorker {
 
   private fail(err: Error): void {
     this.failure = err;
+    this.onFailure?.(err);
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
   }
