@@ -7,6 +7,9 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { hasChromium, openStudio, type Studio } from './studio-page.ts';
 
+/** SwiftShader on two busy cores is slow: give on-screen changes time to appear. */
+const POLL = { timeout: 30_000, interval: 100 };
+
 let studio: Studio;
 let page: Page;
 
@@ -45,7 +48,7 @@ async function simTime(): Promise<number> {
 async function playFor(seconds: number): Promise<number[]> {
   const angles: number[] = [];
   await page.getByTestId('play').click();
-  await expect.poll(async () => (await page.getByTestId('play').textContent())?.includes('Pause')).toBe(true);
+  await expect.poll(async () => (await page.getByTestId('play').textContent())?.includes('Pause'), POLL).toBe(true);
   const deadline = Date.now() + 90_000;
   while ((await simTime()) < seconds && Date.now() < deadline) {
     const a = await readNumber('readout-pole-angle-from-upright');
@@ -68,11 +71,11 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
   });
 
   it('loads with the task and controller pickers filled from the engine', async () => {
-    await expect.poll(() => page.getByTestId('task-select').inputValue()).toBe('cartpole-swingup');
+    await expect.poll(() => page.getByTestId('task-select').inputValue(), POLL).toBe('cartpole-swingup');
     expect(await page.getByTestId('controller-select').inputValue()).toBe('mppi');
     const tasks = await page.getByTestId('task-select').locator('option').allTextContents();
     expect(tasks).toContain('Push box to goal');
-    for (const term of ['upright', 'centered', 'velocity', 'control']) await expect.poll(() => page.getByTestId(`param-cost-${term}`).count()).toBe(1);
+    for (const term of ['upright', 'centered', 'velocity', 'control']) await expect.poll(() => page.getByTestId(`param-cost-${term}`).count(), POLL).toBe(1);
     for (const key of ['samples', 'horizon', 'temperature', 'noise']) expect(await page.getByTestId(`param-controller-${key}`).count()).toBe(1);
   });
 
@@ -85,7 +88,7 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
 
   it('moves the cart when playing', async () => {
     await page.getByTestId('step').click();
-    await expect.poll(() => readNumber('readout-cart-position')).not.toBeNaN();
+    await expect.poll(() => readNumber('readout-cart-position'), POLL).not.toBeNaN();
     const before = await canvasStats();
     const x0 = await readNumber('readout-cart-position');
     await playFor(1);
@@ -100,13 +103,13 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
   it("changes the controller's behaviour when a cost weight slider moves", async () => {
     // Default weights: MPPI swings the pole towards upright within 2 s.
     await page.getByTestId('reset').click();
-    await expect.poll(simTime).toBeLessThan(0.1);
+    await expect.poll(simTime, POLL).toBeLessThan(0.1);
     const withUpright = await playFor(2);
     // Upright weight to zero through the UI: the planner no longer cares where the pole points.
     await page.getByTestId('param-cost-upright-value').fill('0');
-    await expect.poll(() => page.getByTestId('param-cost-upright-value').inputValue()).toBe('0');
+    await expect.poll(() => page.getByTestId('param-cost-upright-value').inputValue(), POLL).toBe('0');
     await page.getByTestId('reset').click();
-    await expect.poll(simTime).toBeLessThan(0.1);
+    await expect.poll(simTime, POLL).toBeLessThan(0.1);
     const withoutUpright = await playFor(2);
     expect(Math.min(...withUpright)).toBeLessThan(1.2);
     expect(Math.min(...withoutUpright)).toBeGreaterThan(2);
@@ -121,9 +124,9 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.locator('body').click({ position: { x: 5, y: 400 } }).catch(() => undefined);
     await page.getByTestId('viewport').click();
     await page.keyboard.press('Space');
-    await expect.poll(async () => page.getByTestId('play').textContent()).toContain('Pause');
+    await expect.poll(async () => page.getByTestId('play').textContent(), POLL).toContain('Pause');
     await page.keyboard.press('Space');
-    await expect.poll(async () => page.getByTestId('play').textContent()).toContain('Play');
+    await expect.poll(async () => page.getByTestId('play').textContent(), POLL).toContain('Play');
   });
 
   it('opens the SO-101 as a free-play scene and jogs a joint with its slider', async () => {
@@ -150,7 +153,7 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
   it('shows an engine error as a toast and keeps running', async () => {
     await page.getByTestId('robot-path').fill('/no/such/robot.urdf');
     await page.getByTestId('open-robot').click();
-    await expect.poll(async () => page.getByTestId('toast').first().textContent()).toContain('robot.urdf');
+    await expect.poll(async () => page.getByTestId('toast').first().textContent(), POLL).toContain('robot.urdf');
     expect(await page.getByTestId('task-select').inputValue()).toMatch(/^robot:/);
   });
 });
