@@ -1,22 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { actuate } from './run-actuate.ts';
 
-const BIN = fileURLToPath(new URL('../bin/actuate.js', import.meta.url));
 const MODEL = fileURLToPath(new URL('../models/go2w_robot_lab/policy.onnx', import.meta.url));
 const CARD = fileURLToPath(new URL('../models/cards/go2w_robot_lab.card.json', import.meta.url));
 const GOLDEN = fileURLToPath(new URL('../../shared/assets/policies/go2w_robot_lab/golden_io.json', import.meta.url));
 
-function actuate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('actuate policy', () => {
   it('info --json describes the Go2-W policy', async () => {
