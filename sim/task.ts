@@ -46,8 +46,23 @@ export interface TaskInstance {
   plannerDefaults?: ParamValues;
   /** The action that holds still at this state (servo targets = current joint positions); planners start from it. */
   holdAction?(state: Float64Array): Float64Array;
+  /** Joint-coordinate state for learned dynamics models (tasks that offer one). */
+  reduced?: ReducedState;
   /** Starts accumulating the task's success metric over an episode. */
   monitor(): TaskMonitor;
+}
+
+/**
+ * The task's state in reduced (joint) coordinates, for learned dynamics models that predict it:
+ * `toState` rebuilds the full scene state, so costs and traces reuse the task's own residuals.
+ */
+export interface ReducedState {
+  names: string[];
+  fromState(state: Float64Array): Float64Array;
+  toState(reduced: ArrayLike<number>): Float64Array;
+  /** The task's residuals computed on the reduced state directly (saves rebuilding the full state). */
+  residual?(reduced: ArrayLike<number>, action: ArrayLike<number>, out: Float64Array): void;
+  tracePoint?(reduced: ArrayLike<number>): Vec3;
 }
 
 export interface TaskMonitor {

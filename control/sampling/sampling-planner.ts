@@ -12,6 +12,7 @@ import { Random } from '../../sim/random.ts';
 import type { ControlContext, Controller, PlanTrace } from '../controller.ts';
 import { evaluateSpline, shiftSpline, type Interpolation, type SplineShape } from './action-spline.ts';
 import type { RolloutRequest } from './rollout.ts';
+import { OnnxRollouts } from './onnx-rollouts.ts';
 import { RolloutPool } from './rollout-pool.ts';
 
 export const DEFAULT_THREADS = Math.min(2, availableParallelism());
@@ -24,6 +25,7 @@ export const SAMPLING_PARAMS: ParamSpec[] = [
   { kind: 'number', key: 'noise', label: 'Noise σ', default: 0.3, min: 0.001, max: 2, step: 0.01, help: 'exploration noise, in units of the actuator range' },
   { kind: 'number', key: 'iterations', label: 'Iterations', default: 1, min: 1, max: 16, step: 1, integer: true, help: 'sample-and-update rounds per plan' },
   { kind: 'choice', key: 'modelStep', label: 'Model time step', default: 'control', options: ['control', 'physics'], help: "rollouts step once per control period ('control', fast) or at the simulator's own step ('physics', exact)" },
+  { kind: 'text', key: 'dynamics', label: 'Learned dynamics (.onnx)', default: '', placeholder: 'empty: roll out the Rapier model', help: "plan with an ONNX model of the task's reduced state (inputs state, action → next_state) instead of Rapier" },
   { kind: 'number', key: 'threads', label: 'Rollout threads', default: DEFAULT_THREADS, min: 1, max: 16, step: 1, integer: true },
 ];
 
@@ -46,6 +48,8 @@ export abstract class SamplingPlanner implements Controller {
   private lastPlan: PlanTrace | undefined;
   private pool: RolloutPool | undefined;
   private poolKey = '';
+  private onnx: OnnxRollouts | undefined;
+  private onnxFile = '';
   private readonly lower: Float64Array;
   private readonly upper: Float64Array;
 
@@ -88,7 +92,8 @@ export abstract class SamplingPlanner implements Controller {
       this.nominal && this.nominalShape
         ? shiftSpline(this.nominalShape, this.nominal, time - this.nominalTime, shape)
         : this.initialSpline(state, shape);
-    const pool = await this.rolloutPool(settings.threads as number, settings.modelStep === 'control');
+    const dynamics = settings.dynamics as string | undefined;
+    const pool = dynamics ? await this.learnedModel(dynamics) : await this.rolloutPool(settings.threads as number, settings.modelStep === 'control');
     const steps = Math.max(1, Math.round(shape.horizon / this.context.task.timing.controlDt));
     const iterations = settings.iterations as number;
     const sampleCount = settings.samples as number;
@@ -150,6 +155,16 @@ export abstract class SamplingPlanner implements Controller {
     }
   }
 
+  private async learnedModel(file: string): Promise<OnnxRollouts> {
+    if (!this.onnx || this.onnxFile !== file) {
+      await this.onnx?.dispose();
+      this.onnx = undefined;
+      this.onnx = await OnnxRollouts.load(file, this.context.task);
+      this.onnxFile = file;
+    }
+    return this.onnx;
+  }
+
   private async rolloutPool(threads: number, coarse: boolean): Promise<RolloutPool> {
     const key = `${threads}/${coarse}`;
     if (!this.pool || this.poolKey !== key) {
@@ -164,6 +179,8 @@ export abstract class SamplingPlanner implements Controller {
   async dispose(): Promise<void> {
     await this.pool?.dispose();
     this.pool = undefined;
+    await this.onnx?.dispose();
+    this.onnx = undefined;
   }
 }
 

@@ -5,7 +5,7 @@
 import { axisAngle, jointPosition, jointVelocity } from '../kinematics.ts';
 import type { ParamValues } from '../params.ts';
 import { stateSize, type SceneDescription } from '../scene.ts';
-import type { TaskDefinition, TaskInstance } from '../task.ts';
+import type { ReducedState, TaskDefinition, TaskInstance } from '../task.ts';
 import { wrapAngle } from './angles.ts';
 import { uprightMonitor } from './upright-monitor.ts';
 
@@ -73,6 +73,32 @@ export const cartpoleSwingup: TaskDefinition = {
     const scene = cartpoleScene(p);
     const length = p.poleLength as number;
     const cartX = (s: Float64Array) => jointPosition(scene, s, 0);
+    const half = length / 2;
+    /** (cart x, hinge angle θ from hanging, ẋ, θ̇) ↔ body states. */
+    const reduced: ReducedState = {
+      names: ['x', 'theta', 'xdot', 'thetadot'],
+      fromState: (s) => Float64Array.of(cartX(s), jointPosition(scene, s, 1), jointVelocity(scene, s, 0), jointVelocity(scene, s, 1)),
+      toState(r) {
+        const [x, q, v, w] = [r[0]!, r[1]!, r[2]!, r[3]!];
+        const s = new Float64Array(stateSize(scene));
+        const sin = Math.sin(q);
+        const cos = Math.cos(q);
+        s.set([0, 0, RAIL_HEIGHT, 0, 0, 0, 1], 0);
+        s.set([x, 0, RAIL_HEIGHT, 0, 0, 0, 1, v, 0, 0], 13);
+        // Pole centre at (x − h sin θ, −h cos θ) below the rail; its velocity follows.
+        s.set([x - sin * half, 0, RAIL_HEIGHT - cos * half, ...axisAngle([0, 1, 0], q), v - cos * half * w, 0, sin * half * w, 0, w, 0], 26);
+        return s;
+      },
+      // The costs live here, on joint coordinates; the full-state residual reads them back first.
+      residual(r, a, out) {
+        out[0] = 2 * Math.sin(wrapAngle(r[1]! - Math.PI) / 2);
+        out[1] = r[0]!;
+        out[2] = r[2]!;
+        out[3] = r[3]!;
+        out[4] = a[0] ?? 0;
+      },
+      tracePoint: (r) => [r[0]! - Math.sin(r[1]!) * length, 0, RAIL_HEIGHT - Math.cos(r[1]!) * length],
+    };
     /** Angle from upright: 0 up, ±π hanging. */
     const angle = (s: Float64Array) => wrapAngle(jointPosition(scene, s, 1) - Math.PI);
     return {
@@ -85,22 +111,9 @@ export const cartpoleSwingup: TaskDefinition = {
         { name: 'velocity', dim: 2, norm: { kind: 'quadratic' }, weight: 0.01, range: [0, 10], help: 'cart and pole velocities' },
         { name: 'control', dim: 1, norm: { kind: 'quadratic' }, weight: 0.01, range: [0, 10] },
       ],
-      reset(random) {
-        const s = new Float64Array(stateSize(scene));
-        const x = random.range(-0.1, 0.1);
-        const q = random.range(-0.1, 0.1);
-        s.set([0, 0, RAIL_HEIGHT, 0, 0, 0, 1], 0);
-        s.set([x, 0, RAIL_HEIGHT, 0, 0, 0, 1], 13);
-        s.set([x - Math.sin(q) * (length / 2), 0, RAIL_HEIGHT - Math.cos(q) * (length / 2), ...axisAngle([0, 1, 0], q)], 26);
-        return s;
-      },
-      residual(s, a, out) {
-        out[0] = 2 * Math.sin(angle(s) / 2);
-        out[1] = cartX(s);
-        out[2] = jointVelocity(scene, s, 0);
-        out[3] = jointVelocity(scene, s, 1);
-        out[4] = a[0] ?? 0;
-      },
+      reset: (random) => reduced.toState([random.range(-0.1, 0.1), random.range(-0.1, 0.1), 0, 0]),
+      reduced,
+      residual: (s, a, out) => reduced.residual!(reduced.fromState(s), a, out),
       terminated: (s) => !Number.isFinite(s[13]!),
       observe(s) {
         const q = jointPosition(scene, s, 1);
@@ -110,10 +123,7 @@ export const cartpoleSwingup: TaskDefinition = {
         { name: 'cart position', unit: 'm', read: cartX },
         { name: 'pole angle from upright', unit: 'rad', read: angle },
       ],
-      tracePoint(s) {
-        const q = jointPosition(scene, s, 1);
-        return [cartX(s) - Math.sin(q) * length, 0, RAIL_HEIGHT - Math.cos(q) * length];
-      },
+      tracePoint: (s) => reduced.tracePoint!(reduced.fromState(s)),
       monitor: () => uprightMonitor(angle),
     };
   },
