@@ -1,15 +1,37 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ParamSpec, ParamValue } from '../../protocol/params.ts';
+import { throttle } from './throttle.ts';
 
-/** A slider with a number box (a select for choices, a text box for files), sending changes at most every 100 ms. */
+/** Live edits reach the engine about ten times a second while a slider moves. */
+const SEND_INTERVAL_MS = 100;
+/** How long after the last local edit the engine's echo may overwrite what the control shows. */
+const HOLD_AFTER_EDIT_MS = 400;
+
+/** A slider with a number box (a select for choices, a text box for files), sending changes live, at most every 100 ms. */
 export function ParamControl({ spec, value, testId, onChange }: { spec: ParamSpec; value: ParamValue; testId: string; onChange: (v: ParamValue) => void }) {
   const [local, setLocal] = useState(value);
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => setLocal(value), [value]);
+  const lastEdit = useRef(-Infinity);
+  // Adopt the engine's value, but not in the middle of a drag: the answer to an earlier send would
+  // pull the slider back under the pointer.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout>;
+    const adopt = () => {
+      const wait = lastEdit.current + HOLD_AFTER_EDIT_MS - performance.now();
+      if (wait <= 0) setLocal(value);
+      else timer = setTimeout(adopt, wait);
+    };
+    adopt();
+    return () => clearTimeout(timer);
+  }, [value]);
+  // The latest onChange, read by the throttled sender (the parent passes a new arrow every render).
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  const [sendThrottled] = useState(() => throttle((v: ParamValue) => latest.current(v), SEND_INTERVAL_MS));
+  useEffect(() => () => sendThrottled.cancel(), [sendThrottled]);
   const send = (v: ParamValue) => {
+    lastEdit.current = performance.now();
     setLocal(v);
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => onChange(v), 100);
+    sendThrottled(v);
   };
   if (spec.kind === 'choice') {
     return (

@@ -4,7 +4,10 @@ import { useEngine, useStore } from './use-engine.ts';
 export function Toolbar() {
   const store = useStore();
   const { tasks, controllers, snapshot, status, connection } = useEngine();
-  const [seed, setSeed] = useState(0);
+  const [seed, setSeed] = useState<number>();
+  const [speed, setSpeed] = useState<number>();
+  const shownSeed = seed ?? snapshot?.seed ?? 0;
+  const shownSpeed = String(speed ?? snapshot?.speed ?? 1);
   const playing = status?.playing ?? false;
   return (
     <header className="toolbar">
@@ -34,20 +37,27 @@ export function Toolbar() {
         <button data-testid="play" className={playing ? 'active' : ''} disabled={connection !== 'connected'} onClick={() => void store.call(playing ? 'pause' : 'play')} title="Play / pause (space)">
           {playing ? '❚❚ Pause' : '▶ Play'}
         </button>
-        <button data-testid="step" disabled={playing || connection !== 'connected'} onClick={() => void store.call('step', { count: 1 })} title="One control step">
+        <button data-testid="step" disabled={playing || connection !== 'connected'} onClick={() => void store.call('step', { count: 1 })} title="Advance one control step">
           Step
         </button>
-        <button data-testid="reset" disabled={connection !== 'connected'} onClick={() => void store.call('reset', { seed })}>
+        <button data-testid="reset" disabled={connection !== 'connected'} onClick={() => void store.call('reset', { seed: shownSeed })} title="Reset the task with this seed">
           Reset
         </button>
         <label className="seed">
           seed
-          <input data-testid="seed" type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+          <input data-testid="seed" type="number" min={0} value={shownSeed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
         </label>
         <label className="seed">
           speed
-          <select data-testid="speed" defaultValue="1" onChange={(e) => void store.call('setSpeed', { speed: Number(e.target.value) })}>
-            {['0.1', '0.25', '0.5', '1', '2', '4'].map((s) => (
+          <select
+            data-testid="speed"
+            value={shownSpeed}
+            onChange={(e) => {
+              setSpeed(Number(e.target.value));
+              void store.call('setSpeed', { speed: Number(e.target.value) });
+            }}
+          >
+            {[...new Set(['0.1', '0.25', '0.5', '1', '2', '4', shownSpeed])].sort((a, b) => Number(a) - Number(b)).map((s) => (
               <option key={s} value={s}>
                 {s}×
               </option>

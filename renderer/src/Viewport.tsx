@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { SceneView } from './scene-view.ts';
+import { sceneSignature } from './scene-signature.ts';
 import { useEngine, useStore } from './use-engine.ts';
 import { Readouts } from './Readouts.tsx';
 
@@ -23,9 +24,19 @@ export function Viewport() {
     };
   }, [store]);
 
+  // Every snapshot carries the scene; rebuild only when what is drawn changed, so a slider move keeps
+  // the meshes and the camera where the user left them.
+  const drawn = useRef<string>(undefined);
   useEffect(() => {
-    if (view && snapshot) view.setScene(snapshot.scene);
+    if (!view || !snapshot) return;
+    const signature = sceneSignature(snapshot.scene);
+    if (signature === drawn.current) return;
+    drawn.current = signature;
+    view.setScene(snapshot.scene);
   }, [view, snapshot?.scene]);
+
+  // A controller without a plan (or a new one) must not leave the old one's traces behind.
+  useEffect(() => view?.clearPlan(), [view, snapshot?.controller.id, snapshot?.task.id]);
 
   useEffect(() => view?.setOptions({ showCollision, showPlan }), [view, showCollision, showPlan]);
 

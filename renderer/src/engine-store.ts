@@ -17,10 +17,17 @@ export interface EngineState {
   snapshot?: SessionSnapshot;
   status?: StatusEvent;
   telemetry?: TelemetryEvent;
+  /** Why the last connection attempt failed or the connection closed. */
+  connectionError?: string | undefined;
+  /** When the next connection attempt starts (ms since the epoch). */
+  retryAt?: number;
   toasts: { id: number; message: string }[];
 }
 
-const PLOT_SAMPLES = 300; // 10 s at the 30 Hz telemetry rate
+/** The plots show the last 10 s of simulated time. */
+const PLOT_WINDOW_S = 10;
+/** Telemetry comes at about 30 Hz of wall time: room for 10 s of simulation at 0.1× speed. */
+const PLOT_CAPACITY = 4096;
 
 export class EngineStore {
   private state: EngineState = { connection: 'connecting', tasks: [], controllers: [], toasts: [] };
@@ -29,9 +36,11 @@ export class EngineStore {
   private readonly planListeners = new Set<(p: PlanEvent) => void>();
   private client: Client | undefined;
   private nextToast = 1;
-  cost = new PlotBuffer(1, PLOT_SAMPLES);
-  actions = new PlotBuffer(1, PLOT_SAMPLES);
-  readouts = new PlotBuffer(1, PLOT_SAMPLES);
+  private attempts = 0;
+  /** Total cost, then each term's weighted share. */
+  cost = plotBuffer(1);
+  actions = plotBuffer(1);
+  readouts = plotBuffer(1);
 
   get(): EngineState {
     return this.state;
@@ -64,14 +73,16 @@ export class EngineStore {
       const client = createClient(port);
       this.client = client;
       port.onClose(() => {
+        if (this.client !== client) return;
         this.client = undefined;
-        this.set({ connection: 'disconnected' });
-        setTimeout(() => void this.start(), 2000);
+        client.close();
+        this.set({ connection: 'disconnected', connectionError: 'the engine closed the connection' });
+        this.retry();
       });
       client.on('session', (s) => this.adopt(s));
       client.on('status', (status) => this.set({ status }));
       client.on('telemetry', (t) => {
-        this.cost.push(t.time, [t.cost]);
+        this.cost.push(t.time, [t.cost, ...t.costTerms]);
         this.actions.push(t.time, t.action);
         this.readouts.push(t.time, t.readouts);
         this.set({ telemetry: t });
@@ -86,22 +97,32 @@ export class EngineStore {
       });
       client.onError((message) => this.toast(message));
       const [tasks, controllers, snapshot] = await Promise.all([client.call('listTasks'), client.call('listControllers'), client.call('getSession')]);
-      this.set({ connection: 'connected', tasks, controllers });
+      this.attempts = 0;
+      this.set({ connection: 'connected', connectionError: undefined, tasks, controllers });
       this.adopt(snapshot);
       await client.call('step', { count: 1 }).catch(() => undefined);
     } catch (err) {
-      this.set({ connection: 'disconnected' });
-      this.toast((err as Error).message);
-      setTimeout(() => void this.start(), 2000);
+      this.client = undefined;
+      // The connection indicator shows the state and the reason; a toast per retry would only be noise.
+      this.set({ connection: 'disconnected', connectionError: (err as Error).message });
+      this.retry();
     }
   }
 
+  /** Reconnects with a growing pause (1, 2, 4, 8 s, then every 10 s). */
+  private retry(): void {
+    const delay = Math.min(10_000, 1000 * 2 ** this.attempts++);
+    this.set({ retryAt: Date.now() + delay });
+    setTimeout(() => void this.start(), delay);
+  }
+
   private adopt(snapshot: SessionSnapshot): void {
-    const changed = snapshot.task.actuators.length !== this.actions.series || snapshot.task.readouts.length !== this.readouts.series || snapshot.task.id !== this.state.snapshot?.task.id;
+    const { task } = snapshot;
+    const changed = task.id !== this.state.snapshot?.task.id || task.costTerms.length + 1 !== this.cost.series || task.actuators.length !== this.actions.series || task.readouts.length !== this.readouts.series;
     if (changed) {
-      this.cost = new PlotBuffer(1, PLOT_SAMPLES);
-      this.actions = new PlotBuffer(snapshot.task.actuators.length, PLOT_SAMPLES);
-      this.readouts = new PlotBuffer(snapshot.task.readouts.length, PLOT_SAMPLES);
+      this.cost = plotBuffer(task.costTerms.length + 1);
+      this.actions = plotBuffer(task.actuators.length);
+      this.readouts = plotBuffer(task.readouts.length);
     }
     this.set({ snapshot, status: { playing: snapshot.playing, time: snapshot.time, ...(snapshot.error ? { error: snapshot.error } : {}) } });
   }
@@ -123,4 +144,8 @@ export class EngineStore {
       this.toast((err as Error).message);
     }
   }
+}
+
+function plotBuffer(series: number): PlotBuffer {
+  return new PlotBuffer(series, PLOT_CAPACITY, PLOT_WINDOW_S);
 }

@@ -1,4 +1,7 @@
-/** Fixed-capacity columns of samples for the live plots: time plus one column per series. */
+/**
+ * The samples behind one live plot: time plus one column per series, in fixed-size ring storage,
+ * trimmed to a window of simulated time (the last `windowSeconds`, whatever the play speed).
+ */
 export class PlotBuffer {
   private readonly columns: Float64Array[];
   private start = 0;
@@ -7,6 +10,7 @@ export class PlotBuffer {
   constructor(
     readonly series: number,
     readonly capacity: number,
+    readonly windowSeconds = Infinity,
   ) {
     this.columns = Array.from({ length: series + 1 }, () => new Float64Array(capacity));
   }
@@ -23,6 +27,12 @@ export class PlotBuffer {
     for (let s = 0; s < this.series; s++) this.columns[s + 1]![i] = values[s] ?? NaN;
     if (this.length < this.capacity) this.length++;
     else this.start = (this.start + 1) % this.capacity;
+    // Drop what fell out of the time window.
+    const oldest = time - this.windowSeconds;
+    while (this.length > 1 && this.columns[0]![this.start]! < oldest) {
+      this.start = (this.start + 1) % this.capacity;
+      this.length--;
+    }
   }
 
   lastTime(): number {

@@ -25,6 +25,8 @@ export class SceneView {
   private readonly samples = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0x6aa9ff, transparent: true, opacity: 0.18 }));
   private readonly best = new THREE.Line(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0xffd54a }));
   private pending = false;
+  /** The scene the camera was framed for: a new task frames anew, a resized pole does not. */
+  private framedScene: string | undefined;
   private readonly resizeObserver: ResizeObserver;
   private options: ViewOptions = { showCollision: false, showPlan: true };
 
@@ -84,7 +86,10 @@ export class SceneView {
       this.content.add(m);
       this.focus.push(m);
     }
-    this.frameCamera();
+    if (description.name !== this.framedScene) {
+      this.framedScene = description.name;
+      this.frameCamera();
+    }
     this.requestRender();
   }
 

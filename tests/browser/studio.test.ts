@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { hasChromium, openStudio, type Studio } from './studio-page.ts';
+import { hasChromium, openStudio, startServer, type Studio } from './studio-page.ts';
 
 /** SwiftShader on two busy cores is slow: give on-screen changes time to appear. */
 const POLL = { timeout: 30_000, interval: 100 };
@@ -34,6 +34,16 @@ async function canvasStats(): Promise<{ drawn: number; colours: number; sample: 
     }
     return { drawn: drawn / (data.length / 4), colours: colours.size, sample };
   });
+}
+
+/** Fraction of sampled viewport pixels whose brightness changed noticeably between two captures. */
+function changedFraction(a: { sample: number[] }, b: { sample: number[] }): number {
+  return b.sample.filter((v, i) => Math.abs(v - a.sample[i]!) > 30).length / b.sample.length;
+}
+
+async function resetAndWait(): Promise<void> {
+  await page.getByTestId('reset').click();
+  await expect.poll(simTime, POLL).toBeLessThan(0.1);
 }
 
 async function readNumber(testId: string): Promise<number> {
@@ -94,30 +104,51 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await playFor(1);
     const x1 = await readNumber('readout-cart-position');
     expect(Math.abs(x1 - x0)).toBeGreaterThan(0.05);
-    const after = await canvasStats();
-    const changed = after.sample.filter((v, i) => Math.abs(v - before.sample[i]!) > 30).length / after.sample.length;
-    expect(changed).toBeGreaterThan(0.002);
+    expect(changedFraction(before, await canvasStats())).toBeGreaterThan(0.002);
     expect(await page.getByTestId('timing').textContent()).toMatch(/physics [\d.]+ µs · plan [\d.]+ ms/);
   });
 
   it("changes the controller's behaviour when a cost weight slider moves", async () => {
     // Default weights: MPPI swings the pole towards upright within 2 s.
-    await page.getByTestId('reset').click();
-    await expect.poll(simTime, POLL).toBeLessThan(0.1);
+    await resetAndWait();
     const withUpright = await playFor(2);
-    // Upright weight to zero through the UI: the planner no longer cares where the pole points.
-    await page.getByTestId('param-cost-upright-value').fill('0');
+    // Upright weight to zero through the slider itself (keyboard Home = its minimum): the planner no
+    // longer cares where the pole points.
+    const slider = page.getByTestId('param-cost-upright');
+    await slider.focus();
+    await slider.press('Home');
     await expect.poll(() => page.getByTestId('param-cost-upright-value').inputValue(), POLL).toBe('0');
-    await page.getByTestId('reset').click();
-    await expect.poll(simTime, POLL).toBeLessThan(0.1);
+    await resetAndWait();
     const withoutUpright = await playFor(2);
     expect(Math.min(...withUpright)).toBeLessThan(1.2);
     expect(Math.min(...withoutUpright)).toBeGreaterThan(2);
-    mkdirSync('test-results', { recursive: true });
+    // Back to the default through the number box, and a screenshot mid-swing with the plan drawn.
     await page.getByTestId('param-cost-upright-value').fill('10');
-    await page.getByTestId('reset').click();
-    await playFor(1.2);
+    await expect.poll(() => slider.inputValue(), POLL).toBe('10');
+    await resetAndWait();
+    await playFor(1.5);
+    await page.waitForTimeout(500);
+    mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/studio.png' });
+  });
+
+  it('keeps the camera where the user put it when a parameter changes', async () => {
+    const box = (await page.getByTestId('viewport').boundingBox())!;
+    const before = await canvasStats();
+    // Orbit: drag across the middle of the viewport.
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.45, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForTimeout(500);
+    const orbited = await canvasStats();
+    expect(changedFraction(before, orbited)).toBeGreaterThan(0.01);
+    // Every setParams answer carries the scene: the view must neither rebuild nor re-frame.
+    await page.getByTestId('param-cost-centered-value').fill('5');
+    await expect.poll(() => page.getByTestId('param-cost-centered').inputValue(), POLL).toBe('5');
+    await page.waitForTimeout(1000);
+    expect(changedFraction(orbited, await canvasStats())).toBeLessThan(0.003);
+    await page.getByTestId('param-cost-centered-value').fill('10');
   });
 
   it('toggles play with the space bar', async () => {
@@ -144,9 +175,7 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await expect.poll(() => readNumber('readout-shoulder_lift'), { timeout: 30_000 }).toBeLessThan(-0.9);
     await page.getByTestId('play').click();
     await page.waitForTimeout(500);
-    const after = await canvasStats();
-    const changed = after.sample.filter((v, i) => Math.abs(v - before.sample[i]!) > 30).length / after.sample.length;
-    expect(changed).toBeGreaterThan(0.01);
+    expect(changedFraction(before, await canvasStats())).toBeGreaterThan(0.01);
     await page.screenshot({ path: 'test-results/so101.png' });
   });
 
@@ -155,5 +184,20 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.getByTestId('open-robot').click();
     await expect.poll(async () => page.getByTestId('toast').first().textContent(), POLL).toContain('robot.urdf');
     expect(await page.getByTestId('task-select').inputValue()).toMatch(/^robot:/);
+  });
+
+  it('shows a lost engine as disconnected and keeps retrying', async () => {
+    const server = await startServer();
+    let other: Page | undefined;
+    try {
+      other = await page.context().browser()!.newPage();
+      await other.goto(server.url);
+      await other.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
+      server.process.kill('SIGTERM');
+      await expect.poll(async () => other!.getByTestId('connection').textContent(), POLL).toContain('disconnected — retrying');
+    } finally {
+      server.process.kill('SIGKILL');
+      await other?.close();
+    }
   });
 });
