@@ -29,6 +29,8 @@ export interface Controller {
   act(state: Float64Array, time: number): Promise<Float64Array> | Float64Array;
   /** The latest plan, if the controller plans. */
   plan?(): PlanTrace | undefined;
+  /** Facts for the studio about the models a controller runs (file, execution provider, latency). */
+  info?(): Record<string, string | number> | undefined;
   dispose(): Promise<void> | void;
 }
 

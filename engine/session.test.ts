@@ -3,6 +3,10 @@ import { Session } from './session.ts';
 import { findController } from '../control/registry.ts';
 import type { ControllerDefinition } from '../control/controller.ts';
 import type { FrameEvent, TelemetryEvent } from '../protocol/api.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cartpoleDynamicsModel } from '../control/sampling/cartpole-dynamics-model.ts';
 
 const sessions: Session[] = [];
 afterEach(async () => {
@@ -104,6 +108,19 @@ describe('Session', () => {
     expect(telemetry.length).toBeGreaterThan(0);
     expect(telemetry[0]!.costTerms).toHaveLength(4);
     expect(telemetry[0]!.readouts).toHaveLength(3);
+  });
+
+  it("streams what the controller reports about its model: file, execution provider, latency", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'actuate-info-')), 'dynamics.onnx');
+    writeFileSync(file, cartpoleDynamicsModel({ cartMass: 1, poleMass: 0.2, poleLength: 1, maxForce: 10, controlDt: 0.02 }));
+    const s = await session({ taskId: 'cartpole-swingup', controllerId: 'mppi', controllerParams: { dynamics: file, samples: 8, horizon: 0.2 } });
+    const telemetry: TelemetryEvent[] = [];
+    s.on('telemetry', (t) => void telemetry.push(t));
+    await s.step(3);
+    const info = telemetry.at(-1)!.controller!;
+    expect(info.model).toBe('dynamics.onnx');
+    expect(String(info.provider)).toMatch(/^cpu/);
+    expect(info.calls).toBeGreaterThan(0);
   });
 
   it('plays in real time and pauses', async () => {

@@ -473,12 +473,14 @@ export class Session {
 
   private emitTelemetry(force: boolean): void {
     if (!this.due('telemetry', TELEMETRY_INTERVAL_MS, force)) return;
+    const info = this.controller?.info?.();
     const telemetry: TelemetryEvent = {
       time: this.time,
       cost: this.lastCost,
       costTerms: Array.from(this.perTerm),
       action: Array.from(this.action),
       readouts: this.task.readouts.map((r) => r.read(this.state)),
+      ...(info ? { controller: info } : {}),
       timing: {
         physicsStepUs: this.physicsStepUs.mean(),
         planMs: this.planMs.mean(),

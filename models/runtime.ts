@@ -197,6 +197,19 @@ export class ModelSession {
     for (let i = 0; i < runs; i++) await this.session.run(feeds);
   }
 
+  /** What the studio shows about a loaded model: file, execution provider, latency. */
+  summary(): Record<string, string | number> {
+    const { count, p50Us, p99Us } = this.latency.stats();
+    const skipped = this.provider.fallbacks.map((f) => f.provider).join(', ');
+    return {
+      model: this.label.split(/[/\\]/).pop() ?? this.label,
+      provider: skipped ? `${this.provider.provider} (skipped ${skipped})` : this.provider.provider,
+      'latency p50 µs': Math.round(p50Us),
+      'latency p99 µs': Math.round(p99Us),
+      calls: count,
+    };
+  }
+
   stats(): LatencyStats {
     return this.latency.stats();
   }

@@ -65,6 +65,8 @@ export interface TelemetryEvent {
   action: number[];
   readouts: number[];
   timing: Timing;
+  /** What the controller reports about its models (file, execution provider, latency), if any. */
+  controller?: Record<string, string | number>;
 }
 
 export interface PlanEvent {

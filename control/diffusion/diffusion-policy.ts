@@ -109,6 +109,10 @@ export class DiffusionPolicy implements Controller {
     return this.options.model;
   }
 
+  info(): Record<string, string | number> {
+    return { ...this.options.model.summary(), chunks: this.chunks };
+  }
+
   setParams(values: ParamValues): void {
     this.values = { ...this.values, ...values };
   }

@@ -69,6 +69,10 @@ export class OnnxRollouts {
     return { costs, ...(traces ? { traces } : {}), physicsSteps: 0 };
   }
 
+  summary(): Record<string, string | number> {
+    return this.model.summary();
+  }
+
   async dispose(): Promise<void> {
     await this.model.dispose();
   }

@@ -78,6 +78,11 @@ export abstract class SamplingPlanner implements Controller {
     return this.lastPlan;
   }
 
+  /** With a learned dynamics model: its file, execution provider and latency. */
+  info(): Record<string, string | number> | undefined {
+    return this.values.dynamics ? this.onnx?.summary() : undefined;
+  }
+
   async act(state: Float64Array, time: number): Promise<Float64Array> {
     const settings = { ...this.values };
     const weights = this.context.costWeights().slice();

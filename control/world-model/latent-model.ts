@@ -39,6 +39,11 @@ function zaNames(m: ModelSession): [string, string] {
 }
 
 export class OnnxLatentModel implements LatentModel {
+  /** The dynamics network's summary: it is called most (every horizon step of every sample). */
+  summary(): Record<string, string | number> {
+    return this.dynamics.summary();
+  }
+
   private constructor(
     private readonly encoder: ModelSession,
     private readonly dynamics: ModelSession,

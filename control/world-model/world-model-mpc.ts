@@ -41,6 +41,11 @@ export class WorldModelMpc implements Controller {
     this.last = undefined;
   }
 
+  info(): Record<string, string | number> {
+    const summary = 'summary' in this.model ? (this.model as { summary(): Record<string, string | number> }).summary() : {};
+    return { ...summary, ...(this.last ? { 'model calls per action': this.last.modelCalls } : {}) };
+  }
+
   /** The latest plan (mean, std, best value, model calls). */
   lastPlan(): PlanResult | undefined {
     return this.last;

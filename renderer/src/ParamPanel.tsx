@@ -5,7 +5,7 @@ import { useEngine, useStore } from './use-engine.ts';
 /** Every tunable thing, generated from the schemas: task parameters, cost weights, controller settings. */
 export function ParamPanel() {
   const store = useStore();
-  const { snapshot } = useEngine();
+  const { snapshot, telemetry } = useEngine();
   if (!snapshot) return <aside className="panel" />;
   const { task, controller } = snapshot;
   return (
@@ -18,6 +18,18 @@ export function ParamPanel() {
           return <ParamControl key={term.name} spec={spec} value={term.weight} testId={`param-cost-${slug(term.name)}`} onChange={(v) => void store.call('setParams', { scope: 'cost', values: { [term.name]: v } })} />;
         })}
       </Section>
+      {telemetry?.controller && (
+        <Section title="Model">
+          <dl className="model-info" data-testid="controller-info">
+            {Object.entries(telemetry.controller).map(([key, value]) => (
+              <div key={key}>
+                <dt>{key}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+        </Section>
+      )}
       <Section title={`${controller.title} settings`}>
         {controller.params.length === 0 && <p className="muted">No settings.</p>}
         {controller.params.map((spec) => (
