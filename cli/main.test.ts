@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 describe('actuate CLI', () => {
   it('lists tasks and controllers as JSON arrays of {id, title, …}', async () => {
     const tasks = JSON.parse((await actuate('tasks', '--json')).stdout) as { id: string; title: string }[];
-    expect(tasks.map((t) => t.id)).toEqual(['pendulum-swingup', 'cartpole-swingup', 'push-box', 'so101-reach', 'so101-push', 'go2-stand', 'go2-walk']);
+    expect(tasks.map((t) => t.id)).toEqual(['pendulum-swingup', 'cartpole-swingup', 'push-box', 'so101-reach', 'so101-push', 'go2-stand', 'go2-walk', 'go2w-walk', 'ant-walk']);
     expect(tasks.every((t) => t.title.length > 0)).toBe(true);
     const controllers = JSON.parse((await actuate('controllers', '--json')).stdout) as { id: string }[];
-    expect(controllers.map((c) => c.id)).toEqual(['mppi', 'predictive-sampling', 'cem', 'hold', 'jog', 'zero', 'diffusion-policy', 'world-model-mpc']);
+    expect(controllers.map((c) => c.id)).toEqual(['mppi', 'predictive-sampling', 'cem', 'hold', 'jog', 'zero', 'onnx-policy', 'diffusion-policy', 'world-model-mpc']);
   });
 
   it('runs a closed loop and prints exactly one JSON object', async () => {
@@ -46,6 +46,12 @@ describe('actuate CLI', () => {
     const { code, stderr } = await actuate('serve', '--host', '0.0.0.0', '--port', '0');
     expect(code).toBe(1);
     expect(stderr).toContain('--token');
+  });
+
+  it('refuses a --models folder that does not exist', async () => {
+    const { code, stderr } = await actuate('serve', '--port', '0', '--models', '/no/such/models');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--models /no/such/models: no such folder');
   });
 
   it('inspects a robot as JSON, and exits 1 naming the problem in a bad file', async () => {

@@ -6,11 +6,12 @@ import { holdController } from './hold.ts';
 import { jogController } from './jog.ts';
 import { cem } from './sampling/cem.ts';
 import { mppi } from './sampling/mppi.ts';
+import { onnxPolicy } from './policy/onnx-policy.ts';
 import { predictiveSampling } from './sampling/predictive-sampling.ts';
 import { worldModelMpc } from './world-model/world-model-mpc.ts';
 import { zeroController } from './zero.ts';
 
-export const CONTROLLERS: readonly ControllerDefinition[] = [mppi, predictiveSampling, cem, holdController, jogController, zeroController, diffusionPolicy, worldModelMpc];
+export const CONTROLLERS: readonly ControllerDefinition[] = [mppi, predictiveSampling, cem, holdController, jogController, zeroController, onnxPolicy, diffusionPolicy, worldModelMpc];
 
 export function findController(id: string): ControllerDefinition {
   const c = CONTROLLERS.find((d) => d.id === id);

@@ -3,8 +3,10 @@
  * The main process never runs physics or inference; the renderer is sandboxed and sees nothing but
  * that port (see electron/preload.ts). Security choices are explained in docs/desktop.md.
  */
-import { app, BrowserWindow, dialog, Menu, MessageChannelMain, session, shell, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, session, shell, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { PICK_FILE_CHANNEL, type PickFileOptions } from '../protocol/desktop.ts';
 
 // Defined by @electron-forge/plugin-vite for the renderer named `main_window` in forge.config.ts.
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
@@ -86,6 +88,30 @@ function connectEngine(win: BrowserWindow): void {
   });
 }
 
+const fileFilter = z.object({ name: z.string().min(1).max(80), extensions: z.array(z.string().regex(/^(\*|[A-Za-z0-9_-]{1,16})$/)).min(1).max(16) }).strict();
+const pickFileOptions: z.ZodType<PickFileOptions> = z.object({ title: z.string().max(200).optional(), filters: z.array(fileFilter).max(8).optional() }).strict();
+
+/**
+ * The studio's "Browse…": a native open-file dialog whose answer is a path the page sets a parameter
+ * to (the engine reads the file, as it reads a typed path). Only the top frame of one of our windows
+ * may ask, and its arguments are validated like every other message that crosses a process boundary.
+ */
+function handlePickFile(): void {
+  ipcMain.handle(PICK_FILE_CHANNEL, async (event, raw: unknown): Promise<string | undefined> => {
+    const win = BrowserWindow.fromWebContents(event.sender);
+    if (!win || !event.senderFrame || event.senderFrame.parent !== null) throw new Error('pickFile: only the studio window may open a file dialog');
+    const parsed = pickFileOptions.safeParse(raw ?? {});
+    if (!parsed.success) throw new Error(`pickFile: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ')}`);
+    const { title, filters } = parsed.data;
+    const result = await dialog.showOpenDialog(win, {
+      title: title ?? 'Open file',
+      properties: ['openFile'],
+      ...(filters?.length ? { filters: [...filters, { name: 'All files', extensions: ['*'] }] } : {}),
+    });
+    return result.canceled ? undefined : result.filePaths[0];
+  });
+}
+
 /** Applied to every web contents the app ever creates: no pop-ups, no navigation, no webviews. */
 function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
@@ -143,6 +169,7 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionCheckHandler(() => false);
   app.setAboutPanelOptions({ applicationName: 'Actuate', applicationVersion: app.getVersion(), copyright: 'Apache-2.0' });
   buildMenu();
+  handlePickFile();
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -3,24 +3,34 @@
  * `actuate serve`, or the Electron renderer's MessagePort). Session streams fan out to every client;
  * each client has its own backpressure window.
  */
-import type { Handlers, StreamName } from '../protocol/api.ts';
+import type { FrameEvent, Handlers, OverlaySubscriptions, StreamName } from '../protocol/api.ts';
 import type { MessagePortLike } from '../protocol/port.ts';
 import { serveApi } from '../protocol/rpc.ts';
 import { CONTROLLERS } from '../control/registry.ts';
 import { resolve } from 'node:path';
 import { TASKS } from '../sim/tasks/index.ts';
 import { ROBOT_TASK_PREFIX } from '../sim/tasks/free-play.ts';
+import { ModelCatalog } from './model-catalog.ts';
 import { Session, type SessionOptions } from './session.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
 
+export interface HostOptions extends SessionOptions {
+  /** Folders whose .onnx and .card.json files the studio may offer, besides the shipped models/. */
+  modelDirs?: string[];
+}
+
 export class EngineHost {
   private readonly disconnects = new Set<() => void>();
 
-  private constructor(readonly session: Session) {}
+  private constructor(
+    readonly session: Session,
+    readonly models: ModelCatalog,
+  ) {}
 
-  static async create(options: SessionOptions = {}): Promise<EngineHost> {
-    return new EngineHost(await Session.create(options));
+  static async create(options: HostOptions = {}): Promise<EngineHost> {
+    const { modelDirs, ...sessionOptions } = options;
+    return new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs));
   }
 
   get connections(): number {
@@ -29,11 +39,29 @@ export class EngineHost {
 
   /** Serves the protocol on `port` until it closes; returns a function that disconnects it. */
   connect(port: MessagePortLike): () => void {
-    const server = serveApi(port, this.handlers());
-    const unsubscribe = STREAMS.map((stream) => this.session.on(stream, (data) => server.emit(stream, data as never)));
+    // Contacts reach only a client that asked for them: the others' frames stay as small as before.
+    let stopContacts: (() => void) | undefined;
+    const setOverlays = ({ contacts }: OverlaySubscriptions): OverlaySubscriptions => {
+      if (contacts) stopContacts ??= this.session.watchContacts();
+      else {
+        stopContacts?.();
+        stopContacts = undefined;
+      }
+      return { contacts };
+    };
+    const server = serveApi(port, { ...this.handlers(), setOverlays });
+    const forward = (stream: StreamName, data: unknown) => {
+      if (stream === 'frame' && !stopContacts && (data as FrameEvent).contacts) {
+        const { contacts: _contacts, ...frame } = data as FrameEvent;
+        data = frame;
+      }
+      server.emit(stream, data as never);
+    };
+    const unsubscribe = STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data)));
     const disconnect = () => {
       if (!this.disconnects.delete(disconnect)) return;
       for (const off of unsubscribe) off();
+      stopContacts?.();
       offClose();
       server.close();
       // A robot never keeps moving without a client watching: the last client leaving pauses the sim.
@@ -44,7 +72,8 @@ export class EngineHost {
     return disconnect;
   }
 
-  private handlers(): Handlers {
+  /** The commands every connection shares; `setOverlays` is per connection (see connect). */
+  private handlers(): Omit<Handlers, 'setOverlays'> {
     const s = this.session;
     return {
       listTasks: () => TASKS.map(({ id, title, description, params }) => ({ id, title, description, params })),
@@ -62,6 +91,8 @@ export class EngineHost {
         await s.setTask(`${ROBOT_TASK_PREFIX}${resolve(file)}`);
         return s.setController('jog');
       },
+      listModels: () => this.models.list(),
+      describeModel: ({ path, card }) => this.models.describe(path, card),
     };
   }
 

@@ -123,6 +123,44 @@ describe('Session', () => {
     expect(info.calls).toBeGreaterThan(0);
   });
 
+  it('selects a controller still waiting for its model file, holds with the reason, and starts once a file is set', async () => {
+    /** Starts only with model 'good.onnx'; any other file is "not a model". */
+    const needsFile: ControllerDefinition = {
+      id: 'needs-file',
+      title: 'Needs a file',
+      description: 'a model-driven controller',
+      params: [{ kind: 'text', key: 'model', label: 'Model', default: '', file: 'onnx' }],
+      create: ({ task }, values) => {
+        if (!values.model) throw new Error('needs controller.model=<file.onnx>');
+        if (values.model !== 'good.onnx') throw new Error(`${String(values.model)}: not an ONNX model`);
+        return { setParams() {}, reset() {}, act: () => new Float64Array(task.actionDim), dispose() {} };
+      },
+    };
+    const lookup = (id: string) => (id === 'needs-file' ? needsFile : findController(id));
+    const s = await session({ taskId: 'cartpole-swingup', controllerId: 'zero', findController: lookup });
+    const waiting = await s.setController('needs-file');
+    expect(waiting.controller.id).toBe('needs-file');
+    expect(waiting.error).toBe("controller 'needs-file' cannot start: needs controller.model=<file.onnx>");
+    expect(s.play().playing).toBe(false);
+    await s.step(3);
+    expect(s.simTime).toBe(0); // holds while nothing runs
+    // Nothing is running, so a bad file is taken and the error says why it does not start.
+    const bad = await s.setParams('controller', { model: 'notes.txt' });
+    expect(bad.controller.values.model).toBe('notes.txt');
+    expect(bad.error).toBe("controller 'needs-file' cannot start: notes.txt: not an ONNX model");
+    const good = await s.setParams('controller', { model: 'good.onnx' });
+    expect(good.error).toBeUndefined();
+    await s.step(2);
+    expect(s.simTime).toBeCloseTo(0.04);
+    // Now something runs: a bad file is refused and the running controller stays.
+    await expect(s.setParams('controller', { model: 'broken.onnx' })).rejects.toThrow('broken.onnx: not an ONNX model');
+    expect(s.snapshot().controller.values.model).toBe('good.onnx');
+    expect(s.snapshot().error).toBeUndefined();
+    await expect(s.setController('needs-file', { model: 'broken.onnx' })).rejects.toThrow('not an ONNX model');
+    await s.step(1);
+    expect(s.simTime).toBeCloseTo(0.06);
+  });
+
   it('plays in real time and pauses', async () => {
     const s = await session({ taskId: 'pendulum-swingup' });
     s.play();

@@ -74,6 +74,8 @@ export class Session {
   private readonly replans = new RateMeter();
   private readonly simRate = { wall: 0, sim: 0, factor: 0 };
   private disposed = false;
+  /** Clients that asked for contacts in frames (the studio's contact overlay). */
+  private contactWatchers = 0;
 
   private constructor(
     private readonly R: Rapier,
@@ -105,6 +107,21 @@ export class Session {
     if (!set) this.listeners.set(stream, (set = new Set()));
     set.add(listener as (data: never) => void);
     return () => set.delete(listener as (data: never) => void);
+  }
+
+  /**
+   * Adds the last step's active contacts to frames until the returned function is called. Nobody
+   * watching, frames carry none and the narrow phase is not read.
+   */
+  watchContacts(): () => void {
+    this.contactWatchers++;
+    // A paused view shows them at once, not at the next step.
+    void this.queue.push(() => this.emitFrame(true));
+    let watching = true;
+    return () => {
+      if (watching) this.contactWatchers--;
+      watching = false;
+    };
   }
 
   private wants(stream: keyof StreamEvents): boolean {
@@ -159,6 +176,11 @@ export class Session {
     return this.state.slice();
   }
 
+  /** What the running controller reports about its models (file, execution provider, latency). */
+  controllerInfo(): Record<string, string | number> | undefined {
+    return this.controller?.info?.();
+  }
+
   /** Episode return so far: −Σ cost · dt. */
   get return(): number {
     return this.episodeReturn;
@@ -184,7 +206,7 @@ export class Session {
       const values = mergeParams(def.params, defaults(def.params), params, 'task');
       this.buildTask(def, values);
       this.controllerValues = this.controllerDefaults(this.controllerDef, {});
-      await this.startController();
+      await this.startOrHold();
       this.resetState();
     });
   }
@@ -192,7 +214,11 @@ export class Session {
   setController(id: string, params: Record<string, unknown> = {}): Promise<SessionSnapshot> {
     return this.edit(async () => {
       const def = this.lookupController(id);
-      await this.startController(def, this.controllerDefaults(def, params));
+      const values = this.controllerDefaults(def, params);
+      // Picking a controller that still needs its model file (or replacing one that is not running)
+      // selects it and holds until the file is set; otherwise a bad file keeps the running one.
+      if (!this.controller || waitingForFiles(this.controllerParams(def), values)) await this.startOrHold(def, values);
+      else await this.startController(def, values);
     });
   }
 
@@ -204,7 +230,9 @@ export class Session {
         const next = mergeParams(params, this.controllerValues, values, 'controller');
         // Text settings name files the controller loads when it is created: start it again.
         const reload = params.some((p) => p.kind === 'text' && next[p.key] !== this.controllerValues[p.key]);
-        if (reload) await this.startController(this.controllerDef, next);
+        // With nothing running there is nothing to keep: the new file is taken, and the error says why it does not start.
+        if (reload && !this.controller) await this.startOrHold(this.controllerDef, next);
+        else if (reload) await this.startController(this.controllerDef, next);
         else {
           this.controllerValues = next;
           this.controller?.setParams(next);
@@ -214,7 +242,7 @@ export class Session {
         const weights = this.weights;
         this.buildTask(this.taskDef, next);
         this.weights = weights;
-        await this.startController();
+        await this.startOrHold();
         this.resetState();
       }
     });
@@ -223,10 +251,7 @@ export class Session {
   reset(seed?: number): Promise<StatusEvent> {
     return this.queue.push(async () => {
       if (seed !== undefined) this.seed = seed;
-      if (this.error) {
-        this.error = undefined;
-        await this.startController();
-      }
+      if (this.error) await this.startOrHold();
       this.resetState();
       this.emitFrame(true);
       this.emit('status', this.status());
@@ -431,6 +456,26 @@ export class Session {
     await old?.dispose();
   }
 
+  /**
+   * Starts the controller, or, when it cannot start, keeps it selected with nothing running: the
+   * simulation holds and the session error says why (a model file still to choose, a file that is not
+   * a model) until a reset or an edit starts it.
+   */
+  private async startOrHold(def = this.controllerDef, values = this.controllerValues): Promise<void> {
+    try {
+      await this.startController(def, values);
+    } catch (err) {
+      const old = this.controller;
+      this.controller = undefined;
+      this.controllerDef = def;
+      this.controllerValues = values;
+      this.error = `controller '${def.id}' cannot start: ${(err as Error).message}`;
+      this.playing = false;
+      this.action.fill(0);
+      await old?.dispose();
+    }
+  }
+
   private resetState(): void {
     this.state = this.task.reset(new Random(this.seed));
     this.world.setState(this.state);
@@ -468,12 +513,13 @@ export class Session {
   private emitFrame(force: boolean): void {
     if (!this.due('frame', FRAME_INTERVAL_MS, force)) return;
     const frame: FrameEvent = { time: this.time, poses: this.world.getPoses() };
+    if (this.contactWatchers > 0) frame.contacts = this.world.contacts();
     this.emit('frame', frame);
   }
 
   private emitTelemetry(force: boolean): void {
     if (!this.due('telemetry', TELEMETRY_INTERVAL_MS, force)) return;
-    const info = this.controller?.info?.();
+    const info = this.controllerInfo();
     const telemetry: TelemetryEvent = {
       time: this.time,
       cost: this.lastCost,
@@ -507,6 +553,12 @@ export class Session {
     this.controller = undefined;
     this.world.dispose();
   }
+}
+
+/** A controller whose file settings (model, card) are all empty has not been given its model yet. */
+function waitingForFiles(params: readonly ParamSpec[], values: ParamValues): boolean {
+  const files = params.filter((p) => p.kind === 'text' && p.file);
+  return files.length > 0 && files.every((p) => !values[p.key]);
 }
 
 function allFinite(values: ArrayLike<number>): boolean {

@@ -3,6 +3,7 @@
  * the boundary) and every stream the engine publishes. Both sides are typed from this one file.
  */
 import { z } from 'zod';
+import type { ModelDescription, ModelListing } from './models.ts';
 import type { ParamSpec, ParamValues } from './params.ts';
 import type { SceneDescription } from './scene.ts';
 
@@ -56,6 +57,13 @@ export interface FrameEvent {
   time: number;
   /** Per body: position (3), rotation quaternion x y z w (4). */
   poses: Float32Array;
+  /** Active contacts of the last step (see contacts.ts), only for a client that asked with setOverlays. */
+  contacts?: Float32Array;
+}
+
+/** What a client asked the engine to add to its frames (overlays it draws). */
+export interface OverlaySubscriptions {
+  contacts: boolean;
 }
 
 export interface TelemetryEvent {
@@ -99,8 +107,14 @@ export const commandSchemas = {
   step: z.object({ count: z.number().int().min(1).max(10_000).optional() }).strict(),
   reset: z.object({ seed: z.number().int().min(0).optional() }).strict(),
   setSpeed: z.object({ speed: z.number().min(0.01).max(100) }).strict(),
+  /** Overlays whose data this client's frames carry; off by default, so frames stay small. */
+  setOverlays: z.object({ contacts: z.boolean() }).strict(),
   /** Free play with a URDF/MJCF file on the engine's machine. */
   openRobot: z.object({ file: z.string().min(1) }).strict(),
+  /** Model and card files the studio can offer in a picker: paths only. */
+  listModels: z.object({}).strict(),
+  /** An .onnx file's facts and its card (found beside it or in a cards/ folder, or `card`); `path` may also be a card. */
+  describeModel: z.object({ path: z.string().min(1).max(4096), card: z.string().min(1).max(4096).optional() }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -118,7 +132,10 @@ export interface CommandResults {
   step: StatusEvent;
   reset: StatusEvent;
   setSpeed: { speed: number };
+  setOverlays: OverlaySubscriptions;
   openRobot: SessionSnapshot;
+  listModels: ModelListing;
+  describeModel: ModelDescription;
 }
 
 export interface StreamEvents {

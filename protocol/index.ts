@@ -1,4 +1,6 @@
 export * from './api.ts';
+export * from './contacts.ts';
+export * from './models.ts';
 export * from './params.ts';
 export * from './port.ts';
 export * from './rpc.ts';

@@ -36,7 +36,12 @@ export interface TextParam {
   default: string;
   placeholder?: string;
   help?: string;
+  /** The text names a file of this kind: the studio offers a picker (listModels, and a native dialog on the desktop). */
+  file?: FileKind;
 }
+
+/** Files a text parameter can name: an ONNX model, or a model card (JSON). */
+export type FileKind = 'onnx' | 'card';
 
 export type ParamSpec = NumberParam | ChoiceParam | TextParam;
 export type ParamValue = number | string;

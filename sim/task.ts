@@ -46,6 +46,8 @@ export interface TaskInstance {
   plannerDefaults?: ParamValues;
   /** The action that holds still at this state (servo targets = current joint positions); planners start from it. */
   holdAction?(state: Float64Array): Float64Array;
+  /** Locomotion tasks: the velocity command [vx, vy, yaw rate] (base frame) their rewards track. */
+  command?: Float64Array;
   /** Joint-coordinate state for learned dynamics models (tasks that offer one). */
   reduced?: ReducedState;
   /** Starts accumulating the task's success metric over an episode. */

@@ -1,4 +1,6 @@
 /** `actuate serve`: the studio in the browser, backed by a local engine. */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineHost } from '../../engine/host.ts';
@@ -15,12 +17,15 @@ export async function serveCommand(argv: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       token: { type: 'string' },
       static: { type: 'string', default: DEFAULT_STATIC },
+      /** A folder of .onnx models and .card.json cards the studio offers in its pickers (repeatable). */
+      models: { type: 'string', multiple: true, default: [] },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got '${values.port}'`);
   const token = values.token ?? process.env.ACTUATE_TOKEN;
-  const engine = await EngineHost.create();
+  const modelDirs = values.models!.map(checkFolder);
+  const engine = await EngineHost.create({ modelDirs });
   let server;
   try {
     server = await startServer(engine, { host: values.host!, port, staticDir: values.static!, ...(token ? { token } : {}) });
@@ -36,4 +41,15 @@ export async function serveCommand(argv: string[]): Promise<void> {
   });
   await server.close();
   await engine.dispose();
+}
+
+function checkFolder(dir: string): string {
+  let isFolder = false;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch {
+    throw new UsageError(`--models ${dir}: no such folder`);
+  }
+  if (!isFolder) throw new UsageError(`--models ${dir}: not a folder (give the folder that holds the .onnx files)`);
+  return resolve(dir);
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ParamSpec, ParamValue } from '../../protocol/params.ts';
+import { FilePicker } from './FilePicker.tsx';
 import { throttle } from './throttle.ts';
 
 /** Live edits reach the engine about ten times a second while a slider moves. */
@@ -7,7 +8,7 @@ const SEND_INTERVAL_MS = 100;
 /** How long after the last local edit the engine's echo may overwrite what the control shows. */
 const HOLD_AFTER_EDIT_MS = 400;
 
-/** A slider with a number box (a select for choices, a text box for files), sending changes live, at most every 100 ms. */
+/** A slider with a number box (a select for choices, a text box with a picker for files), sending changes live, at most every 100 ms. */
 export function ParamControl({ spec, value, testId, onChange }: { spec: ParamSpec; value: ParamValue; testId: string; onChange: (v: ParamValue) => void }) {
   const [local, setLocal] = useState(value);
   const lastEdit = useRef(-Infinity);
@@ -58,6 +59,7 @@ export function ParamControl({ spec, value, testId, onChange }: { spec: ParamSpe
           onKeyDown={(e) => e.key === 'Enter' && onChange(e.currentTarget.value)}
           onBlur={(e) => e.currentTarget.value !== value && onChange(e.currentTarget.value)}
         />
+        {spec.file && <FilePicker kind={spec.file} value={String(value)} testId={testId} onPick={(path) => path !== value && onChange(path)} />}
       </div>
     );
   }

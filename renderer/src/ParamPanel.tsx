@@ -1,11 +1,12 @@
 import type { NumberParam } from '../../protocol/params.ts';
+import { ModelCard } from './ModelCard.tsx';
 import { ParamControl } from './ParamControl.tsx';
 import { useEngine, useStore } from './use-engine.ts';
 
 /** Every tunable thing, generated from the schemas: task parameters, cost weights, controller settings. */
 export function ParamPanel() {
   const store = useStore();
-  const { snapshot, telemetry } = useEngine();
+  const { snapshot } = useEngine();
   if (!snapshot) return <aside className="panel" />;
   const { task, controller } = snapshot;
   return (
@@ -18,24 +19,13 @@ export function ParamPanel() {
           return <ParamControl key={term.name} spec={spec} value={term.weight} testId={`param-cost-${slug(term.name)}`} onChange={(v) => void store.call('setParams', { scope: 'cost', values: { [term.name]: v } })} />;
         })}
       </Section>
-      {telemetry?.controller && (
-        <Section title="Model">
-          <dl className="model-info" data-testid="controller-info">
-            {Object.entries(telemetry.controller).map(([key, value]) => (
-              <div key={key}>
-                <dt>{key}</dt>
-                <dd>{value}</dd>
-              </div>
-            ))}
-          </dl>
-        </Section>
-      )}
       <Section title={`${controller.title} settings`}>
         {controller.params.length === 0 && <p className="muted">No settings.</p>}
         {controller.params.map((spec) => (
           <ParamControl key={spec.key} spec={spec} value={controller.values[spec.key] ?? spec.default} testId={`param-controller-${slug(spec.key)}`} onChange={(v) => void store.call('setParams', { scope: 'controller', values: { [spec.key]: v } })} />
         ))}
       </Section>
+      <ModelCard />
       <Section title="Task parameters (reset the scene)">
         {task.params.map((spec) => (
           <ParamControl key={spec.key} spec={spec} value={task.values[spec.key] ?? spec.default} testId={`param-task-${slug(spec.key)}`} onChange={(v) => void store.call('setParams', { scope: 'task', values: { [spec.key]: v } })} />

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { SceneView } from './scene-view.ts';
+import { SceneView, type OverlayStats } from './scene-view.ts';
 import { sceneSignature } from './scene-signature.ts';
 import { useEngine, useStore } from './use-engine.ts';
 import { Readouts } from './Readouts.tsx';
@@ -9,8 +9,10 @@ export function Viewport() {
   const { snapshot, status, telemetry } = useEngine();
   const container = useRef<HTMLDivElement>(null);
   const [view, setView] = useState<SceneView>();
-  const [showCollision, setShowCollision] = useState(false);
-  const [showPlan, setShowPlan] = useState(true);
+  const [showCollision, setShowCollision] = useToggle('collision', false);
+  const [showPlan, setShowPlan] = useToggle('plan', true);
+  const [showJointFrames, setShowJointFrames] = useToggle('joint-frames', false);
+  const [showContacts, setShowContacts] = useToggle('contacts', false);
 
   useEffect(() => {
     const v = new SceneView(container.current!);
@@ -38,26 +40,91 @@ export function Viewport() {
   // A controller without a plan (or a new one) must not leave the old one's traces behind.
   useEffect(() => view?.clearPlan(), [view, snapshot?.controller.id, snapshot?.task.id]);
 
-  useEffect(() => view?.setOptions({ showCollision, showPlan }), [view, showCollision, showPlan]);
+  useEffect(() => view?.setOptions({ showCollision, showPlan, showJointFrames, showContacts }), [view, showCollision, showPlan, showJointFrames, showContacts]);
+
+  // Contacts come from the engine, and only while this toggle asks for them.
+  useEffect(() => store.setOverlays({ contacts: showContacts }), [store, showContacts]);
 
   return (
     <div className="viewport" data-testid="viewport">
       <div ref={container} className="canvas-host" />
-      <div className="overlay top-left">
+      <div className="overlay top-left view-toggles">
         <span className="time" data-testid="sim-time">t = {(status?.playing && telemetry ? telemetry.time : (status?.time ?? 0)).toFixed(2)} s</span>
-        <label>
-          <input type="checkbox" checked={showPlan} onChange={(e) => setShowPlan(e.target.checked)} /> plan
-        </label>
-        <label>
-          <input type="checkbox" data-testid="show-collision" checked={showCollision} onChange={(e) => setShowCollision(e.target.checked)} /> collision
-        </label>
+        <Toggle testId="show-plan" label="Plan" title="The planner's sampled (blue) and chosen (yellow) trajectories" checked={showPlan} onChange={setShowPlan} />
+        <Toggle testId="show-collision" label="Collision" title="Collision-only geometry as pink wireframe" checked={showCollision} onChange={setShowCollision} />
+        <Toggle testId="show-joint-frames" label="Joint frames" title="Each joint's frame at its anchor (x red, y green, z blue) and its axis (yellow arrow)" checked={showJointFrames} onChange={setShowJointFrames} />
+        <Toggle testId="show-contacts" label="Contacts" title="Contact points (red) and normal forces (orange arrows, longest = largest recent force)" checked={showContacts} onChange={setShowContacts} />
       </div>
       {status?.error && (
         <div className="error-banner" data-testid="error">
           {status.error} — the simulation is holding. Reset or pick another controller.
         </div>
       )}
+      <OverlayLegend view={view} jointFrames={showJointFrames} contacts={showContacts} />
       <Readouts />
     </div>
   );
+}
+
+function Toggle(props: { testId: string; label: string; title: string; checked: boolean; onChange: (checked: boolean) => void }) {
+  return (
+    <label title={props.title}>
+      <input type="checkbox" data-testid={props.testId} checked={props.checked} onChange={(e) => props.onChange(e.target.checked)} /> {props.label}
+    </label>
+  );
+}
+
+/** Counts for the overlays that are on: how many joint frames, how many contacts and their total force. */
+function OverlayLegend({ view, jointFrames, contacts }: { view: SceneView | undefined; jointFrames: boolean; contacts: boolean }) {
+  const [stats, setStats] = useState<OverlayStats>();
+  useEffect(() => view?.onOverlayStats(setStats), [view]);
+  if (!stats || (!jointFrames && !contacts)) return null;
+  return (
+    <div className="overlay bottom-right overlay-legend" data-testid="overlay-legend">
+      {jointFrames && (
+        <div>
+          <span className="swatch joint-axis" /> <span data-testid="joint-frame-count">joint frames: {stats.jointFrames}</span>
+        </div>
+      )}
+      {contacts && (
+        <div>
+          <span className="swatch contact" /> <span data-testid="contact-count">contacts: {stats.contacts}</span>{' '}
+          <span className="muted" data-testid="contact-force">
+            Σ normal force {stats.totalForce.toFixed(stats.totalForce < 10 ? 2 : 1)} N
+          </span>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** A viewport toggle, kept across scene rebuilds and remembered by this browser across reloads. */
+function useToggle(key: string, initial: boolean): [boolean, (value: boolean) => void] {
+  const storageKey = `actuate.viewport.${key}`;
+  const [value, setValue] = useState(() => {
+    const stored = readStorage(storageKey);
+    return stored === undefined ? initial : stored === 'on';
+  });
+  const set = (next: boolean) => {
+    setValue(next);
+    writeStorage(storageKey, next ? 'on' : 'off');
+  };
+  return [value, set];
+}
+
+// Storage can be unavailable (privacy modes, sandboxed pages): the toggles then last for the session.
+function readStorage(key: string): string | undefined {
+  try {
+    return localStorage.getItem(key) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeStorage(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // the toggle still works, it is just not remembered
+  }
 }

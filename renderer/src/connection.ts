@@ -2,11 +2,13 @@
  * Where the engine is: inside Electron the preload hands over a MessagePort; in a browser the page
  * talks to `actuate serve` over a WebSocket on the same host (with ?token= when the page has one).
  */
+import type { DesktopBridge } from '../../protocol/desktop.ts';
 import { fromStructuredPort, fromWebSocket, type MessagePortLike, type StructuredPort, type WebSocketLike } from '../../protocol/port.ts';
 
 declare global {
   interface Window {
-    actuate?: { platform: string };
+    /** Set by the desktop shell's preload (electron/preload.ts); absent in a browser. */
+    actuate?: DesktopBridge;
   }
 }
 

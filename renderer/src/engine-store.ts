@@ -3,7 +3,8 @@
  * snapshot, status and the latest telemetry. React components subscribe to it; frames and plans go
  * straight to their listeners (the viewport) without re-rendering React.
  */
-import type { ControllerInfo, FrameEvent, PlanEvent, SessionSnapshot, StatusEvent, TaskInfo, TelemetryEvent } from '../../protocol/api.ts';
+import type { CommandName, CommandParams, CommandResults, ControllerInfo, FrameEvent, OverlaySubscriptions, PlanEvent, SessionSnapshot, StatusEvent, TaskInfo, TelemetryEvent } from '../../protocol/api.ts';
+import type { ModelListing } from '../../protocol/models.ts';
 import { createClient, type Client } from '../../protocol/rpc.ts';
 import { connect } from './connection.ts';
 import { PlotBuffer } from './plot-buffer.ts';
@@ -22,6 +23,8 @@ export interface EngineState {
   /** When the next connection attempt starts (ms since the epoch). */
   retryAt?: number;
   toasts: { id: number; message: string }[];
+  /** Model and card files the engine offers for file parameters (fetched when a picker is shown). */
+  models?: ModelListing;
 }
 
 /** The plots show the last 10 s of simulated time. */
@@ -37,6 +40,9 @@ export class EngineStore {
   private client: Client | undefined;
   private nextToast = 1;
   private attempts = 0;
+  private modelsRequest: Promise<void> | undefined;
+  /** Overlay data this studio wants in its frames; sent again on every (re)connection. */
+  private overlays: OverlaySubscriptions = { contacts: false };
   /** Total cost, then each term's weighted share. */
   cost = plotBuffer(1);
   actions = plotBuffer(1);
@@ -100,6 +106,7 @@ export class EngineStore {
       this.attempts = 0;
       this.set({ connection: 'connected', connectionError: undefined, tasks, controllers });
       this.adopt(snapshot);
+      if (this.overlays.contacts) await client.call('setOverlays', this.overlays).catch(() => undefined);
       await client.call('step', { count: 1 }).catch(() => undefined);
     } catch (err) {
       this.client = undefined;
@@ -131,6 +138,33 @@ export class EngineStore {
     const id = this.nextToast++;
     this.set({ toasts: [...this.state.toasts, { id, message }] });
     setTimeout(() => this.set({ toasts: this.state.toasts.filter((t) => t.id !== id) }), 6000);
+  }
+
+  /** Asks the engine again which model and card files it can offer (pickers asking at once share one call). */
+  refreshModels(): Promise<void> {
+    const client = this.client;
+    if (!client) return Promise.resolve();
+    this.modelsRequest ??= client
+      .call('listModels')
+      .then(
+        (models) => this.set({ models }),
+        (err: Error) => this.toast(err.message),
+      )
+      .finally(() => (this.modelsRequest = undefined));
+    return this.modelsRequest;
+  }
+
+  /** Calls a command and returns its answer; throws what the engine said, for views that show errors in place. */
+  async request<C extends CommandName>(method: C, params: CommandParams<C>): Promise<CommandResults[C]> {
+    if (!this.client) throw new Error('not connected to the engine');
+    return this.client.call(method, params);
+  }
+
+  /** Asks the engine to add overlay data (contacts) to frames, or to stop. */
+  setOverlays(overlays: OverlaySubscriptions): void {
+    if (overlays.contacts === this.overlays.contacts) return;
+    this.overlays = overlays;
+    void this.call('setOverlays', overlays);
   }
 
   /** Calls a command; failures become toasts. */

@@ -1,15 +1,25 @@
 /**
  * The 3D view of a scene description: one group per body (posed from frames), its geoms, goal
- * markers, the planner's traces, an orbit camera. Renders on change only, never in a busy loop.
+ * markers, the planner's traces, joint frames and contacts on request, an orbit camera. Renders on
+ * change only, never in a busy loop.
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { FrameEvent, PlanEvent } from '../../protocol/api.ts';
 import type { GeomDesc, SceneDescription } from '../../protocol/scene.ts';
+import { ContactOverlay, type ContactStats } from './contact-overlay.ts';
+import { jointFrame } from './joint-frame.ts';
 
 export interface ViewOptions {
   showCollision: boolean;
   showPlan: boolean;
+  showJointFrames: boolean;
+  showContacts: boolean;
+}
+
+/** What the overlays show, for the viewport's legend. */
+export interface OverlayStats extends ContactStats {
+  jointFrames: number;
 }
 
 export class SceneView {
@@ -22,13 +32,17 @@ export class SceneView {
   /** What the camera frames: the moving bodies and the markers, not floors and rails. */
   private focus: THREE.Object3D[] = [];
   private collisionMeshes: THREE.Object3D[] = [];
+  private jointFrames: THREE.Object3D[] = [];
+  private readonly contacts = new ContactOverlay();
+  private contactStats: ContactStats = { contacts: 0, totalForce: 0 };
+  private readonly statsListeners = new Set<(stats: OverlayStats) => void>();
   private readonly samples = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0x6aa9ff, transparent: true, opacity: 0.18 }));
   private readonly best = new THREE.Line(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0xffd54a }));
   private pending = false;
   /** The scene the camera was framed for: a new task frames anew, a resized pole does not. */
   private framedScene: string | undefined;
   private readonly resizeObserver: ResizeObserver;
-  private options: ViewOptions = { showCollision: false, showPlan: true };
+  private options: ViewOptions = { showCollision: false, showPlan: true, showJointFrames: false, showContacts: false };
 
   constructor(private readonly container: HTMLElement) {
     this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
@@ -45,7 +59,7 @@ export class SceneView {
     const grid = new THREE.GridHelper(10, 40, 0x3c4450, 0x262b33);
     grid.rotation.x = Math.PI / 2; // the grid lies in the xy plane: z is up
     grid.position.z = 0.001; // just above a ground plane at z = 0
-    this.scene.add(grid, this.content, this.samples, this.best);
+    this.scene.add(grid, this.content, this.samples, this.best, this.contacts.object);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
     this.resize();
@@ -54,8 +68,21 @@ export class SceneView {
   setOptions(options: ViewOptions): void {
     this.options = options;
     for (const m of this.collisionMeshes) m.visible = options.showCollision;
+    for (const f of this.jointFrames) f.visible = options.showJointFrames;
     this.samples.visible = this.best.visible = options.showPlan;
+    this.contacts.object.visible = options.showContacts;
+    if (!options.showContacts) this.showContacts(undefined);
+    this.publishStats();
     this.requestRender();
+  }
+
+  /** Calls `listener` whenever what the overlays show changes; returns the unsubscribe. */
+  onOverlayStats(listener: (stats: OverlayStats) => void): () => void {
+    this.statsListeners.add(listener);
+    listener(this.overlayStats());
+    return () => {
+      this.statsListeners.delete(listener);
+    };
   }
 
   /** Rebuilds everything drawn for a new scene description. */
@@ -90,6 +117,20 @@ export class SceneView {
       this.framedScene = description.name;
       this.frameCamera();
     }
+    // Overlays sized to what the camera frames: a few centimetres on an arm, more on a quadruped.
+    const size = this.focusSize();
+    this.contacts.arrowLength = 0.2 * size;
+    this.contacts.clear();
+    for (const joint of description.joints) {
+      const parent = this.bodies[joint.parent];
+      if (!parent) continue;
+      const frame = jointFrame(joint, Math.min(0.3, Math.max(0.03, 0.08 * size)));
+      frame.visible = this.options.showJointFrames;
+      parent.add(frame);
+      this.jointFrames.push(frame);
+    }
+    this.contactStats = { contacts: 0, totalForce: 0 };
+    this.publishStats();
     this.requestRender();
   }
 
@@ -101,6 +142,7 @@ export class SceneView {
       this.bodies[i]!.position.set(p[o]!, p[o + 1]!, p[o + 2]!);
       this.bodies[i]!.quaternion.set(p[o + 3]!, p[o + 4]!, p[o + 5]!, p[o + 6]!);
     }
+    if (this.options.showContacts) this.showContacts(frame.contacts);
     this.requestRender();
   }
 
@@ -139,6 +181,8 @@ export class SceneView {
 
   dispose(): void {
     this.disposeContent();
+    this.contacts.dispose();
+    this.statsListeners.clear();
     this.resizeObserver.disconnect();
     this.controls.dispose();
     this.renderer.dispose();
@@ -190,13 +234,40 @@ export class SceneView {
     return mesh;
   }
 
-  /** Points the camera at the scene's bodies from a three-quarter view. */
-  private frameCamera(): void {
+  private showContacts(packed: Float32Array | undefined): void {
+    const stats = this.contacts.update(packed);
+    if (stats.contacts === this.contactStats.contacts && stats.totalForce === this.contactStats.totalForce) return;
+    this.contactStats = stats;
+    this.publishStats();
+  }
+
+  private overlayStats(): OverlayStats {
+    return { ...this.contactStats, jointFrames: this.jointFrames.length };
+  }
+
+  private publishStats(): void {
+    const stats = this.overlayStats();
+    for (const listener of this.statsListeners) listener(stats);
+  }
+
+  private focusBox(): THREE.Box3 {
     const box = new THREE.Box3();
     for (const o of this.focus.length ? this.focus : [this.content]) box.expandByObject(o);
+    return box;
+  }
+
+  /** The diagonal of what the camera frames, m (at least 0.3). */
+  private focusSize(): number {
+    const box = this.focusBox();
+    return box.isEmpty() ? 1 : Math.max(0.3, box.getSize(new THREE.Vector3()).length());
+  }
+
+  /** Points the camera at the scene's bodies from a three-quarter view. */
+  private frameCamera(): void {
+    const box = this.focusBox();
     if (box.isEmpty()) return;
     const center = box.getCenter(new THREE.Vector3());
-    const size = Math.max(0.3, box.getSize(new THREE.Vector3()).length());
+    const size = this.focusSize();
     this.camera.position.set(center.x + size * 0.9, center.y - size * 1.3, center.z + size * 0.6);
     this.controls.target.copy(center);
     this.controls.update();
@@ -213,7 +284,7 @@ export class SceneView {
 
   private disposeContent(): void {
     this.content.traverse((o) => {
-      if (o instanceof THREE.Mesh) {
+      if (o instanceof THREE.Mesh || o instanceof THREE.Line) {
         o.geometry.dispose();
         (o.material as THREE.Material).dispose();
       }
@@ -222,6 +293,7 @@ export class SceneView {
     this.bodies = [];
     this.focus = [];
     this.collisionMeshes = [];
+    this.jointFrames = [];
     this.clearPlan();
   }
 }

@@ -3,7 +3,8 @@ import { loadRapier } from './load-rapier.ts';
 import { PhysicsWorld } from './physics-world.ts';
 import { pendulumScene } from '../tasks/pendulum-swingup.ts';
 import { axisAngle, bodyPosition, jointPosition } from '../kinematics.ts';
-import type { SceneDescription } from '../scene.ts';
+import type { BodyDesc, SceneDescription } from '../scene.ts';
+import { unpackContacts } from '../../protocol/contacts.ts';
 
 const R = await loadRapier();
 
@@ -84,5 +85,68 @@ describe('PhysicsWorld', () => {
     for (let i = 0; i < 300; i++) world.step([1]);
     expect(jointPosition(scene, world.getState(), 0)).toBeCloseTo(0.5, 1);
     world.dispose();
+  });
+
+  describe('contacts()', () => {
+    const ground: BodyDesc = { name: 'ground', kind: 'fixed', pose: { position: [0, 0, -0.05], rotation: [0, 0, 0, 1] }, geoms: [{ shape: { type: 'box', halfExtents: [1, 1, 0.05] } }] };
+    const box = (name: string, z: number, mass: number): BodyDesc => ({
+      name, kind: 'dynamic', mass, pose: { position: [0.1, -0.2, z], rotation: [0, 0, 0, 1] }, geoms: [{ shape: { type: 'box', halfExtents: [0.05, 0.05, 0.05] } }],
+    });
+    const scene = (bodies: BodyDesc[], solverIterations = 4): SceneDescription => ({
+      name: 'boxes', gravity: [0, 0, -9.81], timestep: 0.01, solverIterations, bodies, joints: [], actuators: [], markers: [],
+    });
+    const settle = (world: PhysicsWorld) => {
+      for (let i = 0; i < 200; i++) world.step();
+      return unpackContacts(world.contacts());
+    };
+
+    for (const iterations of [1, 4]) {
+      it(`finds a resting box's four corners, normals up, forces summing to m·g (${iterations} solver iterations)`, () => {
+        const world = new PhysicsWorld(R, scene([ground, box('box', 0.05, 2)], iterations));
+        const contacts = settle(world);
+        expect(contacts).toHaveLength(4);
+        const total = contacts.reduce((sum, c) => sum + c.force, 0);
+        expect(Math.abs(total - 2 * 9.81) / (2 * 9.81)).toBeLessThan(0.02);
+        for (const c of contacts) {
+          expect(c.normal[2]).toBeCloseTo(1, 5);
+          expect(c.force).toBeCloseTo(total / 4, 1);
+          expect(Math.abs(c.point[0] - 0.1)).toBeCloseTo(0.05, 3);
+          expect(Math.abs(c.point[1] + 0.2)).toBeCloseTo(0.05, 3);
+          expect(c.point[2]).toBeCloseTo(0, 3);
+        }
+        world.dispose();
+      });
+    }
+
+    it('points normals at the body that takes the force, whatever the creation order', () => {
+      // Box first, ground second: the force on the box is still up.
+      const flipped = new PhysicsWorld(R, scene([box('box', 0.05, 1), ground]));
+      expect(settle(flipped).map((c) => c.normal[2])).toEqual([1, 1, 1, 1]);
+      flipped.dispose();
+      // A stack: the lower box pushes the upper one up with its weight, the ground carries both.
+      const stack = new PhysicsWorld(R, scene([ground, box('lower', 0.05, 1), box('upper', 0.15, 3)]));
+      const contacts = settle(stack);
+      expect(contacts).toHaveLength(8);
+      const between = contacts.filter((c) => c.point[2] > 0.05);
+      const onGround = contacts.filter((c) => c.point[2] < 0.05);
+      const sum = (cs: typeof contacts) => cs.reduce((s, c) => s + c.force, 0);
+      for (const c of contacts) expect(c.normal[2]).toBeCloseTo(1, 5);
+      expect(sum(between)).toBeCloseTo(3 * 9.81, 0);
+      expect(sum(onGround)).toBeCloseTo(4 * 9.81, 0);
+      stack.dispose();
+    });
+
+    it('reports nothing for a state set since the last step', () => {
+      const world = new PhysicsWorld(R, scene([ground, box('box', 0.05, 1)]));
+      expect(world.contacts()).toHaveLength(0);
+      settle(world);
+      const state = world.getState();
+      state[13 + 2] = 2; // lift the box off the ground
+      world.setState(state);
+      expect(world.contacts()).toHaveLength(0);
+      world.step();
+      expect(world.contacts()).toHaveLength(0);
+      world.dispose();
+    });
   });
 });

@@ -8,9 +8,11 @@ import { so101Reach } from './so101-reach.ts';
 import { so101Push } from './so101-push.ts';
 import { go2Stand } from './go2-stand.ts';
 import { go2Walk } from './go2-walk.ts';
+import { go2wWalk } from './go2w-walk.ts';
+import { antWalk } from './ant-walk.ts';
 import { freePlayTask, ROBOT_TASK_PREFIX } from './free-play.ts';
 
-export const TASKS: readonly TaskDefinition[] = [pendulumSwingup, cartpoleSwingup, pushBox, so101Reach, so101Push, go2Stand, go2Walk];
+export const TASKS: readonly TaskDefinition[] = [pendulumSwingup, cartpoleSwingup, pushBox, so101Reach, so101Push, go2Stand, go2Walk, go2wWalk, antWalk];
 
 /** Finds a registered task, or builds the free-play task of `robot:<file>`. */
 export function findTask(id: string): TaskDefinition {

@@ -1,6 +1,8 @@
 /**
  * The studio in Debian's Chromium against the real `actuate serve`: it loads, draws the scene, plays,
- * and a cost-weight slider changes what the controller does. Saves test-results/studio.png.
+ * a cost-weight slider changes what the controller does, a model picked for a neural controller shows
+ * its card, and the viewport draws joint frames and contacts on request. Saves test-results/studio.png,
+ * model-card.png, overlays.png and so101.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
@@ -13,13 +15,16 @@ const POLL = { timeout: 30_000, interval: 100 };
 let studio: Studio;
 let page: Page;
 
-/** Fraction of viewport pixels that differ from the background, and how many distinct colours. */
-async function canvasStats(): Promise<{ drawn: number; colours: number; sample: number[] }> {
-  return page.evaluate(() => {
+/**
+ * Fraction of viewport pixels that differ from the background, and how many distinct colours, on a
+ * `width` × `height` copy (thin lines need a finer copy than the default to show).
+ */
+async function canvasStats(width = 160, height = 100): Promise<{ drawn: number; colours: number; sample: number[] }> {
+  return page.evaluate(([width, height]) => {
     const canvas = document.querySelector('[data-testid="viewport"] canvas') as HTMLCanvasElement;
     const copy = document.createElement('canvas');
-    copy.width = 160;
-    copy.height = 100;
+    copy.width = width;
+    copy.height = height;
     const ctx = copy.getContext('2d')!;
     ctx.drawImage(canvas, 0, 0, copy.width, copy.height);
     const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
@@ -33,7 +38,7 @@ async function canvasStats(): Promise<{ drawn: number; colours: number; sample: 
       sample.push(r + g + b);
     }
     return { drawn: drawn / (data.length / 4), colours: colours.size, sample };
-  });
+  }, [width, height] as const);
 }
 
 /** Fraction of sampled viewport pixels whose brightness changed noticeably between two captures. */
@@ -158,6 +163,80 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await expect.poll(async () => page.getByTestId('play').textContent(), POLL).toContain('Pause');
     await page.keyboard.press('Space');
     await expect.poll(async () => page.getByTestId('play').textContent(), POLL).toContain('Play');
+  });
+
+  it('draws joint frames and contacts on request, and keeps the toggles across scene rebuilds', async () => {
+    const jointFrames = page.getByTestId('show-joint-frames');
+    const contacts = page.getByTestId('show-contacts');
+    expect(await jointFrames.isChecked()).toBe(false);
+    expect(await contacts.isChecked()).toBe(false);
+    await page.waitForTimeout(500);
+    const fine = [530, 280] as const;
+    const plain = await canvasStats(...fine);
+    // Cart-pole: a slider and a hinge, each with its triad and axis arrow.
+    await jointFrames.check();
+    await expect.poll(async () => page.getByTestId('joint-frame-count').textContent(), POLL).toBe('joint frames: 2');
+    await page.waitForTimeout(500);
+    expect(changedFraction(plain, await canvasStats(...fine))).toBeGreaterThan(0.0005);
+    // A scene with ground contact: the box rests on the table on its four bottom corners. The zero
+    // controller leaves it there (and steps fast on a busy machine).
+    await page.getByTestId('task-select').selectOption('push-box');
+    await expect.poll(() => page.getByTestId('param-task-boxMass').count(), POLL).toBe(1);
+    await page.getByTestId('controller-select').selectOption('zero');
+    await expect.poll(() => page.getByTestId('controller-select').inputValue(), POLL).toBe('zero');
+    expect(await jointFrames.isChecked()).toBe(true);
+    await expect.poll(async () => page.getByTestId('joint-frame-count').textContent(), POLL).toBe('joint frames: 2');
+    await page.getByTestId('step').click();
+    await page.waitForTimeout(500);
+    const withoutContacts = await canvasStats(...fine);
+    await contacts.check();
+    await expect.poll(async () => Number(/contacts: (\d+)/.exec((await page.getByTestId('contact-count').textContent()) ?? '')?.[1] ?? 0), POLL).toBe(4);
+    // 0.3 kg box: its weight, 2.94 N, on the table.
+    await expect.poll(async () => Number(/([\d.]+) N/.exec((await page.getByTestId('contact-force').textContent()) ?? '')?.[1] ?? 0), POLL).toBeCloseTo(2.94, 1);
+    await page.getByTestId('step').click();
+    await page.waitForTimeout(500);
+    expect(changedFraction(withoutContacts, await canvasStats(...fine))).toBeGreaterThan(0.0005);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/overlays.png' });
+    // Rebuilding the scene (a task parameter) keeps both overlays on and the contacts coming.
+    await page.getByTestId('param-task-boxMass-value').fill('0.6');
+    await page.getByTestId('step').click();
+    await expect.poll(async () => Number(/([\d.]+) N/.exec((await page.getByTestId('contact-force').textContent()) ?? '')?.[1] ?? 0), POLL).toBeCloseTo(5.89, 1);
+    expect(await contacts.isChecked()).toBe(true);
+    await jointFrames.uncheck();
+    await contacts.uncheck();
+    await expect.poll(() => page.getByTestId('overlay-legend').count(), POLL).toBe(0);
+  });
+
+  it("loads a neural controller's model from the picker and shows its card", async () => {
+    await page.getByTestId('controller-select').selectOption('diffusion-policy');
+    // Still waiting for its denoiser: selected, holding, and the banner says what it needs.
+    await expect.poll(async () => page.getByTestId('error').textContent(), POLL).toContain('needs controller.model');
+    const policy = new URL('../../models/go2w_robot_lab/policy.onnx', import.meta.url).pathname;
+    const picker = page.getByTestId('param-controller-model-pick');
+    await expect.poll(() => picker.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)), POLL).toContain(policy);
+    await picker.selectOption(policy);
+    await expect.poll(() => page.getByTestId('param-controller-model').inputValue(), POLL).toBe(policy);
+    // The card found for it in models/cards/, with the model's own shapes.
+    await expect.poll(async () => page.getByTestId('model-card-name').textContent(), POLL).toBe('go2w_robot_lab');
+    expect(await page.getByTestId('model-card-inputs').textContent()).toContain('[1, 57]');
+    expect(await page.getByTestId('model-card-outputs').textContent()).toContain('[1, 16]');
+    expect(await page.getByTestId('model-card-joints').locator('li').count()).toBe(16);
+    expect(await page.getByTestId('model-card-terms').textContent()).toContain('projected_gravity');
+    expect(await page.getByTestId('model-card').textContent()).toContain('Apache-2.0');
+    // A velocity policy is no denoiser: the controller says why it cannot start, and the studio carries on.
+    await expect.poll(async () => page.getByTestId('error').textContent(), POLL).toContain('without a card the denoiser');
+    await page.getByTestId('model-card-name').scrollIntoViewIfNeeded();
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/model-card.png' });
+    // A file that is not a model: its error shows in the card panel.
+    const notAModel = new URL('../../README.md', import.meta.url).pathname;
+    await page.getByTestId('param-controller-model').fill(notAModel);
+    await page.getByTestId('param-controller-model').press('Enter');
+    await expect.poll(async () => page.getByTestId('model-card-error').first().textContent(), POLL).toContain(`${notAModel}: not an ONNX model`);
+    expect(await page.getByTestId('connection').textContent()).toContain('connected');
+    await page.getByTestId('controller-select').selectOption('mppi');
+    await expect.poll(() => page.getByTestId('error').count(), POLL).toBe(0);
   });
 
   it('opens the SO-101 as a free-play scene and jogs a joint with its slider', async () => {

@@ -1,0 +1,176 @@
+/**
+ * onnx-policy: runs an RL policy exported to ONNX (Isaac Lab, robot_lab, MuJoCo Playground, Actuate's
+ * own PPO) on a robot, exactly as its model card describes: the observation is built term by term from
+ * what the robot reports (models/observation-layout.ts), the policy runs at the card's control rate, and
+ * its output becomes position, velocity or torque commands for the robot's actuators, matched by joint
+ * name. The velocity command is the controller's joystick: live sliders, starting from the task's.
+ */
+import { fileURLToPath } from 'node:url';
+import { loadModelCard, type PolicySpec } from '../../models/model-card.ts';
+import { jointIndexMap, mapAction, ObservationBuilder, ObservationError } from '../../models/observation-layout.ts';
+import { float32Tensor, loadModel, type ModelSession } from '../../models/runtime.ts';
+import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.ts';
+import type { SceneDescription } from '../../sim/scene.ts';
+import type { TaskInstance } from '../../sim/task.ts';
+import type { ControlContext, Controller, ControllerDefinition } from '../controller.ts';
+import { floatingBase, robotQuantities } from './robot-quantities.ts';
+
+/** The robot_lab Go2-W policy the studio ships (task go2w-walk). */
+export const SHIPPED_POLICY_CARD = fileURLToPath(new URL('../../models/cards/go2w_robot_lab.card.json', import.meta.url));
+
+const FILE_PARAMS: ParamSpec[] = [
+  { kind: 'text', key: 'card', label: 'Model card (.json)', default: SHIPPED_POLICY_CARD, placeholder: 'path/to/policy.card.json', file: 'card', help: 'observation terms, joint order, action scale and PD gains of the policy' },
+  { kind: 'text', key: 'model', label: 'Policy (.onnx)', default: '', placeholder: 'the card’s model', file: 'onnx', help: 'overrides the model file the card names' },
+];
+
+function commandParams(command: ArrayLike<number> = [0, 0, 0]): ParamSpec[] {
+  const c = (key: string, label: string, unit: string, i: number): ParamSpec => ({ kind: 'number', key, label, unit, default: command[i] ?? 0, min: -2, max: 2, step: 0.05, help: 'velocity command fed to the policy (base frame), live' });
+  return [c('vx', 'Command vx', 'm/s', 0), c('vy', 'Command vy', 'm/s', 1), c('yawRate', 'Command yaw rate', 'rad/s', 2)];
+}
+
+/** How each card joint reaches the robot: the actuator driving it and what that actuator takes. */
+interface JointDrive {
+  actuator: number;
+  type: 'position' | 'velocity' | 'torque';
+  gear: number;
+}
+
+/** Matches the card's joints to the scene's actuators by joint name; throws naming every mismatch. */
+export function jointDrives(policy: PolicySpec, scene: SceneDescription): { drives: JointDrive[]; warnings: string[] } {
+  jointIndexMap(policy.joints, scene.joints.map((j) => j.name));
+  const types = Array.isArray(policy.action.type) ? policy.action.type : policy.joints.map(() => policy.action.type as JointDrive['type']);
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const expected = { position: 'position', velocity: 'velocity', torque: 'motor' } as const;
+  const drives = policy.joints.map((name, i): JointDrive => {
+    const actuator = scene.actuators.findIndex((a) => scene.joints[a.joint]!.name === name);
+    const type = types[i]!;
+    if (actuator < 0) {
+      problems.push(`joint '${name}' has no actuator on the robot`);
+      return { actuator, type, gear: 1 };
+    }
+    const a = scene.actuators[actuator]!;
+    const kind = a.kind ?? 'motor';
+    if (kind !== expected[type]) problems.push(`joint '${name}': the card sends ${type} commands, the robot's actuator '${a.name}' is a ${kind} actuator`);
+    const kp = policy.pd.stiffness[i]!;
+    const kd = policy.pd.damping[i]!;
+    if (kind === 'position' && (a.kp ?? 0) !== kp) warnings.push(`${name}: servo kp ${a.kp ?? 0}, card ${kp}`);
+    if (kind !== 'motor' && (a.kv ?? 0) !== kd) warnings.push(`${name}: servo kd ${a.kv ?? 0}, card ${kd}`);
+    return { actuator, type, gear: a.gear || 1 };
+  });
+  if (problems.length) throw new ObservationError(`the policy's card does not match the robot: ${problems.join('; ')}`);
+  return { drives, warnings };
+}
+
+export class OnnxPolicy implements Controller {
+  private readonly builder: ObservationBuilder;
+  private readonly drives: JointDrive[];
+  private readonly warnings: string[];
+  private readonly base: number | undefined;
+  private readonly inputName: string;
+  private readonly outputName: string;
+  private readonly period: number;
+  private command = new Float64Array(3);
+  private lastRaw: Float64Array;
+  private ctrl: Float64Array;
+  private nextAct = 0;
+  private steps = 0;
+
+  constructor(
+    private readonly model: ModelSession,
+    private readonly policy: PolicySpec,
+    private readonly task: TaskInstance,
+    values: ParamValues,
+  ) {
+    const { drives, warnings } = jointDrives(policy, task.scene);
+    this.drives = drives;
+    this.warnings = warnings;
+    this.builder = new ObservationBuilder(policy);
+    this.base = floatingBase(task.scene);
+    this.inputName = policy.observation.input ?? model.inputNames[0]!;
+    this.outputName = policy.action.output ?? model.outputNames[0]!;
+    if (!model.inputNames.includes(this.inputName)) throw new ParamError(`${model.label}: the card feeds input '${this.inputName}', the model has ${model.inputNames.join(', ')}`);
+    if (!model.outputNames.includes(this.outputName)) throw new ParamError(`${model.label}: the card reads output '${this.outputName}', the model has ${model.outputNames.join(', ')}`);
+    this.period = 1 / policy.rates.controlHz;
+    if (task.timing.controlDt > this.period + 1e-9) {
+      this.warnings.push(`the task acts every ${task.timing.controlDt * 1000} ms, the policy expects ${Math.round(this.period * 1000)} ms`);
+    }
+    this.lastRaw = new Float64Array(policy.joints.length);
+    this.ctrl = new Float64Array(task.actionDim);
+    this.setParams(values);
+  }
+
+  setParams(values: ParamValues): void {
+    this.command = Float64Array.of(Number(values.vx ?? 0), Number(values.vy ?? 0), Number(values.yawRate ?? 0));
+  }
+
+  reset(): void {
+    this.builder.reset();
+    this.lastRaw.fill(0);
+    this.nextAct = 0;
+    this.steps = 0;
+  }
+
+  async act(state: Float64Array, time: number): Promise<Float64Array> {
+    // The policy runs at its own rate; between its steps the actuators keep the last command.
+    if (time + 1e-9 < this.nextAct) return this.ctrl.slice();
+    this.nextAct = time + this.period;
+    const quantities = robotQuantities(this.task.scene, state, this.base);
+    const obs = this.builder.build({ ...quantities, command: this.command, lastAction: this.lastRaw });
+    const outputs = await this.model.run({ [this.inputName]: float32Tensor(obs, [1, obs.length]) });
+    const raw = outputs[this.outputName]!.data as Float32Array;
+    this.lastRaw = Float64Array.from(raw);
+    const commands = mapAction(this.policy, raw);
+    const ctrl = this.ctrl.slice();
+    this.drives.forEach((d, i) => {
+      ctrl[d.actuator] = d.type === 'position' ? commands.position[i]! : d.type === 'velocity' ? commands.velocity[i]! : commands.torque[i]! / d.gear;
+    });
+    this.ctrl = ctrl;
+    this.steps++;
+    return ctrl.slice();
+  }
+
+  /** The last raw policy output (card joint order). */
+  get lastAction(): Float64Array {
+    return this.lastRaw.slice();
+  }
+
+  info(): Record<string, string | number> {
+    return {
+      ...this.model.summary(),
+      'policy rate Hz': this.policy.rates.controlHz,
+      'policy steps': this.steps,
+      ...(this.warnings.length ? { warnings: this.warnings.join('; ') } : {}),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await this.model.dispose();
+  }
+}
+
+async function create(context: ControlContext, values: ParamValues): Promise<Controller> {
+  const cardPath = typeof values.card === 'string' && values.card ? values.card : undefined;
+  if (!cardPath) throw new ParamError('onnx-policy needs controller.card=<policy.card.json> (the observation and action layout)');
+  const loaded = loadModelCard(cardPath);
+  const policy = loaded.card.policy;
+  if (!policy) throw new ParamError(`${cardPath}: not a policy card (it has no 'policy' section)`);
+  const file = typeof values.model === 'string' && values.model ? values.model : loaded.modelPath;
+  if (!file) throw new ParamError(`${cardPath}: the card names no model file; give controller.model=<file.onnx>`);
+  const model = await loadModel(file);
+  try {
+    return new OnnxPolicy(model, policy, context.task, values);
+  } catch (err) {
+    await model.dispose();
+    throw err;
+  }
+}
+
+export const onnxPolicy: ControllerDefinition = {
+  id: 'onnx-policy',
+  title: 'ONNX policy',
+  description: 'Runs an RL policy exported to ONNX as its model card describes (observation terms, joint order, action scale, PD gains, rate).',
+  params: [...FILE_PARAMS, ...commandParams()],
+  paramsFor: (task) => [...FILE_PARAMS, ...commandParams(task.command)],
+  create,
+};

@@ -1,0 +1,97 @@
+/**
+ * The parts every legged velocity-tracking task shares, as legged_gym / Isaac Lab's flat-terrain tasks
+ * define them: the command (vx, vy, yaw rate) in the base frame, rewards as cost terms, a fall as the
+ * termination, and tracking error over the last seconds as the success metric.
+ */
+import type { CostTerm } from '../cost.ts';
+import { bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, rotateInverse } from '../kinematics.ts';
+import type { SceneDescription, Vec3 } from '../scene.ts';
+import type { Readout, TaskInstance, TaskMonitor } from '../task.ts';
+
+const TRACKING_WINDOW = 5;
+
+export interface VelocityTrackingSetup {
+  scene: SceneDescription;
+  /** The floating base body. */
+  base: number;
+  /** [vx, vy, yaw rate] in the base frame. */
+  command: readonly [number, number, number];
+  /** Default position per actuator; actuators without one (wheels) are left out of the posture term. */
+  pose: readonly (number | undefined)[];
+  /** Base height the task asks for, and the height below which the robot has fallen. */
+  height: number;
+  fallHeight: number;
+}
+
+/** Base-frame quantities of a floating base. */
+export function baseFrame(base: number) {
+  const rotation = (s: Float64Array) => bodyRotation(s, base);
+  return {
+    velocity: (s: Float64Array): Vec3 => rotateInverse(rotation(s), bodyLinearVelocity(s, base)),
+    rate: (s: Float64Array): Vec3 => rotateInverse(rotation(s), bodyAngularVelocity(s, base)),
+    gravity: (s: Float64Array): Vec3 => rotateInverse(rotation(s), [0, 0, -1]),
+    height: (s: Float64Array): number => bodyPosition(s, base)[2],
+  };
+}
+
+type TrackingParts = Pick<TaskInstance, 'costTerms' | 'residual' | 'terminated' | 'readouts' | 'tracePoint' | 'monitor' | 'command'>;
+
+export function velocityTracking(setup: VelocityTrackingSetup): TrackingParts {
+  const { scene, base, command, height: targetHeight, fallHeight } = setup;
+  const frame = baseFrame(base);
+  const posture = setup.pose.flatMap((p, i) => (p === undefined ? [] : [{ joint: scene.actuators[i]!.joint, default: p }]));
+  const costTerms: CostTerm[] = [
+    { name: 'linear velocity tracking', dim: 2, norm: { kind: 'quadratic' }, weight: 10, range: [0, 100], help: 'body-frame vx, vy − command' },
+    { name: 'yaw rate tracking', dim: 1, norm: { kind: 'quadratic' }, weight: 5, range: [0, 100] },
+    { name: 'vertical velocity', dim: 1, norm: { kind: 'quadratic' }, weight: 2, range: [0, 20] },
+    { name: 'roll and pitch rate', dim: 2, norm: { kind: 'quadratic' }, weight: 0.05, range: [0, 5] },
+    { name: 'orientation', dim: 2, norm: { kind: 'quadratic' }, weight: 5, range: [0, 50], help: 'projected gravity x, y' },
+    { name: 'base height', dim: 1, norm: { kind: 'quadratic' }, weight: 10, range: [0, 100], help: `height − ${targetHeight} m` },
+    { name: 'posture', dim: posture.length, norm: { kind: 'quadratic' }, weight: 0.05, range: [0, 5], help: 'joints away from the default pose' },
+  ];
+  const readouts: Readout[] = [
+    { name: 'forward speed', unit: 'm/s', read: (s) => frame.velocity(s)[0] },
+    { name: 'yaw rate', unit: 'rad/s', read: (s) => frame.rate(s)[2] },
+    { name: 'base height', unit: 'm', read: frame.height },
+  ];
+  return {
+    command: Float64Array.from(command),
+    costTerms,
+    residual(s, _a, out) {
+      const v = frame.velocity(s);
+      const w = frame.rate(s);
+      const g = frame.gravity(s);
+      out[0] = v[0] - command[0];
+      out[1] = v[1] - command[1];
+      out[2] = w[2] - command[2];
+      out[3] = v[2];
+      out[4] = w[0];
+      out[5] = w[1];
+      out[6] = g[0];
+      out[7] = g[1];
+      out[8] = frame.height(s) - targetHeight;
+      posture.forEach((p, i) => (out[9 + i] = jointPosition(scene, s, p.joint) - p.default));
+    },
+    // legged_gym terminates on base contact; a tilt past 60° or a base below the fall height stands in for it.
+    terminated: (s) => frame.height(s) < fallHeight || -frame.gravity(s)[2] < 0.5,
+    readouts,
+    tracePoint: (s) => bodyPosition(s, base),
+    monitor(): TaskMonitor {
+      const samples: { t: number; err: number }[] = [];
+      let fell = false;
+      return {
+        record(time, s) {
+          const v = frame.velocity(s);
+          samples.push({ t: time, err: Math.hypot(v[0] - command[0], v[1] - command[1]) });
+          fell ||= frame.height(s) < fallHeight;
+        },
+        result() {
+          const end = samples.at(-1)?.t ?? 0;
+          const recent = samples.filter((x) => x.t > end - TRACKING_WINDOW);
+          const trackingError = recent.length ? recent.reduce((a, x) => a + x.err, 0) / recent.length : Infinity;
+          return { success: !fell && trackingError < 0.2, metrics: { trackingError, fell: fell ? 1 : 0 } };
+        },
+      };
+    },
+  };
+}
