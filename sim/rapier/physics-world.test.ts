@@ -87,6 +87,25 @@ describe('PhysicsWorld', () => {
     world.dispose();
   });
 
+  it('stops a revolute joint at its limits, both ways', () => {
+    // Released at 0.39 rad on one side, a pendulum swings to −0.39 rad on the other unless a limit at 0.2 rad stops it.
+    for (const side of [1, -1]) {
+      const { world, scene } = pendulumAt(side * 0.39, 0.6);
+      const stop = 0.2;
+      const limited = new PhysicsWorld(R, { ...scene, joints: [{ ...scene.joints[0]!, limits: side > 0 ? [-stop, 0.4] : [-0.4, stop] }] });
+      limited.setState(world.getState());
+      let far = 0;
+      for (let i = 0; i < 200; i++) {
+        limited.step();
+        far = Math.max(far, -side * jointPosition(scene, limited.getState(), 0));
+      }
+      expect(far).toBeGreaterThan(stop - 0.02);
+      expect(far).toBeLessThan(stop + 0.03);
+      world.dispose();
+      limited.dispose();
+    }
+  });
+
   describe('contacts()', () => {
     const ground: BodyDesc = { name: 'ground', kind: 'fixed', pose: { position: [0, 0, -0.05], rotation: [0, 0, 0, 1] }, geoms: [{ shape: { type: 'box', halfExtents: [1, 1, 0.05] } }] };
     const box = (name: string, z: number, mass: number): BodyDesc => ({

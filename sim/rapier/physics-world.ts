@@ -343,6 +343,8 @@ export class PhysicsWorld {
     const child = this.bodies[joint.child];
     if (!parent || !child) throw new Error(`joint '${joint.name}' names a body that does not exist`);
     const created = this.world.createImpulseJoint(data, parent, child, true);
+    // rapier.js 0.20 passes JointData limits on for prismatic joints only; revolute ones are set here.
+    if (joint.limits && joint.type === 'revolute') (created as UnitImpulseJoint).setLimits(joint.limits[0], joint.limits[1]);
     created.setContactsEnabled(false);
     const servo = this.scene.actuators.find((a) => a.joint === this.joints.length && (a.kind ?? 'motor') !== 'motor');
     // Only joints that need one get a motor: each motor adds a row to every solver iteration

@@ -1,21 +1,54 @@
 /**
- * Reads triangle meshes from STL (binary or ASCII) and OBJ files. Collada (.dae) visuals are not read
- * here: the converter falls back to the link's collision geometry for drawing and says so.
+ * Reads triangle meshes from STL (binary or ASCII), OBJ and Collada (.dae) files. A Collada file comes
+ * in parts, one per material with its colour; STL and OBJ files are one part without a colour.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { parseCollada } from '../importers/collada.ts';
 import type { MeshData } from '../scene.ts';
 
 export class MeshFileError extends Error {
   override name = 'MeshFileError';
 }
 
+/** One material's share of a mesh file, in the file's frame in metres. */
+export interface MeshPart {
+  /** The file's name for the material; '' when it has none. */
+  material: string;
+  mesh: MeshData;
+  /** The material's colour, when the file gives one. */
+  rgba?: [number, number, number, number];
+}
+
+export function readMeshParts(file: string): MeshPart[] {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.dae') return parseCollada(readFileSync(file, 'utf8'), file);
+  return [{ material: '', mesh: readMesh(file) }];
+}
+
+/** The triangles of a mesh file, all materials together. */
 export function readMesh(file: string): MeshData {
   const ext = extname(file).toLowerCase();
+  if (ext === '.dae') return mergeParts(readMeshParts(file));
   const bytes = readFileSync(file);
   if (ext === '.stl') return parseStl(bytes, file);
   if (ext === '.obj') return parseObj(bytes.toString('utf8'), file);
-  throw new MeshFileError(`${file}: mesh format '${ext}' is not supported (use STL or OBJ)`);
+  throw new MeshFileError(`${file}: mesh format '${ext}' is not supported (use STL, OBJ or Collada)`);
+}
+
+export function mergeParts(parts: MeshPart[]): MeshData {
+  if (parts.length === 1) return parts[0]!.mesh;
+  const positions = new Float32Array(parts.reduce((n, p) => n + p.mesh.positions.length, 0));
+  const indices = new Uint32Array(parts.reduce((n, p) => n + p.mesh.indices.length, 0));
+  let vertex = 0;
+  let index = 0;
+  for (const { mesh } of parts) {
+    positions.set(mesh.positions, vertex * 3);
+    for (let i = 0; i < mesh.indices.length; i++) indices[index + i] = mesh.indices[i]! + vertex;
+    vertex += mesh.positions.length / 3;
+    index += mesh.indices.length;
+  }
+  return { positions, indices };
 }
 
 export function parseStl(bytes: Buffer, file = 'mesh.stl'): MeshData {

@@ -2,15 +2,14 @@
  * RobotModel → SceneDescription. Links joined by fixed joints are merged into one body (their
  * inertias combined), every body frame is aligned with the world at the rest pose (joint positions 0)
  * so joints need one axis and joint positions read back directly (sim/kinematics.ts), mesh geoms are
- * loaded, simplified and collide as convex hulls, and actuators become scene actuators.
+ * loaded and simplified (a visual mesh drawn per material, a collision mesh colliding as its convex
+ * hull), and actuators become scene actuators.
  */
-import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
 import { axisAngle, multiply, rotate } from '../kinematics.ts';
-import type { ActuatorDesc, BodyDesc, GeomDesc, JointDesc, MeshData, Pose, Quat, SceneDescription, Shape, Vec3 } from '../scene.ts';
+import type { ActuatorDesc, BodyDesc, GeomDesc, JointDesc, Pose, Quat, SceneDescription, Shape, Vec3 } from '../scene.ts';
 import { add, fromComponents, parallelAxis, principalAxes, rotateInertia, type Matrix3 } from './inertia.ts';
-import { readMesh, simplifyMesh } from './mesh-files.ts';
 import type { RobotGeom, RobotModel } from './robot-model.ts';
+import { SceneMeshes } from './scene-meshes.ts';
 
 export interface RobotSceneOptions {
   /** Where the root link stands. */
@@ -42,8 +41,6 @@ export interface RobotScene {
 
 const Y_TO_Z: Quat = axisAngle([1, 0, 0], Math.PI / 2);
 const MIN_MASS = 1e-3;
-/** Grid cell for the points of collision hulls, metres. */
-const HULL_CELL = 0.01;
 /** Collision group of robot links when self-collision is off: they collide with the world, not each other. */
 const ROBOT_GROUP = 1;
 
@@ -60,14 +57,13 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
   const rootLink = roots[0]!;
   const hasWorldLink = model.format === 'mjcf';
 
-  const meshes: Record<string, MeshData> = {};
-  const meshCache = new Map<string, string | null>();
+  const meshes = new SceneMeshes(options.meshCell ?? 0.002);
   const bodies: BodyDesc[] = roots.map((r) => {
     const members = model.links.map((_, i) => i).filter((i) => find(i) === r);
     const origin = worldPose[r]!.position;
     const fixed = r === rootLink ? (hasWorldLink || !model.floatingBase) : false;
     const geoms = members
-      .flatMap((l) => geomsOfLink(model, l, worldPose[l]!, origin, meshes, meshCache, warnings, options.meshCell ?? 0.002))
+      .flatMap((l) => geomsOfLink(model, l, worldPose[l]!, origin, meshes, warnings))
       .flatMap((g) => (options.noCollision ? (g.collisionOnly ? [] : [{ ...g, visualOnly: true }]) : [g]));
     const body: BodyDesc = {
       name: model.links[r]!.name,
@@ -164,7 +160,7 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
       joints,
       actuators,
       markers: [],
-      meshes,
+      meshes: meshes.meshes,
     },
     linkBody,
     jointIndex,
@@ -201,86 +197,77 @@ export function linkWorldPoses(model: RobotModel, base: Vec3): Pose[] {
   return model.links.map((_, i) => pose(i));
 }
 
-function geomsOfLink(
-  model: RobotModel,
-  link: number,
-  linkPose: Pose,
-  bodyOrigin: Vec3,
-  meshes: Record<string, MeshData>,
-  cache: Map<string, string | null>,
-  warnings: string[],
-  cell: number,
-): GeomDesc[] {
-  const geoms = model.links[link]!.geoms;
-  // Visual meshes we cannot read (Collada) are left out; the collision geometry is drawn instead.
-  const unreadable = (g: RobotGeom) => g.geometry.type === 'mesh' && g.geometry.found && !['.stl', '.obj'].includes(extname(g.geometry.file).toLowerCase());
-  const drawCollision = geoms.some((g) => g.role === 'visual' && unreadable(g));
-  if (drawCollision) warnings.push(`link '${model.links[link]!.name}': visual meshes in ${extname((geoms.find(unreadable)!.geometry as { file: string }).file)} are not read; drawing its collision geometry`);
+function geomsOfLink(model: RobotModel, link: number, linkPose: Pose, bodyOrigin: Vec3, meshes: SceneMeshes, warnings: string[]): GeomDesc[] {
+  const { name, geoms } = model.links[link]!;
+  const shapes = geoms.map((g) => shapesOf(g, meshes, warnings));
+  // A visual mesh that cannot be read: the link is drawn from its collision geometry instead.
+  const drawCollision = geoms.some((g, i) => g.role === 'visual' && shapes[i] instanceof Error) && geoms.some((g) => g.role !== 'visual');
   const out: GeomDesc[] = [];
-  for (const g of geoms) {
-    if (g.role === 'visual' && unreadable(g)) continue;
+  for (const [i, g] of geoms.entries()) {
+    let converted = shapes[i]!;
+    if (converted instanceof Error) {
+      const fallBack = g.role === 'visual' && drawCollision;
+      warnings.push(`link '${name}': ${converted.message}; ${fallBack ? 'drawing its collision geometry instead' : 'drawn as a placeholder'}`);
+      if (fallBack) continue;
+      converted = [PLACEHOLDER];
+    }
     const worldRotation = multiply(linkPose.rotation, g.pose.rotation);
-    const worldPosition = add3(linkPose.position, rotate(linkPose.rotation, g.pose.position));
-    const converted = shapeOf(g, meshes, cache, warnings, cell);
-    if (!converted) continue;
-    const color = g.rgba ? rgbaToHex(g.rgba) : undefined;
-    out.push({
-      ...(g.name ? { name: g.name } : {}),
-      shape: converted.shape,
-      pose: { position: sub3(worldPosition, bodyOrigin), rotation: converted.turn ? multiply(worldRotation, converted.turn) : worldRotation },
-      ...(g.role === 'visual' || converted.placeholder ? { visualOnly: true } : {}),
-      ...(g.role === 'collision' && !drawCollision ? { collisionOnly: true } : {}),
-      ...(g.friction !== undefined ? { friction: g.friction } : {}),
-      ...(color ? { color } : {}),
-    });
+    const position = sub3(add3(linkPose.position, rotate(linkPose.rotation, g.pose.position)), bodyOrigin);
+    for (const c of converted) {
+      // A mesh's own material colours win over the URDF's one colour for the whole visual.
+      const rgba = c.rgba ?? g.rgba;
+      out.push({
+        ...(g.name ? { name: g.name } : {}),
+        shape: c.shape,
+        pose: { position, rotation: c.turn ? multiply(worldRotation, c.turn) : worldRotation },
+        ...(g.role === 'visual' || c.placeholder ? { visualOnly: true } : {}),
+        ...(g.role === 'collision' && !drawCollision ? { collisionOnly: true } : {}),
+        ...(g.friction !== undefined ? { friction: g.friction } : {}),
+        ...(rgba ? { color: rgbaToHex(rgba) } : {}),
+      });
+    }
   }
   return out;
 }
 
-function shapeOf(
-  g: RobotGeom,
-  meshes: Record<string, MeshData>,
-  cache: Map<string, string | null>,
-  warnings: string[],
-  cell: number,
-): { shape: Shape; turn?: Quat; placeholder?: boolean } | undefined {
+interface ConvertedShape {
+  shape: Shape;
+  /** Turns the shape's axis (three.js and Rapier: y) onto the robot file's (z). */
+  turn?: Quat;
+  /** Stands in for a mesh that is missing or cannot be read: drawn, never collides. */
+  placeholder?: boolean;
+  rgba?: [number, number, number, number];
+}
+
+const PLACEHOLDER: ConvertedShape = { shape: { type: 'box', halfExtents: [0.01, 0.01, 0.01] }, placeholder: true };
+
+/** A geom's shapes (one per material for a visual mesh), or why its mesh file cannot be read. */
+function shapesOf(g: RobotGeom, meshes: SceneMeshes, warnings: string[]): ConvertedShape[] | Error {
   const s = g.geometry;
   switch (s.type) {
     case 'box':
-      return { shape: { type: 'box', halfExtents: s.halfExtents } };
+      return [{ shape: { type: 'box', halfExtents: s.halfExtents } }];
     case 'sphere':
-      return { shape: { type: 'sphere', radius: s.radius } };
+      return [{ shape: { type: 'sphere', radius: s.radius } }];
     case 'cylinder':
-      return { shape: { type: 'cylinder', radius: s.radius, halfHeight: s.halfLength }, turn: Y_TO_Z };
+      return [{ shape: { type: 'cylinder', radius: s.radius, halfHeight: s.halfLength }, turn: Y_TO_Z }];
     case 'capsule':
-      return { shape: { type: 'capsule', radius: s.radius, halfHeight: s.halfLength }, turn: Y_TO_Z };
+      return [{ shape: { type: 'capsule', radius: s.radius, halfHeight: s.halfLength }, turn: Y_TO_Z }];
     case 'ellipsoid':
       warnings.push('ellipsoid geoms are simulated as spheres of their mean radius');
-      return { shape: { type: 'sphere', radius: (s.radii[0] + s.radii[1] + s.radii[2]) / 3 } };
+      return [{ shape: { type: 'sphere', radius: (s.radii[0] + s.radii[1] + s.radii[2]) / 3 } }];
     case 'plane':
-      return { shape: { type: 'box', halfExtents: [s.halfExtents[0], s.halfExtents[1], 0.001] } };
+      return [{ shape: { type: 'box', halfExtents: [s.halfExtents[0], s.halfExtents[1], 0.001] } }];
     case 'mesh': {
-      const key = `${s.file}@${s.scale.join(',')}`;
-      if (!cache.has(key)) cache.set(key, s.found && existsSync(s.file) ? loadMesh(s.file, s.scale, key, meshes, warnings, cell) : null);
-      const id = cache.get(key);
-      if (!id) return { shape: { type: 'box', halfExtents: [0.01, 0.01, 0.01] }, placeholder: true };
-      return { shape: { type: 'mesh', mesh: id, hull: `${id}#hull` } };
+      if (g.role === 'visual') {
+        const parts = meshes.visual(s.file, s.scale, s.found);
+        if (!parts || parts instanceof Error) return parts ?? [PLACEHOLDER];
+        return parts.map((p) => ({ shape: { type: 'mesh', mesh: p.mesh }, ...(p.rgba ? { rgba: p.rgba } : {}) }));
+      }
+      const mesh = meshes.collision(s.file, s.scale, s.found);
+      if (!mesh || mesh instanceof Error) return mesh ?? [PLACEHOLDER];
+      return [{ shape: { type: 'mesh', mesh: mesh.mesh, hull: mesh.hull } }];
     }
-  }
-}
-
-function loadMesh(file: string, scale: Vec3, key: string, meshes: Record<string, MeshData>, warnings: string[], cell: number): string | null {
-  try {
-    const mesh = readMesh(file);
-    for (let i = 0; i < mesh.positions.length; i++) mesh.positions[i]! *= scale[i % 3]!;
-    meshes[key] = simplifyMesh(mesh, cell);
-    // Collision hulls from points clustered on a 1 cm grid: a hull's cost grows with its vertex count
-    // (Barkour: 410 → 160–180 µs per step, docs/physics.md) and a hull moves by less than the cell.
-    meshes[`${key}#hull`] = simplifyMesh(mesh, Math.max(cell, HULL_CELL));
-    return key;
-  } catch (err) {
-    warnings.push(`${(err as Error).message}; drawn as a placeholder`);
-    return null;
   }
 }
 

@@ -38,7 +38,7 @@ const LEGS = [
   { name: 'right_back', dir: [1, -1], ankleAxis: [1, 1], ankleRange: [30, 70] },
 ] as const;
 
-export const ANT_HIP_RANGE: [number, number] = [-30 * DEG, 30 * DEG];
+const HIP_RANGE: [number, number] = [-30 * DEG, 30 * DEG];
 
 export interface AntServo {
   /** Stiffness, N·m/rad. */
@@ -53,8 +53,6 @@ export interface AntBodyOptions {
   servo: AntServo;
   /** Reflected rotor inertia added to each leg link, kg·m² (isotropically, as robot-scene.ts does). */
   armature: number;
-  /** Joint viscous damping, N·m·s/rad. */
-  damping?: number;
   timestep: number;
   solverIterations: number;
   /** Torso height at the rest pose. */
@@ -78,7 +76,7 @@ export function antStandingPose(): Float64Array {
 
 /** Height of the torso centre over the ground when the ant stands level on its four feet at `pose`. */
 export function antStandingHeight(pose: ArrayLike<number>): number {
-  // Each ankle is 2·0.2·√2 m out from the centre; its shin (0.4·√2 m) drops by sin(bend), the foot's cap adds a radius.
+  // The ankles sit level with the torso centre; a shin (0.4·√2 m) drops by sin(bend), the foot's cap adds a radius.
   const drops = LEGS.map((_, i) => SHIN * Math.SQRT2 * Math.sin(Math.abs(pose[2 * i + 1]!)));
   return Math.max(...drops) + LIMB_RADIUS;
 }
@@ -104,7 +102,6 @@ export function antScene(o: AntBodyOptions): SceneDescription {
     bodies.push(antBody(`upper_leg_${i + 1}`, hip, [limb(`leg_geom_${i + 1}`, [0, 0, 0], [dx * THIGH, dy * THIGH, 0])], density, o.armature));
     const lower = bodies.length;
     bodies.push(antBody(`lower_leg_${i + 1}`, ankle, [limb(`ankle_geom_${i + 1}`, [0, 0, 0], [dx * SHIN, dy * SHIN, 0])], density, o.armature));
-    const damping = o.damping ? { damping: o.damping } : {};
     joints.push({
       name: `hip_${i + 1}`,
       type: 'revolute',
@@ -113,8 +110,7 @@ export function antScene(o: AntBodyOptions): SceneDescription {
       anchorParent: [hip[0], hip[1], 0],
       anchorChild: [0, 0, 0],
       axis: [0, 0, 1],
-      limits: ANT_HIP_RANGE,
-      ...damping,
+      limits: HIP_RANGE,
     });
     const n = Math.SQRT1_2;
     joints.push({
@@ -126,7 +122,6 @@ export function antScene(o: AntBodyOptions): SceneDescription {
       anchorChild: [0, 0, 0],
       axis: [l.ankleAxis[0] * n, l.ankleAxis[1] * n, 0],
       limits: [l.ankleRange[0] * DEG, l.ankleRange[1] * DEG],
-      ...damping,
     });
   });
   for (const [j, joint] of joints.entries()) {

@@ -19,7 +19,7 @@ const SOLVER_ITERATIONS = 4;
 /** Torso below this (the sphere almost on the ground) or tilted past 60° ends the episode. */
 export const FALL_HEIGHT = 0.28;
 const MIN_UPRIGHT = 0.5;
-/** Success: mean forward speed over the last WINDOW seconds at least this fraction of the target. */
+/** Success: mean forward speed over the last SPEED_WINDOW seconds at least SPEED_FRACTION of the target. */
 export const SPEED_WINDOW = 3;
 export const SPEED_FRACTION = 0.5;
 
@@ -30,11 +30,12 @@ export const antWalk: TaskDefinition = {
   params: [
     { kind: 'number', key: 'speed', label: 'Target speed', default: 1, min: -2, max: 3, step: 0.05, unit: 'm/s', help: 'forward (+x) speed of the torso' },
     { kind: 'number', key: 'kp', label: 'Servo kp', default: ANT_SERVO.kp, min: 2, max: 50, step: 1, unit: 'N·m/rad' },
+    { kind: 'number', key: 'kv', label: 'Servo kd', default: ANT_SERVO.kv, min: 0.1, max: 5, step: 0.1, unit: 'N·m·s/rad', help: 'raise it with kp: below about kp/20 the servos overshoot the joint ranges' },
   ],
   build(p: ParamValues): TaskInstance {
     const speed = p.speed as number;
     const scene = antScene({
-      servo: { ...ANT_SERVO, kp: p.kp as number },
+      servo: { ...ANT_SERVO, kp: p.kp as number, kv: p.kv as number },
       armature: ARMATURE,
       timestep: TIMESTEP,
       solverIterations: SOLVER_ITERATIONS,

@@ -1,8 +1,8 @@
 /**
  * The studio in Debian's Chromium against the real `actuate serve`: it loads, draws the scene, plays,
  * a cost-weight slider changes what the controller does, a model picked for a neural controller shows
- * its card, and the viewport draws joint frames and contacts on request. Saves test-results/studio.png,
- * model-card.png, overlays.png and so101.png.
+ * its card, the shipped Go2-W policy drives its robot, and the viewport draws joint frames and contacts on
+ * request. Saves test-results/studio.png, model-card.png, overlays.png, go2w.png and so101.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
@@ -237,6 +237,21 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     expect(await page.getByTestId('connection').textContent()).toContain('connected');
     await page.getByTestId('controller-select').selectOption('mppi');
     await expect.poll(() => page.getByTestId('error').count(), POLL).toBe(0);
+  });
+
+  it('drives the Go2-W with the shipped robot_lab policy and its live command slider', async () => {
+    await page.getByTestId('task-select').selectOption('go2w-walk');
+    await page.getByTestId('controller-select').selectOption('onnx-policy');
+    await expect.poll(async () => page.getByTestId('model-card-name').textContent(), { ...POLL, timeout: 60_000 }).toBe('go2w_robot_lab');
+    await page.getByTestId('param-controller-vx-value').fill('0.5');
+    await page.getByTestId('param-controller-vx-value').press('Enter');
+    await page.getByTestId('play').click();
+    await expect.poll(() => readNumber('readout-forward-speed'), { timeout: 90_000, interval: 200 }).toBeGreaterThan(0.15);
+    await page.getByTestId('play').click();
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/go2w.png' });
+    expect(await readNumber('readout-base-height')).toBeGreaterThan(0.3);
+    expect(await page.getByTestId('model-card').textContent()).toMatch(/policy rate Hz\s*50/);
   });
 
   it('opens the SO-101 as a free-play scene and jogs a joint with its slider', async () => {

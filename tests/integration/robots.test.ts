@@ -1,6 +1,7 @@
 /**
  * The shipped robots behave physically in Rapier: the SO-101 holds a pose under gravity with its own
- * servos, Go2 stands under PD control, and MPPI reaches targets with the SO-101.
+ * servos, Go2 stands under PD control, and MPPI reaches targets with the SO-101. Go2 is drawn from its
+ * Collada visuals.
  */
 import { describe, expect, it } from 'vitest';
 import { runEpisode } from '../../engine/run-episode.ts';
@@ -54,6 +55,21 @@ describe('SO-101 push', () => {
 });
 
 describe('Go2', () => {
+  it('is drawn from its Collada visuals, a mesh per material, with its collision hulls undrawn', () => {
+    const { scene, warnings } = robotScene(ROBOT_FILES.go2, { ground: true });
+    expect(warnings).toEqual([]);
+    const base = scene.bodies.find((b) => b.name === 'base')!;
+    const visuals = base.geoms.filter((g) => g.visualOnly && g.shape.type === 'mesh');
+    expect(visuals.length).toBeGreaterThan(1);
+    expect(new Set(visuals.map((g) => g.color)).size).toBeGreaterThan(1);
+    for (const g of base.geoms) if (!g.visualOnly) expect(g.collisionOnly).toBe(true);
+    const robot = scene.bodies.filter((b) => b.name !== 'ground');
+    for (const body of robot) expect(body.geoms.some((g) => g.visualOnly && g.shape.type === 'mesh')).toBe(true);
+    // The renderer's budget (docs/physics.md, "Meshes"): triangles drawn per frame, shared meshes counted per use.
+    const triangles = robot.flatMap((b) => b.geoms).reduce((n, g) => n + (g.shape.type === 'mesh' && !g.collisionOnly ? scene.meshes![g.shape.mesh]!.indices.length / 3 : 0), 0);
+    expect(triangles).toBeLessThan(150_000);
+  });
+
   it('keeps its base height within 2 cm for 10 s standing under PD control', async () => {
     const result = await runEpisode({ taskId: 'go2-stand', controllerId: 'hold', seed: 0, seconds: 10 });
     expect(result.metrics.heightDrift).toBeLessThan(0.02);
