@@ -13,6 +13,7 @@ export function Viewport() {
   const [showPlan, setShowPlan] = useToggle('plan', true);
   const [showJointFrames, setShowJointFrames] = useToggle('joint-frames', false);
   const [showContacts, setShowContacts] = useToggle('contacts', false);
+  const [follow, setFollow] = useToggle('follow', true);
 
   useEffect(() => {
     const v = new SceneView(container.current!);
@@ -40,7 +41,7 @@ export function Viewport() {
   // A controller without a plan (or a new one) must not leave the old one's traces behind.
   useEffect(() => view?.clearPlan(), [view, snapshot?.controller.id, snapshot?.task.id]);
 
-  useEffect(() => view?.setOptions({ showCollision, showPlan, showJointFrames, showContacts }), [view, showCollision, showPlan, showJointFrames, showContacts]);
+  useEffect(() => view?.setOptions({ showCollision, showPlan, showJointFrames, showContacts, follow }), [view, showCollision, showPlan, showJointFrames, showContacts, follow]);
 
   // Contacts come from the engine, and only while this toggle asks for them.
   useEffect(() => store.setOverlays({ contacts: showContacts }), [store, showContacts]);
@@ -53,6 +54,7 @@ export function Viewport() {
         <Toggle testId="show-plan" label="Plan" title="The planner's sampled (blue) and chosen (yellow) trajectories" checked={showPlan} onChange={setShowPlan} />
         <Toggle testId="show-collision" label="Collision" title="Collision-only geometry as pink wireframe" checked={showCollision} onChange={setShowCollision} />
         <Toggle testId="show-joint-frames" label="Joint frames" title="Each joint's frame at its anchor (x red, y green, z blue) and its axis (yellow arrow)" checked={showJointFrames} onChange={setShowJointFrames} />
+        <Toggle testId="follow" label="Follow" title="The camera moves with a walking robot's base" checked={follow} onChange={setFollow} />
         <Toggle testId="show-contacts" label="Contacts" title="Contact points (red) and normal forces (orange arrows, longest = largest recent force)" checked={showContacts} onChange={setShowContacts} />
       </div>
       {status?.error && (

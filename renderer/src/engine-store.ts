@@ -130,6 +130,9 @@ export class EngineStore {
       this.cost = plotBuffer(task.costTerms.length + 1);
       this.actions = plotBuffer(task.actuators.length);
       this.readouts = plotBuffer(task.readouts.length);
+      // The last telemetry belongs to the old task: its readouts would show under the new names.
+      this.state = { ...this.state };
+      delete this.state.telemetry;
     }
     this.set({ snapshot, status: { playing: snapshot.playing, time: snapshot.time, ...(snapshot.error ? { error: snapshot.error } : {}) } });
   }

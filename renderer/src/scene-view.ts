@@ -15,6 +15,8 @@ export interface ViewOptions {
   showPlan: boolean;
   showJointFrames: boolean;
   showContacts: boolean;
+  /** Keep a walking robot's base in view: the camera moves with it over the ground. */
+  follow: boolean;
 }
 
 /** What the overlays show, for the viewport's legend. */
@@ -42,7 +44,10 @@ export class SceneView {
   /** The scene the camera was framed for: a new task frames anew, a resized pole does not. */
   private framedScene: string | undefined;
   private readonly resizeObserver: ResizeObserver;
-  private options: ViewOptions = { showCollision: false, showPlan: true, showJointFrames: false, showContacts: false };
+  private options: ViewOptions = { showCollision: false, showPlan: true, showJointFrames: false, showContacts: false, follow: true };
+  /** The floating base a following camera tracks (robots with a free root body), and where it last was. */
+  private followBody: number | undefined;
+  private followedAt: THREE.Vector3 | undefined;
 
   constructor(private readonly container: HTMLElement) {
     this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
@@ -113,6 +118,10 @@ export class SceneView {
       this.content.add(m);
       this.focus.push(m);
     }
+    const children = new Set(description.joints.map((j) => j.child));
+    const base = description.bodies.findIndex((b, i) => b.kind === 'dynamic' && !children.has(i));
+    this.followBody = description.joints.length && base >= 0 ? base : undefined;
+    this.followedAt = undefined;
     if (description.name !== this.framedScene) {
       this.framedScene = description.name;
       this.frameCamera();
@@ -143,7 +152,25 @@ export class SceneView {
       this.bodies[i]!.quaternion.set(p[o + 3]!, p[o + 4]!, p[o + 5]!, p[o + 6]!);
     }
     if (this.options.showContacts) this.showContacts(frame.contacts);
+    this.followBase();
     this.requestRender();
+  }
+
+  /** Moves the camera and its target by how far the base moved over the ground since the last frame. */
+  private followBase(): void {
+    const body = this.followBody === undefined ? undefined : this.bodies[this.followBody];
+    if (!body || !this.options.follow) {
+      this.followedAt = undefined;
+      return;
+    }
+    const at = body.position.clone().setZ(0);
+    if (this.followedAt) {
+      const moved = at.clone().sub(this.followedAt);
+      this.camera.position.add(moved);
+      this.controls.target.add(moved);
+      this.controls.update();
+    }
+    this.followedAt = at;
   }
 
   applyPlan(plan: PlanEvent): void {
