@@ -13,6 +13,17 @@ describe('actuate CLI', () => {
     expect(controllers.map((c) => c.id)).toEqual(['mppi', 'predictive-sampling', 'cem', 'hold', 'jog', 'zero', 'onnx-policy', 'diffusion-policy', 'world-model-mpc']);
   });
 
+  it('takes --ep for the execution providers and rejects unknown ones with a usage error', async () => {
+    const model = fileURLToPath(new URL('../models/go2w_robot_lab/policy.onnx', import.meta.url));
+    const card = fileURLToPath(new URL('../models/cards/go2w_robot_lab.card.json', import.meta.url));
+    const ok = await actuate('policy', 'check', model, '--card', card, '--ep', 'cpu');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('runs on cpu');
+    const bad = await actuate('policy', 'info', model, '--ep', 'tpu');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown execution provider 'tpu'");
+  });
+
   it('runs a closed loop and prints exactly one JSON object', async () => {
     const { code, stdout } = await actuate('run', '--task', 'pendulum-swingup', '--controller', 'zero', '--seconds', '1', '--seed', '4', '--set', 'task.mass=2', '--json');
     expect(code).toBe(0);

@@ -1,5 +1,6 @@
 /** The `actuate` command line. Exit codes: 0 ok, 1 failure, 2 usage error. */
 import { benchCommand } from '../bench/bench-command.ts';
+import { parseProviders, PROVIDER_ENV } from '../models/runtime.ts';
 import { listControllers, listTasks } from './commands/list.ts';
 import { policyCommand } from './commands/policy.ts';
 import { robotCommand } from './commands/robot.ts';
@@ -23,12 +24,16 @@ const USAGE = `usage: actuate <command> [options]
                                      validate a model card and that it matches the model (exit 1 with the error)
   policy run <model.onnx> --input <file.json> [--json]
                                      feed named inputs ({"obs": [[…]]}) and print the named outputs
-  bench [--json] [--only NAME…]      run the benchmarks`;
+  bench [--json] [--only NAME…]      run the benchmarks
+
+  --ep LIST                          ONNX Runtime execution providers to try, in order (cuda, dml, coreml,
+                                     webgpu, cpu; e.g. --ep webgpu,cpu); default: the platform's order`;
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const json = rest.includes('--json');
+  const [command, ...options] = argv;
+  const json = options.includes('--json');
   try {
+    const rest = takeExecutionProviders(options);
     switch (command) {
       case 'tasks':
         console.log(listTasks(json));
@@ -70,4 +75,19 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.ACTUATE_DEBUG) console.error(e.stack);
     return 1;
   }
+}
+
+/** Takes `--ep LIST` out of the arguments and hands it to every model this process (and its workers) loads. */
+function takeExecutionProviders(args: string[]): string[] {
+  const at = args.indexOf('--ep');
+  if (at < 0) return args;
+  const list = args[at + 1];
+  if (!list || list.startsWith('--')) throw new UsageError('--ep needs a list of execution providers, e.g. --ep webgpu,cpu');
+  try {
+    parseProviders(list);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  process.env[PROVIDER_ENV] = list;
+  return [...args.slice(0, at), ...args.slice(at + 2)];
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from './onnx-builder.ts';
 import { NonFiniteOutputError } from './io-validation.ts';
-import { LatencyRecorder, ModelLoadError, defaultProviderOrder, float32Tensor, loadModel, providerAvailability, ort } from './runtime.ts';
+import { LatencyRecorder, ModelLoadError, PROVIDER_ENV, defaultProviderOrder, float32Tensor, loadModel, parseProviders, providerAvailability, ort, userProviderOrder } from './runtime.ts';
 
 const SHARED = fileURLToPath(new URL('../../shared/assets/policies/go2w_robot_lab/', import.meta.url));
 const SHIPPED = fileURLToPath(new URL('./go2w_robot_lab/policy.onnx', import.meta.url));
@@ -57,6 +57,22 @@ describe('runtime', () => {
       expect(fallback.provider.provider).toBe('cpu');
       expect(fallback.provider.fallbacks[0]!.provider).toBe('coreml');
       await fallback.dispose();
+    }
+  });
+
+  it("takes the user's provider order from ACTUATE_EP and names unknown providers", async () => {
+    expect(parseProviders(' CoreML, cpu ')).toEqual(['coreml', 'cpu']);
+    expect(() => parseProviders('cuda,tpu')).toThrow("unknown execution provider 'tpu'; valid: cuda, dml, coreml, webgpu, cpu");
+    expect(userProviderOrder({})).toBeUndefined();
+    expect(userProviderOrder({ [PROVIDER_ENV]: 'webgpu,cpu' })).toEqual(['webgpu', 'cpu']);
+    process.env[PROVIDER_ENV] = 'coreml';
+    try {
+      const model = await loadModel(SHIPPED);
+      // Only what the user listed is tried (cuda, first by default on Linux, is not), then cpu as the last resort.
+      expect(model.provider.fallbacks.map((f) => f.provider)).toEqual(model.provider.provider === 'coreml' ? [] : ['coreml']);
+      await model.dispose();
+    } finally {
+      delete process.env[PROVIDER_ENV];
     }
   });
 

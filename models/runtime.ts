@@ -57,6 +57,23 @@ export function defaultProviderOrder(platform: NodeJS.Platform = process.platfor
   return ['cuda', 'webgpu', 'cpu'];
 }
 
+/** Environment variable holding the user's provider order ("webgpu,cpu"); the CLI's `--ep` sets it. */
+export const PROVIDER_ENV = 'ACTUATE_EP';
+
+/** Parses a comma-separated provider list, naming any unknown entry. */
+export function parseProviders(list: string): ProviderName[] {
+  const names = list.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+  const unknown = names.filter((p) => !PROVIDERS.includes(p as ProviderName));
+  if (unknown.length || !names.length) throw new ModelLoadError(`unknown execution provider${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `'${p}'`).join(', ') || "''"}; valid: ${PROVIDERS.join(', ')}`);
+  return names as ProviderName[];
+}
+
+/** The provider order the user asked for (${PROVIDER_ENV}), if any. */
+export function userProviderOrder(env: NodeJS.ProcessEnv = process.env): ProviderName[] | undefined {
+  const value = env[PROVIDER_ENV];
+  return value ? parseProviders(value) : undefined;
+}
+
 interface Availability {
   available: boolean;
   reason?: string;
@@ -245,7 +262,7 @@ export async function loadModel(source: string | Uint8Array, options: RuntimeOpt
   const where = typeof source === 'string' ? source : label;
   if (bytes.byteLength === 0) throw new ModelLoadError(`${where}: empty file, not an ONNX model`);
 
-  const order = options.providers?.length ? [...options.providers] : defaultProviderOrder();
+  const order = options.providers?.length ? [...options.providers] : (userProviderOrder() ?? defaultProviderOrder());
   if (!options.strictProviders && !order.includes('cpu')) order.push('cpu');
   const availability = providerAvailability();
   const fallbacks: ProviderFallback[] = [];

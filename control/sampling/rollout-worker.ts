@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
 import { findTask } from '../../sim/tasks/index.ts';
+import { simulateOnly } from '../../sim/tasks/robot-assets.ts';
 import type { ParamValues } from '../../sim/params.ts';
 import { RolloutRunner, type RolloutRequest } from './rollout.ts';
 
@@ -15,6 +16,8 @@ type Message =
   | { type: 'dispose' };
 
 const port = parentPort!;
+// Rollouts need bodies, joints and collision shapes; reading Collada visuals would only cost start-up time.
+simulateOnly();
 let world: PhysicsWorld | undefined;
 let runner: RolloutRunner | undefined;
 

@@ -33,6 +33,15 @@ describe('Collada visuals in robot scenes', () => {
     expect(collision).toMatchObject({ shape: { type: 'mesh', hull: expect.any(String) }, collisionOnly: true });
   });
 
+  it('leaves visuals out, unread, when asked (rollout workers), with the same bodies and collision', () => {
+    const drawn = robotToScene(importRobot(footRobot(`${GO2}visuals/foot.dae`))).scene;
+    const corrupt = join(tmp, 'corrupt-visual.dae');
+    writeFileSync(corrupt, '<COLLADA><library_geometries>');
+    const simulated = robotToScene(importRobot(footRobot(corrupt)), { visuals: false });
+    expect(simulated.warnings).toEqual([]); // the corrupt visual is never read
+    expect(simulated.scene.bodies.map((b) => b.geoms)).toEqual(drawn.bodies.map((b) => b.geoms.filter((g) => !g.visualOnly)));
+  });
+
   it('falls back to the collision geometry for a corrupt .dae, naming the file and line', () => {
     const text = readFileSync(`${GO2}visuals/foot.dae`, 'utf8');
     const broken = join(tmp, 'broken.dae');

@@ -26,6 +26,8 @@ export interface RobotSceneOptions {
   selfCollision?: boolean;
   /** Give the robot no collision geometry at all (tasks without contacts: reaching in free space). */
   noCollision?: boolean;
+  /** false: leave visual-only geometry out, unread (rollout workers simulate and never draw). */
+  visuals?: boolean;
 }
 
 export interface RobotScene {
@@ -63,7 +65,7 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
     const origin = worldPose[r]!.position;
     const fixed = r === rootLink ? (hasWorldLink || !model.floatingBase) : false;
     const geoms = members
-      .flatMap((l) => geomsOfLink(model, l, worldPose[l]!, origin, meshes, warnings))
+      .flatMap((l) => geomsOfLink(model, l, worldPose[l]!, origin, meshes, warnings, options.visuals ?? true))
       .flatMap((g) => (options.noCollision ? (g.collisionOnly ? [] : [{ ...g, visualOnly: true }]) : [g]));
     const body: BodyDesc = {
       name: model.links[r]!.name,
@@ -197,8 +199,9 @@ export function linkWorldPoses(model: RobotModel, base: Vec3): Pose[] {
   return model.links.map((_, i) => pose(i));
 }
 
-function geomsOfLink(model: RobotModel, link: number, linkPose: Pose, bodyOrigin: Vec3, meshes: SceneMeshes, warnings: string[]): GeomDesc[] {
-  const { name, geoms } = model.links[link]!;
+function geomsOfLink(model: RobotModel, link: number, linkPose: Pose, bodyOrigin: Vec3, meshes: SceneMeshes, warnings: string[], visuals: boolean): GeomDesc[] {
+  const { name } = model.links[link]!;
+  const geoms = visuals ? model.links[link]!.geoms : model.links[link]!.geoms.filter((g) => g.role !== 'visual');
   const shapes = geoms.map((g) => shapesOf(g, meshes, warnings));
   // A visual mesh that cannot be read: the link is drawn from its collision geometry instead.
   const drawCollision = geoms.some((g, i) => g.role === 'visual' && shapes[i] instanceof Error) && geoms.some((g) => g.role !== 'visual');

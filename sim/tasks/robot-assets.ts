@@ -17,16 +17,23 @@ export const ROBOT_FILES = {
 } as const;
 
 const cache = new Map<string, RobotScene>();
+/** Whether scenes built in this process carry visual meshes (see `simulateOnly`). */
+let visuals = true;
+
+/** Builds robot scenes without visual meshes from now on in this process: for rollout workers, which never draw. */
+export function simulateOnly(): void {
+  visuals = false;
+}
 
 /** Imports and converts a robot file, caching by file and options; `adjust` edits the model first. */
 /** `variant` names what `adjust` changes, so differently adjusted models are cached apart. */
 export function robotScene(file: string, options: RobotSceneOptions = {}, adjust?: (model: RobotModel) => void, variant = ''): RobotScene {
-  const key = `${file}|${JSON.stringify(options)}|${variant}`;
+  const key = `${file}|${JSON.stringify(options)}|${variant}|${visuals}`;
   let scene = cache.get(key);
   if (!scene) {
     const model = importRobot(file);
     adjust?.(model);
-    scene = robotToScene(model, options);
+    scene = robotToScene(model, { ...options, visuals });
     cache.set(key, scene);
   }
   return scene;
