@@ -70,7 +70,8 @@ export interface BodyDesc {
 
 export interface JointDesc {
   name: string;
-  type: 'revolute' | 'prismatic' | 'fixed';
+  /** spherical: rotation about the anchor in every direction (MJCF ball); `axis` is unused. */
+  type: 'revolute' | 'prismatic' | 'fixed' | 'spherical';
   /** Index into `bodies`. */
   parent: number;
   child: number;
@@ -82,6 +83,8 @@ export interface JointDesc {
   limits?: [number, number];
   /** Viscous damping, N·m·s/rad (or N·s/m), applied implicitly by the joint motor. */
   damping?: number;
+  /** Follows another joint (URDF mimic): q = multiplier · q[joint] + offset, held by a stiff servo. */
+  mimic?: { joint: number; multiplier: number; offset: number };
 }
 
 /**

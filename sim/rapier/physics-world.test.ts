@@ -106,6 +106,38 @@ describe('PhysicsWorld', () => {
     }
   });
 
+  it('swings a ball-jointed pendulum in every direction about its anchor', () => {
+    const anchor = [0, 0, 1] as const;
+    const scene: SceneDescription = {
+      name: 'ball', gravity: [0, 0, -9.81], timestep: 0.002, solverIterations: 4, markers: [], actuators: [],
+      bodies: [
+        { name: 'pivot', kind: 'fixed', pose: { position: [...anchor], rotation: [0, 0, 0, 1] }, geoms: [] },
+        { name: 'bob', kind: 'dynamic', mass: 1, pose: { position: [0, 0, 0.6], rotation: [0, 0, 0, 1] }, geoms: [{ shape: { type: 'sphere', radius: 0.05 } }] },
+      ],
+      joints: [{ name: 'ball', type: 'spherical', parent: 0, child: 1, anchorParent: [0, 0, 0], anchorChild: [0, 0, 0.4], axis: [0, 0, 1] }],
+    };
+    const world = new PhysicsWorld(R, scene);
+    const state = world.getState();
+    // Pushed sideways in x and y at once: a conical swing about the pivot.
+    state.set([0.8, 0.4, 0], 13 + 7);
+    state.set([-0.4 / 0.4, 0.8 / 0.4, 0], 13 + 10);
+    world.setState(state);
+    let maxX = 0;
+    let maxY = 0;
+    let worstGap = 0;
+    for (let i = 0; i < 500; i++) {
+      world.step();
+      const p = bodyPosition(world.getState(), 1);
+      maxX = Math.max(maxX, Math.abs(p[0]));
+      maxY = Math.max(maxY, Math.abs(p[1]));
+      worstGap = Math.max(worstGap, Math.abs(Math.hypot(p[0] - anchor[0], p[1] - anchor[1], p[2] - anchor[2]) - 0.4));
+    }
+    expect(maxX).toBeGreaterThan(0.05);
+    expect(maxY).toBeGreaterThan(0.02);
+    expect(worstGap).toBeLessThan(0.002); // the bob stays on its 0.4 m sphere
+    world.dispose();
+  });
+
   describe('contacts()', () => {
     const ground: BodyDesc = { name: 'ground', kind: 'fixed', pose: { position: [0, 0, -0.05], rotation: [0, 0, 0, 1] }, geoms: [{ shape: { type: 'box', halfExtents: [1, 1, 0.05] } }] };
     const box = (name: string, z: number, mass: number): BodyDesc => ({

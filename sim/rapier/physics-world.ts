@@ -38,6 +38,8 @@ export class PhysicsWorld {
   /** State arrays that already hold the fixed bodies' poses. */
   private readonly filledStates = new WeakSet<Float64Array>();
   private motorModel: number;
+  /** Joints that follow another joint, each servoed to its leader every step. */
+  private readonly mimics: { unit: UnitImpulseJoint; joint: JointDesc }[] = [];
   /** Rapier 0.20 reports contact impulses (n+1)/n too large for n solver iterations; see contacts(). */
   private readonly impulseOvercount: boolean;
 
@@ -103,6 +105,7 @@ export class PhysicsWorld {
   /** Applies actuator commands (clamped to their ranges) and advances the world by one time step. */
   step(ctrl?: ArrayLike<number>): void {
     if (ctrl) this.applyControls(ctrl);
+    for (const { unit, joint } of this.mimics) this.followLeader(unit, joint);
     this.world.step();
     this.contactsCurrent = true;
   }
@@ -161,10 +164,10 @@ export class PhysicsWorld {
   }
 
   /**
-   * Actuator forces for this step. Motors push with gear · ctrl. Servos split their PD law: the
-   * stiffness term kp·(ctrl − q) is applied explicitly here, the damping (kv + joint damping) runs
-   * implicitly in the Rapier joint motor — stable at stiff gains, and unlike Rapier's position motor
-   * its steady-state error does not grow with the time step (measured: docs/physics.md).
+   * Actuator forces for this step. Motors push with gear · ctrl (an explicit torque). Servos are Rapier
+   * joint motors (force-based, solved implicitly with the joints, so stiff gains stay stable):
+   * kp·(ctrl − q) − (kv + joint damping)·q̇ for position servos, (kv + damping)·(ctrl − q̇) for velocity
+   * servos, clamped to the force limit.
    */
   private applyControls(ctrl: ArrayLike<number>): void {
     for (const body of this.actuatedBodies) body.resetForces(false);
@@ -207,6 +210,13 @@ export class PhysicsWorld {
     f.z = -f.z;
     if (linear) parent.addForce(f, true);
     else parent.addTorque(f, true);
+  }
+
+  /** Servos a mimic joint to multiplier · q(leader) + offset (30 Hz natural frequency, critically damped). */
+  private followLeader(unit: UnitImpulseJoint, joint: JointDesc): void {
+    const { joint: leader, multiplier, offset } = joint.mimic!;
+    const target = multiplier * this.jointPositionOf(this.scene.joints[leader]!) + offset;
+    unit.configureMotor(target, 0, MIMIC_STIFFNESS, MIMIC_DAMPING);
   }
 
   /** Joint position read from the two bodies (see sim/kinematics.ts for the convention). */
@@ -334,8 +344,10 @@ export class PhysicsWorld {
         ? R.JointData.revolute(a1, a2, vec(joint.axis))
         : joint.type === 'prismatic'
           ? R.JointData.prismatic(a1, a2, vec(joint.axis))
-          : R.JointData.fixed(a1, IDENTITY, a2, IDENTITY);
-    if (joint.limits && joint.type !== 'fixed') {
+          : joint.type === 'spherical'
+            ? R.JointData.spherical(a1, a2)
+            : R.JointData.fixed(a1, IDENTITY, a2, IDENTITY);
+    if (joint.limits && (joint.type === 'revolute' || joint.type === 'prismatic')) {
       data.limitsEnabled = true;
       data.limits = joint.limits;
     }
@@ -349,7 +361,12 @@ export class PhysicsWorld {
     const servo = this.scene.actuators.find((a) => a.joint === this.joints.length && (a.kind ?? 'motor') !== 'motor');
     // Only joints that need one get a motor: each motor adds a row to every solver iteration
     // (measured: the cart-pole stepped 30% slower with idle motors on its two joints).
-    if (joint.type !== 'fixed' && (servo || joint.damping)) {
+    if (joint.mimic && (joint.type === 'revolute' || joint.type === 'prismatic')) {
+      // Acceleration-based gains: as stiff on a light finger as on a heavy link.
+      const unit = created as UnitImpulseJoint;
+      unit.configureMotorModel(R.MotorModel.AccelerationBased);
+      this.mimics.push({ unit, joint });
+    } else if ((joint.type === 'revolute' || joint.type === 'prismatic') && (servo || joint.damping)) {
       const unit = created as UnitImpulseJoint;
       unit.configureMotorModel(this.motorModel);
       if (servo?.forceLimit !== undefined) unit.setMotorMaxForce(servo.forceLimit);
@@ -362,6 +379,9 @@ export class PhysicsWorld {
 }
 
 const IDENTITY = { x: 0, y: 0, z: 0, w: 1 };
+const MIMIC_OMEGA = 2 * Math.PI * 30;
+const MIMIC_STIFFNESS = MIMIC_OMEGA ** 2;
+const MIMIC_DAMPING = 2 * MIMIC_OMEGA;
 
 function vec([x, y, z]: readonly number[]): { x: number; y: number; z: number } {
   return { x: x!, y: y!, z: z! };

@@ -65,3 +65,46 @@ describe('Collada visuals in robot scenes', () => {
     expect(collision!.collisionOnly).toBe(true);
   });
 });
+
+describe('joints', () => {
+  it('simulates an MJCF ball joint as a spherical joint and drops actuators on it with a warning', () => {
+    const file = join(tmp, 'ball.xml');
+    writeFileSync(
+      file,
+      `<mujoco model="ball"><worldbody><body name="bob" pos="0 0 1">
+        <joint name="shoulder" type="ball"/><geom type="sphere" size="0.05" pos="0 0 -0.4" mass="1"/>
+      </body></worldbody><actuator><motor name="m" joint="shoulder"/></actuator></mujoco>`,
+    );
+    const { scene, warnings } = robotToScene(importRobot(file));
+    expect(scene.joints.map((j) => [j.name, j.type])).toEqual([['shoulder', 'spherical']]);
+    expect(scene.actuators).toEqual([]);
+    expect(warnings).toEqual(["actuator 'm': actuators on ball joint 'shoulder' are not supported; actuator dropped"]);
+  });
+
+  it('keeps a URDF mimic joint at multiplier · leader + offset while the leader moves', async () => {
+    const { loadRapier } = await import('../rapier/load-rapier.ts');
+    const { PhysicsWorld } = await import('../rapier/physics-world.ts');
+    const { jointPosition } = await import('../kinematics.ts');
+    const file = join(tmp, 'gripper.urdf');
+    const finger = (name: string, y: number) => `<link name="${name}"><inertial><mass value="0.05"/><inertia ixx="1e-5" iyy="1e-5" izz="1e-5" ixy="0" ixz="0" iyz="0"/></inertial>
+        <visual><geometry><box size="0.01 0.01 0.06"/></geometry></visual></link>
+      <joint name="${name}_joint" type="revolute"><parent link="palm"/><child link="${name}"/><origin xyz="0 ${y} 0"/><axis xyz="1 0 0"/>
+        <limit lower="-1" upper="1" effort="5" velocity="5"/>${name === 'right' ? '<mimic joint="left_joint" multiplier="-0.5" offset="0.1"/>' : ''}</joint>`;
+    writeFileSync(file, `<robot name="gripper"><link name="palm"/>${finger('left', 0.02)}${finger('right', -0.02)}</robot>`);
+    const { scene } = robotToScene(importRobot(file));
+    const [left, right] = [0, 1].map((i) => scene.joints[i]!);
+    expect(right!.mimic).toEqual({ joint: 0, multiplier: -0.5, offset: 0.1 });
+    // Drive the leader through a slow sine with its effort motor; the follower has no actuator of its own.
+    expect(scene.actuators.map((a) => scene.joints[a.joint]!.name)).toEqual([left!.name]);
+    const world = new PhysicsWorld(await loadRapier(), { ...scene, gravity: [0, 0, 0] });
+    let worst = 0;
+    for (let i = 0; i < 1000; i++) {
+      world.step([0.02 * Math.sin(i * 0.01)]);
+      const s = world.getState();
+      if (i > 100) worst = Math.max(worst, Math.abs(jointPosition(scene, s, 1) - (-0.5 * jointPosition(scene, s, 0) + 0.1)));
+    }
+    expect(Math.abs(jointPosition(scene, world.getState(), 0))).toBeGreaterThan(0.05); // the leader did move
+    expect(worst).toBeLessThan(0.01);
+  });
+});
+

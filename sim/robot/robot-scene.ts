@@ -87,10 +87,6 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
   const jointIndex = new Map<string, number>();
   for (const j of model.joints) {
     if (j.type === 'fixed' || j.type === 'floating') continue;
-    if (j.type === 'ball') {
-      warnings.push(`joint '${j.name}': ball joints are not simulated yet; treated as fixed`);
-      continue;
-    }
     const childPose = worldPose[j.child]!;
     const anchor = add3(childPose.position, rotate(childPose.rotation, j.anchor ?? [0, 0, 0]));
     const parentBody = linkBody[j.parent]!;
@@ -100,7 +96,7 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
     jointIndex.set(j.name, joints.length);
     joints.push({
       name: j.name,
-      type: j.type === 'prismatic' ? 'prismatic' : 'revolute',
+      type: j.type === 'prismatic' ? 'prismatic' : j.type === 'ball' ? 'spherical' : 'revolute',
       parent: parentBody,
       child: childBody,
       anchorParent: sub3(anchor, bodies[parentBody]!.pose.position),
@@ -113,10 +109,21 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
     if (j.armature && bodies[childBody]!.inertial) addArmature(bodies[childBody]!, j.armature);
   }
 
+  for (const j of model.joints) {
+    if (!j.mimic || !jointIndex.has(j.name)) continue;
+    const leader = jointIndex.get(j.mimic.joint);
+    if (leader === undefined) warnings.push(`joint '${j.name}' mimics '${j.mimic.joint}', which is not simulated; it moves freely`);
+    else joints[jointIndex.get(j.name)!]!.mimic = { joint: leader, multiplier: j.mimic.multiplier, offset: j.mimic.offset };
+  }
+
   const actuators: ActuatorDesc[] = model.actuators.flatMap((a) => {
     const joint = jointIndex.get(a.joint);
     if (joint === undefined) {
       warnings.push(`actuator '${a.name}': joint '${a.joint}' is not simulated; actuator dropped`);
+      return [];
+    }
+    if (joints[joint]!.type === 'spherical') {
+      warnings.push(`actuator '${a.name}': actuators on ball joint '${a.joint}' are not supported; actuator dropped`);
       return [];
     }
     const effort = model.joints.find((j) => j.name === a.joint)?.limits?.effort;
