@@ -43,5 +43,5 @@ export const cem: ControllerDefinition = {
     { kind: 'number', key: 'elites', label: 'Elites', default: 4, min: 1, max: 256, step: 1, integer: true },
     { kind: 'number', key: 'minNoise', label: 'Min spread', default: 0.02, min: 0, max: 1, step: 0.01, help: 'lower bound on the refitted σ (actuator units)' },
   ],
-  create: (context, values) => new CrossEntropy(context, values),
+  create: (context, values) => new CrossEntropy(context, values).prepare(),
 };

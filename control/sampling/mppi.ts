@@ -42,5 +42,5 @@ export const mppi: ControllerDefinition = {
     ...SAMPLING_PARAMS,
     { kind: 'number', key: 'temperature', label: 'Temperature λ', default: 0.02, min: 0.001, max: 10, step: 0.001, log: true, help: 'relative to the batch cost spread; lower = greedier' },
   ],
-  create: (context, values) => new Mppi(context, values),
+  create: (context, values) => new Mppi(context, values).prepare(),
 };

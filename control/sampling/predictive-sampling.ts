@@ -18,5 +18,5 @@ export const predictiveSampling: ControllerDefinition = {
   title: 'Predictive sampling',
   description: 'MuJoCo MPC\'s predictive sampling: keep the best of the nominal and its noisy perturbations.',
   params: withDefaults(SAMPLING_PARAMS, { noise: 0.2 }),
-  create: (context, values) => new PredictiveSampling(context, values),
+  create: (context, values) => new PredictiveSampling(context, values).prepare(),
 };

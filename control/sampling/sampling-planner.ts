@@ -97,8 +97,7 @@ export abstract class SamplingPlanner implements Controller {
       this.nominal && this.nominalShape
         ? shiftSpline(this.nominalShape, this.nominal, time - this.nominalTime, shape)
         : this.initialSpline(state, shape);
-    const dynamics = settings.dynamics as string | undefined;
-    const pool = dynamics ? await this.learnedModel(dynamics) : await this.rolloutPool(settings.threads as number, settings.modelStep === 'control');
+    const pool = await this.rollouts(settings);
     const steps = Math.max(1, Math.round(shape.horizon / this.context.task.timing.controlDt));
     const iterations = settings.iterations as number;
     const sampleCount = settings.samples as number;
@@ -168,6 +167,25 @@ export abstract class SamplingPlanner implements Controller {
       this.onnxFile = file;
     }
     return this.onnx;
+  }
+
+  /**
+   * Starts what plans roll out on (worker threads, or the learned model) for the current settings, so the
+   * first plan does not pay for it; a bad dynamics file fails here, when the controller is created.
+   */
+  async prepare(): Promise<this> {
+    try {
+      await this.rollouts({ ...this.values });
+    } catch (err) {
+      await this.dispose();
+      throw err;
+    }
+    return this;
+  }
+
+  private rollouts(settings: ParamValues): Promise<RolloutPool | OnnxRollouts> {
+    const dynamics = settings.dynamics as string | undefined;
+    return dynamics ? this.learnedModel(dynamics) : this.rolloutPool(settings.threads as number, settings.modelStep === 'control');
   }
 
   private async rolloutPool(threads: number, coarse: boolean): Promise<RolloutPool> {
