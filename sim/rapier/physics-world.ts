@@ -3,7 +3,7 @@
  * vector of body states (see BODY_STATE_SIZE), so planners can copy it, send it to a worker and set it
  * on another world built from the same description.
  */
-import type { Collider, ImpulseJoint, RigidBody, UnitImpulseJoint, World } from '@dimforge/rapier3d-simd-compat';
+import type { Collider, ImpulseJoint, JointData, RigidBody, UnitImpulseJoint, World } from '@dimforge/rapier3d-simd-compat';
 import type { Rapier } from './load-rapier.ts';
 import {
   BODY_POSE_SIZE,
@@ -14,7 +14,7 @@ import {
   type SceneDescription,
   type Shape,
 } from '../scene.ts';
-import { jointPosition, jointVelocity, rotate } from '../kinematics.ts';
+import { jointPosition, jointVelocity, rotate, rotateInverse } from '../kinematics.ts';
 import { packContacts, type Contact } from '../../protocol/contacts.ts';
 
 export class PhysicsWorld {
@@ -38,13 +38,22 @@ export class PhysicsWorld {
   /** State arrays that already hold the fixed bodies' poses. */
   private readonly filledStates = new WeakSet<Float64Array>();
   private motorModel: number;
+  private readonly multibody: boolean;
   /** Joints that follow another joint, each servoed to its leader every step. */
   private readonly mimics: { unit: UnitImpulseJoint; joint: JointDesc }[] = [];
   /** Rapier 0.20 reports contact impulses (n+1)/n too large for n solver iterations; see contacts(). */
   private readonly impulseOvercount: boolean;
 
-  constructor(R: Rapier, scene: SceneDescription) {
+  /**
+   * `joints: 'multibody'` builds Rapier multibody (reduced-coordinate) joints instead, for the joint-model
+   * benchmark only: passive scenes (no actuators, damping or mimics), and `setState` cannot place them.
+   */
+  constructor(R: Rapier, scene: SceneDescription, options: { joints?: 'impulse' | 'multibody' } = {}) {
     this.scene = scene;
+    this.multibody = options.joints === 'multibody';
+    if (this.multibody && (scene.actuators.length || scene.joints.some((j) => j.damping || j.mimic))) {
+      throw new Error('multibody joints are for passive scenes: no actuators, joint damping or mimic joints');
+    }
     this.world = new R.World(vec(scene.gravity));
     this.world.timestep = scene.timestep;
     this.world.numSolverIterations = scene.solverIterations;
@@ -80,7 +89,10 @@ export class PhysicsWorld {
     }
     this.motorModel = R.MotorModel.ForceBased;
     this.impulseOvercount = R.version().startsWith('0.20.');
-    for (const joint of scene.joints) this.joints.push(this.createJoint(R, joint));
+    for (const joint of scene.joints) {
+      if (this.multibody) this.createMultibodyJoint(R, joint);
+      else this.joints.push(this.createJoint(R, joint));
+    }
     const actuated = new Set<RigidBody>();
     for (const actuator of scene.actuators) {
       const joint = scene.joints[actuator.joint]!;
@@ -330,27 +342,41 @@ export class PhysicsWorld {
     return { principal: [i.x, i.y, i.z], centerOfMass: [c.x, c.y, c.z] };
   }
 
+  /** Kinetic and gravitational potential energy of every dynamic body, J (energy-drift checks). */
+  energy(): { kinetic: number; potential: number } {
+    const g = this.scene.gravity;
+    let kinetic = 0;
+    let potential = 0;
+    for (const body of this.bodies) {
+      if (!body.isDynamic()) continue;
+      const m = body.mass();
+      const v = body.linvel();
+      const c = body.worldCom();
+      // Rotational energy in the principal frame: ω' = (R_body · R_principal)ᵀ ω.
+      const r = body.rotation();
+      const f = body.principalInertiaLocalFrame();
+      const w = body.angvel();
+      const [wx, wy, wz] = rotateInverse([f.x, f.y, f.z, f.w], rotateInverse([r.x, r.y, r.z, r.w], [w.x, w.y, w.z]));
+      const inertia = body.principalInertia();
+      kinetic += 0.5 * m * (v.x * v.x + v.y * v.y + v.z * v.z) + 0.5 * (inertia.x * wx * wx + inertia.y * wy * wy + inertia.z * wz * wz);
+      potential -= m * (g[0] * c.x + g[1] * c.y + g[2] * c.z);
+    }
+    return { kinetic, potential };
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.world.free();
   }
 
+  private createMultibodyJoint(R: Rapier, joint: JointDesc): void {
+    const created = this.world.createMultibodyJoint(jointData(R, joint), this.bodies[joint.parent]!, this.bodies[joint.child]!, true);
+    created.setContactsEnabled(false);
+  }
+
   private createJoint(R: Rapier, joint: JointDesc): ImpulseJoint {
-    const a1 = vec(joint.anchorParent);
-    const a2 = vec(joint.anchorChild);
-    const data =
-      joint.type === 'revolute'
-        ? R.JointData.revolute(a1, a2, vec(joint.axis))
-        : joint.type === 'prismatic'
-          ? R.JointData.prismatic(a1, a2, vec(joint.axis))
-          : joint.type === 'spherical'
-            ? R.JointData.spherical(a1, a2)
-            : R.JointData.fixed(a1, IDENTITY, a2, IDENTITY);
-    if (joint.limits && (joint.type === 'revolute' || joint.type === 'prismatic')) {
-      data.limitsEnabled = true;
-      data.limits = joint.limits;
-    }
+    const data = jointData(R, joint);
     const parent = this.bodies[joint.parent];
     const child = this.bodies[joint.child];
     if (!parent || !child) throw new Error(`joint '${joint.name}' names a body that does not exist`);
@@ -379,6 +405,19 @@ export class PhysicsWorld {
 }
 
 const IDENTITY = { x: 0, y: 0, z: 0, w: 1 };
+
+function jointData(R: Rapier, joint: JointDesc): JointData {
+  const a1 = vec(joint.anchorParent);
+  const a2 = vec(joint.anchorChild);
+  if (joint.type === 'spherical') return R.JointData.spherical(a1, a2);
+  if (joint.type === 'fixed') return R.JointData.fixed(a1, IDENTITY, a2, IDENTITY);
+  const data = joint.type === 'revolute' ? R.JointData.revolute(a1, a2, vec(joint.axis)) : R.JointData.prismatic(a1, a2, vec(joint.axis));
+  if (joint.limits) {
+    data.limitsEnabled = true;
+    data.limits = joint.limits;
+  }
+  return data;
+}
 const MIMIC_OMEGA = 2 * Math.PI * 30;
 const MIMIC_STIFFNESS = MIMIC_OMEGA ** 2;
 const MIMIC_DAMPING = 2 * MIMIC_OMEGA;
