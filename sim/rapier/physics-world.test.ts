@@ -8,8 +8,9 @@ import { unpackContacts } from '../../protocol/contacts.ts';
 
 const R = await loadRapier();
 
-function pendulumAt(angle: number, length: number): { world: PhysicsWorld; scene: SceneDescription } {
+function pendulumAt(angle: number, length: number, frictionLoss = 0): { world: PhysicsWorld; scene: SceneDescription } {
   const scene = pendulumScene({ length, mass: 1, maxTorque: 1, damping: 0 });
+  if (frictionLoss) scene.joints[0]!.frictionLoss = frictionLoss;
   const world = new PhysicsWorld(R, scene);
   const state = world.getState();
   const pivotZ = scene.bodies[0]!.pose.position[2];
@@ -40,6 +41,33 @@ describe('PhysicsWorld', () => {
     const measured = (crossings.at(-1)! - crossings[0]!) / (crossings.length - 1);
     expect(Math.abs(measured - expected) / expected).toBeLessThan(0.01);
     world.dispose();
+  });
+
+  it('holds a pendulum by dry joint friction while gravity pulls less than it, and lets it slide to rest otherwise', () => {
+    const length = 0.6;
+    const friction = 1; // N·m; gravity's torque at angle θ is m·g·(l/2)·sin θ = 2.94·sin θ
+    const gravityTorque = (q: number) => 9.81 * (length / 2) * Math.abs(Math.sin(q));
+    const held = pendulumAt(0.3, length, friction); // 0.87 N·m < 1 N·m: it must not move
+    for (let i = 0; i < 300; i++) held.world.step();
+    expect(Math.abs(jointPosition(held.scene, held.world.getState(), 0) - 0.3)).toBeLessThan(0.003);
+
+    const slipping = pendulumAt(1.0, length, friction); // 2.48 N·m > 1 N·m
+    const free = pendulumAt(1.0, length);
+    let freeSwing = 0;
+    for (let i = 0; i < 500; i++) {
+      slipping.world.step();
+      free.world.step();
+      if (i >= 400) freeSwing = Math.max(freeSwing, Math.abs(jointPosition(free.scene, free.world.getState(), 0)));
+    }
+    const q = jointPosition(slipping.scene, slipping.world.getState(), 0);
+    expect(Math.abs(q - 1)).toBeGreaterThan(0.3); // it slid
+    expect(gravityTorque(q)).toBeLessThanOrEqual(friction * 1.02); // and stuck where friction can hold it
+    const rest = jointPosition(slipping.scene, slipping.world.getState(), 0);
+    for (let i = 0; i < 100; i++) slipping.world.step();
+    expect(Math.abs(jointPosition(slipping.scene, slipping.world.getState(), 0) - rest)).toBeLessThan(0.002);
+    // The same pendulum without friction still swings nearly as wide as it started.
+    expect(freeSwing).toBeGreaterThan(0.8);
+    for (const w of [held.world, slipping.world, free.world]) w.dispose();
   });
 
   it('lets a free body fall as ½gt²', () => {

@@ -16,6 +16,7 @@ import {
 } from '../scene.ts';
 import { jointPosition, jointVelocity, rotate, rotateInverse } from '../kinematics.ts';
 import { packContacts, type Contact } from '../../protocol/contacts.ts';
+import { JointFriction } from './joint-friction.ts';
 
 export class PhysicsWorld {
   readonly scene: SceneDescription;
@@ -39,6 +40,8 @@ export class PhysicsWorld {
   private readonly filledStates = new WeakSet<Float64Array>();
   private motorModel: number;
   private readonly multibody: boolean;
+  /** Joints with dry friction, their motors updated every step. */
+  private readonly frictions: { friction: JointFriction; joint: JointDesc }[] = [];
   /** Joints that follow another joint, each servoed to its leader every step. */
   private readonly mimics: { unit: UnitImpulseJoint; joint: JointDesc }[] = [];
   /** Rapier 0.20 reports contact impulses (n+1)/n too large for n solver iterations; see contacts(). */
@@ -118,6 +121,7 @@ export class PhysicsWorld {
   step(ctrl?: ArrayLike<number>): void {
     if (ctrl) this.applyControls(ctrl);
     for (const { unit, joint } of this.mimics) this.followLeader(unit, joint);
+    for (const { friction, joint } of this.frictions) friction.update(this.jointPositionOf(joint), this.jointSpeedOf(joint));
     this.world.step();
     this.contactsCurrent = true;
   }
@@ -231,6 +235,16 @@ export class PhysicsWorld {
     unit.configureMotor(target, 0, MIMIC_STIFFNESS, MIMIC_DAMPING);
   }
 
+  /** Joint speed read from the two bodies: relative angular (or linear) velocity along the axis. */
+  private jointSpeedOf(joint: JointDesc): number {
+    const p = this.bodies[joint.parent]!;
+    const c = this.bodies[joint.child]!;
+    const r = p.rotation();
+    const [ax, ay, az] = rotate([r.x, r.y, r.z, r.w], joint.axis);
+    const [a, b] = joint.type === 'prismatic' ? [p.linvel(), c.linvel()] : [p.angvel(), c.angvel()];
+    return (b.x - a.x) * ax + (b.y - a.y) * ay + (b.z - a.z) * az;
+  }
+
   /** Joint position read from the two bodies (see sim/kinematics.ts for the convention). */
   private jointPositionOf(joint: JointDesc): number {
     const p = this.bodies[joint.parent]!;
@@ -302,6 +316,7 @@ export class PhysicsWorld {
       body.setAngvel(v, true);
     }
     this.contactsCurrent = false;
+    for (const { friction, joint } of this.frictions) friction.reset(this.jointPositionOf(joint));
   }
 
   /** Writes position and rotation of every body (BODY_POSE_SIZE floats each) into `out`. */
@@ -392,6 +407,10 @@ export class PhysicsWorld {
       const unit = created as UnitImpulseJoint;
       unit.configureMotorModel(R.MotorModel.AccelerationBased);
       this.mimics.push({ unit, joint });
+    } else if ((joint.type === 'revolute' || joint.type === 'prismatic') && joint.frictionLoss && !servo) {
+      const unit = created as UnitImpulseJoint;
+      unit.configureMotorModel(R.MotorModel.AccelerationBased);
+      this.frictions.push({ friction: new JointFriction(unit, joint.frictionLoss, joint.damping ?? 0), joint });
     } else if ((joint.type === 'revolute' || joint.type === 'prismatic') && (servo || joint.damping)) {
       const unit = created as UnitImpulseJoint;
       unit.configureMotorModel(this.motorModel);

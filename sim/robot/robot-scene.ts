@@ -104,6 +104,7 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
       axis,
       ...(limited ? { limits: [j.limits!.lower!, j.limits!.upper!] as [number, number] } : {}),
       ...(j.damping ? { damping: j.damping } : {}),
+      ...(j.friction ? { frictionLoss: j.friction } : {}),
     });
     // Reflected rotor inertia (armature) about the joint axis, added to the child body.
     if (j.armature && bodies[childBody]!.inertial) addArmature(bodies[childBody]!, j.armature);
