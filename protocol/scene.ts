@@ -83,10 +83,7 @@ export interface JointDesc {
   limits?: [number, number];
   /** Viscous damping, N·m·s/rad (or N·s/m), applied implicitly by the joint motor. */
   damping?: number;
-  /**
-   * Dry friction, N·m (or N): MJCF `frictionloss`, URDF `<dynamics friction>`. Simulated on joints whose
-   * motor is free (no position or velocity servo, not a mimic): a joint has one Rapier motor.
-   */
+  /** Dry friction, N·m (or N): MJCF `frictionloss`, URDF `<dynamics friction>` (sim/rapier/joint-friction.ts). */
   frictionLoss?: number;
   /** Follows another joint (URDF mimic): q = multiplier · q[joint] + offset, held by a stiff servo. */
   mimic?: { joint: number; multiplier: number; offset: number };

@@ -70,6 +70,27 @@ describe('PhysicsWorld', () => {
     for (const w of [held.world, slipping.world, free.world]) w.dispose();
   });
 
+  it('gives a servoed joint dry friction too: the servo stops where its pull drops below the friction', () => {
+    const servoed = (frictionLoss: number) => {
+      const { scene } = pendulumAt(0, 0.6);
+      const joint = { ...scene.joints[0]!, ...(frictionLoss ? { frictionLoss } : {}) };
+      const world = new PhysicsWorld(R, { ...scene, gravity: [0, 0, 0], joints: [joint], actuators: [{ name: 'servo', joint: 0, kind: 'position', gear: 1, kp: 1, kv: 0.3, ctrlRange: [-1, 1] }] });
+      const state = world.getState();
+      const pivotZ = scene.bodies[0]!.pose.position[2];
+      state.set([-Math.sin(0.4) * 0.3, 0, pivotZ - Math.cos(0.4) * 0.3, ...axisAngle([0, 1, 0], 0.4)], 13);
+      world.setState(state);
+      for (let i = 0; i < 600; i++) world.step([0]);
+      const q = jointPosition(scene, world.getState(), 0);
+      world.dispose();
+      return q;
+    };
+    // The servo pulls with 1 N·m/rad towards 0; friction of 0.2 N·m holds it anywhere within 0.2 rad.
+    expect(Math.abs(servoed(0))).toBeLessThan(0.01);
+    const withFriction = servoed(0.2);
+    expect(withFriction).toBeGreaterThan(0.02);
+    expect(withFriction).toBeLessThan(0.2 + 0.01);
+  });
+
   it('lets a free body fall as ½gt²', () => {
     const scene: SceneDescription = {
       name: 'drop', gravity: [0, 0, -9.81], timestep: 0.001, solverIterations: 4, joints: [], actuators: [], markers: [],

@@ -408,9 +408,7 @@ export class PhysicsWorld {
       unit.configureMotorModel(R.MotorModel.AccelerationBased);
       this.mimics.push({ unit, joint });
     } else if ((joint.type === 'revolute' || joint.type === 'prismatic') && joint.frictionLoss && !servo) {
-      const unit = created as UnitImpulseJoint;
-      unit.configureMotorModel(R.MotorModel.AccelerationBased);
-      this.frictions.push({ friction: new JointFriction(unit, joint.frictionLoss, joint.damping ?? 0), joint });
+      this.addFriction(R, created as UnitImpulseJoint, joint, joint.damping ?? 0);
     } else if ((joint.type === 'revolute' || joint.type === 'prismatic') && (servo || joint.damping)) {
       const unit = created as UnitImpulseJoint;
       unit.configureMotorModel(this.motorModel);
@@ -418,8 +416,17 @@ export class PhysicsWorld {
       // Viscous damping (joint damping plus a position servo's kv), applied implicitly by the joint motor.
       const damping = (joint.damping ?? 0) + (servo?.kind === 'position' ? (servo.kv ?? 0) : 0);
       if (damping) unit.configureMotorVelocity(0, damping);
+      // The servo has the joint's motor: friction gets its own on a second, coinciding joint.
+      if (joint.frictionLoss) this.addFriction(R, this.world.createImpulseJoint(data, parent, child, true) as UnitImpulseJoint, joint, 0);
     }
     return created;
+  }
+
+  /** Dry friction on `unit`'s motor; `damping` is the viscous damping that motor also carries. */
+  private addFriction(R: Rapier, unit: UnitImpulseJoint, joint: JointDesc, damping: number): void {
+    unit.setContactsEnabled(false);
+    unit.configureMotorModel(R.MotorModel.AccelerationBased);
+    this.frictions.push({ friction: new JointFriction(unit, joint.frictionLoss!, damping), joint });
   }
 }
 
