@@ -18,6 +18,9 @@ const STICK_OMEGA = 2 * Math.PI * 100;
 
 export class JointFriction {
   private stick = 0;
+  /** What the motor was last given, so a joint that stays stuck costs no calls into Rapier. */
+  private sentStick = NaN;
+  private sentCap = NaN;
 
   constructor(
     private readonly unit: UnitImpulseJoint,
@@ -31,11 +34,23 @@ export class JointFriction {
     this.stick = position;
   }
 
+  /** Whether `update` needs the joint's speed (only viscous damping makes the cap depend on it). */
+  get usesSpeed(): boolean {
+    return this.damping > 0;
+  }
+
   /** Before a step: drags the stick point along with a sliding joint and sets the motor. */
-  update(position: number, speed: number): void {
+  update(position: number, speed = 0): void {
     if (position - this.stick > STICK_STRETCH) this.stick = position - STICK_STRETCH;
     else if (this.stick - position > STICK_STRETCH) this.stick = position + STICK_STRETCH;
-    this.unit.configureMotor(this.stick, 0, STICK_OMEGA ** 2, 2 * STICK_OMEGA);
-    this.unit.setMotorMaxForce(this.force + this.damping * Math.abs(speed));
+    if (this.stick !== this.sentStick) {
+      this.unit.configureMotor(this.stick, 0, STICK_OMEGA ** 2, 2 * STICK_OMEGA);
+      this.sentStick = this.stick;
+    }
+    const cap = this.force + this.damping * Math.abs(speed);
+    if (cap !== this.sentCap) {
+      this.unit.setMotorMaxForce(cap);
+      this.sentCap = cap;
+    }
   }
 }

@@ -3,7 +3,7 @@
  * vector of body states (see BODY_STATE_SIZE), so planners can copy it, send it to a worker and set it
  * on another world built from the same description.
  */
-import type { Collider, ImpulseJoint, JointData, RigidBody, UnitImpulseJoint, World } from '@dimforge/rapier3d-simd-compat';
+import type { Collider, ImpulseJoint, JointAxesMask, JointData, RigidBody, UnitImpulseJoint, World } from '@dimforge/rapier3d-simd-compat';
 import type { Rapier } from './load-rapier.ts';
 import {
   BODY_POSE_SIZE,
@@ -40,6 +40,9 @@ export class PhysicsWorld {
   private readonly filledStates = new WeakSet<Float64Array>();
   private motorModel: number;
   private readonly multibody: boolean;
+  /** Counts pose changes (steps, setState), so cached rotations know when they are stale. */
+  private poses = 0;
+  private readonly rotations: (CachedRotation | undefined)[] = [];
   /** Joints with dry friction, their motors updated every step. */
   private readonly frictions: { friction: JointFriction; joint: JointDesc }[] = [];
   /** Joints that follow another joint, each servoed to its leader every step. */
@@ -121,8 +124,9 @@ export class PhysicsWorld {
   step(ctrl?: ArrayLike<number>): void {
     if (ctrl) this.applyControls(ctrl);
     for (const { unit, joint } of this.mimics) this.followLeader(unit, joint);
-    for (const { friction, joint } of this.frictions) friction.update(this.jointPositionOf(joint), this.jointSpeedOf(joint));
+    for (const { friction, joint } of this.frictions) friction.update(this.jointPositionOf(joint), friction.usesSpeed ? this.jointSpeedOf(joint) : 0);
     this.world.step();
+    this.poses++;
     this.contactsCurrent = true;
   }
 
@@ -239,19 +243,28 @@ export class PhysicsWorld {
   private jointSpeedOf(joint: JointDesc): number {
     const p = this.bodies[joint.parent]!;
     const c = this.bodies[joint.child]!;
-    const r = p.rotation();
+    const r = this.rotationOf(joint.parent);
     const [ax, ay, az] = rotate([r.x, r.y, r.z, r.w], joint.axis);
     const [a, b] = joint.type === 'prismatic' ? [p.linvel(), c.linvel()] : [p.angvel(), c.angvel()];
     return (b.x - a.x) * ax + (b.y - a.y) * ay + (b.z - a.z) * az;
   }
 
+  /**
+   * A body's orientation, read from Rapier once per step (each read is a call into WebAssembly that
+   * allocates): friction and mimic joints ask for the same bodies several times a step.
+   */
+  private rotationOf(b: number): CachedRotation {
+    const cached = this.rotations[b];
+    if (cached && cached.poses === this.poses) return cached;
+    const r = this.bodies[b]!.rotation();
+    return (this.rotations[b] = { x: r.x, y: r.y, z: r.z, w: r.w, poses: this.poses });
+  }
+
   /** Joint position read from the two bodies (see sim/kinematics.ts for the convention). */
   private jointPositionOf(joint: JointDesc): number {
-    const p = this.bodies[joint.parent]!;
-    const c = this.bodies[joint.child]!;
-    const qp = p.rotation();
-    const qc = c.rotation();
     if (joint.type === 'revolute') {
+      const qp = this.rotationOf(joint.parent);
+      const qc = this.rotationOf(joint.child);
       // rel = conj(qp) · qc; angle about the axis from its vector part.
       const x = qp.w * qc.x - qp.x * qc.w - qp.y * qc.z + qp.z * qc.y;
       const y = qp.w * qc.y + qp.x * qc.z - qp.y * qc.w - qp.z * qc.x;
@@ -316,6 +329,7 @@ export class PhysicsWorld {
       body.setAngvel(v, true);
     }
     this.contactsCurrent = false;
+    this.poses++;
     for (const { friction, joint } of this.frictions) friction.reset(this.jointPositionOf(joint));
   }
 
@@ -417,9 +431,21 @@ export class PhysicsWorld {
       const damping = (joint.damping ?? 0) + (servo?.kind === 'position' ? (servo.kv ?? 0) : 0);
       if (damping) unit.configureMotorVelocity(0, damping);
       // The servo has the joint's motor: friction gets its own on a second, coinciding joint.
-      if (joint.frictionLoss) this.addFriction(R, this.world.createImpulseJoint(data, parent, child, true) as UnitImpulseJoint, joint, 0);
+      if (joint.frictionLoss) this.addFriction(R, this.frictionJoint(R, joint, parent, child), joint, 0);
     }
     return created;
+  }
+
+  /**
+   * A second joint between a servoed joint's bodies that locks nothing and only carries a motor about
+   * the joint's axis. rapier.js gives generic joints no motor methods, but Rapier has them: the joint
+   * borrows the unit-joint methods of its kind, which address the axis it moves along (AngX or LinX).
+   */
+  private frictionJoint(R: Rapier, joint: JointDesc, parent: RigidBody, child: RigidBody): UnitImpulseJoint {
+    const data = R.JointData.generic(vec(joint.anchorParent), vec(joint.anchorChild), vec(joint.axis), 0 as JointAxesMask);
+    const created = this.world.createImpulseJoint(data, parent, child, true);
+    const kind = joint.type === 'prismatic' ? R.PrismaticImpulseJoint : R.RevoluteImpulseJoint;
+    return Object.setPrototypeOf(created, kind.prototype) as UnitImpulseJoint;
   }
 
   /** Dry friction on `unit`'s motor; `damping` is the viscous damping that motor also carries. */
@@ -431,6 +457,15 @@ export class PhysicsWorld {
 }
 
 const IDENTITY = { x: 0, y: 0, z: 0, w: 1 };
+
+/** A body orientation and the pose count it was read at. */
+interface CachedRotation {
+  x: number;
+  y: number;
+  z: number;
+  w: number;
+  poses: number;
+}
 
 function jointData(R: Rapier, joint: JointDesc): JointData {
   const a1 = vec(joint.anchorParent);
