@@ -1,5 +1,5 @@
 /**
- * Joint models on a real robot: the SO-101 arm (its MJCF, no collisions, actuators, damping or limits, so
+ * Joint models on a real robot: the SO-101 arm (its MJCF, no collisions, actuators, damping, friction or limits, so
  * energy must be conserved) released from its zero pose under gravity and swung for 2 s, with Rapier
  * impulse joints (what Actuate uses) at several time steps and solver iterations, and with multibody
  * (reduced-coordinate) joints. Reports energy drift (max |E(t) − E(0)| over the run's peak kinetic
@@ -32,7 +32,7 @@ const VARIANTS: Variant[] = [
 /** The arm as a passive, conservative mechanism. */
 function passiveArm(timestep: number, iterations: number): SceneDescription {
   const { scene } = robotToScene(importRobot(SO101), { noCollision: true, timestep, solverIterations: iterations });
-  return { ...scene, actuators: [], joints: scene.joints.map(({ damping: _damping, limits: _limits, ...joint }) => joint) };
+  return { ...scene, actuators: [], joints: scene.joints.map(({ damping: _damping, limits: _limits, frictionLoss: _friction, ...joint }) => joint) };
 }
 
 /** Largest distance between the two bodies' copies of a joint anchor, m. */

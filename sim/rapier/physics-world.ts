@@ -57,8 +57,8 @@ export class PhysicsWorld {
   constructor(R: Rapier, scene: SceneDescription, options: { joints?: 'impulse' | 'multibody' } = {}) {
     this.scene = scene;
     this.multibody = options.joints === 'multibody';
-    if (this.multibody && (scene.actuators.length || scene.joints.some((j) => j.damping || j.mimic))) {
-      throw new Error('multibody joints are for passive scenes: no actuators, joint damping or mimic joints');
+    if (this.multibody && (scene.actuators.length || scene.joints.some((j) => j.damping || j.mimic || j.frictionLoss))) {
+      throw new Error('multibody joints are for passive scenes: no actuators, joint damping, friction or mimic joints');
     }
     this.world = new R.World(vec(scene.gravity));
     this.world.timestep = scene.timestep;
