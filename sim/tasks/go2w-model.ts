@@ -3,7 +3,10 @@
  * continuous joint `<leg>_foot_joint` about the calf's y axis, as Unitree's go2w_description has it
  * (axle 0.2264 m down the calf, wheel 0.52 kg with iyy 0.0012 kg·m², a 0.646 kg hub motor fixed to the
  * calf; joint effort 23.7 N·m, 30.1 rad/s). Its wheel mesh is not in our assets, so the wheel collides as
- * a cylinder whose radius follows from that inertia (solid disc: iyy = ½·m·r² → 6.8 cm).
+ * a 7-inch cylinder (r = 8.89 cm). Measured choice: the robot_lab policy cannot observe its linear speed
+ * (no base velocity in its observation), so the wheel speeds it commands carry the radius it was trained
+ * with — at 8.89 cm it drives 0.48 m/s when asked for 0.5; at the 6.8 cm a solid disc of the URDF's
+ * inertia would have, 0.37 m/s (docs/neural.md).
  *
  * Actuators are set as rl_sar runs the robot_lab Go2-W policy: legs are position servos, wheels velocity
  * servos, with the gains given (defaults: kp 20 and kd 0.5 for legs, kd 0.5 for wheels, ±23.5 N·m).
@@ -16,7 +19,7 @@ const AXLE_DOWN_CALF = 0.2264;
 const WHEEL_MASS = 0.52;
 const WHEEL_IYY = 0.0012;
 const WHEEL_IXX = 0.0007;
-export const WHEEL_RADIUS = Math.sqrt((2 * WHEEL_IYY) / WHEEL_MASS);
+export const WHEEL_RADIUS = 0.0889;
 const WHEEL_HALF_WIDTH = 0.02;
 const HUB_MASS = 0.646;
 const WHEEL_EFFORT = 23.7;

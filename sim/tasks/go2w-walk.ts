@@ -21,7 +21,7 @@ export function go2wDefaultPose(joint: string): number | undefined {
   return -1.5;
 }
 
-const START_HEIGHT = 0.4;
+const START_HEIGHT = 0.42;
 
 export const go2wWalk: TaskDefinition = {
   id: 'go2w-walk',
@@ -40,7 +40,7 @@ export const go2wWalk: TaskDefinition = {
       scene,
       timing: { controlDt: 0.02, episodeSeconds: 20 },
       actionDim: scene.actuators.length,
-      ...velocityTracking({ scene, base, command, pose, height: 0.36, fallHeight: 0.2 }),
+      ...velocityTracking({ scene, base, command, pose, height: 0.4, fallHeight: 0.22 }),
       reset(random) {
         return stateFromJointPositions(scene, scene.joints.map((j) => (go2wDefaultPose(j.name) ?? 0) + random.range(-0.02, 0.02)));
       },

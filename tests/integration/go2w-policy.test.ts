@@ -26,19 +26,21 @@ describe('onnx-policy: robot_lab Go2-W policy on the simulated Go2-W', () => {
   it('stands still at zero command', async () => {
     const r = await drive({}, 5);
     expect(r.error).toBeUndefined();
-    expect(r.z).toBeGreaterThan(0.33);
+    expect(r.z).toBeGreaterThan(0.37);
     expect(Math.hypot(r.x, r.y)).toBeLessThan(0.25);
     expect(r.result.metrics.fell).toBe(0);
     expect(r.info).toMatchObject({ model: 'policy.onnx', provider: expect.stringMatching(/cpu/) });
   });
 
   it('drives forward and backward at the commanded speed', async () => {
+    // 0.5 m/s for 5 s, less the start: about 2.3 m (measured); the task's tracking metric under 0.1 m/s.
     const forward = await drive({ vx: 0.5 }, 5);
-    expect(forward.x).toBeGreaterThan(1.2);
-    expect(Math.abs(forward.y)).toBeLessThan(0.3);
-    expect(forward.z).toBeGreaterThan(0.3);
+    expect(forward.x).toBeGreaterThan(2.0);
+    expect(Math.abs(forward.y)).toBeLessThan(0.2);
+    expect(forward.z).toBeGreaterThan(0.33);
+    expect(forward.result.metrics.trackingError).toBeLessThan(0.1);
     const backward = await drive({ vx: -0.5 }, 5);
-    expect(backward.x).toBeLessThan(-1.2);
+    expect(backward.x).toBeLessThan(-2.0);
   });
 
   it('turns at the commanded yaw rate', async () => {
