@@ -21,6 +21,8 @@ const WHEEL_IYY = 0.0012;
 const WHEEL_IXX = 0.0007;
 export const WHEEL_RADIUS = 0.0889;
 const WHEEL_HALF_WIDTH = 0.02;
+/** The wheel sits outboard of its joint: go2w_description puts its centre of mass 6 cm out along the axle. */
+const WHEEL_OUTBOARD = 0.06;
 const HUB_MASS = 0.646;
 const WHEEL_EFFORT = 23.7;
 const WHEEL_SPEED = 30.1;
@@ -48,11 +50,12 @@ export function toGo2W(model: RobotModel, gains: Go2WGains = GO2W_GAINS): void {
       limits: { effort: WHEEL_EFFORT, velocity: WHEEL_SPEED },
     });
     const wheel = model.links[joint.child]!;
-    wheel.inertial = { mass: WHEEL_MASS, com: [0, 0, 0], inertia: [WHEEL_IXX, WHEEL_IYY, WHEEL_IXX, 0, 0, 0] };
+    const centre: [number, number, number] = [0, leg.endsWith('L') ? WHEEL_OUTBOARD : -WHEEL_OUTBOARD, 0];
+    wheel.inertial = { mass: WHEEL_MASS, com: centre, inertia: [WHEEL_IXX, WHEEL_IYY, WHEEL_IXX, 0, 0, 0] };
     wheel.geoms = [{
       role: 'both',
       geometry: { type: 'cylinder', radius: WHEEL_RADIUS, halfLength: WHEEL_HALF_WIDTH },
-      pose: { position: [0, 0, 0], rotation: axleAlongY },
+      pose: { position: centre, rotation: axleAlongY },
       rgba: [0.1, 0.1, 0.1, 1],
       friction: 1,
     }];
