@@ -140,3 +140,10 @@ export const BODY_STATE_SIZE = 13;
 
 /** Floats per body in a pose frame: position (3) and rotation (4). */
 export const BODY_POSE_SIZE = 7;
+
+/** A legged robot's free base: the first dynamic body that no joint attaches as a child. */
+export function floatingBase(scene: SceneDescription): number | undefined {
+  const children = new Set(scene.joints.map((j) => j.child));
+  const base = scene.bodies.findIndex((b, i) => b.kind === 'dynamic' && !children.has(i));
+  return base < 0 ? undefined : base;
+}

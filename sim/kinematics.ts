@@ -63,6 +63,17 @@ export function bodyAngularVelocity(state: ArrayLike<number>, index: number): Ve
   return [state[o]!, state[o + 1]!, state[o + 2]!];
 }
 
+/** What an IMU on a floating base reads: velocities and gravity's direction in the base frame, and its height. */
+export function baseFrame(base: number) {
+  const rotation = (s: ArrayLike<number>) => bodyRotation(s, base);
+  return {
+    velocity: (s: ArrayLike<number>): Vec3 => rotateInverse(rotation(s), bodyLinearVelocity(s, base)),
+    rate: (s: ArrayLike<number>): Vec3 => rotateInverse(rotation(s), bodyAngularVelocity(s, base)),
+    gravity: (s: ArrayLike<number>): Vec3 => rotateInverse(rotation(s), [0, 0, -1]),
+    height: (s: ArrayLike<number>): number => bodyPosition(s, base)[2],
+  };
+}
+
 /** Writes a body's pose and velocity into a state vector. */
 export function writeBody(
   state: Float64Array,

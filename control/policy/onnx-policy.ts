@@ -13,7 +13,8 @@ import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.t
 import type { SceneDescription } from '../../sim/scene.ts';
 import type { TaskInstance } from '../../sim/task.ts';
 import type { ControlContext, Controller, ControllerDefinition } from '../controller.ts';
-import { floatingBase, robotQuantities } from './robot-quantities.ts';
+import { floatingBase } from '../../sim/scene.ts';
+import { robotQuantities } from './robot-quantities.ts';
 
 /** The robot_lab Go2-W policy the studio ships (task go2w-walk). */
 export const SHIPPED_POLICY_CARD = fileURLToPath(new URL('../../models/cards/go2w_robot_lab.card.json', import.meta.url));

@@ -4,15 +4,8 @@
  * by joint name — the quantities an IMU and joint encoders give on the real robot.
  */
 import type { RobotQuantities } from '../../models/observation-layout.ts';
-import { bodyAngularVelocity, bodyLinearVelocity, bodyRotation, jointPosition, jointVelocity, rotateInverse } from '../../sim/kinematics.ts';
-import type { SceneDescription } from '../../sim/scene.ts';
-
-/** The floating base: the first dynamic body that is no joint's child. */
-export function floatingBase(scene: SceneDescription): number | undefined {
-  const children = new Set(scene.joints.map((j) => j.child));
-  const base = scene.bodies.findIndex((b, i) => b.kind === 'dynamic' && !children.has(i));
-  return base < 0 ? undefined : base;
-}
+import { baseFrame, jointPosition, jointVelocity } from '../../sim/kinematics.ts';
+import { floatingBase, type SceneDescription } from '../../sim/scene.ts';
 
 export function robotQuantities(scene: SceneDescription, state: Float64Array, base = floatingBase(scene)): RobotQuantities {
   const jointPos: Record<string, number> = {};
@@ -22,12 +15,6 @@ export function robotQuantities(scene: SceneDescription, state: Float64Array, ba
     jointVel[j.name] = jointVelocity(scene, state, i);
   });
   if (base === undefined) return { jointPos, jointVel };
-  const rotation = bodyRotation(state, base);
-  return {
-    jointPos,
-    jointVel,
-    baseLinVel: rotateInverse(rotation, bodyLinearVelocity(state, base)),
-    baseAngVel: rotateInverse(rotation, bodyAngularVelocity(state, base)),
-    projectedGravity: rotateInverse(rotation, [0, 0, -1]),
-  };
+  const frame = baseFrame(base);
+  return { jointPos, jointVel, baseLinVel: frame.velocity(state), baseAngVel: frame.rate(state), projectedGravity: frame.gravity(state) };
 }

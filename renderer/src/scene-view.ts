@@ -6,7 +6,7 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { FrameEvent, PlanEvent } from '../../protocol/api.ts';
-import type { GeomDesc, SceneDescription } from '../../protocol/scene.ts';
+import { floatingBase, type GeomDesc, type SceneDescription } from '../../protocol/scene.ts';
 import { ContactOverlay, type ContactStats } from './contact-overlay.ts';
 import { jointFrame } from './joint-frame.ts';
 
@@ -118,9 +118,8 @@ export class SceneView {
       this.content.add(m);
       this.focus.push(m);
     }
-    const children = new Set(description.joints.map((j) => j.child));
-    const base = description.bodies.findIndex((b, i) => b.kind === 'dynamic' && !children.has(i));
-    this.followBody = description.joints.length && base >= 0 ? base : undefined;
+    // Only robots: a scene of loose bodies (push-box) has no base to follow.
+    this.followBody = description.joints.length ? floatingBase(description) : undefined;
     this.followedAt = undefined;
     if (description.name !== this.framedScene) {
       this.framedScene = description.name;

@@ -4,7 +4,7 @@
  * so a sampling planner walks it in closed loop. Actions are joint targets for position servos,
  * within ant.xml's joint ranges; the observation is Gymnasium Ant's 27 numbers.
  */
-import { bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, jointVelocity, rotateInverse } from '../kinematics.ts';
+import { baseFrame, bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, jointVelocity, rotateInverse } from '../kinematics.ts';
 import type { ParamValues } from '../params.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../task.ts';
@@ -45,7 +45,7 @@ export const antWalk: TaskDefinition = {
     const n = scene.actuators.length;
     const torso = ANT_TORSO;
     const height = (s: Float64Array) => bodyPosition(s, torso)[2];
-    const gravity = (s: Float64Array) => rotateInverse(bodyRotation(s, torso), [0, 0, -1]);
+    const gravity = baseFrame(torso).gravity;
     const joint = (s: Float64Array, i: number) => jointPosition(scene, s, scene.actuators[i]!.joint);
     const fallen = (s: Float64Array) => height(s) < FALL_HEIGHT || -gravity(s)[2] < MIN_UPRIGHT;
     return {

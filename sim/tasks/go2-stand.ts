@@ -2,7 +2,7 @@
  * go2-stand: Unitree Go2 (URDF) on flat ground holds its standing pose with PD position servos at the
  * gains Isaac Lab uses for it (kp 25 N·m/rad, kd 0.5 N·m·s/rad, 23.5 N·m).
  */
-import { bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, rotateInverse } from '../kinematics.ts';
+import { baseFrame, bodyLinearVelocity, bodyPosition, jointPosition } from '../kinematics.ts';
 import type { ParamValues } from '../params.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { RobotModel } from '../robot/robot-model.ts';
@@ -41,7 +41,7 @@ export const go2Stand: TaskDefinition = {
     const base = 0;
     const pose = Float64Array.from(scene.actuators, (a) => go2DefaultPose(scene.joints[a.joint]!.name));
     const height = (s: Float64Array) => bodyPosition(s, base)[2];
-    const gravity = (s: Float64Array) => rotateInverse(bodyRotation(s, base), [0, 0, -1]);
+    const gravity = baseFrame(base).gravity;
     return {
       scene,
       timing: { controlDt: 0.02, episodeSeconds: 10 },

@@ -4,13 +4,13 @@
  * around the default pose (scale 0.25) for PD servos (kp 25, kd 0.5), the observation is the 48-dim
  * legged_gym vector, rewards are cost terms, and a fall ends the episode.
  */
-import { jointPosition, jointVelocity } from '../kinematics.ts';
+import { baseFrame, jointPosition, jointVelocity } from '../kinematics.ts';
 import type { ParamSpec, ParamValues } from '../params.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { TaskDefinition, TaskInstance } from '../task.ts';
 import { go2DefaultPose, go2Servos, GO2_SERVO } from './go2-stand.ts';
 import { ROBOT_FILES, robotScene } from './robot-assets.ts';
-import { baseFrame, velocityTracking } from './velocity-tracking.ts';
+import { velocityTracking } from './velocity-tracking.ts';
 
 /** legged_gym's action scale: joint target = default + 0.25 · action. */
 export const ACTION_SCALE = 0.25;

@@ -4,14 +4,14 @@
  * velocity servos, the policy acts at 50 Hz. Rewards, termination and the tracking metric are those of
  * go2-walk; the shipped robot_lab policy (controller `onnx-policy`) drives it.
  */
-import { jointPosition, jointVelocity } from '../kinematics.ts';
+import { baseFrame, jointPosition, jointVelocity } from '../kinematics.ts';
 import { withDefaults, type ParamValues } from '../params.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { TaskDefinition, TaskInstance } from '../task.ts';
 import { COMMAND_PARAMS } from './go2-walk.ts';
 import { GO2W_GAINS, toGo2W } from './go2w-model.ts';
 import { ROBOT_FILES, robotScene } from './robot-assets.ts';
-import { baseFrame, velocityTracking } from './velocity-tracking.ts';
+import { velocityTracking } from './velocity-tracking.ts';
 
 /** rl_sar's default pose for the robot_lab Go2-W policy (config.yaml), by joint kind and leg. */
 export function go2wDefaultPose(joint: string): number | undefined {

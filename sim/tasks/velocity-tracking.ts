@@ -4,8 +4,8 @@
  * termination, and tracking error over the last seconds as the success metric.
  */
 import type { CostTerm } from '../cost.ts';
-import { bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, rotateInverse } from '../kinematics.ts';
-import type { SceneDescription, Vec3 } from '../scene.ts';
+import { baseFrame, bodyPosition, jointPosition } from '../kinematics.ts';
+import type { SceneDescription } from '../scene.ts';
 import type { Readout, TaskInstance, TaskMonitor } from '../task.ts';
 
 const TRACKING_WINDOW = 5;
@@ -21,17 +21,6 @@ export interface VelocityTrackingSetup {
   /** Base height the task asks for, and the height below which the robot has fallen. */
   height: number;
   fallHeight: number;
-}
-
-/** Base-frame quantities of a floating base. */
-export function baseFrame(base: number) {
-  const rotation = (s: Float64Array) => bodyRotation(s, base);
-  return {
-    velocity: (s: Float64Array): Vec3 => rotateInverse(rotation(s), bodyLinearVelocity(s, base)),
-    rate: (s: Float64Array): Vec3 => rotateInverse(rotation(s), bodyAngularVelocity(s, base)),
-    gravity: (s: Float64Array): Vec3 => rotateInverse(rotation(s), [0, 0, -1]),
-    height: (s: Float64Array): number => bodyPosition(s, base)[2],
-  };
 }
 
 type TrackingParts = Pick<TaskInstance, 'costTerms' | 'residual' | 'terminated' | 'readouts' | 'tracePoint' | 'monitor' | 'command'>;
