@@ -413,18 +413,19 @@ export class PhysicsWorld {
     // rapier.js 0.20 passes JointData limits on for prismatic joints only; revolute ones are set here.
     if (joint.limits && joint.type === 'revolute') (created as UnitImpulseJoint).setLimits(joint.limits[0], joint.limits[1]);
     created.setContactsEnabled(false);
+    // Fixed and spherical joints have no single axis to drive.
+    if (joint.type !== 'revolute' && joint.type !== 'prismatic') return created;
+    const unit = created as UnitImpulseJoint;
     const servo = this.scene.actuators.find((a) => a.joint === this.joints.length && (a.kind ?? 'motor') !== 'motor');
     // Only joints that need one get a motor: each motor adds a row to every solver iteration
     // (measured: the cart-pole stepped 30% slower with idle motors on its two joints).
-    if (joint.mimic && (joint.type === 'revolute' || joint.type === 'prismatic')) {
+    if (joint.mimic) {
       // Acceleration-based gains: as stiff on a light finger as on a heavy link.
-      const unit = created as UnitImpulseJoint;
       unit.configureMotorModel(R.MotorModel.AccelerationBased);
       this.mimics.push({ unit, joint });
-    } else if ((joint.type === 'revolute' || joint.type === 'prismatic') && joint.frictionLoss && !servo) {
-      this.addFriction(R, created as UnitImpulseJoint, joint, joint.damping ?? 0);
-    } else if ((joint.type === 'revolute' || joint.type === 'prismatic') && (servo || joint.damping)) {
-      const unit = created as UnitImpulseJoint;
+    } else if (joint.frictionLoss && !servo) {
+      this.addFriction(R, unit, joint, joint.damping ?? 0);
+    } else if (servo || joint.damping) {
       unit.configureMotorModel(this.motorModel);
       if (servo?.forceLimit !== undefined) unit.setMotorMaxForce(servo.forceLimit);
       // Viscous damping (joint damping plus a position servo's kv), applied implicitly by the joint motor.
@@ -457,6 +458,10 @@ export class PhysicsWorld {
 }
 
 const IDENTITY = { x: 0, y: 0, z: 0, w: 1 };
+/** Mimic joints follow their leader with a 30 Hz, critically damped acceleration-based servo. */
+const MIMIC_OMEGA = 2 * Math.PI * 30;
+const MIMIC_STIFFNESS = MIMIC_OMEGA ** 2;
+const MIMIC_DAMPING = 2 * MIMIC_OMEGA;
 
 /** A body orientation and the pose count it was read at. */
 interface CachedRotation {
@@ -479,9 +484,6 @@ function jointData(R: Rapier, joint: JointDesc): JointData {
   }
   return data;
 }
-const MIMIC_OMEGA = 2 * Math.PI * 30;
-const MIMIC_STIFFNESS = MIMIC_OMEGA ** 2;
-const MIMIC_DAMPING = 2 * MIMIC_OMEGA;
 
 function vec([x, y, z]: readonly number[]): { x: number; y: number; z: number } {
   return { x: x!, y: y!, z: z! };
