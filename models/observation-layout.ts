@@ -158,12 +158,18 @@ export interface JointCommands {
   damping: Float64Array;
 }
 
+/** The action type of each card joint (one type for all, or one per joint). */
+export function actionTypes(policy: PolicySpec): ActionType[] {
+  const { type } = policy.action;
+  return Array.isArray(type) ? [...type] : policy.joints.map(() => type);
+}
+
 /** Raw policy output → joint commands: clip, scale, offset, per joint type. */
 export function mapAction(policy: PolicySpec, raw: ArrayLike<number>): JointCommands {
   const n = policy.joints.length;
   if (raw.length !== n) throw new ObservationError(`policy output has ${raw.length} values, the card lists ${n} joints`);
   const a = policy.action;
-  const type = Array.isArray(a.type) ? [...a.type] : new Array<ActionType>(n).fill(a.type);
+  const type = actionTypes(policy);
   const cmd: JointCommands = {
     joints: policy.joints,
     type,

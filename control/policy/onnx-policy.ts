@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadModelCard, type PolicySpec } from '../../models/model-card.ts';
-import { jointIndexMap, mapAction, ObservationBuilder, ObservationError } from '../../models/observation-layout.ts';
+import { actionTypes, jointIndexMap, mapAction, ObservationBuilder, ObservationError } from '../../models/observation-layout.ts';
 import { float32Tensor, loadModel, type ModelSession } from '../../models/runtime.ts';
 import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.ts';
 import type { SceneDescription } from '../../sim/scene.ts';
@@ -39,7 +39,7 @@ interface JointDrive {
 /** Matches the card's joints to the scene's actuators by joint name; throws naming every mismatch. */
 export function jointDrives(policy: PolicySpec, scene: SceneDescription): { drives: JointDrive[]; warnings: string[] } {
   jointIndexMap(policy.joints, scene.joints.map((j) => j.name));
-  const types = Array.isArray(policy.action.type) ? policy.action.type : policy.joints.map(() => policy.action.type as JointDrive['type']);
+  const types = actionTypes(policy);
   const problems: string[] = [];
   const warnings: string[] = [];
   const expected = { position: 'position', velocity: 'velocity', torque: 'motor' } as const;
@@ -129,11 +129,6 @@ export class OnnxPolicy implements Controller {
     this.ctrl = ctrl;
     this.steps++;
     return ctrl.slice();
-  }
-
-  /** The last raw policy output (card joint order). */
-  get lastAction(): Float64Array {
-    return this.lastRaw.slice();
   }
 
   info(): Record<string, string | number> {
