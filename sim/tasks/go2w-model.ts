@@ -13,6 +13,7 @@
  */
 import { axisAngle } from '../kinematics.ts';
 import type { RobotModel } from '../robot/robot-model.ts';
+import { go2Servos, GO2_SERVO } from './go2-stand.ts';
 
 export const GO2W_LEGS = ['FR', 'FL', 'RR', 'RL'] as const;
 const AXLE_DOWN_CALF = 0.2264;
@@ -31,10 +32,9 @@ export interface Go2WGains {
   legKp: number;
   legKd: number;
   wheelKd: number;
-  torqueLimit: number;
 }
 
-export const GO2W_GAINS: Go2WGains = { legKp: 20, legKd: 0.5, wheelKd: 0.5, torqueLimit: 23.5 };
+export const GO2W_GAINS: Go2WGains = { legKp: 20, legKd: 0.5, wheelKd: 0.5 };
 
 /** Turns an imported Go2 model into a Go2-W in place. */
 export function toGo2W(model: RobotModel, gains: Go2WGains = GO2W_GAINS): void {
@@ -74,9 +74,9 @@ export function toGo2W(model: RobotModel, gains: Go2WGains = GO2W_GAINS): void {
       armature: 0,
     });
   }
-  const limit: [number, number] = [-gains.torqueLimit, gains.torqueLimit];
-  for (const a of model.actuators) Object.assign(a, { kind: 'position', kp: gains.legKp, kv: gains.legKd, forceRange: limit });
+  go2Servos(model, { kp: gains.legKp, kv: gains.legKd });
   for (const leg of GO2W_LEGS) {
-    model.actuators.push({ name: `${leg}_foot_joint`, joint: `${leg}_foot_joint`, kind: 'velocity', gear: 1, kv: gains.wheelKd, ctrlRange: [-WHEEL_SPEED, WHEEL_SPEED], forceRange: limit });
+    const limit = GO2_SERVO.forceLimit;
+    model.actuators.push({ name: `${leg}_foot_joint`, joint: `${leg}_foot_joint`, kind: 'velocity', gear: 1, kv: gains.wheelKd, ctrlRange: [-WHEEL_SPEED, WHEEL_SPEED], forceRange: [-limit, limit] });
   }
 }

@@ -36,6 +36,7 @@ export const go2wWalk: TaskDefinition = {
     const pose = scene.actuators.map((a) => go2wDefaultPose(scene.joints[a.joint]!.name));
     const hold = Float64Array.from(pose, (q) => q ?? 0);
     const frame = baseFrame(base);
+    const joints = scene.actuators.map((a) => a.joint);
     return {
       scene,
       timing: { controlDt: 0.02, episodeSeconds: 20 },
@@ -47,7 +48,6 @@ export const go2wWalk: TaskDefinition = {
       holdAction: () => hold.slice(),
       plannerDefaults: { modelStep: 'physics', horizon: 0.4, knots: 3, noise: 0.05, samples: 16 },
       observe(s) {
-        const joints = scene.actuators.map((a) => a.joint);
         return Float64Array.of(
           ...frame.rate(s),
           ...frame.gravity(s),
