@@ -82,6 +82,8 @@ export const jointModels: BenchSuite = {
   name: 'joint-models',
   async run() {
     const R = await loadRapier();
+    // Rapier's WebAssembly runs its first few thousand steps slower: one untimed pass warms it up.
+    VARIANTS.forEach((v) => measure(R, v));
     const rows = VARIANTS.map((v) => measure(R, v));
     const pick = (joints: Variant['joints'], timestep: number, iterations: number) => rows.find((r) => r.joints === joints && r.timestep === timestep && r.iterations === iterations)!;
     const impulse = pick('impulse', 0.005, 4);
