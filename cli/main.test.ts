@@ -66,7 +66,7 @@ describe('actuate CLI', () => {
   });
 
   it('inspects a robot as JSON, and exits 1 naming the problem in a bad file', async () => {
-    const go2 = '../shared/assets/robots/go2/example-robot-data/robots/go2_description/urdf/go2.urdf';
+    const go2 = 'assets/robots/go2/example-robot-data/robots/go2_description/urdf/go2.urdf';
     const { code, stdout } = await actuate('robot', 'inspect', fileURLToPath(new URL(`../${go2}`, import.meta.url)), '--json');
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);

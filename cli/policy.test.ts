@@ -7,7 +7,7 @@ import { actuate } from './run-actuate.ts';
 
 const MODEL = fileURLToPath(new URL('../models/go2w_robot_lab/policy.onnx', import.meta.url));
 const CARD = fileURLToPath(new URL('../models/cards/go2w_robot_lab.card.json', import.meta.url));
-const GOLDEN = fileURLToPath(new URL('../../shared/assets/policies/go2w_robot_lab/golden_io.json', import.meta.url));
+const GOLDEN = fileURLToPath(new URL('../models/go2w_robot_lab/golden_io.json', import.meta.url));
 
 
 describe('actuate policy', () => {

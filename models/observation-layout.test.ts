@@ -6,7 +6,7 @@ import { ObservationBuilder, jointIndexMap, mapAction, pdTorque, projectedGravit
 import { float32Tensor, loadModel } from './runtime.ts';
 
 const CARD = fileURLToPath(new URL('./cards/go2w_robot_lab.card.json', import.meta.url));
-const GOLDEN = fileURLToPath(new URL('../../shared/assets/policies/go2w_robot_lab/golden_io.json', import.meta.url));
+const GOLDEN = fileURLToPath(new URL('./go2w_robot_lab/golden_io.json', import.meta.url));
 
 const { card, modelPath } = loadModelCard(CARD);
 const policy = card.policy!;

@@ -7,8 +7,8 @@ import { GraphBuilder } from './onnx-builder.ts';
 import { NonFiniteOutputError } from './io-validation.ts';
 import { LatencyRecorder, ModelLoadError, PROVIDER_ENV, defaultProviderOrder, float32Tensor, loadModel, parseProviders, providerAvailability, ort, userProviderOrder } from './runtime.ts';
 
-const SHARED = fileURLToPath(new URL('../../shared/assets/policies/go2w_robot_lab/', import.meta.url));
-const SHIPPED = fileURLToPath(new URL('./go2w_robot_lab/policy.onnx', import.meta.url));
+const POLICY_DIR = fileURLToPath(new URL('./go2w_robot_lab/', import.meta.url));
+const SHIPPED = join(POLICY_DIR, 'policy.onnx');
 
 interface Golden {
   input: string;
@@ -17,10 +17,10 @@ interface Golden {
 }
 
 describe('runtime', () => {
-  it('reproduces the Go2-W golden outputs within 1e-5 (shared original and shipped copy)', async () => {
-    const golden = JSON.parse(readFileSync(join(SHARED, 'golden_io.json'), 'utf8')) as Golden;
+  it('reproduces the Go2-W golden outputs within 1e-5 (the shipped robot_lab policy)', async () => {
+    const golden = JSON.parse(readFileSync(join(POLICY_DIR, 'golden_io.json'), 'utf8')) as Golden;
     expect(golden.cases.length).toBe(3);
-    for (const file of [join(SHARED, 'policy.onnx'), SHIPPED]) {
+    for (const file of [SHIPPED]) {
       const model = await loadModel(file);
       for (const c of golden.cases) {
         const out = await model.run({ [golden.input]: float32Tensor(c.obs, [1, 57]) });

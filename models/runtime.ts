@@ -3,7 +3,7 @@
  * machine has one, else CPU) and says why it skipped each faster one, sets threads, warms the model up,
  * validates every call's inputs and outputs, and keeps per-model latency statistics.
  *
- * Provider order (DESIGN.md): cuda, dml, coreml, webgpu — those this platform's binding can have — then
+ * Provider order (docs/architecture.md): cuda, dml, coreml, webgpu — those this platform's binding can have — then
  * cpu. A provider is tried only when the binding lists it; a provider whose library is not installed
  * (CUDA without ONNXRUNTIME_NODE_INSTALL=cuda12) or that cannot start (WebGPU without an adapter) is
  * skipped with the reason. Probing a provider that fails costs a session creation, so the outcome is

@@ -1,4 +1,4 @@
-// ESLint rule enforcing DESIGN.md's folder layering: which top-level folder may import which of ours,
+// ESLint rule enforcing docs/architecture.md's folder layering: which top-level folder may import which of ours,
 // and which packages stay out of which processes (no window libraries in the engine, no Node in the
 // renderer). Checks every import, export-from and dynamic import with a literal specifier.
 import { builtinModules } from 'node:module';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root: layers are top-level folders of it, wherever ESLint is started from. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** folder → folders of ours it may import ('*' = anything). DESIGN.md, "Folders and what may import what". */
+/** folder → folders of ours it may import ('*' = anything). docs/architecture.md, "Folders and what may import what". */
 export const LAYERS = {
   protocol: [],
   sim: ['protocol'],
@@ -45,7 +45,7 @@ export function forbiddenPackage(layer, specifier, file = '') {
     return undefined;
   }
   if (!HEADLESS.has(layer) || !WINDOW_PACKAGES.has(name)) return undefined;
-  // urdf-loader (DESIGN.md's URDF importer) works on three's scene graph, so the importers use three's math.
+  // urdf-loader (docs/architecture.md's URDF importer) works on three's scene graph, so the importers use three's math.
   if (name === 'three' && relative(ROOT, file).split(sep).slice(0, 2).join('/') === 'sim/importers') return undefined;
   return `${layer}/ runs without a window, in plain Node: '${name}' belongs to the renderer or the desktop shell`;
 }
@@ -64,7 +64,7 @@ const describeAllowed = (allowed) => (allowed.length ? allowed.map((l) => `${l}/
 export default {
   meta: {
     type: 'problem',
-    docs: { description: "Enforce DESIGN.md's folder layering and keep window packages out of the engine and Node out of the renderer" },
+    docs: { description: "Enforce docs/architecture.md's folder layering and keep window packages out of the engine and Node out of the renderer" },
     schema: [],
   },
   create(context) {
@@ -84,7 +84,7 @@ export default {
       if (allowed === '*' || allowed.includes(target)) return;
       context.report({
         node,
-        message: `${layer}/ may not import ${target}/ ('${specifier}'): ${layer}/ may import ${describeAllowed(allowed)} (DESIGN.md, "Folders and what may import what")`,
+        message: `${layer}/ may not import ${target}/ ('${specifier}'): ${layer}/ may import ${describeAllowed(allowed)} (docs/architecture.md, "Folders and what may import what")`,
       });
     };
     const literal = (source) => (source && source.type === 'Literal' ? source.value : undefined);

@@ -15,7 +15,7 @@ function lint(file: string, code: string): string[] {
 describe('layers rule', () => {
   it('reports an import against the table, naming both layers and what the importing layer may import', () => {
     expect(lint('sim/x.ts', "import { Session } from '../engine/session.ts';")).toEqual([
-      `sim/ may not import engine/ ('../engine/session.ts'): sim/ may import protocol/ (DESIGN.md, "Folders and what may import what")`,
+      `sim/ may not import engine/ ('../engine/session.ts'): sim/ may import protocol/ (docs/architecture.md, "Folders and what may import what")`,
     ]);
     expect(lint('renderer/src/x.tsx', "import { TASKS } from '../../sim/tasks/index.ts';")[0]).toContain('renderer/ may not import sim/');
     expect(lint('protocol/x.ts', "export * from '../sim/scene.ts';")[0]).toContain('protocol/ may import nothing of ours');

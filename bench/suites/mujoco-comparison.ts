@@ -15,10 +15,10 @@ import { robotToScene } from '../../sim/robot/robot-scene.ts';
 import { stateFromJointPositions } from '../../sim/robot/pose-state.ts';
 import { median, round, usPerCall, type BenchResult, type BenchSuite } from '../result.ts';
 
-const SHARED = fileURLToPath(new URL('../../../shared/assets/robots/', import.meta.url));
+const ROBOTS = fileURLToPath(new URL('../../assets/robots/', import.meta.url));
 const SCENES = [
-  { name: 'so101-step-ratio-vs-mujoco', file: join(SHARED, 'so101/scene.xml'), steps: 1000 },
-  { name: 'barkour-step-ratio-vs-mujoco', file: join(SHARED, 'barkour_vb/scene.xml'), steps: 1000 },
+  { name: 'so101-step-ratio-vs-mujoco', file: join(ROBOTS, 'so101/scene.xml'), steps: 1000 },
+  { name: 'barkour-step-ratio-vs-mujoco', file: join(ROBOTS, 'barkour_vb/scene.xml'), steps: 1000 },
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

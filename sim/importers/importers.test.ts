@@ -9,7 +9,7 @@ import { totalMass } from '../robot/robot-model.ts';
 import { rpyToQuat } from './rotations.ts';
 import { rotate } from '../kinematics.ts';
 
-const ROBOTS = fileURLToPath(new URL('../../../shared/assets/robots/', import.meta.url));
+const ROBOTS = fileURLToPath(new URL('../../assets/robots/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'actuate-import-'));
 
 /** Sum of every mass in the file, read with a regex: an independent check of the importer. */
