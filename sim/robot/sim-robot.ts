@@ -77,12 +77,12 @@ export class SimRobot implements Robot {
     return Promise.resolve();
   }
 
-  read(): Promise<RobotState> {
-    return Promise.resolve(this.readNow());
+  async read(): Promise<RobotState> {
+    return this.readNow();
   }
 
-  send(command: RobotCommand): Promise<SentCommand> {
-    return Promise.resolve(this.sendNow(command));
+  async send(command: RobotCommand): Promise<SentCommand> {
+    return this.sendNow(command);
   }
 
   /** What `read` resolves with, without a round through the event loop (the session's hot path). */
@@ -123,7 +123,8 @@ export class SimRobot implements Robot {
     const steps = Math.max(1, Math.round(seconds / this.world.timestep));
     for (let s = 0; s < steps; s++) this.world.step(this.held);
     this.world.getState(this.state);
-    this.clock += steps * this.world.timestep;
+    // The description's time step, not Rapier's 32-bit copy of it: 50 steps of 0.02 s make 1 s.
+    this.clock += steps * this.scene.timestep;
   }
 
   /** The simulator's full scene state (every body's pose and velocity), copied into `out`. */
