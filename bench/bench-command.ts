@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.ts';
 import type { BenchResult, BenchSuite } from './result.ts';
 import { jointModels } from './suites/joint-models.ts';
+import { livePlanning } from './suites/live-planning.ts';
 import { mppiOnnxReplan } from './suites/mppi-onnx-replan.ts';
 import { mppiReplan } from './suites/mppi-replan.ts';
 import { mujocoComparison } from './suites/mujoco-comparison.ts';
@@ -13,7 +14,7 @@ import { rapierBuilds } from './suites/rapier-builds.ts';
 import { rolloutScaling } from './suites/rollout-scaling.ts';
 import { studioOverhead } from './suites/studio-overhead.ts';
 
-export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels];
+export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, livePlanning];
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
