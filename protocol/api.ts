@@ -39,6 +39,8 @@ export interface SessionSnapshot {
   time: number;
   /** The last controller or session error, shown until the next reset or controller change. */
   error?: string;
+  /** The robot the session drives: the task's simulated one, or a real one with the scene as its twin. */
+  robot?: { name: string; simulated: boolean };
 }
 
 export interface Timing {
