@@ -1,13 +1,12 @@
 /** `actuate serve`: the studio in the browser, backed by a local engine. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineHost } from '../../engine/host.ts';
 import { startServer } from '../../engine/http-server.ts';
 import { UsageError } from '../usage-error.ts';
+import { ensureStudioBuilt, STUDIO_DIR } from '../studio-build.ts';
 
-const DEFAULT_STATIC = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -16,7 +15,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
       token: { type: 'string' },
-      static: { type: 'string', default: DEFAULT_STATIC },
+      static: { type: 'string' },
       /** A folder of .onnx models and .card.json cards the studio offers in its pickers (repeatable). */
       models: { type: 'string', multiple: true, default: [] },
     },
@@ -25,10 +24,11 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got '${values.port}'`);
   const token = values.token ?? process.env.ACTUATE_TOKEN;
   const modelDirs = values.models!.map(checkFolder);
+  if (values.static === undefined) await ensureStudioBuilt();
   const engine = await EngineHost.create({ modelDirs });
   let server;
   try {
-    server = await startServer(engine, { host: values.host!, port, staticDir: values.static!, ...(token ? { token } : {}) });
+    server = await startServer(engine, { host: values.host!, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });
   } catch (err) {
     await engine.dispose();
     throw err;
