@@ -61,7 +61,7 @@ export class EditCoalescer {
         const old = this.waiting[i]!;
         if (!DROPS[kind](old)) continue;
         this.waiting.splice(i, 1);
-        this.superseded += old.waiters.length;
+        this.superseded += old.waiters.filter((w) => w.own).length;
         edit.waiters.unshift(...old.waiters.map((w) => ({ ...w, own: false })));
       }
       this.waiting.push(edit);

@@ -36,6 +36,8 @@ export interface HostOptions extends SessionOptions {
   runDirs?: string[];
   /** Limits of loading a robot file for a client (off the event loop). */
   robotLoad?: Partial<OffThreadLimits> & { maxLinks?: number };
+  /** Start the robot loader's thread now (a server), not at the first openRobot (tests, one-shot hosts). */
+  warmLoader?: boolean;
 }
 
 export class EngineHost {
@@ -57,9 +59,11 @@ export class EngineHost {
   }
 
   static async create(options: HostOptions = {}): Promise<EngineHost> {
-    const { modelDirs = [], robotDirs = [], runDirs = [], robotLoad, ...sessionOptions } = options;
+    const { modelDirs = [], robotDirs = [], runDirs = [], robotLoad, warmLoader, ...sessionOptions } = options;
     const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs]);
-    return new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad);
+    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad);
+    if (warmLoader) host.offThread.warm(LOAD_ROBOT_JOB, host.robotLoad.heapMb);
+    return host;
   }
 
   get connections(): number {

@@ -46,7 +46,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const modelDirs = values.models!.map((d) => checkFolder('--models', d, '.onnx files'));
   const robotDirs = values.robots!.map((d) => checkFolder('--robots', d, 'robot files'));
   const runDirs = values.runs!.map((d) => checkFolder('--runs', d, 'training runs'));
-  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs });
+  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, warmLoader: true });
   let server;
   try {
     server = await startServer(engine, { host, port, staticDir: values.static!, ...(token ? { token } : {}) });
