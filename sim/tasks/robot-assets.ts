@@ -16,6 +16,8 @@ export const ROBOT_FILES = {
 } as const;
 
 const cache = new Map<string, RobotScene>();
+/** Imported robot files, before `adjust`: a file read and parsed elsewhere (a loader thread) is handed in here. */
+const models = new Map<string, RobotModel>();
 /** Whether scenes built in this process carry visual meshes (see `simulateOnly`). */
 let visuals = true;
 
@@ -30,12 +32,22 @@ export function robotScene(file: string, options: RobotSceneOptions = {}, adjust
   const key = `${file}|${JSON.stringify(options)}|${variant}|${visuals}`;
   let scene = cache.get(key);
   if (!scene) {
-    const model = importRobot(file);
+    const imported = models.get(file);
+    const model = imported ? structuredClone(imported) : importRobot(file);
     adjust?.(model);
     scene = robotToScene(model, { ...options, visuals });
     cache.set(key, scene);
   }
   return scene;
+}
+
+/**
+ * Hands in a robot file already imported (and, for `options`/`variant`, converted) off this thread,
+ * so building a task from it here costs no parsing. The caller vouches that `model` is `file`'s.
+ */
+export function adoptRobot(file: string, model: RobotModel, converted?: { options: RobotSceneOptions; variant: string; scene: RobotScene }): void {
+  models.set(file, model);
+  if (converted) cache.set(`${file}|${JSON.stringify(converted.options)}|${converted.variant}|${visuals}`, converted.scene);
 }
 
 /** World position of a point given in a body's frame. */
