@@ -5,7 +5,6 @@
  * its output becomes position, velocity or torque commands for the robot's actuators, matched by joint
  * name. The velocity command is the controller's joystick: live sliders, starting from the task's.
  */
-import { fileURLToPath } from 'node:url';
 import { loadModelCard, type PolicySpec } from '../../models/model-card.ts';
 import { actionTypes, jointIndexMap, mapAction, ObservationBuilder, ObservationError } from '../../models/observation-layout.ts';
 import { float32Tensor, loadModel, type ModelSession } from '../../models/runtime.ts';
@@ -16,9 +15,10 @@ import type { ControlContext, Controller, ControllerDefinition } from '../contro
 import type { RobotState } from '../../sim/robot/robot.ts';
 import { robotQuantities } from '../../sim/robot/robot-quantities.ts';
 import { SceneRobotReader } from '../../sim/robot/scene-robot-state.ts';
+import { projectPath } from '../../sim/project-paths.ts';
 
 /** The robot_lab Go2-W policy the studio ships (task go2w-walk). */
-export const SHIPPED_POLICY_CARD = fileURLToPath(new URL('../../models/cards/go2w_robot_lab.card.json', import.meta.url));
+export const SHIPPED_POLICY_CARD = projectPath('models/cards/go2w_robot_lab.card.json');
 
 const FILE_PARAMS: ParamSpec[] = [
   { kind: 'text', key: 'card', label: 'Model card (.json)', default: SHIPPED_POLICY_CARD, placeholder: 'path/to/policy.card.json', file: 'card', help: 'observation terms, joint order, action scale and PD gains of the policy' },
