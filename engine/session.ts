@@ -404,8 +404,11 @@ export class Session {
     if (live) {
       const answer = loop.offer(this.state, this.time, reading);
       if (this.error) return;
-      // Before the first plan lands the actuators keep the last command (the hold action after a reset).
-      return answer ? this.acceptAction(answer, t0) : this.acceptAction(loop.action(this.time) ?? this.action, undefined);
+      if (answer) return this.acceptAction(answer, t0);
+      // A fast policy answers for this very state within a fraction of the period; a planner's latest
+      // plan serves meanwhile — before the first lands, the last command (the hold action after a reset).
+      const latest = () => this.acceptAction(loop.action(this.time) ?? this.action, undefined);
+      return loop.busy ? loop.landed(this.answerBudgetMs()).then(latest) : latest();
     }
     let answer: Promise<Float64Array> | Float64Array;
     try {
@@ -418,6 +421,11 @@ export class Session {
       (action) => this.acceptAction(action, t0),
       (err: Error) => this.fail(err),
     );
+  }
+
+  /** How long a live tick waits for an answer to its own state: a quarter of the control period (wall time). */
+  private answerBudgetMs(): number {
+    return (250 * this.task.timing.controlDt) / this.speed;
   }
 
   /** Sends the action to the robot (`t0`: when the controller was asked, to time the answer) and advances. */
@@ -454,6 +462,7 @@ export class Session {
         const answer = loop.offer(this.state, time, reading);
         if (this.error) return;
         timed = answer !== undefined;
+        if (!answer && loop.busy) await loop.landed(this.answerBudgetMs());
         action = answer ?? loop.action(time) ?? this.action;
       } else action = await loop.actNow(this.state, time, reading);
     } catch (err) {
