@@ -207,8 +207,8 @@ describe('Session', () => {
     s.pause();
     await s.reset(); // waits for the plan in flight
     // Lock-step would have managed 3 control steps (0.06 s) in 700 ms; live keeps real time.
-    expect(frames.filter((t) => t > 0).length).toBeGreaterThan(15);
-    expect(Math.max(...frames)).toBeGreaterThan(0.4);
+    expect(frames.filter((t) => t > 0).length).toBeGreaterThan(8);
+    expect(Math.max(...frames)).toBeGreaterThan(0.25);
     // Zero (the hold action) until the first plan lands, then each plan's action in turn.
     expect(actions[0]).toBe(0);
     expect(actions).toContain(0.1);

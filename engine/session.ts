@@ -430,10 +430,7 @@ export class Session {
 
   /** Sends the action to the robot (`t0`: when the controller was asked, to time the answer) and advances. */
   private acceptAction(action: Float64Array, t0: number | undefined): void {
-    if (this.error) return;
-    if (action.length !== this.task.actionDim || !allFinite(action)) {
-      return this.fail(new Error(`controller '${this.controllerDef.id}' returned an invalid action [${Array.from(action).join(', ')}]`));
-    }
+    if (this.error || !this.validAction(action)) return;
     if (t0 !== undefined) this.recordPlan(performance.now() - t0);
     const sent = this.sim.sendNow({ action });
     this.action.set(sent.action);
@@ -468,13 +465,18 @@ export class Session {
     } catch (err) {
       return this.fail(err as Error);
     }
-    if (action.length !== this.task.actionDim || !allFinite(action)) {
-      return this.fail(new Error(`controller '${this.controllerDef.id}' returned an invalid action [${Array.from(action).join(', ')}]`));
-    }
+    if (!this.validAction(action)) return;
     if (timed) this.recordPlan(performance.now() - t0);
     const sent = await real.robot.send({ action: real.actuators.toRobot(action, reading) });
     this.action.set(real.actuators.fromRobot(sent.action));
     this.record(dt);
+  }
+
+  /** One finite value per actuator; anything else stops the controller. */
+  private validAction(action: Float64Array): boolean {
+    if (action.length === this.task.actionDim && allFinite(action)) return true;
+    this.fail(new Error(`controller '${this.controllerDef.id}' returned an invalid action [${Array.from(action).join(', ')}]`));
+    return false;
   }
 
   private recordPlan(ms: number): void {
