@@ -465,7 +465,8 @@ export class Session {
     } catch (err) {
       return this.fail(err as Error);
     }
-    if (!this.validAction(action)) return;
+    // The controller may have failed while this tick waited (the robot then got its emergency stop).
+    if (this.error || !this.validAction(action)) return;
     if (timed) this.recordPlan(performance.now() - t0);
     const sent = await real.robot.send({ action: real.actuators.toRobot(action, reading) });
     this.action.set(real.actuators.fromRobot(sent.action));
