@@ -10,10 +10,11 @@ import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: actuate <command> [options]
 
-  tasks [--json]                     list tasks
+  tasks [--json]                     list tasks and their default controllers
   controllers [--json]               list controllers
   run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
-                                     run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>)
+                                     run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
+                                     without --controller, the task's default controller
   serve [--port P] [--host H] [--token T] [--models DIR …]
                                      serve the studio and the engine protocol (127.0.0.1 unless --host; other hosts need --token);
                                      --models adds a folder of .onnx models and cards to the studio's pickers
