@@ -51,9 +51,20 @@ const save = () => {
   writeFileSync(TABLE, markdown());
 };
 
-// Each task's default controller first: the row that matters most is filled first.
+// Cheapest and most telling first, so an interrupted run still has the cells that matter: every task's
+// default controller, then the controllers that do not plan, then planners, light scenes before heavy ones.
+const { defaults } = await import('../sim/params.ts');
+const SAMPLING = new Set(['mppi', 'predictive-sampling', 'cem']);
+const weight = new Map(tasks.map((t) => {
+  const instance = t.build(defaults(t.params));
+  return [t.id, (instance.timing.episodeSeconds / instance.scene.timestep) * instance.scene.bodies.length];
+}));
+const rank = ({ task, controller }) => [controller.id === task.defaultController ? 0 : 1, SAMPLING.has(controller.id) ? 1 : 0, weight.get(task.id)];
 const cells = tasks.flatMap((task) => controllers.map((controller) => ({ task, controller })));
-cells.sort((a, b) => Number(b.controller.id === b.task.defaultController) - Number(a.controller.id === a.task.defaultController));
+cells.sort((a, b) => {
+  const [x, y] = [rank(a), rank(b)];
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+});
 for (const { task, controller } of cells) {
   const key = `${task.id}/${controller.id}`;
   const cell = { runs: [] };
