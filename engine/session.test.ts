@@ -162,6 +162,31 @@ describe('Session', () => {
     expect(s.simTime).toBeCloseTo(0.06);
   });
 
+  it("starts with the task's default controller when none is given", async () => {
+    const s = await Session.create({ taskId: 'go2-stand' });
+    sessions.push(s);
+    expect(s.snapshot().controller.id).toBe('hold');
+  });
+
+  it("switching task keeps a controller that can run the new task, else switches to the task's default and says why", async () => {
+    const s = await session({ taskId: 'cartpole-swingup' });
+    const kept = await s.setTask('pendulum-swingup');
+    expect(kept.controller.id).toBe('zero');
+    expect(kept.notice).toBeUndefined();
+    // The Go2-W policy's card drives wheel joints the Go2 does not have: the Go2's own default takes over.
+    await s.setTask('go2w-walk');
+    const policy = await s.setController('onnx-policy');
+    expect(policy.error).toBeUndefined();
+    const switched = await s.setTask('go2-stand');
+    expect(switched.controller.id).toBe('hold');
+    expect(switched.error).toBeUndefined();
+    expect(switched.notice).toMatch(/^controller 'onnx-policy' cannot run go2-stand \(.*foot_joint.*\); switched to the task's default controller 'hold'$/);
+    await s.step(2);
+    expect(s.simTime).toBeCloseTo(0.04);
+    // The notice belongs to that edit only.
+    expect((await s.setParams('cost', { height: 5 })).notice).toBeUndefined();
+  });
+
   it('plays in real time and pauses', async () => {
     const s = await session({ taskId: 'pendulum-swingup' });
     s.play();
