@@ -188,7 +188,7 @@ describe('Session', () => {
   });
 
   it('plays in real time and pauses', async () => {
-    const s = await session({ taskId: 'pendulum-swingup' });
+    const s = await session({ taskId: 'pendulum-swingup', controllerId: 'zero' });
     s.play();
     await new Promise((r) => setTimeout(r, 300));
     s.pause();
