@@ -83,6 +83,8 @@ export class Session {
   private playing = false;
   private speed = 1;
   private error: string | undefined;
+  /** What the last edit changed on its own and why (see SessionSnapshot.notice); cleared by the next edit. */
+  private notice: string | undefined;
   private episodeReturn = 0;
   private lastCost = 0;
   private steps = 0;
@@ -109,7 +111,7 @@ export class Session {
     const lookup = options.findController ?? findController;
     const session = new Session(await loadRapier(), options.seed ?? 0, lookup);
     const taskDef = findTask(options.taskId ?? 'cartpole-swingup');
-    const controllerDef = lookup(options.controllerId ?? 'mppi');
+    const controllerDef = lookup(options.controllerId ?? taskDef.defaultController);
     const taskValues = mergeParams(taskDef.params, defaults(taskDef.params), options.taskParams ?? {}, 'task');
     session.buildTask(taskDef, taskValues);
     if (options.costWeights) session.applyCostWeights(options.costWeights);
@@ -163,6 +165,7 @@ export class Session {
         title: t.title,
         description: t.description,
         params: t.params,
+        defaultController: t.defaultController,
         values: { ...this.taskValues },
         costTerms: this.task.costTerms.map((term, i) => ({
           name: term.name,
@@ -181,6 +184,7 @@ export class Session {
       speed: this.speed,
       time: this.time,
       ...(this.error ? { error: this.error } : {}),
+      ...(this.notice ? { notice: this.notice } : {}),
       robot: { name: this.robot.name, simulated: this.robot.capabilities.simulated },
     };
   }
@@ -235,10 +239,26 @@ export class Session {
       const def = findTask(id);
       const values = mergeParams(def.params, defaults(def.params), params, 'task');
       this.buildTask(def, values);
-      this.controllerValues = this.controllerDefaults(this.controllerDef, {});
-      await this.startOrHold();
+      await this.startOnNewTask(def);
       await this.resetState();
     });
+  }
+
+  /**
+   * Keeps the current controller when it can run the new task; when it cannot (its create throws: a
+   * policy whose card names another robot's joints), switches to the task's default controller and says why.
+   */
+  private async startOnNewTask(def: TaskDefinition): Promise<void> {
+    const current = this.controllerDef;
+    const values = this.controllerDefaults(current, {});
+    if (current.id === def.defaultController) return this.startOrHold(current, values);
+    try {
+      await this.startController(current, values);
+    } catch (err) {
+      const fallback = this.lookupController(def.defaultController);
+      this.notice = `controller '${current.id}' cannot run ${def.id} (${(err as Error).message}); switched to the task's default controller '${fallback.id}'`;
+      await this.startOrHold(fallback, this.controllerDefaults(fallback, {}));
+    }
   }
 
   setController(id: string, params: Record<string, unknown> = {}): Promise<SessionSnapshot> {
@@ -312,6 +332,7 @@ export class Session {
 
   private async edit(change: () => Promise<void> | void): Promise<SessionSnapshot> {
     return this.queue.push(async () => {
+      this.notice = undefined;
       await change();
       const snapshot = this.snapshot();
       this.emit('session', snapshot);
