@@ -187,8 +187,8 @@ export class EngineHost {
 }
 
 /** Runs one engine session on a single port (the Electron utility process). */
-export async function hostEngine(port: MessagePortLike): Promise<{ dispose(): Promise<void> }> {
-  const host = await EngineHost.create();
+export async function hostEngine(port: MessagePortLike): Promise<{ dispose(): Promise<void>; allowFile(path: string): void }> {
+  const host = await EngineHost.create({ warmLoader: true });
   host.connect(port);
-  return { dispose: () => host.dispose() };
+  return { dispose: () => host.dispose(), allowFile: (path) => host.files.allowFile(path) };
 }
