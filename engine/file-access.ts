@@ -11,7 +11,7 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../sim/project-paths.ts';
 
 export type FileKind = 'robot' | 'model' | 'card';
 
@@ -33,7 +33,7 @@ const EXTENSIONS: Record<FileKind, readonly string[]> = {
 const KIND_WORDS: Record<FileKind, string> = { robot: 'robot files', model: 'models', card: 'model cards' };
 
 /** The folders shipped with Actuate that any client may read: robots and scenes, models and cards. */
-export const SHIPPED_FOLDERS = [fileURLToPath(new URL('../assets/', import.meta.url)), fileURLToPath(new URL('../models/', import.meta.url))];
+export const SHIPPED_FOLDERS = [projectPath('assets'), projectPath('models')];
 
 export class FileAccessError extends Error {
   override name = 'FileAccessError';

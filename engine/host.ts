@@ -114,7 +114,7 @@ export class EngineHost {
   private handlers(): Omit<Handlers, 'setOverlays'> {
     const s = this.session;
     return {
-      listTasks: () => TASKS.map(({ id, title, description, params }) => ({ id, title, description, params })),
+      listTasks: () => TASKS.map(({ id, title, description, params, defaultController }) => ({ id, title, description, params, defaultController })),
       listControllers: () => CONTROLLERS.map(({ id, title, description, params }) => ({ id, title, description, params })),
       getSession: () => s.snapshot(),
       setTask: async ({ id, params }) => {

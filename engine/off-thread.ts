@@ -8,9 +8,11 @@
  * seconds on a busy machine); a job that is stopped takes its thread with it, and the next job starts
  * a fresh one. A job module exports `run(input)`; its result crosses back by structured clone.
  */
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { projectPath } from '../sim/project-paths.ts';
 
-const BOOTSTRAP = new URL('../control/sampling/worker-bootstrap.mjs', import.meta.url);
+const BOOTSTRAP = pathToFileURL(projectPath('control/sampling/worker-bootstrap.mjs'));
 const ENTRY = new URL('./off-thread-worker.ts', import.meta.url).href;
 
 export interface OffThreadLimits {

@@ -7,14 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineHost } from '../../engine/host.ts';
 import { startServer } from '../../engine/http-server.ts';
 import { isLoopback } from '../../engine/request-policy.ts';
 import { UsageError } from '../usage-error.ts';
+import { ensureStudioBuilt, STUDIO_DIR } from '../studio-build.ts';
 
-const DEFAULT_STATIC = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -25,7 +24,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       /** A token of your own (scripts); default: a new random one per start. Prefer ACTUATE_TOKEN: flags land in shell history. */
       token: { type: 'string' },
       'no-token': { type: 'boolean', default: false },
-      static: { type: 'string', default: DEFAULT_STATIC },
+      static: { type: 'string' },
       /** A folder of .onnx models and .card.json cards the studio offers in its pickers (repeatable). */
       models: { type: 'string', multiple: true, default: [] },
       /** A folder of robot files (URDF, MJCF) clients may open (repeatable). */
@@ -46,10 +45,11 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const modelDirs = values.models!.map((d) => checkFolder('--models', d, '.onnx files'));
   const robotDirs = values.robots!.map((d) => checkFolder('--robots', d, 'robot files'));
   const runDirs = values.runs!.map((d) => checkFolder('--runs', d, 'training runs'));
+  if (values.static === undefined) await ensureStudioBuilt();
   const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs });
   let server;
   try {
-    server = await startServer(engine, { host, port, staticDir: values.static!, ...(token ? { token } : {}) });
+    server = await startServer(engine, { host, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });
   } catch (err) {
     await engine.dispose();
     throw err;

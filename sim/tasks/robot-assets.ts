@@ -2,18 +2,17 @@
  * The robots the studio ships (assets/robots, each with its source and license), converted to scenes
  * once per process and shared by every task instance built from them.
  */
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../project-paths.ts';
 import { importRobot } from '../importers/import-robot.ts';
 import { robotToScene, type RobotScene, type RobotSceneOptions } from '../robot/robot-scene.ts';
 import type { RobotModel } from '../robot/robot-model.ts';
 import { bodyPosition, bodyRotation, rotate } from '../kinematics.ts';
 import type { Vec3 } from '../scene.ts';
 
-const ASSETS = new URL('../../assets/robots/', import.meta.url);
 
 export const ROBOT_FILES = {
-  so101: fileURLToPath(new URL('so101/so101_new_calib.xml', ASSETS)),
-  go2: fileURLToPath(new URL('go2/example-robot-data/robots/go2_description/urdf/go2.urdf', ASSETS)),
+  so101: projectPath('assets/robots/so101/so101_new_calib.xml'),
+  go2: projectPath('assets/robots/go2/example-robot-data/robots/go2_description/urdf/go2.urdf'),
 } as const;
 
 const cache = new Map<string, RobotScene>();
