@@ -232,11 +232,12 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.getByTestId('model-card-name').scrollIntoViewIfNeeded();
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/model-card.png' });
-    // A file that is not a model (and outside the folders the studio may open): the refusal shows in the card panel.
+    // A file that is not a model (and outside the folders the studio may open): the engine refuses it
+    // before opening it, the toast says why, and the running choice stays.
     const notAModel = new URL('../../README.md', import.meta.url).pathname;
     await page.getByTestId('param-controller-model').fill(notAModel);
     await page.getByTestId('param-controller-model').press('Enter');
-    await expect.poll(async () => page.getByTestId('model-card-error').first().textContent(), POLL).toContain(`${notAModel}: models end in .onnx`);
+    await expect.poll(async () => (await page.getByTestId('toast').allTextContents()).join('\n'), POLL).toContain(`${notAModel}: models end in .onnx`);
     expect(await page.getByTestId('connection').textContent()).toContain('connected');
     await page.getByTestId('controller-select').selectOption('mppi');
     await expect.poll(() => page.getByTestId('error').count(), POLL).toBe(0);
