@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { TASKS } from '../sim/tasks/index.ts';
 import { ROBOT_TASK_PREFIX } from '../sim/tasks/free-play.ts';
 import { ModelCatalog } from './model-catalog.ts';
+import { withModelKinds } from './model-kind.ts';
 import { Session, type SessionOptions } from './session.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
@@ -87,11 +88,12 @@ export class EngineHost {
       step: ({ count }) => s.step(count),
       reset: ({ seed }) => s.reset(seed),
       setSpeed: ({ speed }) => s.setSpeed(speed),
+      perturb: (params) => s.perturb(params),
       openRobot: async ({ file }) => {
         await s.setTask(`${ROBOT_TASK_PREFIX}${resolve(file)}`);
         return s.setController('jog');
       },
-      listModels: () => this.models.list(),
+      listModels: () => withModelKinds(this.models.list()),
       describeModel: ({ path, card }) => this.models.describe(path, card),
     };
   }

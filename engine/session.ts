@@ -5,7 +5,9 @@
  * listens to.
  */
 import type {
+  CommandParams,
   FrameEvent,
+  PerturbTelemetry,
   PlanEvent,
   SessionSnapshot,
   StatusEvent,
@@ -15,12 +17,14 @@ import type {
 import type { ControlContext, Controller, ControllerDefinition } from '../control/controller.ts';
 import { findController } from '../control/registry.ts';
 import { residualSize, totalCost } from '../sim/cost.ts';
+import { jointReadings } from '../sim/joint-readings.ts';
 import { defaults, mergeParams, type NumberParam, type ParamSpec, type ParamValues } from '../sim/params.ts';
 import { Random } from '../sim/random.ts';
 import { loadRapier, type Rapier } from '../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../sim/rapier/physics-world.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../sim/task.ts';
 import { findTask } from '../sim/tasks/index.ts';
+import { Perturbation } from './perturbation.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { RateMeter, RollingStats } from './timing-stats.ts';
 
@@ -76,6 +80,9 @@ export class Session {
   private disposed = false;
   /** Clients that asked for contacts in frames (the studio's contact overlay). */
   private contactWatchers = 0;
+  /** A body being dragged in the studio (released by reset and by any new scene). */
+  private perturbation: Perturbation | undefined;
+  private lastPush: PerturbTelemetry | undefined;
 
   private constructor(
     private readonly R: Rapier,
@@ -154,8 +161,9 @@ export class Session {
         actuators: this.task.scene.actuators.map((a) => a.name),
         readouts: this.task.readouts.map((r) => r.name),
       },
-      controller: { id: c.id, title: c.title, description: c.description, params: this.controllerParams(c), values: { ...this.controllerValues } },
+      controller: { id: c.id, title: c.title, description: c.description, params: this.controllerParams(c), values: { ...this.controllerValues }, plans: typeof this.controller?.plan === 'function' },
       scene: this.task.scene,
+      bodyMasses: this.task.scene.bodies.map((_, i) => this.world.bodyMass(i)),
       seed: this.seed,
       playing: this.playing,
       speed: this.speed,
@@ -165,7 +173,7 @@ export class Session {
   }
 
   status(): StatusEvent {
-    return { playing: this.playing, time: this.time, ...(this.error ? { error: this.error } : {}) };
+    return { playing: this.playing, time: this.time, seed: this.seed, ...(this.error ? { error: this.error } : {}) };
   }
 
   get simTime(): number {
@@ -239,6 +247,13 @@ export class Session {
         }
       } else {
         const next = mergeParams(this.taskDef.params, this.taskValues, values, 'task');
+        // A live parameter (a velocity command) changes the running task in place: no rebuild, no reset.
+        const live = Object.keys(values).every((key) => this.taskDef.params.some((p) => p.key === key && p.kind === 'number' && p.live));
+        if (live && this.task.setLive) {
+          this.taskValues = next;
+          this.task.setLive(next);
+          return;
+        }
         const weights = this.weights;
         this.buildTask(this.taskDef, next);
         this.weights = weights;
@@ -254,8 +269,23 @@ export class Session {
       if (this.error) await this.startOrHold();
       this.resetState();
       this.emitFrame(true);
+      // The reset state's readouts at once: nothing of the last episode stays on screen.
+      this.emitTelemetry(true);
       this.emit('status', this.status());
       return this.status();
+    });
+  }
+
+  /** Starts, moves or (with {}) releases the pull on a body; applied between physics steps. */
+  perturb(params: CommandParams<'perturb'>): Promise<{ active: boolean }> {
+    return this.queue.push(() => {
+      if (!('body' in params)) {
+        this.perturbation = this.lastPush = undefined;
+        return { active: false };
+      }
+      if (this.perturbation?.body === params.body) this.perturbation.moveTo(params.target, params.anchor);
+      else this.perturbation = new Perturbation(this.task.scene, (i) => this.world.bodyMass(i), params.body, params.anchor, params.target);
+      return { active: true };
     });
   }
 
@@ -368,8 +398,13 @@ export class Session {
 
   private advance(): void {
     if (this.error) return;
+    const push = this.perturbation?.force(this.state);
+    this.lastPush = push;
     const t0 = performance.now();
-    for (let s = 0; s < this.substeps; s++) this.world.step(this.action);
+    for (let s = 0; s < this.substeps; s++) {
+      if (push) this.world.pushBody(push.body, push.force, push.point);
+      this.world.step(this.action);
+    }
     const elapsed = performance.now() - t0;
     this.physicsStepUs.add((elapsed * 1000) / this.substeps);
     this.world.getState(this.state);
@@ -412,6 +447,7 @@ export class Session {
     this.action = new Float64Array(task.actionDim);
     this.residual = new Float64Array(residualSize(task.costTerms));
     this.perTerm = new Float64Array(task.costTerms.length);
+    this.perturbation = this.lastPush = undefined;
     this.substeps = Math.max(1, Math.round(task.timing.controlDt / task.scene.timestep));
   }
 
@@ -452,6 +488,7 @@ export class Session {
     this.controllerDef = def;
     this.controllerValues = values;
     this.error = undefined;
+    this.forgetTiming();
     next.reset(this.seed);
     await old?.dispose();
   }
@@ -470,6 +507,7 @@ export class Session {
       this.controllerDef = def;
       this.controllerValues = values;
       this.error = `controller '${def.id}' cannot start: ${(err as Error).message}`;
+      this.forgetTiming();
       this.playing = false;
       this.action.fill(0);
       await old?.dispose();
@@ -485,7 +523,14 @@ export class Session {
     this.episodeReturn = 0;
     this.action.fill(0);
     this.monitor = this.task.monitor();
+    this.perturbation = this.lastPush = undefined;
     this.controller?.reset(this.seed);
+  }
+
+  /** A new controller's timing starts empty: the last one's plan times are not its own. */
+  private forgetTiming(): void {
+    this.planMs.clear();
+    this.replans.clear();
   }
 
   // ── emission ─────────────────────────────────────────────────────────────────────────────────
@@ -520,12 +565,16 @@ export class Session {
   private emitTelemetry(force: boolean): void {
     if (!this.due('telemetry', TELEMETRY_INTERVAL_MS, force)) return;
     const info = this.controllerInfo();
+    const result = this.monitor.result();
     const telemetry: TelemetryEvent = {
       time: this.time,
       cost: this.lastCost,
       costTerms: Array.from(this.perTerm),
       action: Array.from(this.action),
       readouts: this.task.readouts.map((r) => r.read(this.state)),
+      joints: jointReadings(this.task.scene, this.state, this.action),
+      episode: { return: this.episodeReturn, success: result.success, metrics: result.metrics },
+      ...(this.lastPush ? { perturb: this.lastPush } : {}),
       ...(info ? { controller: info } : {}),
       timing: {
         physicsStepUs: this.physicsStepUs.mean(),
