@@ -304,6 +304,8 @@ export class Session {
   play(): StatusEvent {
     if (!this.playing && !this.error) {
       this.playing = true;
+      // The real-time factor measures play, not the pause before it.
+      Object.assign(this.simRate, { wall: 0, sim: 0, factor: 0 });
       void this.runRealtime();
     }
     this.emit('status', this.status());
