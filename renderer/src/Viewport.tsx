@@ -111,7 +111,7 @@ function FrameRate({ view }: { view: SceneView | undefined }) {
   }, [view]);
   return (
     <div className="fps muted" data-testid="viewport-fps" title="Viewport frames rendered over the last second (frames are drawn when something moves)">
-      {fps} fps
+      {fps} fps{view?.software ? ' · software WebGL' : ''}
     </div>
   );
 }

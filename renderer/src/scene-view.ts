@@ -68,6 +68,8 @@ export class SceneView {
   private followedAt: THREE.Vector3 | undefined;
   private movable: boolean[] = [];
   private readonly floor: THREE.Mesh;
+  /** 10 m, 40 cells at scale 1; scaled so an arm gets centimetre cells and a quadruped 25 cm ones. */
+  private readonly grid: THREE.GridHelper;
   private selected: number | undefined;
   private pull: (Pull & { plane: THREE.Plane }) | undefined;
   private readonly pullLine = new THREE.Line(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0xff6b9a, depthTest: false }));
@@ -76,9 +78,13 @@ export class SceneView {
   /** Render times of the last second (ms), for the frames-per-second readout. */
   private readonly renders: number[] = [];
   callbacks: ViewCallbacks = {};
+  /** WebGL runs on the CPU here (no GPU, or a blocked driver): the frame rate says so. */
+  readonly software: boolean;
 
   constructor(private readonly container: HTMLElement) {
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+    // Multisampling on a CPU rasterizer (SwiftShader, llvmpipe) costs more frames than it is worth.
+    this.software = softwareRendering();
+    this.renderer = new THREE.WebGLRenderer({ antialias: !this.software, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio));
     this.renderer.setClearColor(0x14171c);
     container.appendChild(this.renderer.domElement);
@@ -89,7 +95,7 @@ export class SceneView {
     const sun = new THREE.DirectionalLight(0xffffff, 1.8);
     sun.position.set(3, -4, 6);
     this.scene.add(sun);
-    const grid = new THREE.GridHelper(10, 40, 0x3c4450, 0x262b33);
+    const grid = (this.grid = new THREE.GridHelper(10, 40, 0x3c4450, 0x262b33));
     grid.rotation.x = Math.PI / 2; // the grid lies in the xy plane: z is up
     grid.position.z = 0.001; // just above a ground plane at z = 0
     // A floor (a table top for an arm) under robots whose scene brings no ground: just below z = 0,
@@ -169,6 +175,7 @@ export class SceneView {
     // Overlays sized to what the camera frames: a few centimetres on an arm, more on a quadruped.
     const size = this.focusSize();
     this.contacts.arrowLength = 0.2 * size;
+    this.grid.scale.setScalar(gridScale(size));
     this.contacts.clear();
     for (const joint of description.joints) {
       const parent = this.bodies[joint.parent];
@@ -353,12 +360,15 @@ export class SceneView {
     this.samples.geometry.computeBoundingSphere();
     this.best.geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(best), 3));
     this.best.geometry.computeBoundingSphere();
+    // How many sampled trajectories are drawn, where a test (or a curious user) can read it.
+    this.container.dataset.planSamples = String(sampleCount);
     this.requestRender();
   }
 
   clearPlan(): void {
     this.samples.geometry.deleteAttribute('position');
     this.best.geometry.deleteAttribute('position');
+    this.container.dataset.planSamples = '0';
     this.requestRender();
   }
 
@@ -499,4 +509,22 @@ export class SceneView {
 function visible(o: THREE.Object3D): boolean {
   for (let p: THREE.Object3D | null = o; p; p = p.parent) if (!p.visible) return false;
   return true;
+}
+
+/** Grid cells of 1, 2.5 or 5 × a power of ten, about a fifth of what the camera frames (25 cm at most). */
+function gridScale(size: number): number {
+  const target = Math.min(0.25, size / 5);
+  const decade = 10 ** Math.floor(Math.log10(target));
+  const cell = [5, 2.5, 1].map((m) => m * decade).find((c) => c <= target) ?? decade;
+  return cell / 0.25;
+}
+
+/** Whether WebGL is rasterized on the CPU (headless Chromium's SwiftShader, Mesa's llvmpipe). */
+function softwareRendering(): boolean {
+  const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+  if (!gl) return false;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|software/i.test(name);
 }

@@ -20,7 +20,8 @@ export async function startServer(args: string[] = []): Promise<{ url: string; p
   process.once('exit', () => child.kill('SIGKILL'));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`actuate serve did not start: ${out}`)), 30_000);
+    // Start-up transpiles TypeScript: on a busy 2-core machine that can take most of a minute.
+    const timer = setTimeout(() => reject(new Error(`actuate serve did not start: ${out}`)), 120_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /Actuate studio at (\S+)/.exec(out);
