@@ -295,6 +295,8 @@ export class Session {
       const snapshot = this.snapshot();
       this.emit('session', snapshot);
       this.emitFrame(true);
+      // The readouts of the state now shown (a new task's start, not the last step of the old one).
+      this.emitTelemetry(true);
       return snapshot;
     });
   }
@@ -523,6 +525,8 @@ export class Session {
     this.time = 0;
     this.steps = 0;
     this.episodeReturn = 0;
+    this.lastCost = 0;
+    this.perTerm.fill(0);
     this.action.fill(0);
     this.monitor = this.task.monitor();
     this.perturbation = this.lastPush = undefined;
