@@ -54,6 +54,8 @@ export interface Timing {
   replanHz: number;
   /** Simulated seconds per wall second over the last second. */
   realtimeFactor: number;
+  /** Control steps per wall-clock second over the last second (live runs: the rate the robot is commanded). */
+  controlHz?: number;
 }
 
 export interface FrameEvent {

@@ -20,7 +20,7 @@ export function Readouts() {
         <span className="muted">cost</span> <b data-testid="readout-cost">{telemetry?.cost.toFixed(3) ?? '—'}</b>
       </div>
       <div className="timing" data-testid="timing">
-        physics {t ? t.physicsStepUs.toFixed(1) : '—'} µs · {plans ? 'plan' : 'act'} {acted ? `${t.planMs.toFixed(plans ? 1 : 2)} ms (p99 ${t.planP99Ms.toFixed(plans ? 1 : 2)})` : '—'} · {acted ? t.replanHz.toFixed(0) : '—'} {plans ? 'plans/s' : 'steps/s'} · {t ? t.realtimeFactor.toFixed(2) : '—'}× real time
+        physics {t ? t.physicsStepUs.toFixed(1) : '—'} µs · {plans ? 'plan' : 'act'} {acted ? `${t.planMs.toFixed(plans ? 1 : 2)} ms (p99 ${t.planP99Ms.toFixed(plans ? 1 : 2)})` : '—'} · {acted ? t.replanHz.toFixed(0) : '—'} {plans ? 'plans/s' : 'steps/s'}{plans && t?.controlHz ? ` · control ${t.controlHz.toFixed(0)} Hz` : ''} · {t ? t.realtimeFactor.toFixed(2) : '—'}× real time
       </div>
     </div>
   );
