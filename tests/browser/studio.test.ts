@@ -186,8 +186,13 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await expect.poll(() => page.getByTestId('param-cost-upright-value').inputValue(), POLL).toBe('0');
     await resetAndWait();
     const withoutUpright = await playFor(2);
-    expect(Math.min(...withUpright)).toBeLessThan(1.2);
-    expect(Math.min(...withoutUpright)).toBeGreaterThan(2);
+    try {
+      expect(Math.min(...withUpright)).toBeLessThan(1.2);
+      expect(Math.min(...withoutUpright)).toBeGreaterThan(2);
+    } finally {
+      // The tests after this one start from the default weight, whatever happened here.
+      if (await page.getByTestId('param-cost-upright-value').inputValue() !== '10') await page.getByTestId('param-cost-upright-value').fill('10');
+    }
     // Back to the default through the number box, and a screenshot mid-swing with the plan drawn.
     await page.getByTestId('param-cost-upright-value').fill('10');
     await expect.poll(() => slider.inputValue(), POLL).toBe('10');
