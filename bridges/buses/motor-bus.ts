@@ -144,8 +144,7 @@ export abstract class SerialMotorBus implements MotorBus {
   async syncRead(names: readonly string[], ids: readonly number[] = [...this.motors.keys()]): Promise<Map<number, Record<string, number>>> {
     const table = this.model(ids[0]!).table;
     const { address, length } = span(table, names);
-    let replies: DecodedPacket[];
-    replies = await this.transport.transact(this.syncReadPacket(address, length, ids), {
+    const replies = await this.transport.transact(this.syncReadPacket(address, length, ids), {
       replies: ids.length,
       accept: (p) => this.isReply(p) && ids.includes(p.id),
       timeoutMs: this.timeoutMs,
