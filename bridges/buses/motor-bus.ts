@@ -93,17 +93,21 @@ export abstract class SerialMotorBus implements MotorBus {
     return r;
   }
 
-  async ping(id: number, timeoutMs = this.timeoutMs): Promise<DecodedPacket> {
-    const [reply] = await this.transport.transact(this.pingPacket(id), { replies: 1, accept: (p) => this.isReply(p) && p.id === id, timeoutMs, retries: 0 });
+  async ping(id: number, timeoutMs = this.timeoutMs, retries = 0): Promise<DecodedPacket> {
+    const [reply] = await this.transport.transact(this.pingPacket(id), { replies: 1, accept: (p) => this.isReply(p) && p.id === id, timeoutMs, retries });
     return reply!;
   }
 
-  async scan(ids: readonly number[] = Array.from({ length: 253 }, (_, i) => i)): Promise<FoundMotor[]> {
+  /**
+   * Pings each ID. A full scan of 253 IDs waits `timeoutMs` for every absent one; checking the
+   * configured motors passes their IDs and the bus's own timeout and retries.
+   */
+  async scan(ids: readonly number[] = Array.from({ length: 253 }, (_, i) => i), timeoutMs = Math.min(this.timeoutMs, 10), retries = 0): Promise<FoundMotor[]> {
     const found: FoundMotor[] = [];
     for (const id of ids) {
       let reply: DecodedPacket;
       try {
-        reply = await this.ping(id, Math.min(this.timeoutMs, 10));
+        reply = await this.ping(id, timeoutMs, retries);
       } catch {
         continue;
       }

@@ -17,7 +17,8 @@ export interface MotorModel {
   velocityUnit: number;
   /** The register that reports effort, and what one tick of it is. */
   effort: { register: string; unit: 'mA' | 'percent'; scale: number };
-  /** Volts per Present_(Input_)Voltage tick. */
+  /** The register reporting supply voltage, and volts per tick. */
+  voltageRegister: string;
   voltageUnit: number;
   /** A hardware watchdog register that stops the motor when the bus goes quiet (Dynamixel X Bus_Watchdog), and its tick in ms. */
   busWatchdog?: { register: string; unitMs: number };

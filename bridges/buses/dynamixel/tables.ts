@@ -74,6 +74,7 @@ const common = {
   resolution: 4096,
   byteOrder: 'little',
   velocityUnit: rpmPerTick(0.229),
+  voltageRegister: 'Present_Input_Voltage',
   voltageUnit: 0.1,
   busWatchdog: { register: 'Bus_Watchdog', unitMs: 20 },
 } as const;

@@ -67,6 +67,7 @@ export const FEETECH_MODELS: readonly MotorModel[] = [
     // Present_Velocity counts encoder steps per second.
     velocityUnit: (2 * Math.PI) / 4096,
     effort: { register: 'Present_Load', unit: 'percent', scale: 0.1 },
+    voltageRegister: 'Present_Voltage',
     voltageUnit: 0.1,
     torqueLimit: { register: 'Torque_Limit', full: 1000 },
   },
