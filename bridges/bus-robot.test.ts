@@ -13,7 +13,7 @@ function setup(type: 'dynamixel' | 'feetech', extra: Partial<RobotConfig> = {}) 
   const config = parseRobotConfig({
     version: 1,
     name: 'arm',
-    bus: { type, port: 'memory', timeoutMs: 30, retries: 1 },
+    bus: { type, port: 'memory', timeoutMs: 200, retries: 1 },
     motors: { a: { id: 1, model }, b: { id: 2, model } },
     calibration: {
       a: { homingOffset: 0, direction: 1, rangeMin: 1024, rangeMax: 3072 },
@@ -104,7 +104,7 @@ describe('BusRobot', () => {
   });
 
   it('a servo that stops answering trips to torque off after the configured failed reads', async () => {
-    const { robot, vbus, torqueOffs } = setup('feetech');
+    const { robot, vbus, torqueOffs } = setup('feetech', { safety: { maxStep: 0.3, commandTimeoutMs: 5000, torqueOffAfterMs: 10000, busWatchdogMs: 0, readFailures: 2 } });
     await robot.connect();
     vbus.inject({ op: 'silence', id: 2, on: true });
     await robot.read();

@@ -19,6 +19,17 @@ const USAGE = `usage: actuate <command> [options]
                                      --models adds a folder of .onnx models and cards to the studio's pickers
   robot inspect <file> [--package name=dir …] [--floating] [--json]
                                      summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
+  robot ports [--json]               list serial ports
+  robot scan --bus dynamixel|feetech --port P [--baud B] [--ids 1-20] [--timeout MS] [--json]
+                                     ping servo IDs on a bus: [{id, model, firmware}]
+  robot read --robot FILE [--port P] [--json]
+                                     read joint positions, velocities, load, temperature, voltage, faults (torque stays off)
+  robot calibrate --robot FILE [--port P] [--yes --seconds S] [--out FILE]
+                                     set each joint's middle and record its range; saves the calibration into FILE
+  robot virtual-bus --bus dynamixel|feetech --servo ID:MODEL …
+                                     a virtual servo bus on a pseudo-terminal (needs socat), for trying the above
+  deploy --robot FILE --controller hold|sine [--rate Hz] [--seconds S] [--port P] [--log FILE] [--dry-run] [--json]
+                                     run a controller on a real robot with the safety layer; loop statistics and a JSONL log
   policy info <model.onnx> [--json]  inputs, outputs, shapes, dtypes, opset, producer, parameter count
   policy check <model.onnx> --card <card.json>
                                      validate a model card and that it matches the model (exit 1 with the error)
@@ -28,6 +39,9 @@ const USAGE = `usage: actuate <command> [options]
 
   --ep LIST                          ONNX Runtime execution providers to try, in order (cuda, dml, coreml,
                                      webgpu, cpu; e.g. --ep webgpu,cpu); default: the platform's order`;
+
+/** `actuate robot …` subcommands that talk to a serial bus (loaded on demand). */
+const ROBOT_BUS_COMMANDS = new Set(['ports', 'scan', 'read', 'calibrate', 'virtual-bus']);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...options] = argv;
@@ -44,9 +58,19 @@ export async function main(argv: string[]): Promise<number> {
       case 'run':
         console.log(await runCommand(rest));
         return 0;
-      case 'robot':
-        console.log(robotCommand(rest));
+      case 'robot': {
+        // Bus commands load serialport: only when asked for, so every other command starts fast.
+        if (ROBOT_BUS_COMMANDS.has(rest[0] ?? '')) {
+          const { robotBusCommand } = await import('./commands/robot-bus.ts');
+          const out = await robotBusCommand(rest);
+          if (out) console.log(out);
+        } else console.log(robotCommand(rest));
         return 0;
+      }
+      case 'deploy': {
+        const { deployCommand } = await import('./commands/deploy.ts');
+        return await deployCommand(rest);
+      }
       case 'policy':
         console.log(await policyCommand(rest));
         return 0;

@@ -13,14 +13,14 @@ function dynamixel(specs: VirtualServoSpec[]) {
   const events: ServoEvent[] = [];
   const vbus = new VirtualBus('dynamixel', specs, (e) => events.push(e));
   const link = new MemoryLink(vbus);
-  const bus = new DynamixelBus(new BusTransport(link, new Protocol2Decoder()), new Map(specs.map((s) => [s.id, findModel(s.model)])), { timeoutMs: 30 });
+  const bus = new DynamixelBus(new BusTransport(link, new Protocol2Decoder()), new Map(specs.map((s) => [s.id, findModel(s.model)])), { timeoutMs: 200 });
   return { vbus, link, bus, events };
 }
 function feetech(specs: VirtualServoSpec[]) {
   const events: ServoEvent[] = [];
   const vbus = new VirtualBus('feetech', specs, (e) => events.push(e));
   const link = new MemoryLink(vbus);
-  const bus = new FeetechBus(new BusTransport(link, new ScsDecoder()), new Map(specs.map((s) => [s.id, findModel(s.model)])), { timeoutMs: 30 });
+  const bus = new FeetechBus(new BusTransport(link, new ScsDecoder()), new Map(specs.map((s) => [s.id, findModel(s.model)])), { timeoutMs: 200 });
   return { vbus, link, bus, events };
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -77,6 +77,8 @@ export abstract class SerialMotorBus implements MotorBus {
   protected abstract syncReadPacket(address: number, length: number, ids: readonly number[]): Uint8Array;
   protected abstract syncWritePacket(address: number, length: number, data: ReadonlyMap<number, Uint8Array>): Uint8Array;
   protected abstract isReply(packet: DecodedPacket): boolean;
+  /** Data bytes a reply carries: a late reply to an earlier request (after a retry) has the wrong length and is skipped. */
+  protected abstract dataLength(packet: DecodedPacket): number;
   /** The data of a reply, after recording its faults; throws ServoError when the instruction failed. */
   protected abstract replyData(packet: DecodedPacket): Uint8Array;
   protected abstract identify(id: number, pingReply: DecodedPacket): Promise<FoundMotor>;
@@ -102,7 +104,7 @@ export abstract class SerialMotorBus implements MotorBus {
    * Pings each ID. A full scan of 253 IDs waits `timeoutMs` for every absent one; checking the
    * configured motors passes their IDs and the bus's own timeout and retries.
    */
-  async scan(ids: readonly number[] = Array.from({ length: 253 }, (_, i) => i), timeoutMs = Math.min(this.timeoutMs, 10), retries = 0): Promise<FoundMotor[]> {
+  async scan(ids: readonly number[] = Array.from({ length: 253 }, (_, i) => i), timeoutMs = this.timeoutMs, retries = 0): Promise<FoundMotor[]> {
     const found: FoundMotor[] = [];
     for (const id of ids) {
       let reply: DecodedPacket;
@@ -119,7 +121,7 @@ export abstract class SerialMotorBus implements MotorBus {
   async readBytes(id: number, address: number, length: number): Promise<Uint8Array> {
     const [reply] = await this.transport.transact(this.readPacket(id, address, length), {
       replies: 1,
-      accept: (p) => this.isReply(p) && p.id === id,
+      accept: (p) => this.isReply(p) && p.id === id && this.dataLength(p) === length,
       timeoutMs: this.timeoutMs,
       retries: this.retries,
     });
@@ -150,7 +152,7 @@ export abstract class SerialMotorBus implements MotorBus {
     const { address, length } = span(table, names);
     const replies = await this.transport.transact(this.syncReadPacket(address, length, ids), {
       replies: ids.length,
-      accept: (p) => this.isReply(p) && ids.includes(p.id),
+      accept: (p) => this.isReply(p) && ids.includes(p.id) && this.dataLength(p) === length,
       timeoutMs: this.timeoutMs,
       retries: this.retries,
     });

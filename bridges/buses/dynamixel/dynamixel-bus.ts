@@ -22,6 +22,10 @@ export class DynamixelBus extends SerialMotorBus {
     return packet.code === P.Instruction.status;
   }
 
+  protected dataLength(packet: DecodedPacket): number {
+    return packet.params.length - 1;
+  }
+
   protected replyData(packet: DecodedPacket): Uint8Array {
     const status = P.parseStatus(packet);
     const error = decodeStatusError(status.error);

@@ -22,6 +22,10 @@ export class FeetechBus extends SerialMotorBus {
     return true;
   }
 
+  protected dataLength(packet: DecodedPacket): number {
+    return packet.params.length;
+  }
+
   protected replyData(packet: DecodedPacket): Uint8Array {
     if (packet.code) this.faults.push(...decodeStatus(packet.id, packet.code));
     return packet.params;
