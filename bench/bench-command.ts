@@ -11,9 +11,10 @@ import { mujocoComparison } from './suites/mujoco-comparison.ts';
 import { onnxInference } from './suites/onnx.ts';
 import { rapierBuilds } from './suites/rapier-builds.ts';
 import { rolloutScaling } from './suites/rollout-scaling.ts';
+import { serialBus } from './suites/serial-bus.ts';
 import { studioOverhead } from './suites/studio-overhead.ts';
 
-export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels];
+export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, serialBus];
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({

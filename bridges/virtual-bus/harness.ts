@@ -33,7 +33,7 @@ export class VirtualBusProcess {
     });
   }
 
-  static async start(bus: BusKind, servos: readonly VirtualServoSpec[], timeoutMs = 15_000): Promise<VirtualBusProcess> {
+  static async start(bus: BusKind, servos: readonly VirtualServoSpec[], timeoutMs = 60_000): Promise<VirtualBusProcess> {
     const args = servos.map((s) => `--servo=${s.id}:${s.model}${s.position !== undefined ? `:${s.position}` : ''}`);
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--bus', bus, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     const vb = new VirtualBusProcess(child);

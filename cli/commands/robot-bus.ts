@@ -70,7 +70,8 @@ async function scan(argv: string[]): Promise<string> {
   if (!(timeoutMs > 0)) throw new UsageError(`--timeout ${values.timeout} is not a time in ms`);
   const bus = await openBus({ kind: values.bus, port: values.port, baud, timeoutMs });
   try {
-    const found = await bus.scan(parseIds(values.ids!), timeoutMs);
+    // One retry per ID: a first reply can be late (adapter latency timer, a busy machine).
+    const found = await bus.scan(parseIds(values.ids!), timeoutMs, 1);
     if (values.json) return JSON.stringify(found.map((f) => ({ id: f.id, model: f.model, firmware: f.firmware })));
     if (!found.length) return `no ${values.bus} servos answered on ${values.port} at ${baud} baud`;
     return found.map((f) => `ID ${String(f.id).padStart(3)}  ${f.model.padEnd(12)} (model ${f.modelNumber}, firmware ${f.firmware})`).join('\n');

@@ -201,7 +201,7 @@ describe.skipIf(!hasSocat)('faults on a virtual Dynamixel bus end in a safe stat
     writeFileSync(file, JSON.stringify(dynamixelConfig(vb.port)));
     const child = spawn(process.execPath, [BIN, 'deploy', '--robot', file, '--controller', 'sine', '--amplitude', '0.5', '--rate', '100', '--seconds', '60', '--log', join(dir, 'log.jsonl')], { stdio: 'ignore' });
     try {
-      await vb.waitFor((e) => e.register === 'Bus_Watchdog' && e.value === 5 && e.id === 3, 30_000);
+      await vb.waitFor((e) => e.register === 'Bus_Watchdog' && e.value === 5 && e.id === 3, 120_000);
       await sleep(700);
       const moving = await vb.snapshot();
       expect(moving.every((s) => s.torque && !s.watchdogTripped)).toBe(true);
