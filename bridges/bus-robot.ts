@@ -129,8 +129,11 @@ export class BusRobot implements Robot {
       this.connectedAt = performance.now();
       this.mode = 'active';
       if (this.options.guardProcess ?? true) this.unguard = guard({ stop: (r) => this.disconnect(r), stopSync: () => this.stopSync() });
-      await this.read();
+      const first = await this.read();
       if (this.torqueOn) {
+        // Never enable torque without knowing where every joint is: the goal starts at the present position.
+        const unknown = this.joints.filter((_, i) => !Number.isFinite(first.velocity[i]!)).map((j) => `${j.name} (ID ${j.id})`);
+        if (unknown.length) throw new Error(`${this.name}: cannot read the present position of ${unknown.join(', ')}; torque stays off`);
         // Start where the arm is, so enabling torque moves nothing.
         await this.writeGoal(this.present);
         await bus.setTorque(true);
