@@ -147,15 +147,21 @@ describe('calibrate', () => {
       const r = new BusRobot(config, { link: robot['options'].link!, torque: false, guardProcess: false });
       vbus.inject({ op: 'move', id: 1, position: 1500 });
       await r.connect();
-      const recording = calibrate(r.motorBus, config, { recordUntil: sleep(300) });
-      await sleep(100);
-      // A hand moves each joint to both ends (positions as the servo now reports them).
+      let stopRecording = () => {};
+      let recorded = 0;
+      const recording = calibrate(r.motorBus, config, {
+        recordUntil: new Promise<void>((resolve) => (stopRecording = resolve)),
+        onProgress: () => recorded++,
+      });
+      // Recording has begun once progress is reported; then a hand moves each joint to both ends.
+      while (recorded === 0) await sleep(10);
       for (const [id, lo, hi] of [[1, 1200, 2900], [2, 1000, 3100]] as const) {
-        vbus.inject({ op: 'move', id, position: type === 'dynamixel' ? lo : lo });
-        await sleep(40);
+        vbus.inject({ op: 'move', id, position: lo });
+        await sleep(150);
         vbus.inject({ op: 'move', id, position: hi });
-        await sleep(40);
+        await sleep(150);
       }
+      stopRecording();
       const result = await recording;
       expect(result.a!.homingOffset).toBe(type === 'dynamixel' ? 547 : -547);
       expect([result.a!.rangeMin, result.a!.rangeMax]).toEqual([1200, 2900]);
