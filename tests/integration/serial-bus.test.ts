@@ -98,6 +98,9 @@ describe.skipIf(!hasSocat)('SO-101 on a virtual Feetech bus through the CLI', ()
     expect(state.joints.map((j) => j.joint)).toEqual(['shoulder_pan', 'shoulder_lift', 'elbow_flex', 'wrist_flex', 'wrist_roll', 'gripper']);
     expect(state.joints.every((j) => Number.isFinite(j.position) && Math.abs(j.voltage - 7.4) < 1e-9)).toBe(true);
 
+    // The hand leaves the arm near the middle, inside every joint's limits (a joint outside them
+    // would be brought back inside, maxStep per tick, by the safety layer).
+    for (const s of SERVOS) await vb.inject({ op: 'move', id: s.id, position: 2100 });
     const before = await vb.snapshot();
     const since = vb.events.length;
     const log = join(dir, 'deploy.jsonl');
