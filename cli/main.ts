@@ -13,7 +13,10 @@ const USAGE = `usage: actuate <command> [options]
   tasks [--json]                     list tasks
   controllers [--json]               list controllers
   run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
-                                     run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>)
+      [--record FILE.mcap]           run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>)
+  record --task T --out FILE.mcap [run options]
+                                     a headless run recorded to MCAP (opens in Foxglove), then what the file holds
+  replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)
   serve [--port P] [--host H] [--token T] [--models DIR …]
                                      serve the studio and the engine protocol (127.0.0.1 unless --host; other hosts need --token);
                                      --models adds a folder of .onnx models and cards to the studio's pickers
@@ -43,6 +46,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'run':
         console.log(await runCommand(rest));
+        return 0;
+      case 'record':
+        console.log(await (await import('./commands/record.ts')).recordCommand(rest));
+        return 0;
+      case 'replay':
+        console.log(await (await import('./commands/replay.ts')).replayCommand(rest));
         return 0;
       case 'robot':
         console.log(robotCommand(rest));

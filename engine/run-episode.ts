@@ -1,5 +1,6 @@
 /** A headless closed-loop run as fast as the machine allows: what `actuate run` prints. */
 import { Session } from './session.ts';
+import { recordSession } from './session-recording.ts';
 
 export interface RunOptions {
   taskId: string;
@@ -9,6 +10,8 @@ export interface RunOptions {
   taskParams?: Record<string, unknown>;
   controllerParams?: Record<string, unknown>;
   costWeights?: Record<string, unknown>;
+  /** Records the run to this MCAP file. */
+  record?: string;
   /** Called about once per simulated second. */
   onProgress?: (simSeconds: number, totalSeconds: number) => void;
 }
@@ -25,6 +28,8 @@ export interface RunResult {
   metrics: Record<string, number>;
   timing: { physicsStepUs: number; planMs: { mean: number; p99: number }; replanHz: number };
   error?: string;
+  /** The MCAP file the run was recorded to. */
+  recording?: string;
 }
 
 export async function runEpisode(options: RunOptions): Promise<RunResult> {
@@ -36,6 +41,7 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     ...(options.controllerParams ? { controllerParams: options.controllerParams } : {}),
     ...(options.costWeights ? { costWeights: options.costWeights } : {}),
   });
+  const recording = options.record ? recordSession(session, options.record) : undefined;
   try {
     const seconds = options.seconds ?? session.task.timing.episodeSeconds;
     const wall0 = performance.now();
@@ -64,8 +70,10 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
         replanHz: planCount ? round(planCount / Math.max(wallSeconds, 1e-9), 1) : 0,
       },
       ...(error ? { error } : {}),
+      ...(recording ? { recording: recording.path } : {}),
     };
   } finally {
+    recording?.stop();
     await session.dispose();
   }
 }

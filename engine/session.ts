@@ -21,6 +21,7 @@ import { loadRapier, type Rapier } from '../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../sim/rapier/physics-world.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../sim/task.ts';
 import { findTask } from '../sim/tasks/index.ts';
+import type { StepSample } from '../bridges/recording/session-recorder.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { RateMeter, RollingStats } from './timing-stats.ts';
 
@@ -68,6 +69,8 @@ export class Session {
   private steps = 0;
   private readonly queue = new SerialQueue();
   private readonly listeners = new Map<string, Set<(data: never) => void>>();
+  /** Called after every control step, unthrottled (recordings, ROS publishers). */
+  private readonly stepObservers = new Set<(sample: StepSample) => void>();
   private readonly lastEmit = { frame: 0, telemetry: 0, plan: 0 };
   readonly physicsStepUs = new RollingStats(512);
   readonly planMs = new RollingStats(512);
@@ -122,6 +125,12 @@ export class Session {
       if (watching) this.contactWatchers--;
       watching = false;
     };
+  }
+
+  /** Calls `observer` after every control step with that step's state, action and costs (read them during the call). */
+  onStep(observer: (sample: StepSample) => void): () => void {
+    this.stepObservers.add(observer);
+    return () => this.stepObservers.delete(observer);
   }
 
   private wants(stream: keyof StreamEvents): boolean {
@@ -381,6 +390,10 @@ export class Session {
     this.lastCost = cost;
     this.episodeReturn -= cost * dt;
     this.monitor.record(this.time, this.state, this.action);
+    if (this.stepObservers.size) {
+      const sample: StepSample = { time: this.time, state: this.state, action: this.action, costTerms: this.perTerm, cost };
+      for (const observer of this.stepObservers) observer(sample);
+    }
     this.trackRealtime(dt);
     this.emitFrame(false);
     this.emitTelemetry(false);

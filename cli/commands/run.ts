@@ -19,6 +19,7 @@ export async function runCommand(argv: string[]): Promise<string> {
       seed: { type: 'string', default: '0' },
       set: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
+      record: { type: 'string' },
     },
   });
   if (!values.task && !values.robot) throw new UsageError('--task (see `actuate tasks`) or --robot <file> is required');
@@ -48,6 +49,7 @@ export async function runCommand(argv: string[]): Promise<string> {
       taskParams: set.task,
       controllerParams: set.controller,
       costWeights: set.cost,
+      ...(values.record ? { record: resolve(values.record) } : {}),
       onProgress: showProgress ? (t, total) => process.stderr.write(`\r${progressBar(t / total)} ${t.toFixed(1)}/${total} s`) : undefined,
     });
   } catch (err) {
@@ -72,5 +74,6 @@ function describe(r: RunResult): string {
     `  ${r.simSeconds} s simulated in ${r.wallSeconds} s (${r.steps} control steps), return ${r.return}`,
     `  metrics: ${metrics}`,
     `  physics step ${r.timing.physicsStepUs} µs, plan ${r.timing.planMs.mean} ms (p99 ${r.timing.planMs.p99}), ${r.timing.replanHz} plans/s`,
+    ...(r.recording ? [`  recorded to ${r.recording}`] : []),
   ].join('\n');
 }
