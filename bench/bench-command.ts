@@ -10,10 +10,11 @@ import { mppiReplan } from './suites/mppi-replan.ts';
 import { mujocoComparison } from './suites/mujoco-comparison.ts';
 import { onnxInference } from './suites/onnx.ts';
 import { rapierBuilds } from './suites/rapier-builds.ts';
+import { recordingOverhead } from './suites/recording-overhead.ts';
 import { rolloutScaling } from './suites/rollout-scaling.ts';
 import { studioOverhead } from './suites/studio-overhead.ts';
 
-export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels];
+export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, recordingOverhead];
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -6,13 +6,15 @@
 import { open, readFile } from 'node:fs/promises';
 import { McapIndexedReader, McapStreamReader } from '@mcap/core';
 import type { McapTypes } from '@mcap/core';
+import { parse } from '@foxglove/rosmsg';
+import { MessageReader } from '@foxglove/rosmsg-serialization';
 
 export interface RecordedMessage {
   topic: string;
   schemaName: string;
   logTime: bigint;
   publishTime: bigint;
-  /** The decoded message for JSON channels, the raw bytes otherwise. */
+  /** The decoded message for JSON and ROS 1 channels, the raw bytes otherwise. */
   data: unknown;
 }
 
@@ -109,10 +111,16 @@ function decode(
 ): RecordedMessage {
   const channel = channels.get(message.channelId);
   if (!channel) throw new Error(`message on channel ${message.channelId}, which the file never declares`);
-  const data = channel.messageEncoding === 'json' ? JSON.parse(new TextDecoder().decode(message.data)) : message.data;
+  const schema = schemas.get(channel.schemaId);
+  const data =
+    channel.messageEncoding === 'json'
+      ? JSON.parse(new TextDecoder().decode(message.data))
+      : channel.messageEncoding === 'ros1' && schema?.encoding === 'ros1msg'
+        ? ros1Reader(schema).readMessage(message.data)
+        : message.data;
   return {
     topic: channel.topic,
-    schemaName: schemas.get(channel.schemaId)?.name ?? '',
+    schemaName: schema?.name ?? '',
     logTime: message.logTime,
     publishTime: message.publishTime,
     data,
@@ -121,4 +129,13 @@ function decode(
 
 function topicsOf(channels: ReadonlyMap<number, McapTypes.Channel>, schemas: ReadonlyMap<number, McapTypes.Schema>): Recording['topics'] {
   return [...channels.values()].map((c) => ({ topic: c.topic, schemaName: schemas.get(c.schemaId)?.name ?? '', messageEncoding: c.messageEncoding }));
+}
+
+const ros1Readers = new WeakMap<McapTypes.Schema, MessageReader>();
+
+/** A reader built from the schema's own definition text, so any ROS 1 type in any file decodes. */
+function ros1Reader(schema: McapTypes.Schema): MessageReader {
+  let reader = ros1Readers.get(schema);
+  if (!reader) ros1Readers.set(schema, (reader = new MessageReader(parse(new TextDecoder().decode(schema.data)))));
+  return reader;
 }

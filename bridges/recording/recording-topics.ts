@@ -1,24 +1,27 @@
 /**
- * The topics an Actuate recording holds and their JSON schemas. Where Foxglove has a schema for the
- * data (joint states, transforms, 3D scene entities) its own is used, so Foxglove and Lichtblick draw
- * them as they are; the rest are small JSON schemas whose fields plot by name (`/cost.terms.upright`).
+ * The topics an Actuate recording holds and their schemas. The per-step robot data are the ROS 1
+ * messages every robotics tool reads (sensor_msgs/JointState, tf2_msgs/TFMessage; binary, about ten
+ * times cheaper to write than JSON); plans are Foxglove's own SceneUpdate; the rest are small JSON
+ * schemas whose fields plot by name (`/cost.terms.upright`).
  */
-import { FrameTransforms, JointStates, SceneUpdate } from '@foxglove/schemas/jsonschema.js';
+import { SceneUpdate } from '@foxglove/schemas/jsonschema.js';
+import type { Ros1TypeName } from '../ros1/ros1-messages.ts';
 
 type JsonSchema = Record<string, unknown>;
 
 const numberMap: JsonSchema = { type: 'object', additionalProperties: { type: 'number' } };
 const numbers: JsonSchema = { type: 'array', items: { type: 'number' } };
 
-export interface TopicSpec {
-  topic: string;
-  schemaName: string;
-  schema: JsonSchema;
-  description: string;
-}
+export type TopicSpec =
+  | { topic: string; encoding: 'json'; schemaName: string; schema: JsonSchema; description: string }
+  | { topic: string; encoding: 'ros1'; schemaName: Ros1TypeName; description: string };
 
 function topic(topic: string, schemaName: string, schema: JsonSchema, description: string): TopicSpec {
-  return { topic, schemaName, schema, description };
+  return { topic, encoding: 'json', schemaName, schema, description };
+}
+
+function ros1Topic(topic: string, schemaName: Ros1TypeName, description: string): TopicSpec {
+  return { topic, encoding: 'ros1', schemaName, description };
 }
 
 export const RECORDING_TOPICS = {
@@ -31,8 +34,8 @@ export const RECORDING_TOPICS = {
     },
   }, 'task, controller, their parameters, cost weights and seed; again after every edit'),
   scene: topic('/actuate/scene', 'actuate.Scene', { type: 'object' }, 'the scene description (bodies, joints, actuators, markers; meshes left out)'),
-  jointStates: topic('/joint_states', JointStates.title, JointStates, 'every joint position and velocity, each control step'),
-  tf: topic('/tf', FrameTransforms.title, FrameTransforms, 'every body pose in the world frame, each control step'),
+  jointStates: ros1Topic('/joint_states', 'sensor_msgs/JointState', 'every joint position and velocity, each control step'),
+  tf: ros1Topic('/tf', 'tf2_msgs/TFMessage', 'every body pose in the world frame, each control step'),
   action: topic('/control/action', 'actuate.Action', {
     type: 'object', properties: { time: { type: 'number' }, values: numberMap },
   }, 'the controller output per actuator, each control step'),
@@ -52,6 +55,6 @@ export const RECORDING_TOPICS = {
     type: 'object',
     properties: { time: { type: 'number' }, physicsStepUs: { type: 'number' }, planMs: { type: 'number' }, planP99Ms: { type: 'number' }, replanHz: { type: 'number' }, realtimeFactor: { type: 'number' } },
   }, 'physics step and plan times, plans per second, real-time factor'),
-} as const;
+} as const satisfies Record<string, TopicSpec>;
 
 export type RecordingTopic = keyof typeof RECORDING_TOPICS;

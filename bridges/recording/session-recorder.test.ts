@@ -58,11 +58,12 @@ describe('SessionRecorder', () => {
     expect((on('/actuate/scene')[0]!.data as { joints: unknown[] }).joints).toHaveLength(1);
     const joints = on('/joint_states');
     expect(joints).toHaveLength(100);
-    const j50 = joints[49]!.data as { joints: { name: string; position: number; velocity: number }[]; timestamp: { sec: number; nsec: number } };
-    expect(j50.joints[0]!.name).toBe('hinge');
-    expect(j50.joints[0]!.position).toBeCloseTo(0.5, 9);
-    expect(j50.joints[0]!.velocity).toBeCloseTo(0.5, 9);
-    expect(j50.timestamp).toEqual({ sec: Date.UTC(2026, 0, 1) / 1000 + 1, nsec: 0 });
+    expect(joints[49]!.schemaName).toBe('sensor_msgs/JointState');
+    const j50 = joints[49]!.data as { name: string[]; position: Float64Array; velocity: Float64Array; header: { stamp: { sec: number; nsec: number } } };
+    expect(j50.name).toEqual(['hinge']);
+    expect(j50.position[0]).toBeCloseTo(0.5, 9);
+    expect(j50.velocity[0]).toBeCloseTo(0.5, 9);
+    expect(j50.header.stamp).toEqual({ sec: Date.UTC(2026, 0, 1) / 1000 + 1, nsec: 0 });
     expect(joints[49]!.logTime).toBe(BigInt(Date.UTC(2026, 0, 1)) * 1_000_000n + 1_000_000_000n);
     // The fixed base is sent once; the link every step.
     const tf = on('/tf').map((m) => (m.data as { transforms: { child_frame_id: string }[] }).transforms.map((t) => t.child_frame_id));

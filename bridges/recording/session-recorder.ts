@@ -8,11 +8,11 @@
  * faster-than-real-time run keeps its simulated timeline; publish time is when it was written.
  */
 import type { PlanEvent, Timing } from '../../protocol/api.ts';
-import { BODY_STATE_SIZE, type SceneDescription } from '../../protocol/scene.ts';
-import { jointPosition, jointVelocity } from '../../sim/kinematics.ts';
+import type { SceneDescription } from '../../protocol/scene.ts';
+import { jointStateMessage, movingJoints, ros1Type, rosTime, tfMessage, type Ros1Type } from '../ros1/ros1-messages.ts';
 import type { RobotState, SentCommand } from '../../sim/robot/robot.ts';
 import { FlushingMcapWriter, type FlushingMcapWriterOptions } from './flushing-mcap-writer.ts';
-import { RECORDING_TOPICS, type RecordingTopic } from './recording-topics.ts';
+import { RECORDING_TOPICS, type RecordingTopic, type TopicSpec } from './recording-topics.ts';
 
 export interface RecordedSettings {
   task: string;
@@ -38,11 +38,14 @@ export const RECORDING_PROFILE = 'actuate';
 
 export class SessionRecorder {
   private readonly writer: FlushingMcapWriter;
-  private readonly channels = new Map<RecordingTopic, number>();
+  private readonly channels = new Map<RecordingTopic, { id: number; ros1?: Ros1Type }>();
   private readonly encoder = new TextEncoder();
   private readonly startNs: bigint;
+  private readonly startSeconds: number;
   private scene: SceneDescription | undefined;
   private movingJoints: number[] = [];
+  private dynamicBodies: number[] = [];
+  private allBodies: number[] = [];
   private actuatorNames: string[] = [];
   private costNames: string[] = [];
   private sentStaticFrames = false;
@@ -50,10 +53,18 @@ export class SessionRecorder {
 
   constructor(path: string, options: FlushingMcapWriterOptions & { startedAtMs?: number } = {}) {
     this.writer = new FlushingMcapWriter(path, { profile: RECORDING_PROFILE, ...options });
-    this.startNs = BigInt(Math.round(options.startedAtMs ?? Date.now())) * 1_000_000n;
-    for (const [key, spec] of Object.entries(RECORDING_TOPICS) as [RecordingTopic, (typeof RECORDING_TOPICS)[RecordingTopic]][]) {
-      const schemaId = this.writer.registerSchema({ name: spec.schemaName, encoding: 'jsonschema', data: this.encoder.encode(JSON.stringify(spec.schema)) });
-      this.channels.set(key, this.writer.registerChannel({ topic: spec.topic, schemaId, messageEncoding: 'json', metadata: new Map([['description', spec.description]]) }));
+    const startedAtMs = Math.round(options.startedAtMs ?? Date.now());
+    this.startNs = BigInt(startedAtMs) * 1_000_000n;
+    this.startSeconds = startedAtMs / 1000;
+    for (const [key, spec] of Object.entries(RECORDING_TOPICS) as [RecordingTopic, TopicSpec][]) {
+      const ros1 = spec.encoding === 'ros1' ? ros1Type(spec.schemaName) : undefined;
+      const schemaId = this.writer.registerSchema(
+        ros1
+          ? { name: ros1.name, encoding: 'ros1msg', data: this.encoder.encode(ros1.text) }
+          : { name: spec.schemaName, encoding: 'jsonschema', data: this.encoder.encode(JSON.stringify(spec.encoding === 'json' ? spec.schema : {})) },
+      );
+      const id = this.writer.registerChannel({ topic: spec.topic, schemaId, messageEncoding: ros1 ? 'ros1' : 'json', metadata: new Map([['description', spec.description]]) });
+      this.channels.set(key, { id, ...(ros1 ? { ros1 } : {}) });
     }
   }
 
@@ -70,7 +81,9 @@ export class SessionRecorder {
   /** The scene (once per task build); joint and body names for the per-step topics come from it. */
   setScene(time: number, scene: SceneDescription): void {
     this.scene = scene;
-    this.movingJoints = scene.joints.flatMap((j, i) => (j.type === 'revolute' || j.type === 'prismatic' ? [i] : []));
+    this.movingJoints = movingJoints(scene);
+    this.allBodies = scene.bodies.map((_, i) => i);
+    this.dynamicBodies = this.allBodies.filter((i) => scene.bodies[i]!.kind === 'dynamic');
     this.actuatorNames = scene.actuators.map((a) => a.name);
     this.sentStaticFrames = false;
     const { meshes: _meshes, ...described } = scene;
@@ -82,29 +95,10 @@ export class SessionRecorder {
     if (!scene) throw new Error('SessionRecorder.step before setScene');
     const { time, state } = sample;
     const stamp = this.stamp(time);
-    this.write('jointStates', time, {
-      timestamp: stamp,
-      joints: this.movingJoints.map((j) => ({
-        name: scene.joints[j]!.name,
-        position: jointPosition(scene, state, j),
-        velocity: jointVelocity(scene, state, j),
-      })),
-    });
-    const transforms = [];
-    for (let b = 0; b < scene.bodies.length; b++) {
-      const body = scene.bodies[b]!;
-      if (body.kind === 'fixed' && this.sentStaticFrames) continue;
-      const o = b * BODY_STATE_SIZE;
-      transforms.push({
-        timestamp: stamp,
-        parent_frame_id: 'world',
-        child_frame_id: body.name,
-        translation: { x: state[o]!, y: state[o + 1]!, z: state[o + 2]! },
-        rotation: { x: state[o + 3]!, y: state[o + 4]!, z: state[o + 5]!, w: state[o + 6]! },
-      });
-    }
+    this.write('jointStates', time, jointStateMessage(scene, this.movingJoints, state, stamp));
+    // Fixed bodies never move: their transforms go out once.
+    this.write('tf', time, tfMessage(scene, this.sentStaticFrames ? this.dynamicBodies : this.allBodies, state, stamp));
     this.sentStaticFrames = true;
-    this.write('tf', time, { transforms });
     this.write('action', time, { time, values: named(this.actuatorNames, sample.action) });
     this.write('cost', time, { time, total: sample.cost, terms: named(this.costNames, sample.costTerms) });
   }
@@ -167,8 +161,7 @@ export class SessionRecorder {
   }
 
   private stamp(time: number): { sec: number; nsec: number } {
-    const ns = this.logTime(time);
-    return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };
+    return rosTime(this.startSeconds + time);
   }
 
   private logTime(time: number): bigint {
@@ -177,12 +170,13 @@ export class SessionRecorder {
 
   private write(topic: RecordingTopic, time: number, message: unknown): void {
     if (this.closed) return;
+    const channel = this.channels.get(topic)!;
     this.writer.addMessage({
-      channelId: this.channels.get(topic)!,
+      channelId: channel.id,
       sequence: 0,
       logTime: this.logTime(time),
       publishTime: BigInt(Date.now()) * 1_000_000n,
-      data: this.encoder.encode(JSON.stringify(message)),
+      data: channel.ros1 ? channel.ros1.writer.writeMessage(message) : this.encoder.encode(JSON.stringify(message)),
     });
   }
 }
