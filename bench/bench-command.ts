@@ -11,10 +11,11 @@ import { mujocoComparison } from './suites/mujoco-comparison.ts';
 import { onnxInference } from './suites/onnx.ts';
 import { rapierBuilds } from './suites/rapier-builds.ts';
 import { recordingOverhead } from './suites/recording-overhead.ts';
+import { ros1Loopback } from './suites/ros1-loopback.ts';
 import { rolloutScaling } from './suites/rollout-scaling.ts';
 import { studioOverhead } from './suites/studio-overhead.ts';
 
-export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, recordingOverhead];
+export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, recordingOverhead, ros1Loopback];
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({

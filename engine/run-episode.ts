@@ -1,6 +1,7 @@
 /** A headless closed-loop run as fast as the machine allows: what `actuate run` prints. */
 import { Session } from './session.ts';
 import { recordSession } from './session-recording.ts';
+import { connectSessionToRos1, type Ros1SessionOptions } from './ros1-session.ts';
 
 export interface RunOptions {
   taskId: string;
@@ -10,6 +11,8 @@ export interface RunOptions {
   taskParams?: Record<string, unknown>;
   controllerParams?: Record<string, unknown>;
   costWeights?: Record<string, unknown>;
+  /** Connects the session to a ROS 1 master; the run then paces itself in real time so ROS tools see real rates. */
+  ros1?: Ros1SessionOptions;
   /** Records the run to this MCAP file. */
   record?: string;
   /** Called about once per simulated second. */
@@ -42,13 +45,21 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     ...(options.costWeights ? { costWeights: options.costWeights } : {}),
   });
   const recording = options.record ? recordSession(session, options.record) : undefined;
+  const ros1 = options.ros1 ? await connectSessionToRos1(session, options.ros1).catch(async (err) => {
+    recording?.stop();
+    await session.dispose();
+    throw err;
+  }) : undefined;
   try {
     const seconds = options.seconds ?? session.task.timing.episodeSeconds;
     const wall0 = performance.now();
-    for (let t = 1; t < seconds + 1; t++) {
-      await session.runFor(Math.min(t, seconds));
-      options.onProgress?.(session.simTime, seconds);
-      if (session.snapshot().error) break;
+    if (ros1) await runRealtime(session, seconds, options.onProgress);
+    else {
+      for (let t = 1; t < seconds + 1; t++) {
+        await session.runFor(Math.min(t, seconds));
+        options.onProgress?.(session.simTime, seconds);
+        if (session.snapshot().error) break;
+      }
     }
     const wallSeconds = (performance.now() - wall0) / 1000;
     const { success, metrics } = session.result();
@@ -73,8 +84,27 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
       ...(recording ? { recording: recording.path } : {}),
     };
   } finally {
+    ros1?.close();
     recording?.stop();
     await session.dispose();
+  }
+}
+
+/** Plays the session in real time until `seconds` of session time or an error; SIGINT ends it early. */
+async function runRealtime(session: Session, seconds: number, onProgress?: (t: number, total: number) => void): Promise<void> {
+  let interrupted = false;
+  const stop = () => (interrupted = true);
+  process.once('SIGINT', stop);
+  session.play();
+  try {
+    let shown = 0;
+    while (!interrupted && session.simTime < seconds - 1e-9 && !session.snapshot().error) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (session.simTime - shown >= 1) onProgress?.((shown = Math.floor(session.simTime)), seconds);
+    }
+  } finally {
+    session.pause();
+    process.off('SIGINT', stop);
   }
 }
 

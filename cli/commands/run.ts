@@ -5,12 +5,14 @@ import { findController } from '../../control/registry.ts';
 import { findTask } from '../../sim/tasks/index.ts';
 import { ROBOT_TASK_PREFIX } from '../../sim/tasks/free-play.ts';
 import { resolve } from 'node:path';
+import { takeRosOptions } from '../ros-options.ts';
 import { parseSetOptions } from '../set-options.ts';
 import { UsageError } from '../usage-error.ts';
 
 export async function runCommand(argv: string[]): Promise<string> {
+  const { rest, ros } = takeRosOptions(argv);
   const { values } = parseArgs({
-    args: argv,
+    args: rest,
     options: {
       task: { type: 'string' },
       robot: { type: 'string' },
@@ -50,6 +52,7 @@ export async function runCommand(argv: string[]): Promise<string> {
       controllerParams: set.controller,
       costWeights: set.cost,
       ...(values.record ? { record: resolve(values.record) } : {}),
+      ...(ros.ros1 ? { ros1: { ...ros.ros1, onStatus: (m: string) => process.stderr.write(`${showProgress ? '\n' : ''}ros1: ${m}\n`) } } : {}),
       onProgress: showProgress ? (t, total) => process.stderr.write(`\r${progressBar(t / total)} ${t.toFixed(1)}/${total} s`) : undefined,
     });
   } catch (err) {
