@@ -1,7 +1,7 @@
 /** A headless closed-loop run as fast as the machine allows: what `actuate run` prints. */
 import { Session } from './session.ts';
 import { recordSession } from './session-recording.ts';
-import { connectSessionToRos1, type Ros1SessionOptions } from './ros1-session.ts';
+import { connectSessionToRos1, type Ros1SessionOptions } from './ros-session.ts';
 
 export interface RunOptions {
   taskId: string;

@@ -12,7 +12,7 @@ import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosMasterClient } from '@foxglove/ros1';
 import { Session } from '../../engine/session.ts';
-import { connectSessionToRos1 } from '../../engine/ros1-session.ts';
+import { connectSessionToRos1 } from '../../engine/ros-session.ts';
 import { bodyPosition } from '../../sim/kinematics.ts';
 
 /** Debian's roscore, not the JavaScript one @foxglove/ros1 puts in node_modules/.bin (it ignores -p). */

@@ -1,5 +1,5 @@
 /**
- * A session on ROS 1: publishes the robot (joint states, link transforms, odometry of a floating base,
+ * A session on ROS — ROS 1 natively, or ROS 1/ROS 2 through a rosbridge server: publishes the robot (joint states, link transforms, odometry of a floating base,
  * the task's key states) at a chosen rate of session time, and takes commands from ROS — `cmd_vel`
  * (geometry_msgs/Twist) becomes the policy's velocity command, `joint_commands`
  * (std_msgs/Float64MultiArray, one value per actuator) and `joint_trajectory`
@@ -12,25 +12,41 @@ import type { SessionSnapshot } from '../protocol/api.ts';
 import { BODY_STATE_SIZE, floatingBase, type SceneDescription } from '../protocol/scene.ts';
 import type { NumberParam } from '../sim/params.ts';
 import { rotateInverse } from '../sim/kinematics.ts';
-import { jointStateMessage, movingJoints, rosTime, tfMessage } from '../bridges/ros1/ros1-messages.ts';
-import { Ros1Node, type Ros1Status } from '../bridges/ros1/ros1-node.ts';
+import { jointStateMessage, movingJoints, rosTime, tfMessage, type Ros1TypeName } from '../bridges/ros1/ros1-messages.ts';
+import { Ros1Node } from '../bridges/ros1/ros1-node.ts';
+import { RosbridgeClient } from '../bridges/rosbridge/rosbridge-client.ts';
 import type { Session } from './session.ts';
 
-export interface Ros1SessionOptions {
-  masterUri: string;
+/** What the session bridge needs from a ROS connection; a ROS 1 node and a rosbridge client both give it. */
+export interface RosTransport {
+  advertise(topic: string, type: Ros1TypeName): Promise<void> | void;
+  publish(topic: string, type: Ros1TypeName, message: unknown): void;
+  subscribe(topic: string, type: Ros1TypeName, onMessage: (message: unknown) => void): void;
+  close(): void;
+}
+
+export interface RosSessionOptions {
   /** Prefix of every topic name (`--ros-ns robot1` → /robot1/joint_states). */
   namespace?: string;
   /** Publications per second of session time. */
   rateHz?: number;
   /** Seconds a velocity command stays in force without a new one. */
   commandTimeout?: number;
-  nodeName?: string;
   /** Connection changes and command problems, as sentences for the user. */
-  onStatus?: (message: string, status?: Ros1Status) => void;
+  onStatus?: (message: string) => void;
 }
 
-export interface Ros1SessionBridge {
-  readonly node: Ros1Node;
+export interface Ros1SessionOptions extends RosSessionOptions {
+  masterUri: string;
+  nodeName?: string;
+}
+
+export interface RosbridgeSessionOptions extends RosSessionOptions {
+  url: string;
+}
+
+export interface RosSessionBridge {
+  readonly transport: RosTransport;
   readonly topics: { joint_states: string; tf: string; odom: string; task_state: string; cmd_vel: string; joint_commands: string; joint_trajectory: string };
   /** Messages received, per topic. */
   readonly received: Map<string, number>;
@@ -44,9 +60,32 @@ export function rosTopic(namespace: string | undefined, name: string): string {
   return ns ? `/${ns}/${name}` : `/${name}`;
 }
 
-export async function connectSessionToRos1(session: Session, options: Ros1SessionOptions): Promise<Ros1SessionBridge> {
+export async function connectSessionToRos1(session: Session, options: Ros1SessionOptions): Promise<RosSessionBridge> {
   const say = options.onStatus ?? (() => {});
-  const node = await Ros1Node.start({ masterUri: options.masterUri, ...(options.nodeName ? { name: options.nodeName } : {}), onStatus: (s) => say(s.message, s) });
+  const node = await Ros1Node.start({ masterUri: options.masterUri, ...(options.nodeName ? { name: options.nodeName } : {}), onStatus: (s) => say(s.message) });
+  const transport: RosTransport = {
+    advertise: (topic, type) => node.advertise(topic, type),
+    publish: (topic, _type, message) => node.publish(topic, message),
+    subscribe: (topic, type, onMessage) => node.subscribe(topic, type, onMessage),
+    close: () => node.close(),
+  };
+  return connectSessionToRos(session, transport, options);
+}
+
+export async function connectSessionToRosbridge(session: Session, options: RosbridgeSessionOptions): Promise<RosSessionBridge> {
+  const say = options.onStatus ?? (() => {});
+  const client = new RosbridgeClient({ url: options.url, onStatus: (_, message) => say(message) });
+  const transport: RosTransport = {
+    advertise: (topic, type) => client.advertise(topic, type),
+    publish: (topic, type, message) => client.publish(topic, type, message),
+    subscribe: (topic, type, onMessage) => void client.subscribe(topic, type, onMessage),
+    close: () => client.close(),
+  };
+  return connectSessionToRos(session, transport, options);
+}
+
+export async function connectSessionToRos(session: Session, node: RosTransport, options: RosSessionOptions): Promise<RosSessionBridge> {
+  const say = options.onStatus ?? (() => {});
   const t = (name: string) => rosTopic(options.namespace, name);
   const topics = {
     joint_states: t('joint_states'), tf: t('tf'), odom: t('odom'), task_state: t('task_state'),
@@ -81,11 +120,11 @@ export async function connectSessionToRos1(session: Session, options: Ros1Sessio
     nextPublish = time - nextPublish > 2 * period ? time + period : nextPublish + period;
     const stamp = rosTime(Date.now() / 1000);
     seq++;
-    node.publish(topics.joint_states, jointStateMessage(scene, joints, state, stamp, seq));
-    node.publish(topics.tf, tfMessage(scene, bodies, state, stamp));
-    if (base !== undefined) node.publish(topics.odom, odometry(state, base, scene.bodies[base]!.name, stamp, seq));
+    node.publish(topics.joint_states, 'sensor_msgs/JointState', jointStateMessage(scene, joints, state, stamp, seq));
+    node.publish(topics.tf, 'tf2_msgs/TFMessage', tfMessage(scene, bodies, state, stamp));
+    if (base !== undefined) node.publish(topics.odom, 'nav_msgs/Odometry', odometry(state, base, scene.bodies[base]!.name, stamp, seq));
     const readouts = session.task.readouts;
-    node.publish(topics.task_state, {
+    node.publish(topics.task_state, 'std_msgs/Float64MultiArray', {
       layout: { dim: [{ label: readouts.map((r) => r.name).join(','), size: readouts.length, stride: readouts.length }], data_offset: 0 },
       data: Float64Array.from(readouts, (r) => r.read(state)),
     });
@@ -178,7 +217,7 @@ export async function connectSessionToRos1(session: Session, options: Ros1Sessio
   });
 
   return {
-    node,
+    transport: node,
     topics,
     received,
     close() {
