@@ -13,10 +13,10 @@ const USAGE = `usage: actuate <command> [options]
   tasks [--json]                     list tasks
   controllers [--json]               list controllers
   run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
-      [--record FILE.mcap] [--ros1 [MASTER_URI]] [--ros-ns NS] [--ros-rate HZ]
+      [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
                                      run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
-                                     --ros1 publishes joint_states, tf, odom, task_state and takes cmd_vel, joint_commands,
-                                     joint_trajectory, pacing the run in real time
+                                     --ros1 / --rosbridge publish joint_states, tf, odom, task_state and take cmd_vel,
+                                     joint_commands, joint_trajectory, pacing the run in real time
   record --task T --out FILE.mcap [run options]
                                      a headless run recorded to MCAP (opens in Foxglove), then what the file holds
   replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)

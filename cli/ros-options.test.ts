@@ -25,6 +25,8 @@ describe('takeRosOptions', () => {
     expect(() => takeRosOptions(['--ros1', 'http://h:1', '--ros-rate', '0'])).toThrow(/--ros-rate/);
     expect(() => takeRosOptions(['--ros1', 'http://h:1', '--ros-ns', 'a b'])).toThrow(/not a ROS name/);
     expect(() => takeRosOptions(['--ros-ns', 'go2'])).toThrow(/go with --ros1/);
+    expect(() => takeRosOptions(['--rosbridge'])).toThrow(/needs a URL/);
+    expect(takeRosOptions(['--rosbridge', 'ws://h:9090', '--ros-ns', 'a']).ros).toEqual({ rosbridge: { url: 'ws://h:9090', namespace: 'a', rateHz: 50 } });
     expect(takeRosOptions(['--task', 't']).ros).toEqual({});
   });
 });

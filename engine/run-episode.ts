@@ -1,7 +1,7 @@
 /** A headless closed-loop run as fast as the machine allows: what `actuate run` prints. */
 import { Session } from './session.ts';
 import { recordSession } from './session-recording.ts';
-import { connectSessionToRos1, type Ros1SessionOptions } from './ros-session.ts';
+import { connectSessionToRos1, connectSessionToRosbridge, type Ros1SessionOptions, type RosbridgeSessionOptions, type RosSessionBridge } from './ros-session.ts';
 
 export interface RunOptions {
   taskId: string;
@@ -13,6 +13,8 @@ export interface RunOptions {
   costWeights?: Record<string, unknown>;
   /** Connects the session to a ROS 1 master; the run then paces itself in real time so ROS tools see real rates. */
   ros1?: Ros1SessionOptions;
+  /** Connects the session to a rosbridge server (ROS 1 or ROS 2); paced in real time as with ros1. */
+  rosbridge?: RosbridgeSessionOptions;
   /** Records the run to this MCAP file. */
   record?: string;
   /** Called about once per simulated second. */
@@ -45,15 +47,20 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     ...(options.costWeights ? { costWeights: options.costWeights } : {}),
   });
   const recording = options.record ? recordSession(session, options.record) : undefined;
-  const ros1 = options.ros1 ? await connectSessionToRos1(session, options.ros1).catch(async (err) => {
+  const bridges: RosSessionBridge[] = [];
+  try {
+    if (options.ros1) bridges.push(await connectSessionToRos1(session, options.ros1));
+    if (options.rosbridge) bridges.push(await connectSessionToRosbridge(session, options.rosbridge));
+  } catch (err) {
+    for (const b of bridges) b.close();
     recording?.stop();
     await session.dispose();
     throw err;
-  }) : undefined;
+  }
   try {
     const seconds = options.seconds ?? session.task.timing.episodeSeconds;
     const wall0 = performance.now();
-    if (ros1) await runRealtime(session, seconds, options.onProgress);
+    if (bridges.length) await runRealtime(session, seconds, options.onProgress);
     else {
       for (let t = 1; t < seconds + 1; t++) {
         await session.runFor(Math.min(t, seconds));
@@ -84,7 +91,7 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
       ...(recording ? { recording: recording.path } : {}),
     };
   } finally {
-    ros1?.close();
+    for (const b of bridges) b.close();
     recording?.stop();
     await session.dispose();
   }

@@ -53,6 +53,7 @@ export async function runCommand(argv: string[]): Promise<string> {
       costWeights: set.cost,
       ...(values.record ? { record: resolve(values.record) } : {}),
       ...(ros.ros1 ? { ros1: { ...ros.ros1, onStatus: (m: string) => process.stderr.write(`${showProgress ? '\n' : ''}ros1: ${m}\n`) } } : {}),
+      ...(ros.rosbridge ? { rosbridge: { ...ros.rosbridge, onStatus: (m: string) => process.stderr.write(`${showProgress ? '\n' : ''}rosbridge: ${m}\n`) } } : {}),
       onProgress: showProgress ? (t, total) => process.stderr.write(`\r${progressBar(t / total)} ${t.toFixed(1)}/${total} s`) : undefined,
     });
   } catch (err) {

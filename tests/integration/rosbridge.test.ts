@@ -10,6 +10,8 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosbridgeClient } from '../../bridges/rosbridge/rosbridge-client.ts';
+import { connectSessionToRosbridge } from '../../engine/ros-session.ts';
+import { Session } from '../../engine/session.ts';
 
 const VENDOR = fileURLToPath(new URL('../../vendor/rosbridge/', import.meta.url));
 const SYSTEM_PATH = (process.env.PATH ?? '').split(delimiter).filter((d) => !d.includes('node_modules')).join(delimiter);
@@ -103,6 +105,28 @@ describe.skipIf(!CAN_INSTALL)('rosbridge client against the vendored rosbridge s
     const time = await client.callService<{ time: { secs: number } }>('/rosapi/get_time', 'rosapi/GetTime', {});
     expect(time.time.secs).toBeGreaterThan(1_600_000_000);
     await expect(client.callService('/no/such/service', 'std_srvs/Trigger', {}, 20)).rejects.toThrow(/no\/such\/service/);
+  });
+
+  it('carries a session: joint states out, a joint command in, through rosbridge', async () => {
+    const session = await Session.create({ taskId: 'so101-reach', controllerId: 'jog', seed: 0 });
+    const bridge = await connectSessionToRosbridge(session, { url: `ws://127.0.0.1:${PORT}`, namespace: 'so101', rateHz: 10 });
+    try {
+      session.play();
+      const out = await ros('rostopic echo -n 1 /so101/joint_states/name', 40);
+      expect(out).toContain(session.task.scene.joints[session.task.scene.actuators[0]!.joint]!.name);
+      const actuators = session.task.scene.actuators;
+      const target = actuators.map((a, i) => (i === 0 ? Math.min(a.ctrlRange[1], 0.6) : (session.snapshot().controller.values[a.name] as number)));
+      const pub = spawn('bash', ['-c', `source ${ENV_SH} && exec timeout 60 rostopic pub -r 5 /so101/joint_commands std_msgs/Float64MultiArray '${JSON.stringify({ layout: { dim: [], data_offset: 0 }, data: target })}'`], { env, stdio: 'ignore' });
+      try {
+        await until('the joint command', 40, () => session.snapshot().controller.values[actuators[0]!.name] === target[0]);
+      } finally {
+        pub.kill('SIGTERM');
+      }
+    } finally {
+      bridge.close();
+      session.pause();
+      await session.dispose();
+    }
   });
 
   it('reconnects with backoff after the server restarts; subscriptions come back', async () => {
