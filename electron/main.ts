@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { PICK_FILE_CHANNEL, type PickFileOptions } from '../protocol/desktop.ts';
 
-// Defined by @electron-forge/plugin-vite for the renderer named `main_window` in forge.config.ts.
+// Defined by scripts/desktop-build.mjs (the renderer `main_window`, or a dev server URL).
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
 
@@ -51,7 +51,7 @@ function createWindow(): BrowserWindow {
       webviewTag: false,
     },
   });
-  // typeof: in a packaged build Forge leaves the dev-server constant undefined rather than defining it.
+  // typeof: a packaged build defines the dev-server constant as undefined.
   if (typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string') void win.loadURL(MAIN_WINDOW_VITE_DEV_SERVER_URL);
   else void win.loadFile(join(__dirname, `../renderer/${MAIN_WINDOW_VITE_NAME}/index.html`));
   // Every load (first start, View → Reload) gets a fresh engine and a fresh channel.

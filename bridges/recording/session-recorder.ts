@@ -32,6 +32,8 @@ export interface StepSample {
   /** Weighted cost per term, in the task's term order. */
   costTerms: Float64Array;
   cost: number;
+  /** The command the controller asked for and what the robot sent after safety, when one was sent this step. */
+  command?: { requested: Float64Array; sent: SentCommand };
 }
 
 export const RECORDING_PROFILE = 'actuate';
@@ -101,6 +103,7 @@ export class SessionRecorder {
     this.sentStaticFrames = true;
     this.write('action', time, { time, values: named(this.actuatorNames, sample.action) });
     this.write('cost', time, { time, total: sample.cost, terms: named(this.costNames, sample.costTerms) });
+    if (sample.command) this.command(time, sample.command.requested, sample.command.sent);
   }
 
   command(time: number, requested: ArrayLike<number>, sent: SentCommand): void {
