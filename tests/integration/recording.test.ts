@@ -38,6 +38,10 @@ describe('recording a session', () => {
     expect(on('/joint_states')).toHaveLength(sent.length);
     expect(on('/control/action')).toEqual(sent.map((s) => ({ time: s.time, values: Object.fromEntries(actuators.map((a, i) => [a, s.action[i]])) })));
     expect(on('/cost')).toEqual(sent.map((s) => ({ time: s.time, total: s.cost, terms: Object.fromEntries(termNames.map((n, i) => [n, s.terms[i]])) })));
+    // Every command the robot was sent, after its safety layer, with what the controller asked for.
+    const commands = on('/robot/command') as { time: number; requested: number[]; sent: number[]; clamped: number }[];
+    expect(commands.map((c) => c.sent)).toEqual(sent.map((s) => s.action));
+    expect(commands.every((c) => c.requested.length === actuators.length && c.clamped >= 0)).toBe(true);
     // The cost-weight edit is recorded as a second settings message.
     const settings = on('/actuate/settings') as { task: string; costWeights: Record<string, number> }[];
     expect(settings).toHaveLength(2);
