@@ -88,6 +88,8 @@ for (const { task, controller } of cells) {
   save();
 }
 
+save();
+
 function markdown() {
   const allControllers = CONTROLLERS.filter((c) => !(c.id in LEFT_OUT));
   const head = ['task', 'headline metric', ...allControllers.map((c) => `\`${c.id}\``)];
@@ -140,7 +142,7 @@ function unavailableReasons() {
     if (!cell.unavailable) continue;
     const [task, controller] = key.split('/');
     // A card that names another robot's joints lists them all: the first clause says enough.
-    const reason = cell.unavailable.replace(/; robot joints: .*/, '');
+    const reason = cell.unavailable.replace(/; robot joints: .*/, '').replace(/'([^']+)'(, '[^']+')+/, (list, first) => `'${first}' … (${list.split(',').length} joints)`);
     const entry = byReason.get(`${controller}: ${reason}`) ?? [];
     byReason.set(`${controller}: ${reason}`, [...entry, task]);
   }
