@@ -53,8 +53,6 @@ const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number
   tasks: async (_args, json) => print(await (await import('./commands/list.ts')).listTasks(json)),
   controllers: async (_args, json) => print(await (await import('./commands/list.ts')).listControllers(json)),
   run: async (args) => print(await (await import('./commands/run.ts')).runCommand(args)),
-  record: async (args) => print(await (await import('./commands/record.ts')).recordCommand(args)),
-  replay: async (args) => print(await (await import('./commands/replay.ts')).replayCommand(args)),
   robot: async (args) => {
     // Bus commands load serialport: only when asked for.
     if (!ROBOT_BUS_COMMANDS.has(args[0] ?? '')) return print((await import('./commands/robot.ts')).robotCommand(args));
@@ -62,6 +60,8 @@ const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number
     return out ? print(out) : 0;
   },
   deploy: async (args) => (await import('./commands/deploy.ts')).deployCommand(args),
+  record: async (args) => print(await (await import('./commands/record.ts')).recordCommand(args)),
+  replay: async (args) => print(await (await import('./commands/replay.ts')).replayCommand(args)),
   policy: async (args) => print(await (await import('./commands/policy.ts')).policyCommand(args)),
   serve: async (args) => {
     await (await import('./commands/serve.ts')).serveCommand(args);

@@ -32,8 +32,8 @@ import { RobotTwin } from '../sim/robot/robot-twin.ts';
 import { SimRobot } from '../sim/robot/sim-robot.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../sim/task.ts';
 import { findTask } from '../sim/tasks/index.ts';
-import type { StepSample } from '../bridges/recording/session-recorder.ts';
 import { Perturbation } from './perturbation.ts';
+import type { StepSample } from '../bridges/recording/session-recorder.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { RateMeter, RollingStats } from './timing-stats.ts';
 
