@@ -5,6 +5,7 @@ import { findController } from '../../control/registry.ts';
 import { findTask } from '../../sim/tasks/index.ts';
 import { ROBOT_TASK_PREFIX } from '../../sim/tasks/free-play.ts';
 import { resolve } from 'node:path';
+import { parsePackageOptions } from '../../sim/importers/resolve-path.ts';
 import { parseSetOptions } from '../set-options.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -14,6 +15,8 @@ export async function runCommand(argv: string[]): Promise<string> {
     options: {
       task: { type: 'string' },
       robot: { type: 'string' },
+      package: { type: 'string', multiple: true, default: [] },
+      keyframe: { type: 'string' },
       controller: { type: 'string' },
       seconds: { type: 'string' },
       seed: { type: 'string', default: '0' },
@@ -37,6 +40,8 @@ export async function runCommand(argv: string[]): Promise<string> {
   const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
   if (seconds !== undefined && !(seconds > 0)) throw new UsageError(`--seconds must be a positive number, got '${values.seconds}'`);
   const set = parseSetOptions(values.set!, taskId, controllerId);
+  if (values.robot) Object.assign(set.task, robotOptions(values.package!, values.keyframe));
+  else if (values.package!.length || values.keyframe !== undefined) throw new UsageError('--package and --keyframe go with --robot');
   const showProgress = !values.json && process.stderr.isTTY;
   let result: RunResult;
   try {
@@ -55,8 +60,22 @@ export async function runCommand(argv: string[]): Promise<string> {
     throw err;
   }
   if (showProgress) process.stderr.write('\n');
+  // Warnings go to stderr, so --json output stays one parseable line.
+  for (const w of result.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   if (values.json) return JSON.stringify(result);
   return describe(result);
+}
+
+/** `--package name=dir` (checked as `robot inspect` checks it) and `--keyframe NAME` as free-play task parameters. */
+function robotOptions(packages: string[], keyframe: string | undefined): Record<string, string> {
+  let roots;
+  try {
+    roots = parsePackageOptions(packages);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const joined = Object.entries(roots).map(([name, dir]) => `${name}=${dir}`).join(',');
+  return { ...(joined ? { packages: joined } : {}), ...(keyframe !== undefined ? { keyframe } : {}) };
 }
 
 function progressBar(fraction: number): string {
