@@ -40,7 +40,7 @@ export async function runCommand(argv: string[]): Promise<string> {
   const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
   if (seconds !== undefined && !(seconds > 0)) throw new UsageError(`--seconds must be a positive number, got '${values.seconds}'`);
   const set = parseSetOptions(values.set!, taskId, controllerId);
-  if (values.robot) Object.assign(set.task, robotOptions(values.package!, values.keyframe));
+  if (values.robot) Object.assign(set.task, robotOptions(values.package!, values.keyframe), policyOnRobot(controllerId, set));
   else if (values.package!.length || values.keyframe !== undefined) throw new UsageError('--package and --keyframe go with --robot');
   const showProgress = !values.json && process.stderr.isTTY;
   let result: RunResult;
@@ -76,6 +76,20 @@ function robotOptions(packages: string[], keyframe: string | undefined): Record<
   }
   const joined = Object.entries(roots).map(([name, dir]) => `${name}=${dir}`).join(',');
   return { ...(joined ? { packages: joined } : {}), ...(keyframe !== undefined ? { keyframe } : {}) };
+}
+
+/**
+ * A policy run on a robot file: the robot is built as the policy's card says (its pose, rates and gains;
+ * `--set task.cardGains=report` keeps the file's), and the velocity command the policy gets is the one
+ * the run's tracking error is measured against.
+ */
+function policyOnRobot(controllerId: string, set: ReturnType<typeof parseSetOptions>): Record<string, string> {
+  const cardParam = findController(controllerId).params.find((p) => p.kind === 'text' && p.file === 'card');
+  const out: Record<string, string> = {};
+  const card = set.controller[cardParam?.key ?? ''] ?? (cardParam?.default as string | undefined);
+  if (cardParam && card && set.task.card === undefined) out.card = card;
+  for (const key of ['vx', 'vy', 'yawRate']) if (set.controller[key] !== undefined && set.task[key] === undefined) out[key] = set.controller[key]!;
+  return out;
 }
 
 function progressBar(fraction: number): string {

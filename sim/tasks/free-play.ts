@@ -6,12 +6,14 @@
  * It starts where the file says: an MJCF keyframe (`home` if there is one, else the first; or the one
  * named by the `keyframe` parameter), else mid-range joint angles with a floating base set down so its
  * lowest collision shape touches the ground. It steps at the file's own `<option timestep>` when there
- * is one. Its monitor reports what happened (free-play-monitor.ts): a fall or a blow-up fails the run.
+ * is one. Given a policy's model card (`card`), it starts in the card's default pose, steps at the
+ * card's rates and drives the joints with the card's gains, limits and armature. Its monitor reports what happened (free-play-monitor.ts): a fall or a blow-up fails the run.
  */
 import { resolve } from 'node:path';
 import { parsePackageOptions } from '../importers/resolve-path.ts';
 import { bodyPosition, jointPosition, jointVelocity } from '../kinematics.ts';
 import { ParamError, type ParamSpec, type ParamValues } from '../params.ts';
+import { applyDriveSetup, readDriveSetup, type DriveSetup } from '../robot/drive-setup.ts';
 import { lowestCollisionPoint } from '../robot/ground-placement.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { RobotModel } from '../robot/robot-model.ts';
@@ -52,6 +54,8 @@ const PARAMS: ParamSpec[] = [
   { kind: 'number', key: 'vx', label: 'Command vx', default: 0, min: -2, max: 2, step: 0.05, unit: 'm/s', help: 'velocity command for policies (onnx-policy starts from it); tracking error is measured against it' },
   { kind: 'number', key: 'vy', label: 'Command vy', default: 0, min: -2, max: 2, step: 0.05, unit: 'm/s' },
   { kind: 'number', key: 'yawRate', label: 'Command yaw rate', default: 0, min: -2, max: 2, step: 0.05, unit: 'rad/s' },
+  { kind: 'text', key: 'card', label: 'Policy card', default: '', placeholder: 'none', file: 'card', help: "a policy's model card: the robot starts in its default pose and steps at its rates" },
+  { kind: 'choice', key: 'cardGains', label: 'Card gains', default: 'apply', options: ['apply', 'report'], help: "apply: the card's PD gains, torque limits and armature drive the joints, as in training; report: keep the robot file's and list the differences" },
   { kind: 'text', key: 'packages', label: 'Package roots', default: '', placeholder: 'name=dir, …', help: 'where package:// paths of a URDF point (as `--package name=dir`)' },
 ];
 
@@ -64,9 +68,18 @@ export function freePlayTask(file: string): TaskDefinition {
     params: PARAMS,
     build(p): TaskInstance {
       const packages = parsePackageOptions(String(p.packages ?? '').split(',').map((s) => s.trim()).filter(Boolean));
-      const robot = robotScene(path, { ground: true, timestep: DEFAULT_TIMESTEP, fileTimestep: true }, servosEverywhere, 'servos', { packages });
+      const cardFile = String(p.card ?? '').trim();
+      const setup = cardFile ? readDriveSetup(cardFile) : undefined;
+      const apply = setup && p.cardGains !== 'report' ? setup : undefined;
+      const adjust = (model: RobotModel) => {
+        servosEverywhere(model);
+        if (apply) model.warnings.push(...applyDriveSetup(model, apply));
+      };
+      // A policy steps at its trainer's rate: the card's physics step wins over the file's (docs/physics.md).
+      const timing = setup ? { timestep: 1 / setup.physicsHz } : { timestep: DEFAULT_TIMESTEP, fileTimestep: true };
+      const robot = robotScene(path, { ground: true, ...timing }, adjust, apply ? `servos+${JSON.stringify(apply)}` : 'servos', { packages });
       const scene = robot.scene;
-      const start = startPose(robot, p);
+      const start = startPose(robot, p, setup);
       const base = floatingBase(scene);
       const standing = base === undefined ? 0 : start.standingHeight;
       const command = Float64Array.of(p.vx as number, p.vy as number, p.yawRate as number);
@@ -74,7 +87,7 @@ export function freePlayTask(file: string): TaskDefinition {
       const home = start.q;
       return {
         scene,
-        timing: { controlDt: 0.02, episodeSeconds: 10 },
+        timing: { controlDt: setup ? 1 / setup.controlHz : 0.02, episodeSeconds: 10 },
         actionDim: scene.actuators.length,
         costTerms: [{ name: 'joint velocity', dim: scene.joints.length, norm: { kind: 'quadratic' }, weight: 0.01, range: [0, 1] }],
         reset: () => stateFromJointPositions(scene, home, start.root),
@@ -104,14 +117,15 @@ interface StartPose {
 }
 
 /** The keyframe the parameters ask for (default: `home`, else the first), or the rest pose set on the ground. */
-function startPose(robot: RobotScene, p: ParamValues): StartPose {
+function startPose(robot: RobotScene, p: ParamValues, setup: DriveSetup | undefined): StartPose {
   const { scene, keyframes } = robot;
   const asked = String(p.keyframe ?? '').trim();
-  const key = asked ? keyframes.find((k) => k.name === asked) : (keyframes.find((k) => k.name === 'home') ?? keyframes[0]);
+  // A keyframe asked for by name wins; then the card's default pose; then `home`, else the first keyframe.
+  const key = asked ? keyframes.find((k) => k.name === asked) : setup ? undefined : (keyframes.find((k) => k.name === 'home') ?? keyframes[0]);
   if (asked && !key) {
     throw new ParamError(`task.keyframe: '${asked}' is not a keyframe of ${scene.name}; it has ${keyframes.length ? keyframes.map((k) => `'${k.name}'`).join(', ') : 'none'}`);
   }
-  const q = key?.q ?? midRange(scene);
+  const q = key?.q ?? (setup ? cardPose(scene, setup) : midRange(scene));
   const base = floatingBase(scene);
   if (base === undefined) return { q, standingHeight: 0 };
   let root: Pose = key?.root ?? { position: [0, 0, 0], rotation: [0, 0, 0, 1] };
@@ -124,6 +138,16 @@ function startPose(robot: RobotScene, p: ParamValues): StartPose {
   const drop = p.height as number;
   if (drop > 0) root = { position: [root.position[0], root.position[1], drop], rotation: root.rotation };
   return { q, root, standingHeight };
+}
+
+/** The card's default pose by joint name; joints the card does not name stay at mid-range. */
+function cardPose(scene: SceneDescription, setup: DriveSetup): number[] {
+  const q = midRange(scene);
+  setup.joints.forEach((name, i) => {
+    const j = scene.joints.findIndex((joint) => joint.name === name);
+    if (j >= 0) q[j] = setup.defaultPose[i]!;
+  });
+  return q;
 }
 
 /** Mid-range for joints whose range excludes 0, else 0. */

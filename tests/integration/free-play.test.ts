@@ -1,15 +1,18 @@
 /**
  * `actuate run --robot` tells the truth about what the robot did (sim/tasks/free-play.ts): a Go2
  * standing under `hold` does not fall, the same Go2 dropped from 1 m with no torque does, Barkour
- * starts from its MJCF keyframe at its file's time step, and `--package` finds a URDF's meshes.
+ * starts from its MJCF keyframe at its file's time step, `--package` finds a URDF's meshes, and an
+ * onnx-policy run builds the robot as the policy's card says.
  * Each run goes through the CLI's own main in this process (cli/run-actuate.ts).
  */
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actuate } from '../../cli/run-actuate.ts';
+import { mlpModel } from '../../models/onnx-builder.ts';
 import { projectPath } from '../../sim/project-paths.ts';
+import { go2DefaultPose } from '../../sim/tasks/go2-stand.ts';
 
 const GO2 = projectPath('assets/robots/go2/example-robot-data/robots/go2_description/urdf/go2.urdf');
 const BARKOUR = projectPath('assets/robots/barkour_vb/scene.xml');
@@ -62,5 +65,57 @@ describe('actuate run --robot: free play that reports what happened', () => {
     const bad = await actuate('run', '--robot', copy, '--package', 'nodir');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--package expects name=dir/);
+  });
+});
+
+/**
+ * A real ONNX policy for the Go2 that always outputs zero, so its action is the card's default pose (the
+ * Isaac Lab stance): what the robot does then depends only on the start pose, gains and rates the card
+ * sets — which these tests check free play takes from it.
+ */
+function stillPolicyCard(dir: string): string {
+  const joints = ['FR', 'FL', 'RR', 'RL'].flatMap((leg) => ['hip', 'thigh', 'calf'].map((part) => `${leg}_${part}_joint`));
+  writeFileSync(join(dir, 'still.onnx'), mlpModel([{ inSize: 42, outSize: 12, weight: new Float32Array(42 * 12), bias: new Float32Array(12), activation: 'none' }]));
+  const card = {
+    schemaVersion: 1,
+    name: 'go2-still',
+    kind: 'policy',
+    model: 'still.onnx',
+    inputs: [{ name: 'obs', shape: [1, 42], dtype: 'float32' }],
+    outputs: [{ name: 'actions', shape: [1, 12], dtype: 'float32' }],
+    policy: {
+      joints,
+      defaultPose: joints.map(go2DefaultPose),
+      observation: { terms: [{ name: 'projected_gravity', size: 3 }, { name: 'velocity_command', size: 3 }, { name: 'joint_pos_rel', size: 12 }, { name: 'joint_vel', size: 12 }, { name: 'last_action', size: 12 }] },
+      action: { type: 'position', scale: 0.25, offset: 'defaultPose' },
+      pd: { stiffness: joints.map(() => 25), damping: joints.map(() => 0.5), torqueLimit: joints.map(() => 23.5), armature: joints.map(() => 0.01) },
+      rates: { controlHz: 50, physicsHz: 200 },
+    },
+    provenance: { source: 'written by this test', license: 'MIT' },
+  };
+  const file = join(dir, 'still.card.json');
+  writeFileSync(file, JSON.stringify(card));
+  return file;
+}
+
+describe('actuate run --robot --controller onnx-policy: the robot as the card says', () => {
+  const card = stillPolicyCard(mkdtempSync(join(tmpdir(), 'actuate-card-')));
+
+  it('starts in the card pose with the card gains and reports the command tracking error', async () => {
+    const r = await run('--robot', GO2, '--controller', 'onnx-policy', '--set', `controller.card=${card}`, '--set', 'controller.vx=0.3', '--seconds', '3');
+    // The Isaac Lab stance stands higher (≈ 0.27 m) than free play's mid-range pose under hold (≈ 0.23 m).
+    expect(r.metrics.minHeight).toBeGreaterThan(0.25);
+    expect(r.metrics).toMatchObject({ fell: 0, blewUp: 0 });
+    // Standing still against a 0.3 m/s command: the tracking error is the command.
+    expect(r.metrics.trackingError).toBeGreaterThan(0.25);
+    expect(r.metrics.trackingError).toBeLessThan(0.35);
+    expect(r.stderr).not.toMatch(/servo kp|torque limit|trained at/);
+    expect(r.success).toBe(true);
+  });
+
+  it('keeps the robot file’s gains with task.cardGains=report, and says how they differ', async () => {
+    const r = await run('--robot', GO2, '--controller', 'onnx-policy', '--set', `controller.card=${card}`, '--set', 'task.cardGains=report', '--seconds', '0.2');
+    expect(r.stderr).toMatch(/warning: FR_hip_joint: servo kp 118\.5, card 25/);
+    expect(r.stderr).toMatch(/warning: FR_hip_joint: torque limit 23\.7, card 23\.5/);
   });
 });
