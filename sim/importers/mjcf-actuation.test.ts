@@ -3,7 +3,7 @@
  * actuatorfrcrange, dampratio, gear and range checks, keyframes, and problems located in the file
  * (included files too) where they are written.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,7 @@ function arm(actuators: string, joint = '', extra = ''): string {
 </mujoco>`;
 }
 
+const readFileSafe = (file: string) => readFileSync(file, 'utf8');
 const sceneOf = (file: string) => robotToScene(importRobot(file), { fileTimestep: true, timestep: 0.002 });
 
 describe('MJCF actuation as MuJoCo defines it', () => {
@@ -105,5 +106,34 @@ describe('MJCF actuation as MuJoCo defines it', () => {
     expect(home.q[jointIndex.get('hip_front_left')!]).toBe(0.5);
     expect(home.q[jointIndex.get('knee_hind_right')!]).toBe(1.0);
     expect(home.q[jointIndex.get('abduction_front_right')!]).toBe(0);
+  });
+
+  it('lays keyframe qpos out as MuJoCo does: free joint (w-x-y-z), ball 4, hinge relative to ref; rotated bodies', () => {
+    const file = write('keys.xml', `<mujoco>
+  <compiler angle="radian"/>
+  <worldbody>
+    <body name="base" pos="0 0 1" quat="0.7071068 0 0 0.7071068">
+      <freejoint/>
+      <geom type="box" size="0.1 0.1 0.1"/>
+      <body name="ball" pos="0.2 0 0"><joint name="b" type="ball"/><geom type="sphere" size="0.02"/>
+        <body name="tip" pos="0.1 0 0"><joint name="h" axis="0 0 1" ref="0.3"/><geom type="sphere" size="0.02"/></body>
+      </body>
+    </body>
+  </worldbody>
+  <keyframe>
+    <key name="first" qpos="1 2 0.5  1 0 0 0  1 0 0 0  0.3"/>
+    <key name="turned" qpos="0 0 0.5  0.7071068 0 0 0.7071068  1 0 0 0  1.3"/>
+  </keyframe>
+</mujoco>`);
+    const { keyframes, jointIndex } = robotToScene(importRobot(file), { visuals: false });
+    const [first, turned] = keyframes;
+    // The base body is world-aligned at its file pose (turned 90° about z): identity in the file is −90° in the scene.
+    expect(first!.root!.position).toEqual([1, 2, 0.5]);
+    expect(first!.root!.rotation.map((v) => Number(v.toFixed(6)))).toEqual([0, 0, -0.707107, 0.707107]);
+    expect(first!.q[jointIndex.get('h')!]).toBeCloseTo(0, 12);
+    expect(turned!.root!.rotation.map((v) => Number(v.toFixed(6)))).toEqual([0, 0, 0, 1]);
+    expect(turned!.q[jointIndex.get('h')!]).toBeCloseTo(1, 12);
+    const short = importRobot(write('short.xml', readFileSafe(file).replace('0.7071068 0 0 0.7071068  1 0 0 0  1.3', '1 0 0 0')));
+    expect(robotToScene(short, { visuals: false }).warnings).toContain("keyframe 'turned': qpos has 7 values, the robot has 12; the missing ones stay at the file's pose");
   });
 });
