@@ -18,6 +18,8 @@ const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'
 export interface HostOptions extends SessionOptions {
   /** Folders whose .onnx and .card.json files the studio may offer, besides the shipped models/. */
   modelDirs?: string[];
+  /** `package://` roots for robot files the studio opens (`serve --package name=dir`), as "name=dir,…". */
+  robotPackages?: string;
 }
 
 export class EngineHost {
@@ -26,11 +28,12 @@ export class EngineHost {
   private constructor(
     readonly session: Session,
     readonly models: ModelCatalog,
+    private readonly robotPackages: string,
   ) {}
 
   static async create(options: HostOptions = {}): Promise<EngineHost> {
-    const { modelDirs, ...sessionOptions } = options;
-    return new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs));
+    const { modelDirs, robotPackages, ...sessionOptions } = options;
+    return new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), robotPackages ?? '');
   }
 
   get connections(): number {
@@ -88,7 +91,7 @@ export class EngineHost {
       reset: ({ seed }) => s.reset(seed),
       setSpeed: ({ speed }) => s.setSpeed(speed),
       openRobot: async ({ file }) => {
-        await s.setTask(`${ROBOT_TASK_PREFIX}${resolve(file)}`);
+        await s.setTask(`${ROBOT_TASK_PREFIX}${resolve(file)}`, this.robotPackages ? { packages: this.robotPackages } : undefined);
         return s.setController('jog');
       },
       listModels: () => this.models.list(),

@@ -5,7 +5,7 @@ import { findController } from '../../control/registry.ts';
 import { findTask } from '../../sim/tasks/index.ts';
 import { ROBOT_TASK_PREFIX } from '../../sim/tasks/free-play.ts';
 import { resolve } from 'node:path';
-import { parsePackageOptions } from '../../sim/importers/resolve-path.ts';
+import { packageList, parsePackageOptions } from '../../sim/importers/resolve-path.ts';
 import { parseSetOptions } from '../set-options.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -74,7 +74,7 @@ function robotOptions(packages: string[], keyframe: string | undefined): Record<
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const joined = Object.entries(roots).map(([name, dir]) => `${name}=${dir}`).join(',');
+  const joined = packageList(roots);
   return { ...(joined ? { packages: joined } : {}), ...(keyframe !== undefined ? { keyframe } : {}) };
 }
 

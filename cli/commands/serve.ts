@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineHost } from '../../engine/host.ts';
+import { packageList, parsePackageOptions } from '../../sim/importers/resolve-path.ts';
 import { startServer } from '../../engine/http-server.ts';
 import { UsageError } from '../usage-error.ts';
 import { ensureStudioBuilt, STUDIO_DIR } from '../studio-build.ts';
@@ -18,6 +19,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
       static: { type: 'string' },
       /** A folder of .onnx models and .card.json cards the studio offers in its pickers (repeatable). */
       models: { type: 'string', multiple: true, default: [] },
+      /** `package://` roots of robot files the studio opens, as on `robot inspect` and `run` (repeatable). */
+      package: { type: 'string', multiple: true, default: [] },
     },
   });
   const port = Number(values.port);
@@ -25,7 +28,14 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const token = values.token ?? process.env.ACTUATE_TOKEN;
   const modelDirs = values.models!.map(checkFolder);
   if (values.static === undefined) await ensureStudioBuilt();
-  const engine = await EngineHost.create({ modelDirs });
+  let roots;
+  try {
+    roots = parsePackageOptions(values.package!);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const robotPackages = packageList(roots);
+  const engine = await EngineHost.create({ modelDirs, ...(robotPackages ? { robotPackages } : {}) });
   let server;
   try {
     server = await startServer(engine, { host: values.host!, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });

@@ -10,7 +10,7 @@
  * card's rates and drives the joints with the card's gains, limits and armature. Its monitor reports what happened (free-play-monitor.ts): a fall or a blow-up fails the run.
  */
 import { resolve } from 'node:path';
-import { parsePackageOptions } from '../importers/resolve-path.ts';
+import { parsePackageList } from '../importers/resolve-path.ts';
 import { bodyPosition, jointPosition, jointVelocity } from '../kinematics.ts';
 import { ParamError, type ParamSpec, type ParamValues } from '../params.ts';
 import { applyDriveSetup, readDriveSetup, type DriveSetup } from '../robot/drive-setup.ts';
@@ -67,7 +67,7 @@ export function freePlayTask(file: string): TaskDefinition {
     description: 'The robot with position servos on every joint; pose it with the joint sliders.',
     params: PARAMS,
     build(p): TaskInstance {
-      const packages = parsePackageOptions(String(p.packages ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+      const packages = parsePackageList(String(p.packages ?? ''));
       const cardFile = String(p.card ?? '').trim();
       const setup = cardFile ? readDriveSetup(cardFile) : undefined;
       const apply = setup && p.cardGains !== 'report' ? setup : undefined;
