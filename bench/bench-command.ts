@@ -5,6 +5,7 @@ import { machineInfo } from './machine.ts';
 import type { BenchResult, BenchSuite } from './result.ts';
 import { cliStart } from './suites/cli-start.ts';
 import { jointModels } from './suites/joint-models.ts';
+import { livePlanning } from './suites/live-planning.ts';
 import { mppiOnnxReplan } from './suites/mppi-onnx-replan.ts';
 import { mppiReplan } from './suites/mppi-replan.ts';
 import { mujocoComparison } from './suites/mujoco-comparison.ts';
@@ -14,7 +15,7 @@ import { rolloutScaling } from './suites/rollout-scaling.ts';
 import { studioOverhead } from './suites/studio-overhead.ts';
 import { projectPath } from '../sim/project-paths.ts';
 
-export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels];
+export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, livePlanning];
 
 export async function benchCommand(argv: string[], suites: readonly BenchSuite[] = SUITES): Promise<number> {
   const { values } = parseArgs({

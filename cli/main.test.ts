@@ -62,9 +62,9 @@ describe('actuate CLI', () => {
   });
 
   it('refuses to serve beyond loopback without a token', async () => {
-    const { code, stderr } = await actuate('serve', '--host', '0.0.0.0', '--port', '0');
-    expect(code).toBe(1);
-    expect(stderr).toContain('--token');
+    const { code, stderr } = await actuate('serve', '--host', '0.0.0.0', '--port', '0', '--no-token');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--no-token is allowed only on a loopback address');
   });
 
   it('refuses a --models folder that does not exist', async () => {

@@ -6,13 +6,16 @@ import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: actuate <command> [options]
 
-  tasks [--json]                     list tasks
+  tasks [--json]                     list tasks and their default controllers
   controllers [--json]               list controllers
   run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
-                                     run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>)
-  serve [--port P] [--host H] [--token T] [--models DIR …]
-                                     serve the studio and the engine protocol (127.0.0.1 unless --host; other hosts need --token);
-                                     --models adds a folder of .onnx models and cards to the studio's pickers
+                                     run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
+                                     without --controller, the task's default controller
+  serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …]
+                                     serve the studio and the engine protocol on 127.0.0.1 (or --host), guarded by a new
+                                     random token (printed once in the address; --no-token on loopback only; --token T or
+                                     ACTUATE_TOKEN to choose it); clients open files only in assets/, models/ and the
+                                     --models (also offered in the pickers), --robots and --runs folders
   robot inspect <file> [--package name=dir …] [--floating] [--json]
                                      summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
   policy info <model.onnx> [--json]  inputs, outputs, shapes, dtypes, opset, producer, parameter count

@@ -67,14 +67,15 @@ describe('EngineHost overlays', () => {
 
 describe('EngineHost robot files', () => {
   it('opens a URDF with the package roots it was given (serve --package)', async () => {
-    const copy = join(mkdtempSync(join(tmpdir(), 'actuate-host-')), 'go2.urdf');
+    const dir = mkdtempSync(join(tmpdir(), 'actuate-host-'));
+    const copy = join(dir, 'go2.urdf');
     copyFileSync(projectPath('assets/robots/go2/example-robot-data/robots/go2_description/urdf/go2.urdf'), copy);
     const notFound = (engine: EngineHost) => (engine.session.task.warnings ?? []).filter((w) => w.includes('not found')).length;
-    host = await EngineHost.create({ taskId: 'push-box', controllerId: 'zero' });
+    host = await EngineHost.create({ taskId: 'push-box', controllerId: 'zero', robotDirs: [dir] });
     await attach(host).client.call('openRobot', { file: copy });
     expect(notFound(host)).toBeGreaterThan(0);
     await host.dispose();
-    host = await EngineHost.create({ taskId: 'push-box', controllerId: 'zero', robotPackages: `example-robot-data=${projectPath('assets/robots/go2/example-robot-data')}` });
+    host = await EngineHost.create({ taskId: 'push-box', controllerId: 'zero', robotDirs: [dir], robotPackages: `example-robot-data=${projectPath('assets/robots/go2/example-robot-data')}` });
     await attach(host).client.call('openRobot', { file: copy });
     expect(host.session.task.scene.name).toBe('go2_description');
     expect(notFound(host)).toBe(0);

@@ -12,8 +12,9 @@ import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.t
 import type { SceneDescription } from '../../sim/scene.ts';
 import type { TaskInstance } from '../../sim/task.ts';
 import type { ControlContext, Controller, ControllerDefinition } from '../controller.ts';
-import { floatingBase } from '../../sim/scene.ts';
-import { robotQuantities } from './robot-quantities.ts';
+import type { RobotState } from '../../sim/robot/robot.ts';
+import { robotQuantities } from '../../sim/robot/robot-quantities.ts';
+import { SceneRobotReader } from '../../sim/robot/scene-robot-state.ts';
 import { projectPath } from '../../sim/project-paths.ts';
 // Registers the model-card reader free play builds a policy's robot with (robot: tasks' `card` parameter).
 import './card-drive-setup.ts';
@@ -79,7 +80,11 @@ export class OnnxPolicy implements Controller {
   private readonly builder: ObservationBuilder;
   private readonly drives: JointDrive[];
   private readonly warnings: string[];
-  private readonly base: number | undefined;
+  /** Reads the robot from a scene state when act() is given no robot reading (tests, offline runs). */
+  private readonly reader: SceneRobotReader;
+  /** Joint names of the readings act() is given. */
+  private readonly joints: readonly string[];
+  readonly reads = 'robot';
   private readonly inputName: string;
   private readonly outputName: string;
   private readonly period: number;
@@ -94,12 +99,14 @@ export class OnnxPolicy implements Controller {
     private readonly policy: PolicySpec,
     private readonly task: TaskInstance,
     values: ParamValues,
+    robotJoints?: readonly string[],
   ) {
     const { drives, warnings } = jointDrives(policy, task.scene);
     this.drives = drives;
     this.warnings = warnings;
     this.builder = new ObservationBuilder(policy);
-    this.base = floatingBase(task.scene);
+    this.reader = new SceneRobotReader(task.scene);
+    this.joints = robotJoints ?? this.reader.jointNames;
     this.inputName = policy.observation.input ?? model.inputNames[0]!;
     this.outputName = policy.action.output ?? model.outputNames[0]!;
     if (!model.inputNames.includes(this.inputName)) throw new ParamError(`${model.label}: the card feeds input '${this.inputName}', the model has ${model.inputNames.join(', ')}`);
@@ -128,11 +135,11 @@ export class OnnxPolicy implements Controller {
     this.steps = 0;
   }
 
-  async act(state: Float64Array, time: number): Promise<Float64Array> {
+  async act(state: Float64Array, time: number, robot?: RobotState): Promise<Float64Array> {
     // The policy runs at its own rate; between its steps the actuators keep the last command.
     if (time + 1e-9 < this.nextAct) return this.ctrl.slice();
     this.nextAct = time + this.period;
-    const quantities = robotQuantities(this.task.scene, state, this.base);
+    const quantities = robot ? robotQuantities(robot, this.joints) : robotQuantities(this.reader.read(state, time), this.reader.jointNames);
     const obs = this.builder.build({ ...quantities, command: this.command, lastAction: this.lastRaw });
     const outputs = await this.model.run({ [this.inputName]: float32Tensor(obs, [1, obs.length]) });
     const raw = outputs[this.outputName]!.data as Float32Array;
@@ -171,7 +178,7 @@ async function create(context: ControlContext, values: ParamValues): Promise<Con
   if (!file) throw new ParamError(`${cardPath}: the card names no model file; give controller.model=<file.onnx>`);
   const model = await loadModel(file);
   try {
-    return new OnnxPolicy(model, policy, context.task, values);
+    return new OnnxPolicy(model, policy, context.task, values, context.robot?.joints);
   } catch (err) {
     await model.dispose();
     throw err;

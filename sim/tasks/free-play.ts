@@ -17,10 +17,10 @@ import { applyDriveSetup, readDriveSetup, type DriveSetup } from '../robot/drive
 import { lowestCollisionPoint } from '../robot/ground-placement.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { RobotModel } from '../robot/robot-model.ts';
-import type { RobotScene } from '../robot/robot-scene.ts';
 import { floatingBase, type Pose, type SceneDescription } from '../scene.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../task.ts';
 import { freePlayMonitor } from './free-play-monitor.ts';
+import { robotToScene, type RobotScene, type RobotSceneOptions } from '../robot/robot-scene.ts';
 import { robotScene } from './robot-assets.ts';
 
 export const ROBOT_TASK_PREFIX = 'robot:';
@@ -59,12 +59,28 @@ const PARAMS: ParamSpec[] = [
   { kind: 'text', key: 'packages', label: 'Package roots', default: '', placeholder: 'name=dir, …', help: 'where package:// paths of a URDF point (as `--package name=dir`)' },
 ];
 
+/** How free play builds a robot without a policy card: on the ground, at the file's step (else 2 ms). */
+export function freePlaySceneOptions(): RobotSceneOptions {
+  return { ground: true, timestep: DEFAULT_TIMESTEP, fileTimestep: true };
+}
+
+/** The free-play scene of an imported robot (servos on every joint), uncached: for a loader thread. */
+export function freePlayScene(model: RobotModel): RobotScene {
+  const adjusted = structuredClone(model);
+  servosEverywhere(adjusted);
+  return robotToScene(adjusted, freePlaySceneOptions());
+}
+
+export const FREE_PLAY_VARIANT = 'servos';
+
 export function freePlayTask(file: string): TaskDefinition {
   const path = resolve(file);
   return {
     id: `${ROBOT_TASK_PREFIX}${path}`,
     title: `Free play: ${path.split(/[/\\]/).pop()}`,
     description: 'The robot with position servos on every joint; pose it with the joint sliders.',
+    // Its joint sliders are the jog controller's.
+    defaultController: 'jog',
     params: PARAMS,
     build(p): TaskInstance {
       const packages = parsePackageList(String(p.packages ?? ''));
@@ -76,8 +92,9 @@ export function freePlayTask(file: string): TaskDefinition {
         if (apply) model.warnings.push(...applyDriveSetup(model, apply));
       };
       // A policy steps at its trainer's rate: the card's physics step wins over the file's (docs/physics.md).
-      const timing = setup ? { timestep: 1 / setup.physicsHz } : { timestep: DEFAULT_TIMESTEP, fileTimestep: true };
-      const robot = robotScene(path, { ground: true, ...timing }, adjust, apply ? `servos+${JSON.stringify(apply)}` : 'servos', { packages });
+      const options = setup ? { ground: true, timestep: 1 / setup.physicsHz } : freePlaySceneOptions();
+      const imports = Object.keys(packages).length ? { packages } : {};
+      const robot = robotScene(path, options, adjust, apply ? `${FREE_PLAY_VARIANT}+${JSON.stringify(apply)}` : FREE_PLAY_VARIANT, imports);
       const scene = robot.scene;
       const start = startPose(robot, p, setup);
       const base = floatingBase(scene);

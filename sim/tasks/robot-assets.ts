@@ -16,6 +16,8 @@ export const ROBOT_FILES = {
 } as const;
 
 const cache = new Map<string, RobotScene>();
+/** Imported robot files, before `adjust`: a file read and parsed elsewhere (a loader thread) is handed in here. */
+const models = new Map<string, RobotModel>();
 /** Whether scenes built in this process carry visual meshes (see `simulateOnly`). */
 let visuals = true;
 
@@ -25,17 +27,32 @@ export function simulateOnly(): void {
 }
 
 /** Imports and converts a robot file, caching by file and options; `adjust` edits the model first. */
-/** `variant` names what `adjust` changes, so differently adjusted models are cached apart; `imports` are the importer's options (package roots). */
+/**
+ * `variant` names what `adjust` changes, so differently adjusted models are cached apart; `imports` are
+ * the importer's options (package roots): a file imported with them is cached apart from one without,
+ * and never taken from a loader thread's import (which had none).
+ */
 export function robotScene(file: string, options: RobotSceneOptions = {}, adjust?: (model: RobotModel) => void, variant = '', imports: ImportOptions = {}): RobotScene {
-  const key = `${file}|${JSON.stringify(options)}|${variant}|${visuals}|${JSON.stringify(imports)}`;
+  const plain = Object.keys(imports).length === 0;
+  const key = `${file}|${JSON.stringify(options)}|${variant}|${visuals}${plain ? '' : `|${JSON.stringify(imports)}`}`;
   let scene = cache.get(key);
   if (!scene) {
-    const model = importRobot(file, imports);
+    const imported = plain ? models.get(file) : undefined;
+    const model = imported ? structuredClone(imported) : importRobot(file, imports);
     adjust?.(model);
     scene = robotToScene(model, { ...options, visuals });
     cache.set(key, scene);
   }
   return scene;
+}
+
+/**
+ * Hands in a robot file already imported (and, for `options`/`variant`, converted) off this thread,
+ * so building a task from it here costs no parsing. The caller vouches that `model` is `file`'s.
+ */
+export function adoptRobot(file: string, model: RobotModel, converted?: { options: RobotSceneOptions; variant: string; scene: RobotScene }): void {
+  models.set(file, model);
+  if (converted) cache.set(`${file}|${JSON.stringify(converted.options)}|${converted.variant}|${visuals}`, converted.scene);
 }
 
 /** World position of a point given in a body's frame. */
