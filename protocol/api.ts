@@ -43,6 +43,8 @@ export interface SessionSnapshot {
   error?: string;
   /** What the last edit changed besides what was asked, and why (a controller that cannot run a new task replaced by its default). */
   notice?: string;
+  /** The robot the session drives: the task's simulated one, or a real one with the scene as its twin. */
+  robot?: { name: string; simulated: boolean };
 }
 
 export interface Timing {

@@ -56,7 +56,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   const robotPackages = packageList(roots);
-  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, warmLoader: true, ...(robotPackages ? { robotPackages } : {}) });
+  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, ...(robotPackages ? { robotPackages } : {}) });
   let server;
   try {
     server = await startServer(engine, { host, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });
@@ -67,6 +67,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   // Printed once, as Jupyter does: opening it signs this browser in (a cookie) and drops the token from the address bar.
   console.log(`Actuate studio at ${server.url}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
   console.log(`  clients may open files in: ${engine.files.allowedFolders.join(', ')}`);
+  engine.warmLoader();
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
