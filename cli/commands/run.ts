@@ -81,15 +81,14 @@ function robotOptions(packages: string[], keyframe: string | undefined): Record<
 
 /**
  * A policy run on a robot file: the robot is built as the policy's card says (its pose, rates and gains;
- * `--set task.cardGains=report` keeps the file's), and the velocity command the policy gets is the one
- * the run's tracking error is measured against.
+ * `--set task.cardGains=report` keeps the file's). The velocity command (task.vx, vy, yawRate) is the
+ * task's: the policy gets it and the run's tracking error is measured against it.
  */
 function policyOnRobot(controllerId: string, set: ReturnType<typeof parseSetOptions>): Record<string, string> {
   const cardParam = findController(controllerId).params.find((p) => p.kind === 'text' && p.file === 'card');
   const out: Record<string, string> = {};
   const card = set.controller[cardParam?.key ?? ''] ?? (cardParam?.default as string | undefined);
   if (cardParam && card && set.task.card === undefined) out.card = card;
-  for (const key of ['vx', 'vy', 'yawRate']) if (set.controller[key] !== undefined && set.task[key] === undefined) out[key] = set.controller[key]!;
   return out;
 }
 

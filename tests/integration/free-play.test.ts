@@ -102,7 +102,7 @@ describe('actuate run --robot --controller onnx-policy: the robot as the card sa
   const card = stillPolicyCard(mkdtempSync(join(tmpdir(), 'actuate-card-')));
 
   it('starts in the card pose with the card gains and reports the command tracking error', async () => {
-    const r = await run('--robot', GO2, '--controller', 'onnx-policy', '--set', `controller.card=${card}`, '--set', 'controller.vx=0.3', '--seconds', '3');
+    const r = await run('--robot', GO2, '--controller', 'onnx-policy', '--set', `controller.card=${card}`, '--set', 'task.vx=0.3', '--seconds', '3');
     // The Isaac Lab stance stands higher (≈ 0.27 m) than free play's mid-range pose under hold (≈ 0.23 m).
     expect(r.metrics.minHeight).toBeGreaterThan(0.25);
     expect(r.metrics).toMatchObject({ fell: 0, blewUp: 0 });
