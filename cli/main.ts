@@ -9,8 +9,14 @@ const USAGE = `usage: actuate <command> [options]
   tasks [--json]                     list tasks and their default controllers
   controllers [--json]               list controllers
   run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
+      [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
                                      run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
                                      without --controller, the task's default controller
+                                     --ros1 / --rosbridge publish joint_states, tf, odom, task_state and take cmd_vel,
+                                     joint_commands, joint_trajectory, pacing the run in real time
+  record --task T --out FILE.mcap [run options]
+                                     a headless run recorded to MCAP (opens in Foxglove), then what the file holds
+  replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)
   serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …]
                                      serve the studio and the engine protocol on 127.0.0.1 (or --host), guarded by a new
                                      random token (printed once in the address; --no-token on loopback only; --token T or
@@ -54,6 +60,8 @@ const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number
     return out ? print(out) : 0;
   },
   deploy: async (args) => (await import('./commands/deploy.ts')).deployCommand(args),
+  record: async (args) => print(await (await import('./commands/record.ts')).recordCommand(args)),
+  replay: async (args) => print(await (await import('./commands/replay.ts')).replayCommand(args)),
   policy: async (args) => print(await (await import('./commands/policy.ts')).policyCommand(args)),
   serve: async (args) => {
     await (await import('./commands/serve.ts')).serveCommand(args);
