@@ -27,6 +27,8 @@ describe('model card', () => {
   it('names the field that is wrong', () => {
     const cases: [(c: Json) => void, string][] = [
       [(c) => (c.policy.pd.stiffness = c.policy.pd.stiffness.slice(0, 12)), 'policy.pd.stiffness: 12 values, the card has 16 joints'],
+      [(c) => (c.policy.pd.armature = [0.01, 0.01]), 'policy.pd.armature: 2 values, the card has 16 joints'],
+      [(c) => (c.policy.pd.armature = c.policy.joints.map(() => -1)), 'policy.pd.armature[0]'],
       [(c) => (c.policy.observation.terms[3].size = 12), 'policy.observation.terms[3] (joint_pos_rel).size: 12, expected 16 (one per joint)'],
       [(c) => (c.policy.observation.terms[0].size = 4), 'policy.observation.terms: add up to 58 values, input \'obs\' takes 57'],
       [(c) => (c.policy.action.type = 'angle'), 'policy.action.type'],

@@ -91,6 +91,8 @@ const policySpec = z.object({
     stiffness: z.array(z.number().nonnegative()),
     damping: z.array(z.number().nonnegative()),
     torqueLimit: z.array(z.number().positive()).optional(),
+    /** Reflected rotor inertia per joint (kg·m²), as Isaac Lab and MuJoCo Playground set it; URDF has none. */
+    armature: z.array(z.number().nonnegative()).optional(),
   }),
   rates: z.object({
     controlHz: z.number().positive(),
@@ -282,6 +284,7 @@ function checkPolicy(card: ModelCard, p: PolicySpec): string[] {
   perJoint('policy.pd.stiffness', p.pd.stiffness);
   perJoint('policy.pd.damping', p.pd.damping);
   perJoint('policy.pd.torqueLimit', p.pd.torqueLimit);
+  perJoint('policy.pd.armature', p.pd.armature);
   if (Array.isArray(p.action.type)) perJoint('policy.action.type', p.action.type);
   if (Array.isArray(p.action.scale)) perJoint('policy.action.scale', p.action.scale);
   if (Array.isArray(p.action.offset)) perJoint('policy.action.offset', p.action.offset);
