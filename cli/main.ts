@@ -24,6 +24,11 @@ const USAGE = `usage: actuate <command> [options]
                                      validate a model card and that it matches the model (exit 1 with the error)
   policy run <model.onnx> --input <file.json> [--json]
                                      feed named inputs ({"obs": [[…]]}) and print the named outputs
+  train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
+        [--set task.key=value …] [--resume DIR] [--json]
+                                     train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
+  eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--json]
+                                     run N episodes: success rate, return mean and spread, task metrics
   bench [--json] [--only NAME…]      run the benchmarks
 
   --ep LIST                          ONNX Runtime execution providers to try, in order (cuda, dml, coreml,
@@ -53,6 +58,17 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve':
         await serveCommand(rest);
         return 0;
+      case 'train': {
+        // Loaded on demand: training pulls in workers and the learner, which other commands never need.
+        const { trainCommand } = await import('./commands/train.ts');
+        console.log(await trainCommand(rest));
+        return 0;
+      }
+      case 'eval': {
+        const { evalCommand } = await import('./commands/eval.ts');
+        console.log(await evalCommand(rest));
+        return 0;
+      }
       case 'bench':
         return await benchCommand(rest);
       case undefined:
