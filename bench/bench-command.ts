@@ -12,8 +12,10 @@ import { onnxInference } from './suites/onnx.ts';
 import { rapierBuilds } from './suites/rapier-builds.ts';
 import { rolloutScaling } from './suites/rollout-scaling.ts';
 import { studioOverhead } from './suites/studio-overhead.ts';
+import { learnerThroughput } from './suites/learner.ts';
+import { vecEnvSteps } from './suites/vec-env.ts';
 
-export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels];
+export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, learnerThroughput, vecEnvSteps];
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
