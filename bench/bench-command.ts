@@ -1,10 +1,11 @@
 /** `actuate bench [--json] [--only name…]`: runs the benchmark suites and prints their results. */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.ts';
 import type { BenchResult, BenchSuite } from './result.ts';
+import { cliStart } from './suites/cli-start.ts';
 import { jointModels } from './suites/joint-models.ts';
+import { livePlanning } from './suites/live-planning.ts';
 import { mppiOnnxReplan } from './suites/mppi-onnx-replan.ts';
 import { mppiReplan } from './suites/mppi-replan.ts';
 import { mujocoComparison } from './suites/mujoco-comparison.ts';
@@ -14,42 +15,57 @@ import { rolloutScaling } from './suites/rollout-scaling.ts';
 import { studioOverhead } from './suites/studio-overhead.ts';
 import { learnerThroughput } from './suites/learner.ts';
 import { vecEnvSteps } from './suites/vec-env.ts';
+import { projectPath } from '../sim/project-paths.ts';
 
-export const SUITES: readonly BenchSuite[] = [studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, learnerThroughput, vecEnvSteps];
+export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, livePlanning, learnerThroughput, vecEnvSteps];
 
-export async function benchCommand(argv: string[]): Promise<number> {
+export async function benchCommand(argv: string[], suites: readonly BenchSuite[] = SUITES): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { json: { type: 'boolean', default: false }, only: { type: 'string', multiple: true, default: [] } },
   });
   const only = values.only!;
-  const unknown = only.filter((n) => !SUITES.some((s) => s.name === n));
+  const unknown = only.filter((n) => !suites.some((s) => s.name === n));
   if (unknown.length) {
-    console.error(`actuate: unknown suite ${unknown.join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`);
+    console.error(`actuate: unknown suite ${unknown.join(', ')}; suites: ${suites.map((s) => s.name).join(', ')}`);
     return 2;
   }
   const results: BenchResult[] = [];
-  const chosen = SUITES.filter((s) => !only.length || only.includes(s.name));
+  const chosen = suites.filter((s) => !only.length || only.includes(s.name));
   for (const suite of chosen) {
     if (!values.json) process.stderr.write(`running ${suite.name}…\n`);
     // Several suites: each runs in a fresh process, so one suite's heap, JIT and threads cannot slow the next.
-    const suiteResults = chosen.length > 1 ? await runInChild(suite.name) : await suite.run();
+    // A suite that fails becomes a result carrying its error; the others are still measured and printed.
+    const suiteResults = await (chosen.length > 1 && suites === SUITES ? runInChild(suite.name) : suite.run()).catch((err: Error) => [failed(suite.name, err)]);
     for (const r of suiteResults) {
       results.push(r);
-      if (!values.json) console.log(`${r.name.padEnd(40)} ${String(r.value).padStart(10)} ${r.unit}${r.target ? `  (target ${r.target})` : ''}`);
+      if (!values.json) console.log(formatResult(r));
     }
   }
   if (values.json) console.log(JSON.stringify({ machine: machineInfo(), results }));
-  return 0;
+  return results.some((r) => r.value === null) ? 1 : 0;
 }
 
-const BIN = fileURLToPath(new URL('../bin/actuate.js', import.meta.url));
+function formatResult(r: BenchResult): string {
+  if (r.value === null) return `${r.name.padEnd(40)} FAILED: ${String(r.details?.error)}`;
+  return `${r.name.padEnd(40)} ${String(r.value).padStart(10)} ${r.unit}${r.target ? `  (target ${r.target})` : ''}`;
+}
 
+function failed(suite: string, err: Error): BenchResult {
+  return { name: suite, value: null, unit: 'failed', details: { error: err.message } };
+}
+
+const BIN = projectPath('bin/actuate.js');
+
+/** Runs one suite in a child process; its own failures come back as failed results in its JSON. */
 function runInChild(name: string): Promise<BenchResult[]> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [BIN, 'bench', '--json', '--only', name], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`benchmark suite ${name} failed: ${stderr.trim() || err.message}`));
-      else resolve((JSON.parse(stdout) as { results: BenchResult[] }).results);
+      try {
+        resolve((JSON.parse(stdout) as { results: BenchResult[] }).results);
+      } catch {
+        reject(new Error(`suite ${name} exited ${err?.code ?? 0} without results: ${stderr.trim().split('\n').slice(-3).join(' ') || err?.message}`));
+      }
     });
   });
 }

@@ -1,6 +1,7 @@
 export interface BenchResult {
   name: string;
-  value: number;
+  /** null when the suite failed: `details.error` says why. */
+  value: number | null;
   unit: string;
   /** The goal, with its direction: '<= 1.10', '>= 50'. */
   target?: string;

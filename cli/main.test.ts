@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { actuate } from './run-actuate.ts';
+import { actuate, actuateProcess } from './run-actuate.ts';
 import { fileURLToPath } from 'node:url';
 
-
-
 describe('actuate CLI', () => {
+  it('runs as a command: compiled output on stdout, usage errors on stderr with exit code 2', async () => {
+    const tasks = await actuateProcess('tasks', '--json');
+    expect(tasks.code).toBe(0);
+    expect(JSON.parse(tasks.stdout).length).toBeGreaterThan(5);
+    const unknown = await actuateProcess('fly');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'fly'");
+    expect(unknown.stderr).toContain('usage: actuate');
+  });
+
   it('lists tasks and controllers as JSON arrays of {id, title, …}', async () => {
     const tasks = JSON.parse((await actuate('tasks', '--json')).stdout) as { id: string; title: string }[];
     expect(tasks.map((t) => t.id)).toEqual(['pendulum-swingup', 'cartpole-swingup', 'push-box', 'so101-reach', 'so101-push', 'go2-stand', 'go2-walk', 'go2w-walk', 'ant-walk']);
@@ -54,9 +62,9 @@ describe('actuate CLI', () => {
   });
 
   it('refuses to serve beyond loopback without a token', async () => {
-    const { code, stderr } = await actuate('serve', '--host', '0.0.0.0', '--port', '0');
-    expect(code).toBe(1);
-    expect(stderr).toContain('--token');
+    const { code, stderr } = await actuate('serve', '--host', '0.0.0.0', '--port', '0', '--no-token');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--no-token is allowed only on a loopback address');
   });
 
   it('refuses a --models folder that does not exist', async () => {

@@ -1,22 +1,21 @@
-/** The `actuate` command line. Exit codes: 0 ok, 1 failure, 2 usage error. */
-import { benchCommand } from '../bench/bench-command.ts';
-import { parseProviders, PROVIDER_ENV } from '../models/runtime.ts';
-import { listControllers, listTasks } from './commands/list.ts';
-import { policyCommand } from './commands/policy.ts';
-import { robotCommand } from './commands/robot.ts';
-import { runCommand } from './commands/run.ts';
-import { serveCommand } from './commands/serve.ts';
+/**
+ * The `actuate` command line. Exit codes: 0 ok, 1 failure, 2 usage error. Each command's module is
+ * imported only when it runs, so `actuate tasks` does not load ONNX Runtime, Rapier or the server.
+ */
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: actuate <command> [options]
 
-  tasks [--json]                     list tasks
+  tasks [--json]                     list tasks and their default controllers
   controllers [--json]               list controllers
   run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
-                                     run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>)
-  serve [--port P] [--host H] [--token T] [--models DIR …]
-                                     serve the studio and the engine protocol (127.0.0.1 unless --host; other hosts need --token);
-                                     --models adds a folder of .onnx models and cards to the studio's pickers
+                                     run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
+                                     without --controller, the task's default controller
+  serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …]
+                                     serve the studio and the engine protocol on 127.0.0.1 (or --host), guarded by a new
+                                     random token (printed once in the address; --no-token on loopback only; --token T or
+                                     ACTUATE_TOKEN to choose it); clients open files only in assets/, models/ and the
+                                     --models (also offered in the pickers), --robots and --runs folders
   robot inspect <file> [--package name=dir …] [--floating] [--json]
                                      summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
   policy info <model.onnx> [--json]  inputs, outputs, shapes, dtypes, opset, producer, parameter count
@@ -25,7 +24,7 @@ const USAGE = `usage: actuate <command> [options]
   policy run <model.onnx> --input <file.json> [--json]
                                      feed named inputs ({"obs": [[…]]}) and print the named outputs
   train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
-        [--set task.key=value …] [--resume DIR] [--json]
+        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--json]
                                      train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
   eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--json]
                                      run N episodes: success rate, return mean and spread, task metrics
@@ -34,52 +33,39 @@ const USAGE = `usage: actuate <command> [options]
   --ep LIST                          ONNX Runtime execution providers to try, in order (cuda, dml, coreml,
                                      webgpu, cpu; e.g. --ep webgpu,cpu); default: the platform's order`;
 
+/** Each command: what it prints (if anything) and its exit code. */
+const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number>> = {
+  tasks: async (_args, json) => print(await (await import('./commands/list.ts')).listTasks(json)),
+  controllers: async (_args, json) => print(await (await import('./commands/list.ts')).listControllers(json)),
+  run: async (args) => print(await (await import('./commands/run.ts')).runCommand(args)),
+  robot: async (args) => print((await import('./commands/robot.ts')).robotCommand(args)),
+  policy: async (args) => print(await (await import('./commands/policy.ts')).policyCommand(args)),
+  serve: async (args) => {
+    await (await import('./commands/serve.ts')).serveCommand(args);
+    return 0;
+  },
+  train: async (args) => print(await (await import('./commands/train.ts')).trainCommand(args)),
+  eval: async (args) => print(await (await import('./commands/eval.ts')).evalCommand(args)),
+  bench: async (args) => (await import('../bench/bench-command.ts')).benchCommand(args),
+};
+
+function print(text: string): number {
+  console.log(text);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...options] = argv;
   const json = options.includes('--json');
   try {
-    const rest = takeExecutionProviders(options);
-    switch (command) {
-      case 'tasks':
-        console.log(listTasks(json));
-        return 0;
-      case 'controllers':
-        console.log(listControllers(json));
-        return 0;
-      case 'run':
-        console.log(await runCommand(rest));
-        return 0;
-      case 'robot':
-        console.log(robotCommand(rest));
-        return 0;
-      case 'policy':
-        console.log(await policyCommand(rest));
-        return 0;
-      case 'serve':
-        await serveCommand(rest);
-        return 0;
-      case 'train': {
-        // Loaded on demand: training pulls in workers and the learner, which other commands never need.
-        const { trainCommand } = await import('./commands/train.ts');
-        console.log(await trainCommand(rest));
-        return 0;
-      }
-      case 'eval': {
-        const { evalCommand } = await import('./commands/eval.ts');
-        console.log(await evalCommand(rest));
-        return 0;
-      }
-      case 'bench':
-        return await benchCommand(rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command '${command}'`);
+    const rest = await takeExecutionProviders(options);
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
     }
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!run) throw new UsageError(`unknown command '${command}'`);
+    return await run(rest, json);
   } catch (err) {
     const e = err as Error & { code?: string };
     if (e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
@@ -94,11 +80,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Takes `--ep LIST` out of the arguments and hands it to every model this process (and its workers) loads. */
-function takeExecutionProviders(args: string[]): string[] {
+async function takeExecutionProviders(args: string[]): Promise<string[]> {
   const at = args.indexOf('--ep');
   if (at < 0) return args;
   const list = args[at + 1];
   if (!list || list.startsWith('--')) throw new UsageError('--ep needs a list of execution providers, e.g. --ep webgpu,cpu');
+  const { parseProviders, PROVIDER_ENV } = await import('../models/runtime.ts');
   try {
     parseProviders(list);
   } catch (err) {

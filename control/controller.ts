@@ -3,6 +3,7 @@
  * The studio renders `params` as controls; `setParams` applies a change live.
  */
 import type { ParamSpec, ParamValues } from '../sim/params.ts';
+import type { RobotCapabilities, RobotState } from '../sim/robot/robot.ts';
 import type { TaskInstance } from '../sim/task.ts';
 
 /** What a controller is given about the task it controls. */
@@ -12,6 +13,8 @@ export interface ControlContext {
   task: TaskInstance;
   /** Current cost weights, one per task cost term (read at the start of every plan). */
   costWeights(): Float64Array;
+  /** The robot the controller drives (its joint order is that of the readings act() is given). */
+  robot?: RobotCapabilities;
 }
 
 /** Sampled and chosen trajectories for the viewport to draw (trace points, see TaskInstance.tracePoint). */
@@ -25,8 +28,23 @@ export interface PlanTrace {
 export interface Controller {
   setParams(values: ParamValues): void;
   reset(seed: number): void;
-  /** The action (one entry per actuator) for this state at simulation time `time`. */
-  act(state: Float64Array, time: number): Promise<Float64Array> | Float64Array;
+  /**
+   * The action (one entry per actuator) for scene state `state` at robot time `time`. `robot` is the
+   * robot's own reading at that moment (joint encoders, IMU), given to controllers that declare
+   * `reads: 'robot'`.
+   */
+  act(state: Float64Array, time: number, robot?: RobotState): Promise<Float64Array> | Float64Array;
+  /**
+   * What act() reads: 'robot' — only the robot's reading, so it runs on a real robot unchanged;
+   * 'scene' (the default) — the simulator's full state (planners roll out their model from it).
+   */
+  readonly reads?: 'robot' | 'scene';
+  /**
+   * The latest plan's action at `time` (MuJoCo MPC's ActionFromPolicy). The live studio reads it every
+   * control step while the next plan is computed on a copy of the state; without it the last action
+   * act() returned is held.
+   */
+  actionAt?(time: number): Float64Array | undefined;
   /** The latest plan, if the controller plans. */
   plan?(): PlanTrace | undefined;
   /** Facts for the studio about the models a controller runs (file, execution provider, latency). */

@@ -3,9 +3,9 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
-// Main process and engine entry, built by Forge to .vite/build/<name>.cjs. Our own code is bundled;
+// Main process and engine entry, built by scripts/desktop-build.mjs to .vite/build/<name>.cjs. Our own code is bundled;
 // every runtime dependency (native addons, WASM, tsx) stays a require() of the packaged node_modules
-// (Forge adds `electron` and Node built-ins itself).
+// (the build script adds `electron` and Node built-ins).
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { dependencies = {} } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
 const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -13,7 +13,7 @@ const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /**
  * Files our modules find relative to themselves (`new URL('./rollout-worker.ts', import.meta.url)`:
  * worker threads, shipped robots) keep pointing at the same file of the packaged app, which ships those
- * folders as they are (forge.config.ts, electron-builder.yml). Without this Vite would inline them as
+ * folders as they are (electron-builder.yml). Without this Vite would inline them as
  * data: URLs, and a worker thread loaded from a data: URL cannot import anything relative or from
  * node_modules. The bundle sits two levels down (.vite/build), so the app root is ../../ from it.
  */
@@ -36,7 +36,7 @@ function appRelativeUrls(): Plugin {
 export default defineConfig({
   plugins: [appRelativeUrls()],
   build: {
-    // Regexes, not a function: Forge merges this list into its own array of externals.
+    // Regexes, not a function: the build script merges this list into its own array of externals.
     rollupOptions: { external: Object.keys(dependencies).map((name) => new RegExp(`^${escape(name)}(/.*)?$`)) },
   },
 });

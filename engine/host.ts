@@ -3,34 +3,72 @@
  * `actuate serve`, or the Electron renderer's MessagePort). Session streams fan out to every client;
  * each client has its own backpressure window.
  */
+import { statSync } from 'node:fs';
+import { extname } from 'node:path';
 import type { FrameEvent, Handlers, OverlaySubscriptions, StreamName } from '../protocol/api.ts';
+import type { ModelDescription } from '../protocol/models.ts';
+import type { ParamSpec } from '../protocol/params.ts';
 import type { MessagePortLike } from '../protocol/port.ts';
 import { serveApi } from '../protocol/rpc.ts';
 import { CONTROLLERS } from '../control/registry.ts';
-import { resolve } from 'node:path';
 import { TASKS } from '../sim/tasks/index.ts';
-import { ROBOT_TASK_PREFIX } from '../sim/tasks/free-play.ts';
+import { adoptRobot } from '../sim/tasks/robot-assets.ts';
+import { FREE_PLAY_VARIANT, freePlaySceneOptions, ROBOT_TASK_PREFIX } from '../sim/tasks/free-play.ts';
+import { EditCoalescer } from './edit-coalescer.ts';
+import { FileAccess, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
+import type { LoadedRobot } from './load-robot-job.ts';
 import { ModelCatalog } from './model-catalog.ts';
+import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
 import { Session, type SessionOptions } from './session.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
 
+const LOAD_ROBOT_JOB = new URL('./load-robot-job.ts', import.meta.url);
+const DESCRIBE_MODEL_JOB = new URL('./describe-model-job.ts', import.meta.url);
+/** Model and card files bigger than this are described off the event loop (smaller ones parse in milliseconds). */
+const DESCRIBE_INLINE_BYTES = 4 << 20;
+
 export interface HostOptions extends SessionOptions {
   /** Folders whose .onnx and .card.json files the studio may offer, besides the shipped models/. */
   modelDirs?: string[];
+  /** Folders of robot files (and training runs) clients may open, besides the shipped assets/. */
+  robotDirs?: string[];
+  runDirs?: string[];
+  /** Limits of loading a robot file for a client (off the event loop). */
+  robotLoad?: Partial<OffThreadLimits> & { maxLinks?: number };
+  /** Start the robot loader's thread now (a server), not at the first openRobot (tests, one-shot hosts). */
+  warmLoader?: boolean;
 }
 
 export class EngineHost {
   private readonly disconnects = new Set<() => void>();
+  private readonly offThread = new OffThreadRunner();
+  private readonly robotLoad: OffThreadLimits & { maxLinks: number };
+  /** Task, controller and parameter edits, with superseded ones dropped (see edit-coalescer.ts). */
+  readonly edits: EditCoalescer;
 
   private constructor(
     readonly session: Session,
     readonly models: ModelCatalog,
-  ) {}
+    /** The folders and files clients may name; every path a client sends is checked here first. */
+    readonly files: FileAccess,
+    robotLoad: HostOptions['robotLoad'] = {},
+  ) {
+    this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
+    this.edits = new EditCoalescer(() => session.snapshot());
+  }
 
   static async create(options: HostOptions = {}): Promise<EngineHost> {
-    const { modelDirs, ...sessionOptions } = options;
-    return new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs));
+    const { modelDirs = [], robotDirs = [], runDirs = [], robotLoad, warmLoader, ...sessionOptions } = options;
+    const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs]);
+    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad);
+    if (warmLoader) host.warmLoader();
+    return host;
+  }
+
+  /** Starts the robot loader's thread ahead of the first Open robot (a server, once it is listening). */
+  warmLoader(): void {
+    this.offThread.warm(LOAD_ROBOT_JOB, this.robotLoad.heapMb);
   }
 
   get connections(): number {
@@ -76,35 +114,86 @@ export class EngineHost {
   private handlers(): Omit<Handlers, 'setOverlays'> {
     const s = this.session;
     return {
-      listTasks: () => TASKS.map(({ id, title, description, params }) => ({ id, title, description, params })),
+      listTasks: () => TASKS.map(({ id, title, description, params, defaultController }) => ({ id, title, description, params, defaultController })),
       listControllers: () => CONTROLLERS.map(({ id, title, description, params }) => ({ id, title, description, params })),
       getSession: () => s.snapshot(),
-      setTask: ({ id, params }) => s.setTask(id, params),
-      setController: ({ id, params }) => s.setController(id, params),
-      setParams: ({ scope, values }) => s.setParams(scope, values),
+      setTask: async ({ id, params }) => {
+        if (!id.startsWith(ROBOT_TASK_PREFIX)) return this.edits.submit('task', () => s.setTask(id, params));
+        const file = await this.loadRobot(id.slice(ROBOT_TASK_PREFIX.length));
+        return this.edits.submit('task', () => s.setTask(`${ROBOT_TASK_PREFIX}${file}`, params));
+      },
+      setController: ({ id, params }) => {
+        const checked = this.checkFileParams(CONTROLLERS.find((c) => c.id === id)?.params ?? [], params ?? {});
+        return this.edits.submit('controller', () => s.setController(id, checked));
+      },
+      setParams: ({ scope, values }) => {
+        const checked = scope === 'controller' ? this.checkFileParams(s.snapshot().controller.params, values) : values;
+        return this.edits.submit('params', (merged) => s.setParams(scope, merged ?? checked), scope, checked);
+      },
       play: () => s.play(),
       pause: () => s.pause(),
       step: ({ count }) => s.step(count),
       reset: ({ seed }) => s.reset(seed),
       setSpeed: ({ speed }) => s.setSpeed(speed),
       openRobot: async ({ file }) => {
-        await s.setTask(`${ROBOT_TASK_PREFIX}${resolve(file)}`);
-        return s.setController('jog');
+        const real = await this.loadRobot(file);
+        return this.edits.submit('robot', async () => {
+          await s.setTask(`${ROBOT_TASK_PREFIX}${real}`);
+          return s.setController('jog');
+        });
       },
       listModels: () => this.models.list(),
-      describeModel: ({ path, card }) => this.models.describe(path, card),
+      describeModel: ({ path, card }) => this.describeModel(path, card),
     };
+  }
+
+  /**
+   * Checks a robot file a client named and loads it off the event loop (time and memory limits), so
+   * the session then builds its task without parsing; returns its real path. A newer load replaces
+   * one still running.
+   */
+  private async loadRobot(file: string): Promise<string> {
+    const real = this.files.check(file, 'robot');
+    const { maxLinks, ...limits } = this.robotLoad;
+    const loaded = await this.offThread.run<LoadedRobot>(LOAD_ROBOT_JOB, { file: real, maxLinks }, `loading ${file}`, limits, 'robot');
+    adoptRobot(real, loaded.model, { options: freePlaySceneOptions(0), variant: FREE_PLAY_VARIANT, scene: loaded.scene });
+    return real;
+  }
+
+  /** Text parameters that name files (models, cards) must name files clients may open: checked, and replaced by their real paths. */
+  private checkFileParams(specs: readonly ParamSpec[], values: Record<string, unknown>): Record<string, string | number> {
+    const checked = { ...values } as Record<string, string | number>;
+    for (const spec of specs) {
+      const value = values[spec.key];
+      if (spec.kind !== 'text' || !spec.file || typeof value !== 'string' || value === '') continue;
+      checked[spec.key] = this.files.check(value, spec.file === 'onnx' ? 'model' : 'card');
+    }
+    return checked;
+  }
+
+  private async describeModel(path: string, card?: string): Promise<ModelDescription> {
+    const kindOf = (p: string): FileKind => (extname(p).toLowerCase() === '.json' ? 'card' : 'model');
+    const file = this.files.check(path, kindOf(path));
+    const cardFile = card === undefined ? undefined : this.files.check(card, 'card');
+    if (statSync(file).size <= DESCRIBE_INLINE_BYTES) return this.models.describe(file, cardFile);
+    return this.offThread.run<ModelDescription>(
+      DESCRIBE_MODEL_JOB,
+      { folders: this.models.folders, path: file, ...(cardFile ? { card: cardFile } : {}) },
+      `describing ${path}`,
+      { timeoutMs: 60_000, heapMb: 4096 },
+    );
   }
 
   async dispose(): Promise<void> {
     for (const disconnect of [...this.disconnects]) disconnect();
+    this.offThread.dispose();
     await this.session.dispose();
   }
 }
 
 /** Runs one engine session on a single port (the Electron utility process). */
-export async function hostEngine(port: MessagePortLike): Promise<{ dispose(): Promise<void> }> {
-  const host = await EngineHost.create();
+export async function hostEngine(port: MessagePortLike): Promise<{ dispose(): Promise<void>; allowFile(path: string): void }> {
+  const host = await EngineHost.create({ warmLoader: true });
   host.connect(port);
-  return { dispose: () => host.dispose() };
+  return { dispose: () => host.dispose(), allowFile: (path) => host.files.allowFile(path) };
 }

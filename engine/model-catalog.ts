@@ -10,14 +10,14 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ModelCardView, ModelDescription, ModelFileEntry, ModelListing } from '../protocol/models.ts';
 import { compareSignatures } from '../models/io-validation.ts';
 import { loadModelCard, type ModelCard } from '../models/model-card.ts';
 import { modelInfo } from '../models/model-info.ts';
+import { projectPath } from '../sim/project-paths.ts';
 
 /** The shipped models (the repository's models/ folder, or the packaged app's copy of it). */
-export const SHIPPED_MODELS_DIR = fileURLToPath(new URL('../models/', import.meta.url));
+export const SHIPPED_MODELS_DIR = projectPath('models');
 
 const CARD_SUFFIX = '.card.json';
 /** A listing stops after this many files, so a folder like ~ cannot stall the engine. */

@@ -1,8 +1,12 @@
 /**
- * The session: owns the task instance, its physics world, the sim clock and the active controller.
- * Every control step and every edit goes through one serial queue, so edits land between physics
- * steps. Listeners get frames, telemetry, plans and status; nothing is computed for a stream nobody
- * listens to.
+ * The session: owns the task instance, the robot it drives (a SimRobot over the task's Rapier world),
+ * the sim clock and the active controller. Every control step and every edit goes through one serial
+ * queue, so edits land between physics steps. Listeners get frames, telemetry, plans and status;
+ * nothing is computed for a stream nobody listens to.
+ *
+ * Two ways to run: lock-step (`runFor`, `step`: each control step waits for the controller, so a run is
+ * deterministic for a seed) and live (`play`: the controller runs in a PlannerLoop, the control loop
+ * reads the latest plan at its own rate and never waits for one, as in MuJoCo MPC).
  */
 import type {
   FrameEvent,
@@ -13,12 +17,16 @@ import type {
   TelemetryEvent,
 } from '../protocol/api.ts';
 import type { ControlContext, Controller, ControllerDefinition } from '../control/controller.ts';
+import { PlannerLoop } from '../control/planner-loop.ts';
 import { findController } from '../control/registry.ts';
 import { residualSize, totalCost } from '../sim/cost.ts';
 import { defaults, mergeParams, type NumberParam, type ParamSpec, type ParamValues } from '../sim/params.ts';
 import { Random } from '../sim/random.ts';
 import { loadRapier, type Rapier } from '../sim/rapier/load-rapier.ts';
-import { PhysicsWorld } from '../sim/rapier/physics-world.ts';
+import { ActuatorMap } from '../sim/robot/actuator-map.ts';
+import type { Robot } from '../sim/robot/robot.ts';
+import { RobotTwin } from '../sim/robot/robot-twin.ts';
+import { SimRobot } from '../sim/robot/sim-robot.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../sim/task.ts';
 import { findTask } from '../sim/tasks/index.ts';
 import { SerialQueue } from './serial-queue.ts';
@@ -35,6 +43,15 @@ export interface SessionOptions {
   findController?: (id: string) => ControllerDefinition;
 }
 
+/** A robot driven instead of the task's simulated one: its twin poses the scene from each reading. */
+interface AttachedRobot {
+  robot: Robot;
+  twin: RobotTwin;
+  actuators: ActuatorMap;
+  /** Robot time of the episode's first reading (session time counts from it). */
+  start: number | undefined;
+}
+
 type Listener<S extends keyof StreamEvents> = (data: StreamEvents[S]) => void;
 
 const FRAME_INTERVAL_MS = 1000 / 60;
@@ -48,10 +65,13 @@ export class Session {
   private taskValues!: ParamValues;
   task!: TaskInstance;
   private weights!: Float64Array;
-  private world!: PhysicsWorld;
+  /** The task's simulated robot: driven, or the twin of an attached real robot. */
+  private sim!: SimRobot;
+  private real: AttachedRobot | undefined;
   private controllerDef!: ControllerDefinition;
   private controllerValues!: ParamValues;
-  private controller: Controller | undefined;
+  /** The running controller, inside the loop that keeps the live control loop from waiting for it. */
+  private loop: PlannerLoop | undefined;
   private state!: Float64Array;
   private action!: Float64Array;
   private residual!: Float64Array;
@@ -63,6 +83,8 @@ export class Session {
   private playing = false;
   private speed = 1;
   private error: string | undefined;
+  /** What the last edit changed on its own and why (see SessionSnapshot.notice); cleared by the next edit. */
+  private notice: string | undefined;
   private episodeReturn = 0;
   private lastCost = 0;
   private steps = 0;
@@ -72,7 +94,7 @@ export class Session {
   readonly physicsStepUs = new RollingStats(512);
   readonly planMs = new RollingStats(512);
   private readonly replans = new RateMeter();
-  private readonly simRate = { wall: 0, sim: 0, factor: 0 };
+  private readonly simRate = { wall: 0, sim: 0, factor: 0, steps: 0, controlHz: 0 };
   private disposed = false;
   /** Clients that asked for contacts in frames (the studio's contact overlay). */
   private contactWatchers = 0;
@@ -89,14 +111,14 @@ export class Session {
     const lookup = options.findController ?? findController;
     const session = new Session(await loadRapier(), options.seed ?? 0, lookup);
     const taskDef = findTask(options.taskId ?? 'cartpole-swingup');
-    const controllerDef = lookup(options.controllerId ?? 'mppi');
+    const controllerDef = lookup(options.controllerId ?? taskDef.defaultController);
     const taskValues = mergeParams(taskDef.params, defaults(taskDef.params), options.taskParams ?? {}, 'task');
     session.buildTask(taskDef, taskValues);
     if (options.costWeights) session.applyCostWeights(options.costWeights);
     session.controllerDef = controllerDef;
     session.controllerValues = session.controllerDefaults(controllerDef, options.controllerParams ?? {});
     await session.startController();
-    session.resetState();
+    await session.resetState();
     return session;
   }
 
@@ -143,6 +165,7 @@ export class Session {
         title: t.title,
         description: t.description,
         params: t.params,
+        defaultController: t.defaultController,
         values: { ...this.taskValues },
         costTerms: this.task.costTerms.map((term, i) => ({
           name: term.name,
@@ -161,6 +184,8 @@ export class Session {
       speed: this.speed,
       time: this.time,
       ...(this.error ? { error: this.error } : {}),
+      ...(this.notice ? { notice: this.notice } : {}),
+      robot: { name: this.robot.name, simulated: this.robot.capabilities.simulated },
     };
   }
 
@@ -174,6 +199,15 @@ export class Session {
 
   currentState(): Float64Array {
     return this.state.slice();
+  }
+
+  /** The robot the session drives: an attached one, else the task's simulated robot. */
+  get robot(): Robot {
+    return this.real?.robot ?? this.sim;
+  }
+
+  private get controller(): Controller | undefined {
+    return this.loop?.controller;
   }
 
   /** What the running controller reports about its models (file, execution provider, latency). */
@@ -205,10 +239,26 @@ export class Session {
       const def = findTask(id);
       const values = mergeParams(def.params, defaults(def.params), params, 'task');
       this.buildTask(def, values);
-      this.controllerValues = this.controllerDefaults(this.controllerDef, {});
-      await this.startOrHold();
-      this.resetState();
+      await this.startOnNewTask(def);
+      await this.resetState();
     });
+  }
+
+  /**
+   * Keeps the current controller when it can run the new task; when it cannot (its create throws: a
+   * policy whose card names another robot's joints), switches to the task's default controller and says why.
+   */
+  private async startOnNewTask(def: TaskDefinition): Promise<void> {
+    const current = this.controllerDef;
+    const values = this.controllerDefaults(current, {});
+    if (current.id === def.defaultController) return this.startOrHold(current, values);
+    try {
+      await this.startController(current, values);
+    } catch (err) {
+      const fallback = this.lookupController(def.defaultController);
+      this.notice = `controller '${current.id}' cannot run ${def.id} (${(err as Error).message}); switched to the task's default controller '${fallback.id}'`;
+      await this.startOrHold(fallback, this.controllerDefaults(fallback, {}));
+    }
   }
 
   setController(id: string, params: Record<string, unknown> = {}): Promise<SessionSnapshot> {
@@ -243,16 +293,37 @@ export class Session {
         this.buildTask(this.taskDef, next);
         this.weights = weights;
         await this.startOrHold();
-        this.resetState();
+        await this.resetState();
       }
     });
+  }
+
+  /**
+   * Drives `robot` (connected, its joints and actuators named as in the task's scene) instead of the
+   * simulated one, or the simulated one again when undefined. The scene becomes the robot's twin,
+   * posed from each reading: the viewport shows the real robot, and planners roll out from its state.
+   * A robot let go of is sent an emergency stop (hold), so it is never left moving uncontrolled.
+   */
+  attachRobot(robot: Robot | undefined): Promise<SessionSnapshot> {
+    return this.edit(async () => {
+      const old = this.real;
+      this.real = robot ? this.fit(robot) : undefined;
+      if (old && old.robot !== robot) await old.robot.emergencyStop('detached from the studio session');
+      await this.startOrHold();
+      await this.resetState();
+    });
+  }
+
+  /** The attachment of `robot` to the current task's scene; throws naming what does not fit. */
+  private fit(robot: Robot): AttachedRobot {
+    return { robot, twin: new RobotTwin(this.task.scene, robot.capabilities.joints), actuators: new ActuatorMap(this.task.scene, robot.capabilities), start: undefined };
   }
 
   reset(seed?: number): Promise<StatusEvent> {
     return this.queue.push(async () => {
       if (seed !== undefined) this.seed = seed;
       if (this.error) await this.startOrHold();
-      this.resetState();
+      await this.resetState();
       this.emitFrame(true);
       this.emit('status', this.status());
       return this.status();
@@ -261,6 +332,7 @@ export class Session {
 
   private async edit(change: () => Promise<void> | void): Promise<SessionSnapshot> {
     return this.queue.push(async () => {
+      this.notice = undefined;
       await change();
       const snapshot = this.snapshot();
       this.emit('session', snapshot);
@@ -293,7 +365,7 @@ export class Session {
 
   /** Advances `count` control steps (paused stepping from the studio). */
   async step(count = 1): Promise<StatusEvent> {
-    for (let i = 0; i < count && !this.error; i++) await this.queue.push(() => this.controlStep());
+    for (let i = 0; i < count && !this.error; i++) await this.queue.push(() => this.controlStep(false));
     this.emitFrame(true);
     this.emitTelemetry(true);
     return this.status();
@@ -304,29 +376,34 @@ export class Session {
    * Steps run in batches inside one queue job, yielding whenever an edit is waiting.
    */
   async runFor(seconds: number): Promise<void> {
+    if (this.real) throw new Error(`robot '${this.real.robot.name}' is real and runs in real time: play it instead`);
     const end = seconds - 1e-9;
     while (this.time < end && !this.error) {
       await this.queue.push(async () => {
         while (this.time < end && !this.error && this.queue.waiting === 0) {
-          const pending = this.controlStep();
+          const pending = this.controlStep(false);
           if (pending) await pending;
         }
       });
     }
   }
 
+  /** Simulated time is paced to wall time (× speed); a real robot is commanded once per control period. */
   private async runRealtime(): Promise<void> {
     let wall0 = performance.now();
     let sim0 = this.time;
+    let ticks = 0;
     while (this.playing && !this.disposed) {
-      await this.queue.push(() => this.controlStep());
+      await this.queue.push(() => this.controlStep(true));
       const wallElapsed = (performance.now() - wall0) / 1000;
-      const ahead = (this.time - sim0) / this.speed - wallElapsed;
+      const due = this.real ? ++ticks * this.task.timing.controlDt : (this.time - sim0) / this.speed;
+      const ahead = due - wallElapsed;
       if (ahead > 0) await sleep(ahead * 1000);
       else {
         if (-ahead > MAX_LAG_S) {
           wall0 = performance.now();
           sim0 = this.time;
+          ticks = 0;
         }
         await new Promise((r) => setImmediate(r));
       }
@@ -334,16 +411,29 @@ export class Session {
   }
 
   /**
-   * One control period: ask the controller, then step the physics `substeps` times. Returns a promise
-   * only when the controller answers asynchronously (planners), so synchronous controllers step
-   * without a round through the event loop.
+   * One control period: the robot's action, then `substeps` physics steps. Lock-step asks the
+   * controller and waits for its answer, returning a promise only when it answers asynchronously
+   * (planners), so synchronous controllers step without a round through the event loop. Live offers
+   * the state to the planner loop and applies the latest plan's action for now, whatever is running.
    */
-  private controlStep(): Promise<void> | void {
-    if (this.error || !this.controller) return this.advance();
+  private controlStep(live: boolean): Promise<void> | void {
+    if (this.real) return this.realStep(this.real, live);
+    const loop = this.loop;
+    if (this.error || !loop) return this.advance();
+    const reading = loop.controller.reads === 'robot' ? this.sim.readNow() : undefined;
     const t0 = performance.now();
+    if (live) {
+      const answer = loop.offer(this.state, this.time, reading);
+      if (this.error) return;
+      if (answer) return this.acceptAction(answer, t0);
+      // A fast policy answers for this very state within a fraction of the period; a planner's latest
+      // plan serves meanwhile — before the first lands, the last command (the hold action after a reset).
+      const latest = () => this.acceptAction(loop.action(this.time) ?? this.action, undefined);
+      return loop.busy ? loop.landed(this.answerBudgetMs()).then(latest) : latest();
+    }
     let answer: Promise<Float64Array> | Float64Array;
     try {
-      answer = this.controller.act(this.state, this.time);
+      answer = loop.actNow(this.state, this.time, reading);
     } catch (err) {
       return this.fail(err as Error);
     }
@@ -354,27 +444,83 @@ export class Session {
     );
   }
 
-  private acceptAction(action: Float64Array, t0: number): void {
-    if (action.length !== this.task.actionDim || !allFinite(action)) {
-      return this.fail(new Error(`controller '${this.controllerDef.id}' returned an invalid action [${Array.from(action).join(', ')}]`));
-    }
-    this.action.set(action);
-    if (this.controllerDef.id !== 'zero') {
-      this.planMs.add(performance.now() - t0);
-      this.replans.tick();
-    }
+  /** How long a live tick waits for an answer to its own state: a quarter of the control period (wall time). */
+  private answerBudgetMs(): number {
+    return (250 * this.task.timing.controlDt) / this.speed;
+  }
+
+  /** Sends the action to the robot (`t0`: when the controller was asked, to time the answer) and advances. */
+  private acceptAction(action: Float64Array, t0: number | undefined): void {
+    if (this.error || !this.validAction(action)) return;
+    if (t0 !== undefined) this.recordPlan(performance.now() - t0);
+    const sent = this.sim.sendNow({ action });
+    this.action.set(sent.action);
     this.advance();
+  }
+
+  /**
+   * One control period of an attached robot: read it, pose the twin, ask the controller (live: the
+   * latest plan) and send; the robot's own clock is the session's.
+   */
+  private async realStep(real: AttachedRobot, live: boolean): Promise<void> {
+    const reading = await real.robot.read();
+    real.start ??= reading.time;
+    const time = reading.time - real.start;
+    const dt = Math.max(0, time - this.time);
+    this.state.set(real.twin.stateOf(reading));
+    this.sim.setSimState(this.state, time);
+    this.time = time;
+    const loop = this.loop;
+    if (this.error || !loop) return;
+    const t0 = performance.now();
+    let action: Float64Array;
+    let timed = true;
+    try {
+      if (live) {
+        const answer = loop.offer(this.state, time, reading);
+        if (this.error) return;
+        timed = answer !== undefined;
+        if (!answer && loop.busy) await loop.landed(this.answerBudgetMs());
+        action = answer ?? loop.action(time) ?? this.action;
+      } else action = await loop.actNow(this.state, time, reading);
+    } catch (err) {
+      return this.fail(err as Error);
+    }
+    // The controller may have failed while this tick waited (the robot then got its emergency stop).
+    if (this.error || !this.validAction(action)) return;
+    if (timed) this.recordPlan(performance.now() - t0);
+    const sent = await real.robot.send({ action: real.actuators.toRobot(action, reading) });
+    this.action.set(real.actuators.fromRobot(sent.action));
+    this.record(dt);
+  }
+
+  /** One finite value per actuator; anything else stops the controller. */
+  private validAction(action: Float64Array): boolean {
+    if (action.length === this.task.actionDim && allFinite(action)) return true;
+    this.fail(new Error(`controller '${this.controllerDef.id}' returned an invalid action [${Array.from(action).join(', ')}]`));
+    return false;
+  }
+
+  private recordPlan(ms: number): void {
+    if (this.controllerDef.id === 'zero') return;
+    this.planMs.add(ms);
+    this.replans.tick();
   }
 
   private advance(): void {
     if (this.error) return;
+    const dt = this.task.timing.controlDt;
     const t0 = performance.now();
-    for (let s = 0; s < this.substeps; s++) this.world.step(this.action);
+    this.sim.advance(dt);
     const elapsed = performance.now() - t0;
     this.physicsStepUs.add((elapsed * 1000) / this.substeps);
-    this.world.getState(this.state);
-    const dt = this.task.timing.controlDt;
-    this.time += dt;
+    this.sim.simState(this.state);
+    this.time = this.sim.time;
+    this.record(dt);
+  }
+
+  /** Books a control period of `dt` seconds: cost, return, the success monitor, and the streams. */
+  private record(dt: number): void {
     this.steps++;
     this.task.residual(this.state, this.action, this.residual);
     const cost = totalCost(this.task.costTerms, this.weights, this.residual, this.perTerm);
@@ -391,9 +537,11 @@ export class Session {
     this.error = `controller '${this.controllerDef.id}' failed: ${err.message}`;
     this.playing = false;
     this.action.fill(0);
-    const controller = this.controller;
-    this.controller = undefined;
-    void controller?.dispose();
+    const loop = this.loop;
+    this.loop = undefined;
+    void loop?.halt().then(() => loop.controller.dispose());
+    // A real robot is never left moving without a live controller.
+    void this.real?.robot.emergencyStop(this.error);
     this.emit('status', this.status());
     this.emit('session', this.snapshot());
   }
@@ -402,17 +550,29 @@ export class Session {
 
   private buildTask(def: TaskDefinition, values: ParamValues): void {
     const task = def.build(values);
-    this.world?.dispose();
+    void this.sim?.disconnect();
+    const real = this.real;
     this.taskDef = def;
     this.taskValues = values;
     this.task = task;
-    this.world = new PhysicsWorld(this.R, task.scene);
+    this.sim = new SimRobot(this.R, task.scene, def.id);
     this.weights = Float64Array.from(task.costTerms, (t) => t.weight);
     this.state = new Float64Array(task.scene.bodies.length * 13);
     this.action = new Float64Array(task.actionDim);
     this.residual = new Float64Array(residualSize(task.costTerms));
     this.perTerm = new Float64Array(task.costTerms.length);
     this.substeps = Math.max(1, Math.round(task.timing.controlDt / task.scene.timestep));
+    if (real) this.refit(real);
+  }
+
+  /** After a task change an attached robot stays if it fits the new scene; else it is stopped and let go. */
+  private refit(real: AttachedRobot): void {
+    try {
+      this.real = this.fit(real.robot);
+    } catch (err) {
+      this.real = undefined;
+      void real.robot.emergencyStop(`the studio's task changed: ${(err as Error).message}`);
+    }
   }
 
   private controllerParams(def: ControllerDefinition): ParamSpec[] {
@@ -445,15 +605,27 @@ export class Session {
       taskParams: this.taskValues,
       task: this.task,
       costWeights: () => this.weights,
+      robot: this.robot.capabilities,
     };
     const next = await def.create(context, values);
-    const old = this.controller;
-    this.controller = next;
+    const old = this.loop;
+    this.loop = this.loopFor(next);
     this.controllerDef = def;
     this.controllerValues = values;
     this.error = undefined;
     next.reset(this.seed);
-    await old?.dispose();
+    await stopLoop(old);
+  }
+
+  /** The live loop around a controller: plan times go to the timing readout, a failure stops the controller. */
+  private loopFor(controller: Controller): PlannerLoop {
+    const loop: PlannerLoop = new PlannerLoop(controller, {
+      planned: (ms) => this.recordPlan(ms),
+      failed: (err) => {
+        if (this.loop === loop) this.fail(err);
+      },
+    });
+    return loop;
   }
 
   /**
@@ -465,25 +637,38 @@ export class Session {
     try {
       await this.startController(def, values);
     } catch (err) {
-      const old = this.controller;
-      this.controller = undefined;
+      const old = this.loop;
+      this.loop = undefined;
       this.controllerDef = def;
       this.controllerValues = values;
       this.error = `controller '${def.id}' cannot start: ${(err as Error).message}`;
       this.playing = false;
       this.action.fill(0);
-      await old?.dispose();
+      await stopLoop(old);
     }
   }
 
-  private resetState(): void {
+  /** A new episode: waits for a plan in flight (it belongs to the old one), then resets robot and controller. */
+  private async resetState(): Promise<void> {
+    await this.loop?.halt();
+    if (this.real) return this.resetEpisode();
     this.state = this.task.reset(new Random(this.seed));
-    this.world.setState(this.state);
-    this.world.getState(this.state);
-    this.time = 0;
+    this.sim.resetTo(this.state);
+    this.sim.simState(this.state);
+    this.time = this.sim.time;
+    // What the actuators hold until the controller's first action arrives (live runs).
+    this.action.set(this.task.holdAction?.(this.state) ?? new Float64Array(this.task.actionDim));
+    this.resetEpisode();
+  }
+
+  /** Starts the episode's clock, return, success monitor and controller again (a real robot stays where it is). */
+  private resetEpisode(): void {
+    if (this.real) {
+      this.real.start = undefined;
+      this.time = 0;
+    }
     this.steps = 0;
     this.episodeReturn = 0;
-    this.action.fill(0);
     this.monitor = this.task.monitor();
     this.controller?.reset(this.seed);
   }
@@ -494,11 +679,14 @@ export class Session {
     const now = performance.now();
     if (!this.simRate.wall) this.simRate.wall = now;
     this.simRate.sim += dt;
+    this.simRate.steps++;
     const wall = (now - this.simRate.wall) / 1000;
     if (wall >= 1) {
       this.simRate.factor = this.simRate.sim / wall;
+      this.simRate.controlHz = this.simRate.steps / wall;
       this.simRate.wall = now;
       this.simRate.sim = 0;
+      this.simRate.steps = 0;
     }
   }
 
@@ -512,8 +700,8 @@ export class Session {
 
   private emitFrame(force: boolean): void {
     if (!this.due('frame', FRAME_INTERVAL_MS, force)) return;
-    const frame: FrameEvent = { time: this.time, poses: this.world.getPoses() };
-    if (this.contactWatchers > 0) frame.contacts = this.world.contacts();
+    const frame: FrameEvent = { time: this.time, poses: this.sim.poses() };
+    if (this.contactWatchers > 0) frame.contacts = this.sim.contacts();
     this.emit('frame', frame);
   }
 
@@ -533,6 +721,7 @@ export class Session {
         planP99Ms: this.planMs.percentile(99),
         replanHz: this.replans.rate(),
         realtimeFactor: this.simRate.factor,
+        controlHz: this.simRate.controlHz,
       },
     };
     this.emit('telemetry', telemetry);
@@ -549,10 +738,19 @@ export class Session {
     this.disposed = true;
     this.playing = false;
     await this.queue.idle();
-    await this.controller?.dispose();
-    this.controller = undefined;
-    this.world.dispose();
+    const loop = this.loop;
+    this.loop = undefined;
+    await stopLoop(loop);
+    await this.real?.robot.emergencyStop('the studio session closed');
+    await this.sim.disconnect();
   }
+}
+
+/** Waits for a loop's plan in flight, then disposes its controller. */
+async function stopLoop(loop: PlannerLoop | undefined): Promise<void> {
+  if (!loop) return;
+  await loop.halt();
+  await loop.controller.dispose();
 }
 
 /** A controller whose file settings (model, card) are all empty has not been given its model yet. */

@@ -234,11 +234,23 @@ export function loadModelCard(file: string): LoadedCard {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new CardError(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new CardError(`${file}: not valid JSON${jsonErrorPlace(text, (err as Error).message)}`);
   }
   const card = parseModelCard(raw, file);
   const dir = dirname(resolve(file));
   return { card, file, ...(card.model ? { modelPath: resolve(dir, card.model) } : {}), resolvePath: (p) => resolve(dir, p) };
+}
+
+/**
+ * Where a JSON syntax error is (" at line 3, column 7"), without the parser's quote of the text: a
+ * file that is not a card at all may hold secrets (`Unexpected token 'A', "API_KEY=sk"...`).
+ */
+function jsonErrorPlace(text: string, message: string): string {
+  const position = /at position (\d+)/.exec(message);
+  if (!position) return /end of JSON input/.test(message) ? ' (it ends too early)' : '';
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  return ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }
 
 function fieldPath(path: readonly PropertyKey[]): string {

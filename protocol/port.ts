@@ -67,15 +67,7 @@ export function fromWebSocket(ws: WebSocketLike): MessagePortLike {
       if (ws.readyState === OPEN) ws.send(encodeMessage(message));
     },
     onMessage(listener) {
-      const fn = (event: { data: unknown }) => {
-        let decoded: unknown;
-        try {
-          decoded = decodeMessage(String(event.data));
-        } catch (err) {
-          decoded = { type: 'malformed', error: `not valid JSON: ${(err as Error).message}` };
-        }
-        listener(decoded);
-      };
+      const fn = (event: { data: unknown }) => listener(decodeFrame(event.data));
       ws.addEventListener('message', fn);
       return () => ws.removeEventListener('message', fn);
     },
@@ -85,4 +77,51 @@ export function fromWebSocket(ws: WebSocketLike): MessagePortLike {
     },
     close: () => ws.close(),
   };
+}
+
+/** Deepest nesting of arrays and objects a frame may have: the protocol's own messages need a handful. */
+export const MAX_NESTING = 64;
+
+/**
+ * Decodes one WebSocket frame, or describes why it is not a message (`{type: 'malformed', error, id?}`,
+ * with the call id when the frame starts like a call, so the caller's request still settles). The
+ * nesting is checked before parsing: the typed-array reviver recurses, and a deep frame must not
+ * overflow the stack. The error never quotes the frame.
+ */
+export function decodeFrame(data: unknown): unknown {
+  if (typeof data !== 'string') return { type: 'malformed', error: 'binary frames are not part of the protocol; send JSON text' };
+  const id = leadingCallId(data);
+  const malformed = (error: string) => ({ type: 'malformed', error, ...(id !== undefined ? { id } : {}) });
+  const depth = nestingDepth(data, MAX_NESTING);
+  if (depth > MAX_NESTING) return malformed(`nested deeper than ${MAX_NESTING} levels`);
+  try {
+    return decodeMessage(data);
+  } catch (err) {
+    const position = /at position (\d+)/.exec((err as Error).message);
+    return malformed(err instanceof SyntaxError ? `not valid JSON${position ? ` (at character ${position[1]})` : ''}` : `cannot decode: ${(err as Error).message}`);
+  }
+}
+
+/** The id of a frame that starts like `{"type":"call","id":7,…` (how clients write calls), read without parsing the rest. */
+function leadingCallId(text: string): number | undefined {
+  const m = /^\s*\{\s*(?:"type"\s*:\s*"[a-z]{1,16}"\s*,\s*)?"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(text.slice(0, 200));
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Nesting depth of brackets outside strings, stopping once past `limit`. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
 }

@@ -46,10 +46,19 @@ export function serveApi(port: MessagePortLike, handlers: Handlers): Server {
   const dropped: Record<string, number> = {};
   const reply = (message: unknown) => port.postMessage(message);
 
-  const off = port.onMessage(async (raw) => {
+  const off = port.onMessage((raw) => {
+    // Nothing a client sends may end the server: whatever escapes the handler is answered, not thrown.
+    handle(raw).catch((err: unknown) => reply({ type: 'error', ...idOf(raw), error: { message: `internal error: ${(err as Error)?.message ?? String(err)}` } }));
+  });
+
+  async function handle(raw: unknown): Promise<void> {
+    if (isMalformed(raw)) {
+      reply({ type: 'error', ...(raw.id !== undefined ? { id: raw.id } : {}), error: { message: `malformed message: ${raw.error}` } });
+      return;
+    }
     const parsed = incoming.safeParse(raw);
     if (!parsed.success) {
-      reply({ type: 'error', error: { message: `malformed message: ${describeZodError(parsed.error)}` } });
+      reply({ type: 'error', ...idOf(raw), error: { message: `malformed message: ${describeZodError(parsed.error)}` } });
       return;
     }
     const message = parsed.data;
@@ -64,7 +73,8 @@ export function serveApi(port: MessagePortLike, handlers: Handlers): Server {
       return;
     }
     const { id, method } = message;
-    if (!(method in commandSchemas)) {
+    // Own properties only: 'toString', 'constructor' and '__proto__' are not commands.
+    if (!Object.hasOwn(commandSchemas, method)) {
       reply({ type: 'error', id, error: { message: `unknown command '${method}'; valid: ${Object.keys(commandSchemas).join(', ')}` } });
       return;
     }
@@ -79,9 +89,9 @@ export function serveApi(port: MessagePortLike, handlers: Handlers): Server {
       const result = await handler(params.data);
       reply({ type: 'result', id, result });
     } catch (err) {
-      reply({ type: 'error', id, error: { message: (err as Error).message } });
+      reply({ type: 'error', id, error: { message: (err as Error)?.message ?? String(err) } });
     }
-  });
+  }
 
   function send(stream: string, data: unknown): void {
     if (LOSSY_STREAMS.has(stream as StreamName)) {
@@ -170,6 +180,23 @@ export function createClient(port: MessagePortLike): Client {
       port.close();
     },
   };
+}
+
+/** What a transport delivers for a message it could not decode (see port.ts), with the call id when it could read one. */
+export interface MalformedMessage {
+  type: 'malformed';
+  error: string;
+  id?: number;
+}
+
+function isMalformed(raw: unknown): raw is MalformedMessage {
+  return typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'malformed' && typeof (raw as { error?: unknown }).error === 'string';
+}
+
+/** The call id of a message that failed validation, when it has a usable one: the caller's request then settles. */
+function idOf(raw: unknown): { id?: number } {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? { id } : {};
 }
 
 function describeZodError(error: z.ZodError): string {

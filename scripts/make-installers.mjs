@@ -1,6 +1,6 @@
-// `npm run make`: packages the app with Electron Forge (Vite builds + packager, forge.config.ts), then
-// wraps that package into installers with electron-builder (electron-builder.yml: AppImage + deb, dmg,
-// NSIS) in out/installers/. Needs the Electron binary and Node >= 22.13 (Forge 8); see docs/desktop.md.
+// `npm run make` / `npm run package`: builds the desktop app (scripts/desktop-build.mjs) and packs it with
+// electron-builder (electron-builder.yml): installers (AppImage + deb, dmg, NSIS) into out/installers/, or
+// with `--dir` an unpacked app only. Needs the Electron binary (`npm run desktop:install`); docs/desktop.md.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,12 +8,12 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 function step(script, args) {
-  const result = spawnSync(process.execPath, [join(root, 'node_modules', script), ...args], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(root, script), ...args], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    console.error(`make: ${script.split('/')[0]} failed (exit ${result.status ?? result.signal}); see the output above.`);
+    console.error(`make: ${script} failed (exit ${result.status ?? result.signal}); see the output above.`);
     process.exit(result.status ?? 1);
   }
 }
 
-step('@electron-forge/cli/dist/electron-forge.js', ['package']);
-step('electron-builder/cli.js', ['--prepackaged', join('out', `Actuate-${process.platform}-${process.arch}`), '--publish', 'never', ...process.argv.slice(2)]);
+step('scripts/desktop-build.mjs', []);
+step('node_modules/electron-builder/cli.js', ['--publish', 'never', ...process.argv.slice(2)]);

@@ -22,8 +22,13 @@ function electronBinary() {
 
 /** Runs a Node script from this checkout in the foreground; resolves with its exit code. */
 function runNode(script, args) {
+  return runProgram(process.execPath, [script, ...args]);
+}
+
+/** Runs a program in the foreground, forwarding termination signals; resolves with its exit code. */
+function runProgram(program, args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: 'inherit' });
+    const child = spawn(program, args, { cwd: root, stdio: 'inherit' });
     // Ctrl-C reaches the child through the terminal too; forwarding covers `kill <pid of npm start>`.
     const forward = (signal) => child.exitCode === null && child.kill(signal);
     process.on('SIGINT', forward);
@@ -38,15 +43,15 @@ function runNode(script, args) {
 
 const args = process.argv.slice(2);
 
-if (electronBinary()) {
-  process.exit(await runNode(join(root, 'node_modules/@electron-forge/cli/dist/electron-forge.js'), ['start', ...args]));
+const electron = electronBinary();
+if (electron) {
+  const built = await runNode(join(root, 'scripts/desktop-build.mjs'), []);
+  if (built !== 0) process.exit(built);
+  process.exit(await runProgram(electron, [root, ...args]));
 }
 
 console.log(
   'Electron binary not installed (downloads are unavailable here); starting the browser studio instead — run "npm run desktop:install" to fetch Electron where downloads work.',
 );
-if (!existsSync(join(root, 'dist/renderer/index.html'))) {
-  const code = await runNode(join(root, 'node_modules/vite/bin/vite.js'), ['build', '--config', 'renderer/vite.config.ts']);
-  if (code !== 0) process.exit(code);
-}
+// `actuate serve` builds the studio first when it is missing or older than its sources.
 process.exit(await runNode('bin/actuate.js', ['serve', ...args]));

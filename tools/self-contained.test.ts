@@ -32,4 +32,23 @@ describe('self-contained repository', () => {
     }
     expect(offenders).toEqual([]);
   });
+
+  it('finds the checkout data through sim/project-paths.ts in code that is compiled to dist/', () => {
+    // `new URL('../x', import.meta.url)` points elsewhere from dist/sim/… than from sim/…; same-folder
+    // references (a worker next to its pool) compile along with their module and stay valid.
+    const compiled = /^(protocol|sim|models|control|train|bridges|engine|cli|bench)\/.*(?<!\.test)\.(ts|mjs)$/;
+    const parentRelative = /new URL\(\s*['"`]\.\.\//;
+    const offenders = trackedTextFiles()
+      .filter((f) => compiled.test(f))
+      .flatMap((file) => {
+        let text = '';
+        try {
+          text = readFileSync(join(ROOT, file), 'utf8');
+        } catch {
+          return [];
+        }
+        return text.split('\n').flatMap((line, i) => (parentRelative.test(line) && line.includes('import.meta.url') ? [`${file}:${i + 1}`] : []));
+      });
+    expect(offenders, 'use projectPath() from sim/project-paths.ts').toEqual([]);
+  });
 });

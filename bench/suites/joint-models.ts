@@ -6,7 +6,6 @@
  * energy), how far joint anchors separate (impulse joints are constraints between free bodies; multibody
  * joints cannot separate) and the cost per step. The choice in docs/physics.md rests on these numbers.
  */
-import { fileURLToPath } from 'node:url';
 import { importRobot } from '../../sim/importers/import-robot.ts';
 import { bodyPosition, bodyRotation, rotate } from '../../sim/kinematics.ts';
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
@@ -14,8 +13,9 @@ import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
 import { robotToScene } from '../../sim/robot/robot-scene.ts';
 import type { SceneDescription } from '../../sim/scene.ts';
 import { round, type BenchResult, type BenchSuite } from '../result.ts';
+import { projectPath } from '../../sim/project-paths.ts';
 
-const SO101 = fileURLToPath(new URL('../../assets/robots/so101/so101_new_calib.xml', import.meta.url));
+const SO101 = projectPath('assets/robots/so101/so101_new_calib.xml');
 const SECONDS = 2;
 
 interface Variant {

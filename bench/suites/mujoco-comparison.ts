@@ -6,7 +6,6 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import loadMujoco from 'mujoco-js';
 import { importRobot } from '../../sim/importers/import-robot.ts';
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
@@ -14,8 +13,9 @@ import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
 import { robotToScene } from '../../sim/robot/robot-scene.ts';
 import { stateFromJointPositions } from '../../sim/robot/pose-state.ts';
 import { median, round, usPerCall, type BenchResult, type BenchSuite } from '../result.ts';
+import { projectPath } from '../../sim/project-paths.ts';
 
-const ROBOTS = fileURLToPath(new URL('../../assets/robots/', import.meta.url));
+const ROBOTS = projectPath('assets/robots');
 const SCENES = [
   { name: 'so101-step-ratio-vs-mujoco', file: join(ROBOTS, 'so101/scene.xml'), steps: 1000 },
   { name: 'barkour-step-ratio-vs-mujoco', file: join(ROBOTS, 'barkour_vb/scene.xml'), steps: 1000 },

@@ -1,13 +1,19 @@
-/** `actuate serve`: the studio in the browser, backed by a local engine. */
+/**
+ * `actuate serve`: the studio in the browser, backed by a local engine. A random token guards it
+ * unless `--no-token` (loopback only); the address printed once carries it, and opening that address
+ * trades it for a cookie. Clients may open files only inside the shipped assets/ and models/ and the
+ * folders given with --models, --robots and --runs (docs/security.md).
+ */
+import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineHost } from '../../engine/host.ts';
 import { startServer } from '../../engine/http-server.ts';
+import { isLoopback } from '../../engine/request-policy.ts';
 import { UsageError } from '../usage-error.ts';
+import { ensureStudioBuilt, STUDIO_DIR } from '../studio-build.ts';
 
-const DEFAULT_STATIC = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -15,25 +21,43 @@ export async function serveCommand(argv: string[]): Promise<void> {
     options: {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
+      /** A token of your own (scripts); default: a new random one per start. Prefer ACTUATE_TOKEN: flags land in shell history. */
       token: { type: 'string' },
-      static: { type: 'string', default: DEFAULT_STATIC },
+      'no-token': { type: 'boolean', default: false },
+      static: { type: 'string' },
       /** A folder of .onnx models and .card.json cards the studio offers in its pickers (repeatable). */
       models: { type: 'string', multiple: true, default: [] },
+      /** A folder of robot files (URDF, MJCF) clients may open (repeatable). */
+      robots: { type: 'string', multiple: true, default: [] },
+      /** A folder of training runs clients may open (repeatable). */
+      runs: { type: 'string', multiple: true, default: [] },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got '${values.port}'`);
-  const token = values.token ?? process.env.ACTUATE_TOKEN;
-  const modelDirs = values.models!.map(checkFolder);
-  const engine = await EngineHost.create({ modelDirs });
+  const host = values.host!;
+  const given = values.token ?? process.env.ACTUATE_TOKEN;
+  if (values['no-token'] && given) throw new UsageError('--no-token and a token (--token or ACTUATE_TOKEN) contradict each other');
+  if (values['no-token'] && !isLoopback(host)) {
+    throw new UsageError(`--no-token is allowed only on a loopback address (127.0.0.1, localhost, ::1); binding to ${host} exposes the engine beyond this machine`);
+  }
+  const token = values['no-token'] ? undefined : (given ?? randomBytes(24).toString('base64url'));
+  const modelDirs = values.models!.map((d) => checkFolder('--models', d, '.onnx files'));
+  const robotDirs = values.robots!.map((d) => checkFolder('--robots', d, 'robot files'));
+  const runDirs = values.runs!.map((d) => checkFolder('--runs', d, 'training runs'));
+  if (values.static === undefined) await ensureStudioBuilt();
+  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs });
   let server;
   try {
-    server = await startServer(engine, { host: values.host!, port, staticDir: values.static!, ...(token ? { token } : {}) });
+    server = await startServer(engine, { host, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });
   } catch (err) {
     await engine.dispose();
     throw err;
   }
+  // Printed once, as Jupyter does: opening it signs this browser in (a cookie) and drops the token from the address bar.
   console.log(`Actuate studio at ${server.url}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+  console.log(`  clients may open files in: ${engine.files.allowedFolders.join(', ')}`);
+  engine.warmLoader();
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -43,13 +67,13 @@ export async function serveCommand(argv: string[]): Promise<void> {
   await engine.dispose();
 }
 
-function checkFolder(dir: string): string {
+function checkFolder(flag: string, dir: string, holds: string): string {
   let isFolder = false;
   try {
     isFolder = statSync(dir).isDirectory();
   } catch {
-    throw new UsageError(`--models ${dir}: no such folder`);
+    throw new UsageError(`${flag} ${dir}: no such folder`);
   }
-  if (!isFolder) throw new UsageError(`--models ${dir}: not a folder (give the folder that holds the .onnx files)`);
+  if (!isFolder) throw new UsageError(`${flag} ${dir}: not a folder (give the folder that holds the ${holds})`);
   return resolve(dir);
 }

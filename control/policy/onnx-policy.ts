@@ -5,7 +5,6 @@
  * its output becomes position, velocity or torque commands for the robot's actuators, matched by joint
  * name. The velocity command is the controller's joystick: live sliders, starting from the task's.
  */
-import { fileURLToPath } from 'node:url';
 import { loadModelCard, type PolicySpec } from '../../models/model-card.ts';
 import { actionTypes, jointIndexMap, mapAction, ObservationBuilder, ObservationError } from '../../models/observation-layout.ts';
 import { float32Tensor, loadModel, type ModelSession } from '../../models/runtime.ts';
@@ -13,11 +12,13 @@ import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.t
 import type { SceneDescription } from '../../sim/scene.ts';
 import type { TaskInstance } from '../../sim/task.ts';
 import type { ControlContext, Controller, ControllerDefinition } from '../controller.ts';
-import { floatingBase } from '../../sim/scene.ts';
-import { robotQuantities } from './robot-quantities.ts';
+import type { RobotState } from '../../sim/robot/robot.ts';
+import { robotQuantities } from '../../sim/robot/robot-quantities.ts';
+import { SceneRobotReader } from '../../sim/robot/scene-robot-state.ts';
+import { projectPath } from '../../sim/project-paths.ts';
 
 /** The robot_lab Go2-W policy the studio ships (task go2w-walk). */
-export const SHIPPED_POLICY_CARD = fileURLToPath(new URL('../../models/cards/go2w_robot_lab.card.json', import.meta.url));
+export const SHIPPED_POLICY_CARD = projectPath('models/cards/go2w_robot_lab.card.json');
 
 const FILE_PARAMS: ParamSpec[] = [
   { kind: 'text', key: 'card', label: 'Model card (.json)', default: SHIPPED_POLICY_CARD, placeholder: 'path/to/policy.card.json', file: 'card', help: 'observation terms, joint order, action scale and PD gains of the policy' },
@@ -67,7 +68,11 @@ export class OnnxPolicy implements Controller {
   private readonly builder: ObservationBuilder;
   private readonly drives: JointDrive[];
   private readonly warnings: string[];
-  private readonly base: number | undefined;
+  /** Reads the robot from a scene state when act() is given no robot reading (tests, offline runs). */
+  private readonly reader: SceneRobotReader;
+  /** Joint names of the readings act() is given. */
+  private readonly joints: readonly string[];
+  readonly reads = 'robot';
   private readonly inputName: string;
   private readonly outputName: string;
   private readonly period: number;
@@ -82,12 +87,14 @@ export class OnnxPolicy implements Controller {
     private readonly policy: PolicySpec,
     private readonly task: TaskInstance,
     values: ParamValues,
+    robotJoints?: readonly string[],
   ) {
     const { drives, warnings } = jointDrives(policy, task.scene);
     this.drives = drives;
     this.warnings = warnings;
     this.builder = new ObservationBuilder(policy);
-    this.base = floatingBase(task.scene);
+    this.reader = new SceneRobotReader(task.scene);
+    this.joints = robotJoints ?? this.reader.jointNames;
     this.inputName = policy.observation.input ?? model.inputNames[0]!;
     this.outputName = policy.action.output ?? model.outputNames[0]!;
     if (!model.inputNames.includes(this.inputName)) throw new ParamError(`${model.label}: the card feeds input '${this.inputName}', the model has ${model.inputNames.join(', ')}`);
@@ -112,11 +119,11 @@ export class OnnxPolicy implements Controller {
     this.steps = 0;
   }
 
-  async act(state: Float64Array, time: number): Promise<Float64Array> {
+  async act(state: Float64Array, time: number, robot?: RobotState): Promise<Float64Array> {
     // The policy runs at its own rate; between its steps the actuators keep the last command.
     if (time + 1e-9 < this.nextAct) return this.ctrl.slice();
     this.nextAct = time + this.period;
-    const quantities = robotQuantities(this.task.scene, state, this.base);
+    const quantities = robot ? robotQuantities(robot, this.joints) : robotQuantities(this.reader.read(state, time), this.reader.jointNames);
     const obs = this.builder.build({ ...quantities, command: this.command, lastAction: this.lastRaw });
     const outputs = await this.model.run({ [this.inputName]: float32Tensor(obs, [1, obs.length]) });
     const raw = outputs[this.outputName]!.data as Float32Array;
@@ -155,7 +162,7 @@ async function create(context: ControlContext, values: ParamValues): Promise<Con
   if (!file) throw new ParamError(`${cardPath}: the card names no model file; give controller.model=<file.onnx>`);
   const model = await loadModel(file);
   try {
-    return new OnnxPolicy(model, policy, context.task, values);
+    return new OnnxPolicy(model, policy, context.task, values, context.robot?.joints);
   } catch (err) {
     await model.dispose();
     throw err;

@@ -120,6 +120,14 @@ export abstract class SamplingPlanner implements Controller {
     return action;
   }
 
+  /** The nominal spline at `time`: the action the latest plan prescribes for that moment. */
+  actionAt(time: number): Float64Array | undefined {
+    if (!this.nominal || !this.nominalShape) return undefined;
+    const action = new Float64Array(this.nominalShape.actionDim);
+    evaluateSpline(this.nominalShape, this.nominal, 0, time - this.nominalTime, action);
+    return action;
+  }
+
   /** The first plan starts from holding still where the task says how, else from zero. */
   private initialSpline(state: Float64Array, shape: SplineShape): Float64Array {
     const spline = new Float64Array(shape.knots * shape.actionDim);

@@ -1,6 +1,8 @@
-// Lets a worker thread run a TypeScript module: registers tsx's loader, then imports the module.
+// Starts a worker thread's module: a compiled .js (dist/) directly, a TypeScript source through tsx's loader.
 import { workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
 
-register();
+if (workerData.entry.endsWith('.ts')) {
+  const { register } = await import('tsx/esm/api');
+  register();
+}
 await import(workerData.entry);

@@ -1,6 +1,6 @@
 /**
  * Where the engine is: inside Electron the preload hands over a MessagePort; in a browser the page
- * talks to `actuate serve` over a WebSocket on the same host (with ?token= when the page has one).
+ * talks to `actuate serve` over a WebSocket on the same host, signed in by the server's cookie.
  */
 import type { DesktopBridge } from '../../protocol/desktop.ts';
 import { fromStructuredPort, fromWebSocket, type MessagePortLike, type StructuredPort, type WebSocketLike } from '../../protocol/port.ts';
@@ -38,9 +38,20 @@ function electronPort(): Promise<MessagePortLike> {
   return new Promise((resolve) => waitingForPort.push((p) => resolve(fromStructuredPort(p))));
 }
 
+/**
+ * The WebSocket carries no token in its URL (servers and proxies log URLs): opening the address
+ * `actuate serve` printed made the server set an HttpOnly, SameSite=Strict cookie and redirect to the
+ * bare address, and the browser sends that cookie with the upgrade. Should a token still be in the
+ * address bar (a proxy that did not follow the redirect), it is dropped from the address and history.
+ */
 function webSocketPort(): Promise<MessagePortLike> {
-  const token = new URLSearchParams(location.search).get('token');
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const params = new URLSearchParams(location.search);
+  if (params.has('token')) {
+    params.delete('token');
+    const query = params.toString();
+    history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+  }
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
     ws.addEventListener('open', () => resolve(fromWebSocket(ws as unknown as WebSocketLike)), { once: true });

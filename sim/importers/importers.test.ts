@@ -110,6 +110,40 @@ describe('bad robot files', () => {
     );
   });
 
+  it('names a loop of joints and a link with two parents, without recursing', () => {
+    const links = '<link name="a"/>\n<link name="b"/>\n<link name="c"/>\n';
+    const joint = (name: string, parent: string, child: string) => `<joint name="${name}" type="fixed"><parent link="${parent}"/><child link="${child}"/></joint>\n`;
+    expect(() => importRobot(write('loop.urdf', `<robot name="r">\n${links}${joint('j1', 'a', 'b')}${joint('j2', 'b', 'c')}${joint('j3', 'c', 'a')}</robot>`))).toThrow(
+      /loop\.urdf:\d+: joints form a loop \(\w → \w → \w → \w\)/,
+    );
+    expect(() => importRobot(write('twoparents.urdf', `<robot name="r">\n${links}${joint('j1', 'a', 'c')}${joint('j2', 'b', 'c')}</robot>`))).toThrow(
+      "twoparents.urdf:6: link 'c' is the child of two joints ('j1' at line 5 and 'j2')",
+    );
+    // A 20,000-link loop: found by walking, never by a recursion that would overflow the stack.
+    const n = 20_000;
+    const chain = Array.from({ length: n }, (_, i) => `<link name="l${i}"/>${joint(`j${i}`, `l${i}`, `l${(i + 1) % n}`)}`).join('');
+    expect(() => importRobot(write('bigloop.urdf', `<robot name="r">${chain}</robot>`))).toThrow(/joints form a loop/);
+  });
+
+  it('quotes nothing of a file that is not a robot', () => {
+    const secret = 'API_KEY=sk-live-123456\nDB_PASSWORD=hunter2';
+    for (const [name, text] of [
+      ['env.urdf', secret],
+      ['config.urdf', `<config password="hunter2">${secret}</config>`],
+      ['config.xml', `<settings><key>${secret}</key></settings>`],
+      ['broken.xml', `<a><b>${secret}</a>`],
+    ] as const) {
+      let message = '';
+      try {
+        importRobot(write(name, text));
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message, name).toContain(name);
+      for (const fragment of ['API_KEY', 'sk-live', 'hunter2', 'password', 'settings', 'config>']) expect(message, name).not.toContain(fragment);
+    }
+  });
+
   it('warns about a missing mesh and keeps the robot', () => {
     const model = importRobot(
       write('nomesh.urdf', '<robot name="r"><link name="a"><visual><geometry><mesh filename="meshes/gone.stl"/></geometry></visual></link></robot>'),

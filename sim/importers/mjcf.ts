@@ -46,7 +46,7 @@ interface Context {
 
 export function importMjcf(file: string): RobotModel {
   const root = loadWithIncludes(file);
-  if (root.nodeName !== 'mujoco') throw new RobotFileError(file, lineOf(root), `expected a <mujoco> root element, found <${root.nodeName}>`);
+  if (root.nodeName !== 'mujoco') throw new RobotFileError(file, lineOf(root), 'not an MJCF file: expected a <mujoco> root element');
   const compilerEl = childElements(root, 'compiler')[0];
   const angle = compilerEl?.getAttribute('angle') ?? 'degree';
   const compiler: Compiler = {

@@ -37,12 +37,19 @@ export interface UrdfOptions {
   packages?: PackageRoots;
   /** Free-floating root (legged robots). Default: a robot with 4 or more leaf links floats. */
   floatingBase?: boolean;
+  /** Refuse a robot of more links, before the costly part of the import (a server's limit). */
+  maxLinks?: number;
 }
 
 export function importUrdf(file: string, options: UrdfOptions = {}): RobotModel {
   const text = readText(file);
   const root = parseXml(text, file);
-  if (root.nodeName !== 'robot') throw new RobotFileError(file, lineOf(root), `expected a <robot> root element, found <${root.nodeName}>`);
+  // The root's name is not echoed: a file that is not a robot at all may hold anything (keys, passwords).
+  if (root.nodeName !== 'robot') throw new RobotFileError(file, lineOf(root), 'not a URDF: expected a <robot> root element');
+  const linkCount = childElements(root, 'link').length;
+  if (options.maxLinks !== undefined && linkCount > options.maxLinks) {
+    throw new RobotFileError(file, undefined, `${linkCount} links; robots of at most ${options.maxLinks} links can be opened here`);
+  }
   checkStructure(root, file);
   const meshFiles: string[] = [];
   const robot = loadWithUrdfLoader(text, file, options.packages ?? {}, meshFiles);
@@ -92,9 +99,13 @@ function readText(file: string): string {
   }
 }
 
-/** Checks what urdf-loader would silently accept: unknown joint types and dangling parent/child links. */
+/**
+ * Checks what urdf-loader would silently accept or recurse on forever: unknown joint types, dangling
+ * parent/child links, a link with two parents and joints that form a loop.
+ */
 function checkStructure(root: XmlElement, file: string): void {
   const linkNames = new Set(childElements(root, 'link').map((l) => l.getAttribute('name')));
+  const parentOf = new Map<string, { parent: string; joint: string; line: number | undefined }>();
   for (const joint of childElements(root, 'joint')) {
     const name = joint.getAttribute('name') ?? '(unnamed)';
     const type = joint.getAttribute('type') ?? '';
@@ -107,6 +118,33 @@ function checkStructure(root: XmlElement, file: string): void {
       if (!el || !link) throw new RobotFileError(file, lineOf(joint), `<joint name="${name}"> has no <${end} link="…"/>`);
       if (!linkNames.has(link)) throw new RobotFileError(file, lineOf(el), `<joint name="${name}"> names ${end} link '${link}', which is not defined`);
     }
+    const parent = childElements(joint, 'parent')[0]!.getAttribute('link')!;
+    const child = childElements(joint, 'child')[0]!.getAttribute('link')!;
+    const earlier = parentOf.get(child);
+    if (earlier) {
+      throw new RobotFileError(file, lineOf(joint), `link '${child}' is the child of two joints ('${earlier.joint}' at line ${earlier.line ?? '?'} and '${name}'); a URDF is a tree`);
+    }
+    parentOf.set(child, { parent, joint: name, line: lineOf(joint) });
+  }
+  checkNoLoop(parentOf, file);
+}
+
+/** Walks up from every link (iteratively: no recursion however deep the tree) and reports a loop of joints. */
+function checkNoLoop(parentOf: Map<string, { parent: string; joint: string; line: number | undefined }>, file: string): void {
+  const settled = new Set<string>();
+  for (const start of parentOf.keys()) {
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    for (let link: string | undefined = start; link !== undefined && !settled.has(link); link = parentOf.get(link)?.parent) {
+      if (onPath.has(link)) {
+        const loop = [...path.slice(path.indexOf(link)), link];
+        const first = parentOf.get(link)!;
+        throw new RobotFileError(file, first.line, `joints form a loop (${loop.join(' → ')}); a URDF is a tree with one root link`);
+      }
+      onPath.add(link);
+      path.push(link);
+    }
+    for (const link of path) settled.add(link);
   }
 }
 

@@ -23,9 +23,19 @@ export function parseXml(text: string, file: string): XmlElement {
     problem ??= { message: (err as Error).message, line: lineAt(err) };
   }
   if (problem || !root) {
-    throw new RobotFileError(file, problem?.line, `malformed XML: ${(problem?.message ?? 'no root element').split('\n')[0]}`);
+    throw new RobotFileError(file, problem?.line, `malformed XML: ${withoutQuotedText(problem?.message ?? 'no root element')}`);
   }
   return root;
+}
+
+/**
+ * The parser's explanation without the text it quotes from the file (`tag mismatch: "a" != "b"`,
+ * `content outside root element: 'API_KEY=…'`): a file that is not XML at all may hold secrets.
+ */
+function withoutQuotedText(message: string): string {
+  const first = message.split('\n')[0]!;
+  const colon = first.indexOf(':');
+  return (colon > 0 ? first.slice(0, colon) : first).replace(/(["'`]).*?\1/g, '…').trim();
 }
 
 export function lineOf(element: XmlElement): number | undefined {

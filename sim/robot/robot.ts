@@ -18,10 +18,12 @@ export interface ActuatorInfo {
   /** Command range the robot accepts (after calibration, in joint units). */
   min: number;
   max: number;
+  /** Torque actuators: the joint force is gear · command (a simulated motor's ctrl units); 1 when absent. */
+  gear?: number;
 }
 
 export interface RobotCapabilities {
-  /** Joint names in the order of RobotState.joints arrays. */
+  /** Joint names in the order of RobotState's per-joint arrays (position, velocity, …). */
   joints: string[];
   /** Actuators in the order of RobotCommand.action. */
   actuators: ActuatorInfo[];

@@ -8,6 +8,7 @@ import { bodyPosition, jointPosition, jointVelocity } from '../kinematics.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { RobotModel } from '../robot/robot-model.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../task.ts';
+import { robotToScene, type RobotScene, type RobotSceneOptions } from '../robot/robot-scene.ts';
 import { robotScene } from './robot-assets.ts';
 
 export const ROBOT_TASK_PREFIX = 'robot:';
@@ -26,16 +27,32 @@ function servosEverywhere(model: RobotModel): void {
   }
 }
 
+/** How free play stands a robot: on the ground, `height` above it when it floats. */
+export function freePlaySceneOptions(height: number): RobotSceneOptions {
+  return { ground: true, timestep: 0.002, basePosition: [0, 0, height] };
+}
+
+/** The free-play scene of an imported robot (servos on every joint), uncached: for a loader thread. */
+export function freePlayScene(model: RobotModel, height = 0): RobotScene {
+  const adjusted = structuredClone(model);
+  servosEverywhere(adjusted);
+  return robotToScene(adjusted, freePlaySceneOptions(height));
+}
+
+export const FREE_PLAY_VARIANT = 'servos';
+
 export function freePlayTask(file: string): TaskDefinition {
   const path = resolve(file);
   return {
     id: `${ROBOT_TASK_PREFIX}${path}`,
     title: `Free play: ${path.split(/[/\\]/).pop()}`,
     description: 'The robot with position servos on every joint; pose it with the joint sliders.',
+    // Its joint sliders are the jog controller's.
+    defaultController: 'jog',
     params: [{ kind: 'number', key: 'height', label: 'Base height', default: 0, min: 0, max: 2, step: 0.01, unit: 'm', help: 'where a floating robot starts' }],
     build(p): TaskInstance {
       const height = p.height as number;
-      const robot = robotScene(path, { ground: true, timestep: 0.002, basePosition: [0, 0, height] }, servosEverywhere, 'servos');
+      const robot = robotScene(path, freePlaySceneOptions(height), servosEverywhere, FREE_PLAY_VARIANT);
       const scene = robot.scene;
       const home = scene.joints.map((j) => (j.limits && (j.limits[0] > 0 || j.limits[1] < 0) ? (j.limits[0] + j.limits[1]) / 2 : 0));
       return {

@@ -2,21 +2,22 @@
  * The robots the studio ships (assets/robots, each with its source and license), converted to scenes
  * once per process and shared by every task instance built from them.
  */
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../project-paths.ts';
 import { importRobot } from '../importers/import-robot.ts';
 import { robotToScene, type RobotScene, type RobotSceneOptions } from '../robot/robot-scene.ts';
 import type { RobotModel } from '../robot/robot-model.ts';
 import { bodyPosition, bodyRotation, rotate } from '../kinematics.ts';
 import type { Vec3 } from '../scene.ts';
 
-const ASSETS = new URL('../../assets/robots/', import.meta.url);
 
 export const ROBOT_FILES = {
-  so101: fileURLToPath(new URL('so101/so101_new_calib.xml', ASSETS)),
-  go2: fileURLToPath(new URL('go2/example-robot-data/robots/go2_description/urdf/go2.urdf', ASSETS)),
+  so101: projectPath('assets/robots/so101/so101_new_calib.xml'),
+  go2: projectPath('assets/robots/go2/example-robot-data/robots/go2_description/urdf/go2.urdf'),
 } as const;
 
 const cache = new Map<string, RobotScene>();
+/** Imported robot files, before `adjust`: a file read and parsed elsewhere (a loader thread) is handed in here. */
+const models = new Map<string, RobotModel>();
 /** Whether scenes built in this process carry visual meshes (see `simulateOnly`). */
 let visuals = true;
 
@@ -31,12 +32,22 @@ export function robotScene(file: string, options: RobotSceneOptions = {}, adjust
   const key = `${file}|${JSON.stringify(options)}|${variant}|${visuals}`;
   let scene = cache.get(key);
   if (!scene) {
-    const model = importRobot(file);
+    const imported = models.get(file);
+    const model = imported ? structuredClone(imported) : importRobot(file);
     adjust?.(model);
     scene = robotToScene(model, { ...options, visuals });
     cache.set(key, scene);
   }
   return scene;
+}
+
+/**
+ * Hands in a robot file already imported (and, for `options`/`variant`, converted) off this thread,
+ * so building a task from it here costs no parsing. The caller vouches that `model` is `file`'s.
+ */
+export function adoptRobot(file: string, model: RobotModel, converted?: { options: RobotSceneOptions; variant: string; scene: RobotScene }): void {
+  models.set(file, model);
+  if (converted) cache.set(`${file}|${JSON.stringify(converted.options)}|${converted.variant}|${visuals}`, converted.scene);
 }
 
 /** World position of a point given in a body's frame. */

@@ -20,7 +20,8 @@ export async function startServer(args: string[] = []): Promise<{ url: string; p
   process.once('exit', () => child.kill('SIGKILL'));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`actuate serve did not start: ${out}`)), 30_000);
+    // Generous: on a shared 2-core machine tsx compiling the engine at start-up alone can take most of a minute.
+    const timer = setTimeout(() => reject(new Error(`actuate serve did not start: ${out}`)), 120_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /Actuate studio at (\S+)/.exec(out);

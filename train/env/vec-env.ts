@@ -6,13 +6,13 @@
  * episode length — truncation is not failure, so the final observation comes back for bootstrapping.
  */
 import { jointDrives } from '../../control/policy/onnx-policy.ts';
-import { robotQuantities } from '../../control/policy/robot-quantities.ts';
 import { mapAction, ObservationBuilder } from '../../models/observation-layout.ts';
 import { residualSize, totalCost } from '../../sim/cost.ts';
 import type { Rapier } from '../../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
 import { Random } from '../../sim/random.ts';
-import { floatingBase } from '../../sim/scene.ts';
+import { robotQuantities } from '../../sim/robot/robot-quantities.ts';
+import { SceneRobotReader } from '../../sim/robot/scene-robot-state.ts';
 import type { TaskInstance, TaskMonitor } from '../../sim/task.ts';
 import { toFeatures, type PolicyLayout } from '../policy-layout.ts';
 
@@ -59,7 +59,8 @@ export class VecEnv {
   private readonly weights: Float64Array;
   private readonly residual: Float64Array;
   private readonly ctrl: Float64Array;
-  private readonly base: number | undefined;
+  /** Reads each environment as a robot, exactly as onnx-policy reads a simulated robot. */
+  private readonly reader: SceneRobotReader;
   private readonly obsScratch: Float32Array<ArrayBuffer>;
 
   constructor(
@@ -79,7 +80,7 @@ export class VecEnv {
     this.weights = Float64Array.from(task.costTerms, (t) => t.weight);
     this.residual = new Float64Array(residualSize(task.costTerms));
     this.ctrl = new Float64Array(task.actionDim);
-    this.base = floatingBase(task.scene);
+    this.reader = new SceneRobotReader(task.scene);
     this.obsScratch = new Float32Array(layout.obsDim);
     for (let i = 0; i < count; i++) {
       const env: Env = {
@@ -175,7 +176,7 @@ export class VecEnv {
   }
 
   private features(env: Env, out: Float32Array, offset: number): void {
-    const quantities = robotQuantities(this.task.scene, env.state, this.base);
+    const quantities = robotQuantities(this.reader.read(env.state, env.steps * this.task.timing.controlDt), this.reader.jointNames);
     const obs = env.builder.build({ ...quantities, ...(this.task.command ? { command: this.task.command } : {}), lastAction: env.lastRaw }, this.obsScratch);
     toFeatures(this.layout, obs, out, offset);
   }
