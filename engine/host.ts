@@ -18,6 +18,7 @@ import { EditCoalescer } from './edit-coalescer.ts';
 import { FileAccess, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
 import type { LoadedRobot } from './load-robot-job.ts';
 import { ModelCatalog } from './model-catalog.ts';
+import { withModelKinds } from './model-kind.ts';
 import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
 import { Session, type SessionOptions } from './session.ts';
 
@@ -135,6 +136,7 @@ export class EngineHost {
       step: ({ count }) => s.step(count),
       reset: ({ seed }) => s.reset(seed),
       setSpeed: ({ speed }) => s.setSpeed(speed),
+      perturb: (params) => s.perturb(params),
       openRobot: async ({ file }) => {
         const real = await this.loadRobot(file);
         return this.edits.submit('robot', async () => {
@@ -142,7 +144,7 @@ export class EngineHost {
           return s.setController('jog');
         });
       },
-      listModels: () => this.models.list(),
+      listModels: () => withModelKinds(this.models.list()),
       describeModel: ({ path, card }) => this.describeModel(path, card),
     };
   }

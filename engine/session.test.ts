@@ -207,6 +207,65 @@ describe('Session', () => {
     expect(s.simTime).toBeCloseTo(t, 1);
   });
 
+  it('changes a live task parameter (the velocity command) in place: no rebuild, and the task scores it', async () => {
+    const s = await session({ taskId: 'go2w-walk', controllerId: 'hold' });
+    await s.step(5);
+    const task = s.task;
+    const snapshot = await s.setParams('task', { vx: 0.4 });
+    expect(s.task).toBe(task);
+    expect(s.simTime).toBeCloseTo(0.1, 9);
+    expect(Array.from(task.command!)).toEqual([0.4, 0, 0]);
+    expect(snapshot.task.values.vx).toBe(0.4);
+    // Standing still under a 0.4 m/s command: the tracking residual is the command.
+    const residual = new Float64Array(40);
+    task.residual(s.currentState(), new Float64Array(task.actionDim), residual);
+    expect(residual[0]).toBeCloseTo(-0.4, 1);
+  });
+
+  it('streams joints and the live episode result, and a reset shows the new seed and a fresh episode at once', async () => {
+    const s = await session({ taskId: 'pendulum-swingup' });
+    const telemetry: TelemetryEvent[] = [];
+    s.on('telemetry', (t) => void telemetry.push(t));
+    await s.step(10);
+    const last = telemetry.at(-1)!;
+    const scene = s.snapshot().scene;
+    expect(last.joints!.position).toHaveLength(scene.joints.length);
+    expect(last.episode!.return).toBeLessThan(0);
+    expect(Object.keys(last.episode!.metrics).length).toBeGreaterThan(0);
+    const status = await s.reset(7);
+    expect(status.seed).toBe(7);
+    expect(telemetry.at(-1)!.time).toBe(0);
+    expect(telemetry.at(-1)!.episode!.return).toBe(0);
+  });
+
+  it('pulls a body towards a target while perturbed, and lets go on release', async () => {
+    const s = await session({ taskId: 'push-box' });
+    const telemetry: TelemetryEvent[] = [];
+    s.on('telemetry', (t) => void telemetry.push(t));
+    const scene = s.snapshot().scene;
+    const box = scene.bodies.findIndex((b) => b.name === 'box');
+    const z0 = s.currentState()[box * 13 + 2]!;
+    await expect(s.perturb({ body: scene.bodies.findIndex((b) => b.kind === 'fixed'), anchor: [0, 0, 0], target: [0, 0, 1] })).rejects.toThrow(/not a moving body/);
+    expect(await s.perturb({ body: box, anchor: [0, 0, 0], target: [0, 0, z0 + 0.3] })).toEqual({ active: true });
+    await s.step(50);
+    // A spring of about 1.5 Hz sags g/ω² ≈ 0.11 m below its target under the box's weight.
+    expect(s.currentState()[box * 13 + 2]!).toBeGreaterThan(z0 + 0.15);
+    expect(telemetry.at(-1)!.perturb!.force[2]).toBeGreaterThan(0);
+    await s.perturb({});
+    await s.step(50);
+    expect(s.currentState()[box * 13 + 2]!).toBeCloseTo(z0, 2);
+    expect(telemetry.at(-1)!.perturb).toBeUndefined();
+  });
+
+  it("starts a new controller's timing empty and says whether it plans", async () => {
+    const s = await session({ taskId: 'pendulum-swingup', controllerId: 'hold' });
+    await s.step(5);
+    expect(s.planMs.count).toBe(5);
+    expect(s.snapshot().controller.plans).toBe(false);
+    await s.setController('zero');
+    expect(s.planMs.count).toBe(0);
+  });
+
   it('plays without waiting for a slow planner: physics and frames keep going, the latest plan is applied', async () => {
     /** A planner that takes 200 ms per plan and answers with the number of plans so far. */
     const slow: ControllerDefinition = {

@@ -9,7 +9,9 @@
  * reads the latest plan at its own rate and never waits for one, as in MuJoCo MPC).
  */
 import type {
+  CommandParams,
   FrameEvent,
+  PerturbTelemetry,
   PlanEvent,
   SessionSnapshot,
   StatusEvent,
@@ -20,6 +22,7 @@ import type { ControlContext, Controller, ControllerDefinition } from '../contro
 import { PlannerLoop } from '../control/planner-loop.ts';
 import { findController } from '../control/registry.ts';
 import { residualSize, totalCost } from '../sim/cost.ts';
+import { jointReadings } from '../sim/joint-readings.ts';
 import { defaults, mergeParams, type NumberParam, type ParamSpec, type ParamValues } from '../sim/params.ts';
 import { Random } from '../sim/random.ts';
 import { loadRapier, type Rapier } from '../sim/rapier/load-rapier.ts';
@@ -29,6 +32,8 @@ import { RobotTwin } from '../sim/robot/robot-twin.ts';
 import { SimRobot } from '../sim/robot/sim-robot.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../sim/task.ts';
 import { findTask } from '../sim/tasks/index.ts';
+import { Perturbation } from './perturbation.ts';
+import type { StepSample } from '../bridges/recording/session-recorder.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { RateMeter, RollingStats } from './timing-stats.ts';
 
@@ -90,6 +95,10 @@ export class Session {
   private steps = 0;
   private readonly queue = new SerialQueue();
   private readonly listeners = new Map<string, Set<(data: never) => void>>();
+  /** Called after every control step, unthrottled (recordings, ROS publishers). */
+  private readonly stepObservers = new Set<(sample: StepSample) => void>();
+  /** The command asked for and the one the robot sent after safety, for this step's observers. */
+  private lastCommand: StepSample['command'];
   private readonly lastEmit = { frame: 0, telemetry: 0, plan: 0 };
   readonly physicsStepUs = new RollingStats(512);
   readonly planMs = new RollingStats(512);
@@ -98,6 +107,9 @@ export class Session {
   private disposed = false;
   /** Clients that asked for contacts in frames (the studio's contact overlay). */
   private contactWatchers = 0;
+  /** A body being dragged in the studio (released by reset and by any new scene). */
+  private perturbation: Perturbation | undefined;
+  private lastPush: PerturbTelemetry | undefined;
 
   private constructor(
     private readonly R: Rapier,
@@ -146,6 +158,12 @@ export class Session {
     };
   }
 
+  /** Calls `observer` after every control step with that step's state, action and costs (read them during the call). */
+  onStep(observer: (sample: StepSample) => void): () => void {
+    this.stepObservers.add(observer);
+    return () => this.stepObservers.delete(observer);
+  }
+
   private wants(stream: keyof StreamEvents): boolean {
     return (this.listeners.get(stream)?.size ?? 0) > 0;
   }
@@ -177,8 +195,9 @@ export class Session {
         actuators: this.task.scene.actuators.map((a) => a.name),
         readouts: this.task.readouts.map((r) => r.name),
       },
-      controller: { id: c.id, title: c.title, description: c.description, params: this.controllerParams(c), values: { ...this.controllerValues } },
+      controller: { id: c.id, title: c.title, description: c.description, params: this.controllerParams(c), values: { ...this.controllerValues }, plans: typeof this.controller?.plan === 'function' },
       scene: this.task.scene,
+      bodyMasses: this.task.scene.bodies.map((_, i) => this.sim.bodyMass(i)),
       seed: this.seed,
       playing: this.playing,
       speed: this.speed,
@@ -190,7 +209,7 @@ export class Session {
   }
 
   status(): StatusEvent {
-    return { playing: this.playing, time: this.time, ...(this.error ? { error: this.error } : {}) };
+    return { playing: this.playing, time: this.time, seed: this.seed, ...(this.error ? { error: this.error } : {}) };
   }
 
   get simTime(): number {
@@ -289,6 +308,13 @@ export class Session {
         }
       } else {
         const next = mergeParams(this.taskDef.params, this.taskValues, values, 'task');
+        // A live parameter (a velocity command) changes the running task in place: no rebuild, no reset.
+        const live = Object.keys(values).every((key) => this.taskDef.params.some((p) => p.key === key && p.kind === 'number' && p.live));
+        if (live && this.task.setLive) {
+          this.taskValues = next;
+          this.task.setLive(next);
+          return;
+        }
         const weights = this.weights;
         this.buildTask(this.taskDef, next);
         this.weights = weights;
@@ -325,8 +351,23 @@ export class Session {
       if (this.error) await this.startOrHold();
       await this.resetState();
       this.emitFrame(true);
+      // The reset state's readouts at once: nothing of the last episode stays on screen.
+      this.emitTelemetry(true);
       this.emit('status', this.status());
       return this.status();
+    });
+  }
+
+  /** Starts, moves or (with {}) releases the pull on a body; applied between physics steps. */
+  perturb(params: CommandParams<'perturb'>): Promise<{ active: boolean }> {
+    return this.queue.push(() => {
+      if (!('body' in params)) {
+        this.perturbation = this.lastPush = undefined;
+        return { active: false };
+      }
+      if (this.perturbation?.body === params.body) this.perturbation.moveTo(params.target, params.anchor);
+      else this.perturbation = new Perturbation(this.task.scene, (i) => this.sim.bodyMass(i), params.body, params.anchor, params.target);
+      return { active: true };
     });
   }
 
@@ -337,6 +378,8 @@ export class Session {
       const snapshot = this.snapshot();
       this.emit('session', snapshot);
       this.emitFrame(true);
+      // The readouts of the state now shown (a new task's start, not the last step of the old one).
+      this.emitTelemetry(true);
       return snapshot;
     });
   }
@@ -346,6 +389,8 @@ export class Session {
   play(): StatusEvent {
     if (!this.playing && !this.error) {
       this.playing = true;
+      // The real-time factor measures play, not the pause before it.
+      Object.assign(this.simRate, { wall: 0, sim: 0, factor: 0, steps: 0, controlHz: 0 });
       void this.runRealtime();
     }
     this.emit('status', this.status());
@@ -455,6 +500,7 @@ export class Session {
     if (t0 !== undefined) this.recordPlan(performance.now() - t0);
     const sent = this.sim.sendNow({ action });
     this.action.set(sent.action);
+    if (this.stepObservers.size) this.lastCommand = { requested: action, sent };
     this.advance();
   }
 
@@ -510,8 +556,10 @@ export class Session {
   private advance(): void {
     if (this.error) return;
     const dt = this.task.timing.controlDt;
+    const push = this.perturbation?.force(this.state);
+    this.lastPush = push;
     const t0 = performance.now();
-    this.sim.advance(dt);
+    this.sim.advance(dt, push);
     const elapsed = performance.now() - t0;
     this.physicsStepUs.add((elapsed * 1000) / this.substeps);
     this.sim.simState(this.state);
@@ -527,6 +575,11 @@ export class Session {
     this.lastCost = cost;
     this.episodeReturn -= cost * dt;
     this.monitor.record(this.time, this.state, this.action);
+    if (this.stepObservers.size) {
+      const sample: StepSample = { time: this.time, state: this.state, action: this.action, costTerms: this.perTerm, cost, ...(this.lastCommand ? { command: this.lastCommand } : {}) };
+      this.lastCommand = undefined;
+      for (const observer of this.stepObservers) observer(sample);
+    }
     this.trackRealtime(dt);
     this.emitFrame(false);
     this.emitTelemetry(false);
@@ -561,6 +614,7 @@ export class Session {
     this.action = new Float64Array(task.actionDim);
     this.residual = new Float64Array(residualSize(task.costTerms));
     this.perTerm = new Float64Array(task.costTerms.length);
+    this.perturbation = this.lastPush = undefined;
     this.substeps = Math.max(1, Math.round(task.timing.controlDt / task.scene.timestep));
     if (real) this.refit(real);
   }
@@ -613,6 +667,7 @@ export class Session {
     this.controllerDef = def;
     this.controllerValues = values;
     this.error = undefined;
+    this.forgetTiming();
     next.reset(this.seed);
     await stopLoop(old);
   }
@@ -642,6 +697,7 @@ export class Session {
       this.controllerDef = def;
       this.controllerValues = values;
       this.error = `controller '${def.id}' cannot start: ${(err as Error).message}`;
+      this.forgetTiming();
       this.playing = false;
       this.action.fill(0);
       await stopLoop(old);
@@ -669,8 +725,17 @@ export class Session {
     }
     this.steps = 0;
     this.episodeReturn = 0;
+    this.lastCost = 0;
+    this.perTerm.fill(0);
     this.monitor = this.task.monitor();
+    this.perturbation = this.lastPush = undefined;
     this.controller?.reset(this.seed);
+  }
+
+  /** A new controller's timing starts empty: the last one's plan times are not its own. */
+  private forgetTiming(): void {
+    this.planMs.clear();
+    this.replans.clear();
   }
 
   // ── emission ─────────────────────────────────────────────────────────────────────────────────
@@ -708,12 +773,16 @@ export class Session {
   private emitTelemetry(force: boolean): void {
     if (!this.due('telemetry', TELEMETRY_INTERVAL_MS, force)) return;
     const info = this.controllerInfo();
+    const result = this.monitor.result();
     const telemetry: TelemetryEvent = {
       time: this.time,
       cost: this.lastCost,
       costTerms: Array.from(this.perTerm),
       action: Array.from(this.action),
       readouts: this.task.readouts.map((r) => r.read(this.state)),
+      joints: jointReadings(this.task.scene, this.state, this.action),
+      episode: { return: this.episodeReturn, success: result.success, metrics: result.metrics },
+      ...(this.lastPush ? { perturb: this.lastPush } : {}),
       ...(info ? { controller: info } : {}),
       timing: {
         physicsStepUs: this.physicsStepUs.mean(),

@@ -21,6 +21,10 @@ export class RollingStats {
     return this.filled;
   }
 
+  clear(): void {
+    this.next = this.filled = this.sum = 0;
+  }
+
   mean(): number {
     return this.filled ? this.sum / this.filled : 0;
   }
@@ -41,6 +45,10 @@ export class RateMeter {
   tick(now = performance.now()): void {
     this.stamps.push(now);
     while (this.stamps.length && this.stamps[0]! < now - this.windowMs) this.stamps.shift();
+  }
+
+  clear(): void {
+    this.stamps.length = 0;
   }
 
   rate(now = performance.now()): number {

@@ -33,8 +33,11 @@ export interface CostTermInfo {
 
 export interface SessionSnapshot {
   task: TaskInfo & { values: ParamValues; costTerms: CostTermInfo[]; actuators: string[]; readouts: string[] };
-  controller: ControllerInfo & { values: ParamValues };
+  /** `plans`: the running controller plans (sampled trajectories, plan time); others act step by step. */
+  controller: ControllerInfo & { values: ParamValues; plans?: boolean };
   scene: SceneDescription;
+  /** Mass of each body as simulated, kg (the studio's body inspector). */
+  bodyMasses?: number[];
   seed: number;
   playing: boolean;
   speed: number;
@@ -50,10 +53,10 @@ export interface SessionSnapshot {
 export interface Timing {
   /** Mean wall time of one physics step, µs. */
   physicsStepUs: number;
-  /** Mean and 99th-percentile plan (act) time, ms. */
+  /** Mean and 99th-percentile plan (act) time, ms, of the running controller since it started. */
   planMs: number;
   planP99Ms: number;
-  /** Plans per wall-clock second. */
+  /** Plans (a planner) or control steps (any other controller) per wall-clock second. */
   replanHz: number;
   /** Simulated seconds per wall second over the last second. */
   realtimeFactor: number;
@@ -74,6 +77,29 @@ export interface OverlaySubscriptions {
   contacts: boolean;
 }
 
+/** Per scene joint (scene.joints order): position (rad or m), velocity, and the force its actuator applies (N·m or N; 0 unactuated). */
+export interface JointTelemetry {
+  position: number[];
+  velocity: number[];
+  torque: number[];
+}
+
+/** The episode so far: return (−Σ cost·dt) and the task's own success metric, live. */
+export interface EpisodeTelemetry {
+  return: number;
+  success: boolean;
+  metrics: Record<string, number>;
+}
+
+/** A perturbation being applied: a spring from a point on a body to a target, as MuJoCo simulate's. */
+export interface PerturbTelemetry {
+  body: number;
+  /** The body point pulled and where it is pulled to (world, m); the force applied (world, N). */
+  point: [number, number, number];
+  target: [number, number, number];
+  force: [number, number, number];
+}
+
 export interface TelemetryEvent {
   time: number;
   cost: number;
@@ -81,6 +107,9 @@ export interface TelemetryEvent {
   action: number[];
   readouts: number[];
   timing: Timing;
+  joints?: JointTelemetry;
+  episode?: EpisodeTelemetry;
+  perturb?: PerturbTelemetry;
   /** What the controller reports about its models (file, execution provider, latency), if any. */
   controller?: Record<string, string | number>;
 }
@@ -98,10 +127,13 @@ export interface PlanEvent {
 export interface StatusEvent {
   playing: boolean;
   time: number;
+  /** The seed of the episode running (a reset may change it). */
+  seed?: number;
   error?: string;
 }
 
 const values = z.record(z.string(), z.union([z.number(), z.string()]));
+const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
 export const commandSchemas = {
   listTasks: z.object({}).strict(),
@@ -117,6 +149,12 @@ export const commandSchemas = {
   setSpeed: z.object({ speed: z.number().min(0.01).max(100) }).strict(),
   /** Overlays whose data this client's frames carry; off by default, so frames stay small. */
   setOverlays: z.object({ contacts: z.boolean() }).strict(),
+  /**
+   * Pulls a point of a body (`anchor`, body frame) towards `target` (world) with a spring scaled by
+   * the mass it moves, applied between physics steps until released ({}), as MuJoCo simulate's
+   * Ctrl+drag. Reset and scene changes release it.
+   */
+  perturb: z.union([z.object({ body: z.number().int().min(0), anchor: vec3, target: vec3 }).strict(), z.object({}).strict()]),
   /** Free play with a URDF/MJCF file on the engine's machine. */
   openRobot: z.object({ file: z.string().min(1) }).strict(),
   /** Model and card files the studio can offer in a picker: paths only. */
@@ -141,6 +179,7 @@ export interface CommandResults {
   reset: StatusEvent;
   setSpeed: { speed: number };
   setOverlays: OverlaySubscriptions;
+  perturb: { active: boolean };
   openRobot: SessionSnapshot;
   listModels: ModelListing;
   describeModel: ModelDescription;

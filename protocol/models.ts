@@ -4,6 +4,7 @@
  * data; the card's full schema (zod) lives in models/model-card.ts and the engine checks at compile
  * time that a validated card fits `ModelCardView`.
  */
+import type { ModelKind } from './params.ts';
 
 /** A model or card file the studio can offer. Paths only: the engine never sends file contents. */
 export interface ModelFileEntry {
@@ -15,6 +16,10 @@ export interface ModelFileEntry {
   folder: string;
   /** For an .onnx file: the card found for it (beside it, or naming it from a cards/ folder). */
   card?: string;
+  /** What the file is (from its card, else from the model's inputs), when that can be told. */
+  kind?: ModelKind | 'generic';
+  /** How the kind was told, or why it could not be ("card go2w_robot_lab", "inputs state, action"). */
+  kindSource?: string;
 }
 
 export interface ModelListing {
@@ -102,4 +107,18 @@ export interface ModelDescription {
   cardError?: string;
   /** Where the card's inputs/outputs disagree with the model's, one line each. */
   mismatches: string[];
+}
+
+const MODEL_NOUNS: Record<ModelKind | 'generic', string> = {
+  policy: 'a policy',
+  'diffusion-denoiser': 'a diffusion denoiser',
+  'world-model': 'a world model',
+  dynamics: 'a dynamics model',
+  generic: 'a generic model',
+};
+
+/** Why a listed file does not fit where a `wanted` model goes, or undefined when it fits (or its kind is untold). */
+export function modelMisfit(entry: Pick<ModelFileEntry, 'kind' | 'kindSource'>, wanted: ModelKind): string | undefined {
+  if (!entry.kind || entry.kind === wanted) return undefined;
+  return `${MODEL_NOUNS[entry.kind]} (${entry.kindSource}), not ${MODEL_NOUNS[wanted]}`;
 }

@@ -16,6 +16,8 @@ export interface NumberParam {
   integer?: boolean;
   /** Log-scaled slider (temperatures, weights spanning decades). */
   log?: boolean;
+  /** A task parameter applied live, without rebuilding the scene (a velocity command). */
+  live?: boolean;
   help?: string;
 }
 
@@ -38,7 +40,12 @@ export interface TextParam {
   help?: string;
   /** The text names a file of this kind: the studio offers a picker (listModels, and a native dialog on the desktop). */
   file?: FileKind;
+  /** The kind of model the file must be: the picker offers those and says why the others do not fit. */
+  model?: ModelKind;
 }
+
+/** What an ONNX model does, as its card's `kind` says (or its inputs show when it has no card). */
+export type ModelKind = 'policy' | 'diffusion-denoiser' | 'world-model' | 'dynamics';
 
 /** Files a text parameter can name: an ONNX model, or a model card (JSON). */
 export type FileKind = 'onnx' | 'card';

@@ -46,8 +46,13 @@ export interface TaskInstance {
   plannerDefaults?: ParamValues;
   /** The action that holds still at this state (servo targets = current joint positions); planners start from it. */
   holdAction?(state: Float64Array): Float64Array;
-  /** Locomotion tasks: the velocity command [vx, vy, yaw rate] (base frame) their rewards track. */
+  /**
+   * Locomotion tasks: the velocity command [vx, vy, yaw rate] (base frame) their rewards track and a
+   * policy is fed. Live: `setLive` changes it in place.
+   */
   command?: Float64Array;
+  /** Applies the task parameters marked `live` (see NumberParam.live) without rebuilding the scene. */
+  setLive?(values: ParamValues): void;
   /** Joint-coordinate state for learned dynamics models (tasks that offer one). */
   reduced?: ReducedState;
   /** Starts accumulating the task's success metric over an episode. */

@@ -5,12 +5,14 @@ import { findController } from '../../control/registry.ts';
 import { findTask } from '../../sim/tasks/index.ts';
 import { ROBOT_TASK_PREFIX } from '../../sim/tasks/free-play.ts';
 import { resolve } from 'node:path';
+import { takeRosOptions } from '../ros-options.ts';
 import { parseSetOptions } from '../set-options.ts';
 import { UsageError } from '../usage-error.ts';
 
 export async function runCommand(argv: string[]): Promise<string> {
+  const { rest, ros } = takeRosOptions(argv);
   const { values } = parseArgs({
-    args: argv,
+    args: rest,
     options: {
       task: { type: 'string' },
       robot: { type: 'string' },
@@ -19,6 +21,7 @@ export async function runCommand(argv: string[]): Promise<string> {
       seed: { type: 'string', default: '0' },
       set: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
+      record: { type: 'string' },
     },
   });
   if (!values.task && !values.robot) throw new UsageError('--task (see `actuate tasks`) or --robot <file> is required');
@@ -49,6 +52,9 @@ export async function runCommand(argv: string[]): Promise<string> {
       taskParams: set.task,
       controllerParams: set.controller,
       costWeights: set.cost,
+      ...(values.record ? { record: resolve(values.record) } : {}),
+      ...(ros.ros1 ? { ros1: { ...ros.ros1, onStatus: (m: string) => process.stderr.write(`${showProgress ? '\n' : ''}ros1: ${m}\n`) } } : {}),
+      ...(ros.rosbridge ? { rosbridge: { ...ros.rosbridge, onStatus: (m: string) => process.stderr.write(`${showProgress ? '\n' : ''}rosbridge: ${m}\n`) } } : {}),
       onProgress: showProgress ? (t, total) => process.stderr.write(`\r${progressBar(t / total)} ${t.toFixed(1)}/${total} s`) : undefined,
     });
   } catch (err) {
@@ -73,5 +79,6 @@ function describe(r: RunResult): string {
     `  ${r.simSeconds} s simulated in ${r.wallSeconds} s (${r.steps} control steps), return ${r.return}`,
     `  metrics: ${metrics}`,
     `  physics step ${r.timing.physicsStepUs} µs, plan ${r.timing.planMs.mean} ms (p99 ${r.timing.planMs.p99}), ${r.timing.replanHz} plans/s`,
+    ...(r.recording ? [`  recorded to ${r.recording}`] : []),
   ].join('\n');
 }

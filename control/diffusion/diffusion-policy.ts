@@ -18,8 +18,8 @@ import { DiffusionSampler } from './sampler.ts';
 import { createScheduler, type Scheduler } from './schedulers.ts';
 
 export const DIFFUSION_PARAMS: ParamSpec[] = [
-  { kind: 'text', key: 'model', label: 'Denoiser (.onnx)', default: '', placeholder: 'path/to/denoiser.onnx', file: 'onnx', help: 'ONNX denoiser: noisy action chunk, timestep, observation → noise or sample' },
-  { kind: 'text', key: 'card', label: 'Model card (.json)', default: '', placeholder: 'path/to/denoiser.card.json', file: 'card' },
+  { kind: 'text', key: 'model', label: 'Denoiser (.onnx)', default: '', placeholder: 'path/to/denoiser.onnx', file: 'onnx', model: 'diffusion-denoiser', help: 'ONNX denoiser: noisy action chunk, timestep, observation → noise or sample' },
+  { kind: 'text', key: 'card', label: 'Model card (.json)', default: '', placeholder: 'path/to/denoiser.card.json', file: 'card', model: 'diffusion-denoiser' },
   { kind: 'choice', key: 'scheduler', label: 'Scheduler', default: 'ddim', options: ['ddim', 'ddpm'], help: 'DDIM takes large deterministic steps; DDPM needs about as many steps as training had' },
   { kind: 'number', key: 'inferenceSteps', label: 'Denoising steps', default: 10, min: 1, max: 1000, step: 1, integer: true, help: 'model calls per chunk' },
   { kind: 'number', key: 'eta', label: 'DDIM η', default: 0, min: 0, max: 1, step: 0.05, help: '0 = deterministic DDIM, 1 = DDPM-like noise' },

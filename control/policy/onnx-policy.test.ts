@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,7 @@ function writePolicy(overrides: { controlHz?: number; joints?: string[]; type?: 
 async function controllerFor(card: string): Promise<{ controller: Controller; gear: number; state: (q: number, dq: number) => Float64Array }> {
   const task = pendulumSwingup.build(Object.fromEntries(pendulumSwingup.params.map((p) => [p.key, p.default])));
   const context: ControlContext = { taskId: 'pendulum-swingup', taskParams: {}, task, costWeights: () => new Float64Array(task.costTerms.length) };
-  const controller = await onnxPolicy.create(context, { card, model: '', vx: 0, vy: 0, yawRate: 0 });
+  const controller = await onnxPolicy.create(context, { card, model: '' });
   controller.reset(0);
   const state = (q: number, dq: number) => {
     const s = stateFromJointPositions(task.scene, [q]);
@@ -84,10 +84,24 @@ describe('onnx-policy', () => {
     await expect(controllerFor(writePolicy({ type: 'position' }))).rejects.toThrow(/joint 'hinge': the card sends position commands, the robot's actuator 'torque' is a motor actuator/);
   });
 
-  it('reads the velocity command from its live parameters, starting from the task’s', () => {
+  it("feeds the task's live command, so the policy gets what the task scores", async () => {
+    // raw = obs · W with obs = [vx, vy, yaw rate]: only the command moves the output.
+    const dir = mkdtempSync(join(tmpdir(), 'onnx-policy-'));
+    writeFileSync(join(dir, 'policy.onnx'), mlpModel([{ weight: Float32Array.of(1, 10, 100), bias: new Float32Array(1), inSize: 3, outSize: 1, activation: 'none' }], { batch: 1 }));
+    const card = JSON.parse(readFileSync(writePolicy(), 'utf8')) as { policy: { observation: { terms: unknown[] } }; model: string };
+    card.policy.observation.terms = [{ name: 'velocity_command', size: 3 }];
+    card.model = join(dir, 'policy.onnx');
+    writeFileSync(join(dir, 'policy.card.json'), JSON.stringify(card));
     const task = pendulumSwingup.build(Object.fromEntries(pendulumSwingup.params.map((p) => [p.key, p.default])));
-    const specs = onnxPolicy.paramsFor!({ ...task, command: Float64Array.of(0.4, 0, -0.2) });
-    expect(specs.find((p) => p.key === 'vx')?.default).toBe(0.4);
-    expect(specs.find((p) => p.key === 'yawRate')?.default).toBe(-0.2);
+    const command = Float64Array.of(0.5, 0, 0);
+    const context: ControlContext = { taskId: 'pendulum-swingup', taskParams: {}, task: { ...task, command }, costWeights: () => new Float64Array(task.costTerms.length) };
+    const controller = await onnxPolicy.create(context, { card: join(dir, 'policy.card.json'), model: '' });
+    const gear = task.scene.actuators[0]!.gear;
+    const s = stateFromJointPositions(task.scene, [0]);
+    expect((await controller.act(s, 0))[0]).toBeCloseTo((2 * 0.5) / gear, 5);
+    command.set([0, 0.2, -0.03]);
+    expect((await controller.act(s, 0.02))[0]).toBeCloseTo((2 * (2 - 3)) / gear, 4);
+    expect(onnxPolicy.params.map((p) => p.key)).toEqual(['card', 'model']);
+    await controller.dispose();
   });
 });

@@ -3,7 +3,8 @@
  * own PPO) on a robot, exactly as its model card describes: the observation is built term by term from
  * what the robot reports (models/observation-layout.ts), the policy runs at the card's control rate, and
  * its output becomes position, velocity or torque commands for the robot's actuators, matched by joint
- * name. The velocity command is the controller's joystick: live sliders, starting from the task's.
+ * name. The velocity command is the task's own (TaskInstance.command, live sliders of the task): the
+ * policy is fed exactly what the task scores.
  */
 import { loadModelCard, type PolicySpec } from '../../models/model-card.ts';
 import { actionTypes, jointIndexMap, mapAction, ObservationBuilder, ObservationError } from '../../models/observation-layout.ts';
@@ -21,14 +22,12 @@ import { projectPath } from '../../sim/project-paths.ts';
 export const SHIPPED_POLICY_CARD = projectPath('models/cards/go2w_robot_lab.card.json');
 
 const FILE_PARAMS: ParamSpec[] = [
-  { kind: 'text', key: 'card', label: 'Model card (.json)', default: SHIPPED_POLICY_CARD, placeholder: 'path/to/policy.card.json', file: 'card', help: 'observation terms, joint order, action scale and PD gains of the policy' },
-  { kind: 'text', key: 'model', label: 'Policy (.onnx)', default: '', placeholder: 'the card’s model', file: 'onnx', help: 'overrides the model file the card names' },
+  { kind: 'text', key: 'card', label: 'Model card (.json)', default: SHIPPED_POLICY_CARD, placeholder: 'path/to/policy.card.json', file: 'card', model: 'policy', help: 'observation terms, joint order, action scale and PD gains of the policy' },
+  { kind: 'text', key: 'model', label: 'Policy (.onnx)', default: '', placeholder: 'the card’s model', file: 'onnx', model: 'policy', help: 'overrides the model file the card names' },
 ];
 
-function commandParams(command: ArrayLike<number> = [0, 0, 0]): ParamSpec[] {
-  const c = (key: string, label: string, unit: string, i: number): ParamSpec => ({ kind: 'number', key, label, unit, default: command[i] ?? 0, min: -2, max: 2, step: 0.05, help: 'velocity command fed to the policy (base frame), live' });
-  return [c('vx', 'Command vx', 'm/s', 0), c('vy', 'Command vy', 'm/s', 1), c('yawRate', 'Command yaw rate', 'rad/s', 2)];
-}
+/** Fed to a policy on a task without a velocity command (an arm, free play). */
+const NO_COMMAND = new Float64Array(3);
 
 /** How each card joint reaches the robot: the actuator driving it and what that actuator takes. */
 interface JointDrive {
@@ -76,7 +75,6 @@ export class OnnxPolicy implements Controller {
   private readonly inputName: string;
   private readonly outputName: string;
   private readonly period: number;
-  private command = new Float64Array(3);
   private lastRaw: Float64Array;
   private ctrl: Float64Array;
   private nextAct = 0;
@@ -86,7 +84,6 @@ export class OnnxPolicy implements Controller {
     private readonly model: ModelSession,
     private readonly policy: PolicySpec,
     private readonly task: TaskInstance,
-    values: ParamValues,
     robotJoints?: readonly string[],
   ) {
     const { drives, warnings } = jointDrives(policy, task.scene);
@@ -105,12 +102,9 @@ export class OnnxPolicy implements Controller {
     }
     this.lastRaw = new Float64Array(policy.joints.length);
     this.ctrl = new Float64Array(task.actionDim);
-    this.setParams(values);
   }
 
-  setParams(values: ParamValues): void {
-    this.command = Float64Array.of(Number(values.vx ?? 0), Number(values.vy ?? 0), Number(values.yawRate ?? 0));
-  }
+  setParams(): void {}
 
   reset(): void {
     this.builder.reset();
@@ -124,7 +118,7 @@ export class OnnxPolicy implements Controller {
     if (time + 1e-9 < this.nextAct) return this.ctrl.slice();
     this.nextAct = time + this.period;
     const quantities = robot ? robotQuantities(robot, this.joints) : robotQuantities(this.reader.read(state, time), this.reader.jointNames);
-    const obs = this.builder.build({ ...quantities, command: this.command, lastAction: this.lastRaw });
+    const obs = this.builder.build({ ...quantities, command: this.task.command ?? NO_COMMAND, lastAction: this.lastRaw });
     const outputs = await this.model.run({ [this.inputName]: float32Tensor(obs, [1, obs.length]) });
     const raw = outputs[this.outputName]!.data as Float32Array;
     this.lastRaw = Float64Array.from(raw);
@@ -162,7 +156,7 @@ async function create(context: ControlContext, values: ParamValues): Promise<Con
   if (!file) throw new ParamError(`${cardPath}: the card names no model file; give controller.model=<file.onnx>`);
   const model = await loadModel(file);
   try {
-    return new OnnxPolicy(model, policy, context.task, values, context.robot?.joints);
+    return new OnnxPolicy(model, policy, context.task, context.robot?.joints);
   } catch (err) {
     await model.dispose();
     throw err;
@@ -173,7 +167,6 @@ export const onnxPolicy: ControllerDefinition = {
   id: 'onnx-policy',
   title: 'ONNX policy',
   description: 'Runs an RL policy exported to ONNX as its model card describes (observation terms, joint order, action scale, PD gains, rate).',
-  params: [...FILE_PARAMS, ...commandParams()],
-  paramsFor: (task) => [...FILE_PARAMS, ...commandParams(task.command)],
+  params: FILE_PARAMS,
   create,
 };

@@ -19,6 +19,8 @@ export interface RolloutRequest {
   weights: Float64Array;
   /** Record each step's trace point (sampleCount × steps × 3). */
   trace: boolean;
+  /** The task's live velocity command at planning time (a worker's task copy starts from its build parameters). */
+  command?: Float64Array;
 }
 
 export interface RolloutResult {
@@ -45,6 +47,7 @@ export class RolloutRunner {
   /** Evaluates samples [from, to) of the request. */
   run(request: RolloutRequest, from: number, to: number): RolloutResult {
     const { shape, steps, weights } = request;
+    if (request.command) this.task.command?.set(request.command);
     const m = shape.actionDim;
     const stride = shape.knots * m;
     const dt = this.task.timing.controlDt;

@@ -25,7 +25,7 @@ export const SAMPLING_PARAMS: ParamSpec[] = [
   { kind: 'number', key: 'noise', label: 'Noise σ', default: 0.3, min: 0.001, max: 2, step: 0.01, help: 'exploration noise, in units of the actuator range' },
   { kind: 'number', key: 'iterations', label: 'Iterations', default: 1, min: 1, max: 16, step: 1, integer: true, help: 'sample-and-update rounds per plan' },
   { kind: 'choice', key: 'modelStep', label: 'Model time step', default: 'control', options: ['control', 'physics'], help: "rollouts step once per control period ('control', fast) or at the simulator's own step ('physics', exact)" },
-  { kind: 'text', key: 'dynamics', label: 'Learned dynamics (.onnx)', default: '', placeholder: 'empty: roll out the Rapier model', file: 'onnx', help: "plan with an ONNX model of the task's reduced state (inputs state, action → next_state) instead of Rapier" },
+  { kind: 'text', key: 'dynamics', label: 'Learned dynamics (.onnx)', default: '', placeholder: 'empty: roll out the Rapier model', file: 'onnx', model: 'dynamics', help: "plan with an ONNX model of the task's reduced state (inputs state, action → next_state) instead of Rapier" },
   { kind: 'number', key: 'threads', label: 'Rollout threads', default: DEFAULT_THREADS, min: 1, max: 16, step: 1, integer: true },
 ];
 
@@ -105,7 +105,8 @@ export abstract class SamplingPlanner implements Controller {
     for (let it = 0; it < iterations; it++) {
       const knots = this.sample(nominal, shape, sampleCount, settings);
       const last = it === iterations - 1;
-      const request: RolloutRequest = { state, knots, shape, sampleCount, steps, weights, trace: last };
+      const command = this.context.task.command;
+      const request: RolloutRequest = { state, knots, shape, sampleCount, steps, weights, trace: last, ...(command ? { command: command.slice() } : {}) };
       const result = await pool.run(request);
       const batch: SampleBatch = { knots, costs: result.costs, sampleCount, stride: shape.knots * m };
       nominal = this.improve(batch, nominal, settings);

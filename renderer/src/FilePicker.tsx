@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { FILE_FILTERS } from '../../protocol/desktop.ts';
-import type { ModelFileEntry } from '../../protocol/models.ts';
-import type { FileKind } from '../../protocol/params.ts';
+import { modelMisfit, type ModelFileEntry } from '../../protocol/models.ts';
+import type { FileKind, ModelKind } from '../../protocol/params.ts';
 import { useEngine, useStore } from './use-engine.ts';
 
 const NOUN: Record<FileKind, string> = { onnx: 'a model', card: 'a card' };
@@ -10,15 +10,20 @@ const NOUN: Record<FileKind, string> = { onnx: 'a model', card: 'a card' };
  * Beside a file parameter's text box: the model files the engine offers (its models/ folder and
  * `actuate serve --models` folders), and on the desktop a native "Browse…" dialog. A browser cannot
  * hand over real file paths, so the engine's listing is the browser studio's picker. Choosing a file
- * sets the parameter exactly as typing its path does.
+ * sets the parameter exactly as typing its path does. Where the parameter wants one kind of model
+ * (a dynamics model, a denoiser, a policy), files of another kind are listed apart, greyed, each with
+ * the reason it does not fit (what its card or its inputs say it is).
  */
-export function FilePicker({ kind, value, testId, onPick }: { kind: FileKind; value: string; testId: string; onPick: (path: string) => void }) {
+export function FilePicker({ kind, model, value, testId, onPick }: { kind: FileKind; model?: ModelKind | undefined; value: string; testId: string; onPick: (path: string) => void }) {
   const store = useStore();
   const { models, connection } = useEngine();
   useEffect(() => {
     if (connection === 'connected') void store.refreshModels();
   }, [store, connection]);
-  const entries = (kind === 'onnx' ? models?.models : models?.cards) ?? [];
+  const all = (kind === 'onnx' ? models?.models : models?.cards) ?? [];
+  const misfit = (e: ModelFileEntry) => (model ? modelMisfit(e, model) : undefined);
+  const entries = all.filter((e) => !misfit(e));
+  const others = all.filter((e) => misfit(e));
   const folders = [...new Set(entries.map((e) => e.folder))];
   const desktop = typeof window !== 'undefined' ? window.actuate : undefined;
   const browse = async () => {
@@ -38,7 +43,7 @@ export function FilePicker({ kind, value, testId, onPick }: { kind: FileKind; va
         onChange={(e) => e.target.value && onPick(e.target.value)}
         title={models ? `files under ${models.folders.join(', ')}${models.truncated ? ' (list cut short)' : ''}` : undefined}
       >
-        <option value="">{entries.length ? `Choose ${NOUN[kind]}…` : `No ${kind === 'onnx' ? '.onnx' : '.card.json'} files found`}</option>
+        <option value="">{entries.length ? `Choose ${NOUN[kind]}…` : `No ${model ? `${model} ` : ''}${kind === 'onnx' ? '.onnx' : '.card.json'} files found`}</option>
         {folders.map((folder) => (
           <optgroup key={folder} label={shortFolder(folder)}>
             {entries.filter((e) => e.folder === folder).map((e) => (
@@ -48,6 +53,15 @@ export function FilePicker({ kind, value, testId, onPick }: { kind: FileKind; va
             ))}
           </optgroup>
         ))}
+        {others.length > 0 && (
+          <optgroup label="Do not fit here">
+            {others.map((e) => (
+              <option key={e.path} value={e.path} disabled title={`${e.path}: ${misfit(e)}`} data-misfit="true">
+                {label(e)} — {misfit(e)}
+              </option>
+            ))}
+          </optgroup>
+        )}
       </select>
       {desktop?.pickFile && (
         <button type="button" data-testid={`${testId}-browse`} onClick={() => void browse()}>

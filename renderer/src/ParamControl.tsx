@@ -11,6 +11,9 @@ const HOLD_AFTER_EDIT_MS = 400;
 /** A slider with a number box (a select for choices, a text box with a picker for files), sending changes live, at most every 100 ms. */
 export function ParamControl({ spec, value, testId, onChange }: { spec: ParamSpec; value: ParamValue; testId: string; onChange: (v: ParamValue) => void }) {
   const [local, setLocal] = useState(value);
+  /** What the number box holds while it is edited, and why it was not sent (out of range). */
+  const [draft, setDraft] = useState<string>();
+  const [problem, setProblem] = useState<string>();
   const lastEdit = useRef(-Infinity);
   // Adopt the engine's value, but not in the middle of a drag: the answer to an earlier send would
   // pull the slider back under the pointer.
@@ -33,6 +36,22 @@ export function ParamControl({ spec, value, testId, onChange }: { spec: ParamSpe
     lastEdit.current = performance.now();
     setLocal(v);
     sendThrottled(v);
+  };
+  // Once the box is left, the message stays a while (the box shows the engine's value again), then goes.
+  useEffect(() => {
+    if (!problem || draft !== undefined) return;
+    const timer = setTimeout(() => setProblem(undefined), 6000);
+    return () => clearTimeout(timer);
+  }, [problem, draft]);
+  /** Takes what was typed if it is a number in range; otherwise says why and sends nothing. */
+  const typed = (text: string) => {
+    setDraft(text);
+    if (spec.kind !== 'number' || text.trim() === '') return setProblem(undefined);
+    const v = Number(text);
+    if (!Number.isFinite(v)) return setProblem(`${spec.label}: '${text}' is not a number`);
+    if (v < spec.min || v > spec.max) return setProblem(`${spec.label} must be within ${spec.min} … ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}; ${text} is not sent`);
+    setProblem(undefined);
+    send(spec.integer ? Math.round(v) : v);
   };
   if (spec.kind === 'choice') {
     return (
@@ -59,7 +78,7 @@ export function ParamControl({ spec, value, testId, onChange }: { spec: ParamSpe
           onKeyDown={(e) => e.key === 'Enter' && onChange(e.currentTarget.value)}
           onBlur={(e) => e.currentTarget.value !== value && onChange(e.currentTarget.value)}
         />
-        {spec.file && <FilePicker kind={spec.file} value={String(value)} testId={testId} onPick={(path) => path !== value && onChange(path)} />}
+        {spec.file && <FilePicker kind={spec.file} model={spec.model} value={String(value)} testId={testId} onPick={(path) => path !== value && onChange(path)} />}
       </div>
     );
   }
@@ -92,12 +111,17 @@ export function ParamControl({ spec, value, testId, onChange }: { spec: ParamSpe
         min={spec.min}
         max={spec.max}
         step={spec.integer ? 1 : 'any'}
-        value={Number.isFinite(n) ? Number(n.toPrecision(4)) : ''}
-        onChange={(e) => {
-          const v = Number(e.target.value);
-          if (Number.isFinite(v) && v >= spec.min && v <= spec.max) send(spec.integer ? Math.round(v) : v);
-        }}
+        aria-invalid={problem ? true : undefined}
+        value={draft ?? (Number.isFinite(n) ? Number(n.toPrecision(4)) : '')}
+        onChange={(e) => typed(e.target.value)}
+        onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+        onBlur={() => setDraft(undefined)}
       />
+      {problem && (
+        <div className="param-error" role="alert" data-testid={`${testId}-error`}>
+          {problem}
+        </div>
+      )}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { NumberParam } from '../../protocol/params.ts';
+import type { NumberParam, ParamSpec } from '../../protocol/params.ts';
 import { ModelCard } from './ModelCard.tsx';
 import { ParamControl } from './ParamControl.tsx';
 import { useEngine, useStore } from './use-engine.ts';
@@ -13,6 +13,7 @@ export function ParamPanel() {
     <aside className="panel" data-testid="param-panel">
       <h2>{task.title}</h2>
       <p className="muted">{task.description}</p>
+      <TaskParams title="Command (live: the controller gets it, the task scores it)" specs={task.params.filter(isLive)} />
       <Section title="Cost weights">
         {task.costTerms.map((term) => {
           const spec: NumberParam = { kind: 'number', key: term.name, label: term.name, default: term.weight, min: term.range[0], max: term.range[1], ...(term.help ? { help: `${term.norm}: ${term.help}` } : { help: term.norm }) };
@@ -26,13 +27,28 @@ export function ParamPanel() {
         ))}
       </Section>
       <ModelCard />
-      <Section title="Task parameters (reset the scene)">
-        {task.params.map((spec) => (
-          <ParamControl key={spec.key} spec={spec} value={task.values[spec.key] ?? spec.default} testId={`param-task-${slug(spec.key)}`} onChange={(v) => void store.call('setParams', { scope: 'task', values: { [spec.key]: v } })} />
-        ))}
-      </Section>
+      <TaskParams title="Task parameters (reset the scene)" specs={task.params.filter((spec) => !isLive(spec))} />
     </aside>
   );
+}
+
+function TaskParams({ title, specs }: { title: string; specs: ParamSpec[] }) {
+  const store = useStore();
+  const { snapshot } = useEngine();
+  if (!snapshot || !specs.length) return null;
+  const { values } = snapshot.task;
+  return (
+    <Section title={title}>
+      {specs.map((spec) => (
+        <ParamControl key={spec.key} spec={spec} value={values[spec.key] ?? spec.default} testId={`param-task-${slug(spec.key)}`} onChange={(v) => void store.call('setParams', { scope: 'task', values: { [spec.key]: v } })} />
+      ))}
+    </Section>
+  );
+}
+
+/** Applied without rebuilding the scene (a velocity command). */
+function isLive(spec: ParamSpec): boolean {
+  return spec.kind === 'number' && spec.live === true;
 }
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {

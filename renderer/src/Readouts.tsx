@@ -6,6 +6,9 @@ export function Readouts() {
   const { snapshot, telemetry } = useEngine();
   if (!snapshot) return null;
   const t = telemetry?.timing;
+  // A planner's timing is per plan; any other controller's per control step (none for `zero`).
+  const plans = snapshot.controller.plans ?? false;
+  const acted = t !== undefined && (t.planMs > 0 || t.replanHz > 0);
   return (
     <div className="overlay bottom-left readouts">
       {snapshot.task.readouts.map((name, i) => (
@@ -17,7 +20,7 @@ export function Readouts() {
         <span className="muted">cost</span> <b data-testid="readout-cost">{telemetry?.cost.toFixed(3) ?? '—'}</b>
       </div>
       <div className="timing" data-testid="timing">
-        physics {t ? t.physicsStepUs.toFixed(1) : '—'} µs · plan {t ? t.planMs.toFixed(1) : '—'} ms (p99 {t ? t.planP99Ms.toFixed(1) : '—'}) · {t ? t.replanHz.toFixed(0) : '—'} plans/s · {t ? t.realtimeFactor.toFixed(2) : '—'}× real time
+        physics {t ? t.physicsStepUs.toFixed(1) : '—'} µs · {plans ? 'plan' : 'act'} {acted ? `${t.planMs.toFixed(plans ? 1 : 2)} ms (p99 ${t.planP99Ms.toFixed(plans ? 1 : 2)})` : '—'} · {acted ? t.replanHz.toFixed(0) : '—'} {plans ? 'plans/s' : 'steps/s'}{plans && t?.controlHz ? ` · control ${t.controlHz.toFixed(0)} Hz` : ''} · {t ? t.realtimeFactor.toFixed(2) : '—'}× real time
       </div>
     </div>
   );

@@ -10,7 +10,7 @@ export function StatusBar() {
       {connection === 'disconnected' && connectionError && <span className="conn-error">{connectionError}</span>}
       {snapshot && (
         <span>
-          {snapshot.task.title} · {snapshot.controller.title} · seed {snapshot.seed} · {status?.playing ? 'playing' : 'paused'}
+          {snapshot.task.title} · {snapshot.controller.title} · seed {status?.seed ?? snapshot.seed} · {status?.playing ? 'playing' : 'paused'}
         </span>
       )}
       <span className="muted hints">space: play/pause · drag: orbit · right-drag: pan · scroll: zoom</span>

@@ -1,14 +1,15 @@
 import { useState } from 'react';
+import { speedShortfall } from './speed-warning.ts';
 import { useEngine, useStore } from './use-engine.ts';
 
 export function Toolbar() {
   const store = useStore();
-  const { tasks, controllers, snapshot, status, connection } = useEngine();
+  const { tasks, controllers, snapshot, status, connection, speed, telemetry } = useEngine();
   const [seed, setSeed] = useState<number>();
-  const [speed, setSpeed] = useState<number>();
-  const shownSeed = seed ?? snapshot?.seed ?? 0;
-  const shownSpeed = String(speed ?? snapshot?.speed ?? 1);
+  const shownSeed = seed ?? status?.seed ?? snapshot?.seed ?? 0;
+  const shownSpeed = String(speed);
   const playing = status?.playing ?? false;
+  const shortfall = speedShortfall(speed, telemetry?.timing.realtimeFactor, playing);
   return (
     <header className="toolbar">
       <div className="brand">Actuate</div>
@@ -40,7 +41,7 @@ export function Toolbar() {
         <button data-testid="step" disabled={playing || connection !== 'connected'} onClick={() => void store.call('step', { count: 1 })} title="Advance one control step">
           Step
         </button>
-        <button data-testid="reset" disabled={connection !== 'connected'} onClick={() => void store.call('reset', { seed: shownSeed })} title="Reset the task with this seed">
+        <button data-testid="reset" disabled={connection !== 'connected'} onClick={() => void store.reset(shownSeed)} title="Reset the task with this seed">
           Reset
         </button>
         <label className="seed">
@@ -52,10 +53,7 @@ export function Toolbar() {
           <select
             data-testid="speed"
             value={shownSpeed}
-            onChange={(e) => {
-              setSpeed(Number(e.target.value));
-              void store.call('setSpeed', { speed: Number(e.target.value) });
-            }}
+            onChange={(e) => void store.setSpeed(Number(e.target.value))}
           >
             {[...new Set(['0.1', '0.25', '0.5', '1', '2', '4', shownSpeed])].sort((a, b) => Number(a) - Number(b)).map((s) => (
               <option key={s} value={s}>
@@ -64,6 +62,11 @@ export function Toolbar() {
             ))}
           </select>
         </label>
+        {shortfall && (
+          <span className="speed-warning" data-testid="speed-warning" title="Simulated seconds per wall second, measured by the engine over the last second">
+            ⚠ {shortfall}
+          </span>
+        )}
       </div>
       <RobotOpener />
     </header>

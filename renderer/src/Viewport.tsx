@@ -1,12 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
-import { SceneView, type OverlayStats } from './scene-view.ts';
+import { EpisodeBadge } from './EpisodeBadge.tsx';
+import { Inspector } from './Inspector.tsx';
+import { SceneView, type CameraPreset, type OverlayStats } from './scene-view.ts';
 import { sceneSignature } from './scene-signature.ts';
 import { useEngine, useStore } from './use-engine.ts';
 import { Readouts } from './Readouts.tsx';
 
 export function Viewport() {
   const store = useStore();
-  const { snapshot, status, telemetry } = useEngine();
+  const { snapshot, status, telemetry, selectedBody } = useEngine();
   const container = useRef<HTMLDivElement>(null);
   const [view, setView] = useState<SceneView>();
   const [showCollision, setShowCollision] = useToggle('collision', false);
@@ -18,11 +20,18 @@ export function Viewport() {
   useEffect(() => {
     const v = new SceneView(container.current!);
     setView(v);
+    v.callbacks = { onSelect: (body) => store.select(body), onPull: (pull) => store.perturb(pull) };
     const offFrame = store.onFrame((f) => v.applyFrame(f));
     const offPlan = store.onPlan((p) => v.applyPlan(p));
+    // A reset ends the episode: its plan traces and any pull go with it.
+    const offReset = store.onReset(() => {
+      v.clearPlan();
+      v.endPull(false);
+    });
     return () => {
       offFrame();
       offPlan();
+      offReset();
       v.dispose();
     };
   }, [store]);
@@ -41,7 +50,15 @@ export function Viewport() {
   // A controller without a plan (or a new one) must not leave the old one's traces behind.
   useEffect(() => view?.clearPlan(), [view, snapshot?.controller.id, snapshot?.task.id]);
 
-  useEffect(() => view?.setOptions({ showCollision, showPlan, showJointFrames, showContacts, follow }), [view, showCollision, showPlan, showJointFrames, showContacts, follow]);
+  useEffect(() => view?.select(selectedBody), [view, selectedBody]);
+
+  const plans = snapshot?.controller.plans ?? false;
+  useEffect(() => view?.setOptions({ showCollision, showPlan: showPlan && plans, showJointFrames, showContacts, follow }), [view, showCollision, showPlan, plans, showJointFrames, showContacts, follow]);
+  const camera = (preset: CameraPreset) => {
+    // A preset view is a place to stay: tracking would carry it off with the robot.
+    if (preset !== 'fit') setFollow(false);
+    view?.setCameraPreset(preset);
+  };
 
   // Contacts come from the engine, and only while this toggle asks for them.
   useEffect(() => store.setOverlays({ contacts: showContacts }), [store, showContacts]);
@@ -51,10 +68,21 @@ export function Viewport() {
       <div ref={container} className="canvas-host" />
       <div className="overlay top-left view-toggles">
         <span className="time" data-testid="sim-time">t = {(status?.playing && telemetry ? telemetry.time : (status?.time ?? 0)).toFixed(2)} s</span>
-        <Toggle testId="show-plan" label="Plan" title="The planner's sampled (blue) and chosen (yellow) trajectories" checked={showPlan} onChange={setShowPlan} />
+        {plans && <Toggle testId="show-plan" label="Plan" title="The planner's sampled (blue) and chosen (yellow) trajectories" checked={showPlan} onChange={setShowPlan} />}
         <Toggle testId="show-collision" label="Collision" title="Collision-only geometry as pink wireframe" checked={showCollision} onChange={setShowCollision} />
         <Toggle testId="show-joint-frames" label="Joint frames" title="Each joint's frame at its anchor (x red, y green, z blue) and its axis (yellow arrow)" checked={showJointFrames} onChange={setShowJointFrames} />
-        <Toggle testId="follow" label="Follow" title="The camera moves with a walking robot's base" checked={follow} onChange={setFollow} />
+        <span className="camera-presets">
+          <Toggle testId="follow" label="Track base" title="The camera moves with a walking robot's base" checked={follow} onChange={setFollow} />
+          <button data-testid="camera-top" title="Look down from above" onClick={() => camera('top')}>
+            Top
+          </button>
+          <button data-testid="camera-side" title="Look from the side (along +y)" onClick={() => camera('side')}>
+            Side
+          </button>
+          <button data-testid="camera-fit" title="Frame the scene from a three-quarter view" onClick={() => camera('fit')}>
+            Fit
+          </button>
+        </span>
         <Toggle testId="show-contacts" label="Contacts" title="Contact points (red) and normal forces (orange arrows, longest = largest recent force)" checked={showContacts} onChange={setShowContacts} />
       </div>
       {status?.error && (
@@ -63,7 +91,27 @@ export function Viewport() {
         </div>
       )}
       <OverlayLegend view={view} jointFrames={showJointFrames} contacts={showContacts} />
+      <div className="overlay top-right right-stack">
+        <EpisodeBadge />
+        <Inspector view={view} />
+      </div>
       <Readouts />
+      <FrameRate view={view} />
+    </div>
+  );
+}
+
+/** Frames the viewport rendered over the last second, as MuJoCo simulate's info overlay shows. */
+function FrameRate({ view }: { view: SceneView | undefined }) {
+  const [fps, setFps] = useState(0);
+  useEffect(() => {
+    if (!view) return;
+    const timer = setInterval(() => setFps(view.fps()), 500);
+    return () => clearInterval(timer);
+  }, [view]);
+  return (
+    <div className="fps muted" data-testid="viewport-fps" title="Viewport frames rendered over the last second (frames are drawn when something moves)">
+      {fps} fps{view?.software ? ' · software WebGL' : ''}
     </div>
   );
 }

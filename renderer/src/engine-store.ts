@@ -7,7 +7,7 @@ import type { CommandName, CommandParams, CommandResults, ControllerInfo, FrameE
 import type { ModelListing } from '../../protocol/models.ts';
 import { createClient, type Client } from '../../protocol/rpc.ts';
 import { connect } from './connection.ts';
-import { PlotBuffer } from './plot-buffer.ts';
+import { SignalRecorder } from './signals.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
@@ -25,28 +25,29 @@ export interface EngineState {
   toasts: { id: number; message: string }[];
   /** Model and card files the engine offers for file parameters (fetched when a picker is shown). */
   models?: ModelListing;
+  /** The play speed this studio asked for (the engine's real-time factor shows what it keeps). */
+  speed: number;
+  /** The body picked in the viewport for the inspector (index into scene.bodies). */
+  selectedBody?: number | undefined;
 }
 
-/** The plots show the last 10 s of simulated time. */
-const PLOT_WINDOW_S = 10;
-/** Telemetry comes at about 30 Hz of wall time: room for 10 s of simulation at 0.1× speed. */
-const PLOT_CAPACITY = 4096;
-
 export class EngineStore {
-  private state: EngineState = { connection: 'connecting', tasks: [], controllers: [], toasts: [] };
+  private state: EngineState = { connection: 'connecting', tasks: [], controllers: [], toasts: [], speed: 1 };
   private readonly listeners = new Set<() => void>();
   private readonly frameListeners = new Set<(f: FrameEvent) => void>();
   private readonly planListeners = new Set<(p: PlanEvent) => void>();
+  private readonly resetListeners = new Set<() => void>();
   private client: Client | undefined;
   private nextToast = 1;
   private attempts = 0;
   private modelsRequest: Promise<void> | undefined;
+  /** The pull to send next (null: let go) while one is in flight. */
+  private pendingPull: Parameters<EngineStore['perturb']>[0] | null | undefined;
+  private pulling = false;
   /** Overlay data this studio wants in its frames; sent again on every (re)connection. */
   private overlays: OverlaySubscriptions = { contacts: false };
-  /** Total cost, then each term's weighted share. */
-  cost = plotBuffer(1);
-  actions = plotBuffer(1);
-  readouts = plotBuffer(1);
+  /** Every streamed signal's recent history, for the plots (made with the first snapshot). */
+  signals: SignalRecorder | undefined;
 
   get(): EngineState {
     return this.state;
@@ -65,6 +66,12 @@ export class EngineStore {
   onPlan(listener: (p: PlanEvent) => void): () => void {
     this.planListeners.add(listener);
     return () => this.planListeners.delete(listener);
+  }
+
+  /** Called when the episode starts over (reset): views drop what belonged to the last one (plans, drags). */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   private set(patch: Partial<EngineState>): void {
@@ -88,9 +95,7 @@ export class EngineStore {
       client.on('session', (s) => this.adopt(s));
       client.on('status', (status) => this.set({ status }));
       client.on('telemetry', (t) => {
-        this.cost.push(t.time, [t.cost, ...t.costTerms]);
-        this.actions.push(t.time, t.action);
-        this.readouts.push(t.time, t.readouts);
+        this.signals?.push(t);
         this.set({ telemetry: t });
       });
       client.on('frame', (f) => {
@@ -124,17 +129,59 @@ export class EngineStore {
   }
 
   private adopt(snapshot: SessionSnapshot): void {
-    const { task } = snapshot;
-    const changed = task.id !== this.state.snapshot?.task.id || task.costTerms.length + 1 !== this.cost.series || task.actuators.length !== this.actions.series || task.readouts.length !== this.readouts.series;
-    if (changed) {
-      this.cost = plotBuffer(task.costTerms.length + 1);
-      this.actions = plotBuffer(task.actuators.length);
-      this.readouts = plotBuffer(task.readouts.length);
-      // The last telemetry belongs to the old task: its readouts would show under the new names.
-      this.state = { ...this.state };
+    const before = this.state.snapshot;
+    if (!this.signals) this.signals = new SignalRecorder(snapshot);
+    else this.signals.setSnapshot(snapshot);
+    const taskChanged = snapshot.task.id !== before?.task.id;
+    if (taskChanged || (snapshot.time === 0 && (this.state.telemetry?.time ?? 0) > 0)) {
+      // The last telemetry belongs to the old task (its readouts would show under the new names) or to
+      // the episode a rebuilt scene ended.
+      this.state = { ...this.state, ...(taskChanged ? { selectedBody: undefined } : {}) };
       delete this.state.telemetry;
+      this.signals.clear();
     }
-    this.set({ snapshot, status: { playing: snapshot.playing, time: snapshot.time, ...(snapshot.error ? { error: snapshot.error } : {}) } });
+    const speed = before ? this.state.speed : snapshot.speed;
+    this.set({ snapshot, speed, status: { playing: snapshot.playing, time: snapshot.time, seed: snapshot.seed, ...(snapshot.error ? { error: snapshot.error } : {}) } });
+  }
+
+  /** Starts the episode over with `seed`: readouts, plots, plans and drags of the last one go at once. */
+  async reset(seed: number): Promise<void> {
+    if (!this.client) return;
+    this.signals?.clear();
+    this.state = { ...this.state };
+    delete this.state.telemetry;
+    for (const l of this.resetListeners) l();
+    await this.call('reset', { seed });
+  }
+
+  async setSpeed(speed: number): Promise<void> {
+    this.set({ speed });
+    await this.call('setSpeed', { speed });
+  }
+
+  select(body: number | undefined): void {
+    this.set({ selectedBody: body });
+  }
+
+  /** Pulls a body towards a target (or lets go); at most one call in flight, the newest target wins. */
+  perturb(pull: { body: number; anchor: [number, number, number]; target: [number, number, number] } | undefined): void {
+    this.pendingPull = pull ?? null;
+    if (this.pulling) return;
+    const send = async (): Promise<void> => {
+      const next = this.pendingPull;
+      if (next === undefined || !this.client) return;
+      this.pendingPull = undefined;
+      this.pulling = true;
+      try {
+        await this.client.call('perturb', next ?? {});
+      } catch (err) {
+        this.toast((err as Error).message);
+      } finally {
+        this.pulling = false;
+      }
+      return send();
+    };
+    void send();
   }
 
   toast(message: string): void {
@@ -185,8 +232,4 @@ export class EngineStore {
       this.toast((err as Error).message);
     }
   }
-}
-
-function plotBuffer(series: number): PlotBuffer {
-  return new PlotBuffer(series, PLOT_CAPACITY, PLOT_WINDOW_S);
 }

@@ -1,7 +1,9 @@
 /**
  * The 3D view of a scene description: one group per body (posed from frames), its geoms, goal
- * markers, the planner's traces, joint frames and contacts on request, an orbit camera. Renders on
- * change only, never in a busy loop.
+ * markers, the planner's traces, joint frames and contacts on request, an orbit camera with presets,
+ * a floor under robots that bring none. Double-click picks a body for the inspector; Ctrl+drag pulls
+ * a moving body with a spring, as MuJoCo simulate's Ctrl+right-drag. Renders on change only, never in
+ * a busy loop, and counts what it renders (frames per second).
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
@@ -17,6 +19,22 @@ export interface ViewOptions {
   showContacts: boolean;
   /** Keep a walking robot's base in view: the camera moves with it over the ground. */
   follow: boolean;
+}
+
+export type CameraPreset = 'fit' | 'top' | 'side';
+
+/** A pull on a body: a point on it (body frame) and where it is pulled to (world). */
+export interface Pull {
+  body: number;
+  anchor: [number, number, number];
+  target: [number, number, number];
+}
+
+export interface ViewCallbacks {
+  /** A body was double-clicked (undefined: empty space). */
+  onSelect?(body: number | undefined): void;
+  /** A pull started or moved (undefined: released). */
+  onPull?(pull: Pull | undefined): void;
 }
 
 /** What the overlays show, for the viewport's legend. */
@@ -48,9 +66,25 @@ export class SceneView {
   /** The floating base a following camera tracks (robots with a free root body), and where it last was. */
   private followBody: number | undefined;
   private followedAt: THREE.Vector3 | undefined;
+  private movable: boolean[] = [];
+  private readonly floor: THREE.Mesh;
+  /** 10 m, 40 cells at scale 1; scaled so an arm gets centimetre cells and a quadruped 25 cm ones. */
+  private readonly grid: THREE.GridHelper;
+  private selected: number | undefined;
+  private pull: (Pull & { plane: THREE.Plane }) | undefined;
+  private readonly pullLine = new THREE.Line(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0xff6b9a, depthTest: false }));
+  private readonly pullTip = new THREE.Mesh(new THREE.SphereGeometry(1, 12, 8), new THREE.MeshBasicMaterial({ color: 0xff6b9a, depthTest: false }));
+  private readonly raycaster = new THREE.Raycaster();
+  /** Render times of the last second (ms), for the frames-per-second readout. */
+  private readonly renders: number[] = [];
+  callbacks: ViewCallbacks = {};
+  /** WebGL runs on the CPU here (no GPU, or a blocked driver): the frame rate says so. */
+  readonly software: boolean;
 
   constructor(private readonly container: HTMLElement) {
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+    // Multisampling on a CPU rasterizer (SwiftShader, llvmpipe) costs more frames than it is worth.
+    this.software = softwareRendering();
+    this.renderer = new THREE.WebGLRenderer({ antialias: !this.software, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio));
     this.renderer.setClearColor(0x14171c);
     container.appendChild(this.renderer.domElement);
@@ -61,10 +95,19 @@ export class SceneView {
     const sun = new THREE.DirectionalLight(0xffffff, 1.8);
     sun.position.set(3, -4, 6);
     this.scene.add(sun);
-    const grid = new THREE.GridHelper(10, 40, 0x3c4450, 0x262b33);
+    const grid = (this.grid = new THREE.GridHelper(10, 40, 0x3c4450, 0x262b33));
     grid.rotation.x = Math.PI / 2; // the grid lies in the xy plane: z is up
     grid.position.z = 0.001; // just above a ground plane at z = 0
-    this.scene.add(grid, this.content, this.samples, this.best, this.contacts.object);
+    // A floor (a table top for an arm) under robots whose scene brings no ground: just below z = 0,
+    // so a scene's own ground covers it.
+    this.floor = new THREE.Mesh(new THREE.CircleGeometry(5, 64), new THREE.MeshStandardMaterial({ color: 0x2a3038, roughness: 0.95, metalness: 0 }));
+    this.floor.position.z = -0.002;
+    this.floor.name = 'floor';
+    this.pullLine.renderOrder = this.pullTip.renderOrder = 10;
+    this.pullLine.visible = this.pullTip.visible = false;
+    this.scene.add(this.floor, grid, this.content, this.samples, this.best, this.contacts.object, this.pullLine, this.pullTip);
+    container.addEventListener('pointerdown', this.onPointerDown, { capture: true });
+    container.addEventListener('dblclick', this.onDoubleClick);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
     this.resize();
@@ -118,6 +161,10 @@ export class SceneView {
       this.content.add(m);
       this.focus.push(m);
     }
+    this.movable = description.bodies.map((b) => b.kind === 'dynamic');
+    if (this.selected !== undefined && this.selected >= this.bodies.length) this.selected = undefined;
+    this.highlight();
+    this.endPull(false);
     // Only robots: a scene of loose bodies (push-box) has no base to follow.
     this.followBody = description.joints.length ? floatingBase(description) : undefined;
     this.followedAt = undefined;
@@ -128,6 +175,7 @@ export class SceneView {
     // Overlays sized to what the camera frames: a few centimetres on an arm, more on a quadruped.
     const size = this.focusSize();
     this.contacts.arrowLength = 0.2 * size;
+    this.grid.scale.setScalar(gridScale(size));
     this.contacts.clear();
     for (const joint of description.joints) {
       const parent = this.bodies[joint.parent];
@@ -152,7 +200,132 @@ export class SceneView {
     }
     if (this.options.showContacts) this.showContacts(frame.contacts);
     this.followBase();
+    this.drawPull();
     this.requestRender();
+  }
+
+  /** Frames rendered over the last second. */
+  fps(now = performance.now()): number {
+    while (this.renders.length && this.renders[0]! < now - 1000) this.renders.shift();
+    return this.renders.length;
+  }
+
+  /** Where a body is drawn now (world, m). */
+  bodyPosition(body: number): [number, number, number] | undefined {
+    return this.bodies[body]?.position.toArray() as [number, number, number] | undefined;
+  }
+
+  /** Marks the inspected body (a tint on its meshes). */
+  select(body: number | undefined): void {
+    this.selected = body;
+    this.highlight();
+    this.requestRender();
+  }
+
+  /** The camera to a preset view of what it frames: the three-quarter view, from above, or from the side. */
+  setCameraPreset(preset: CameraPreset): void {
+    const box = this.focusBox();
+    if (box.isEmpty()) return;
+    const center = box.getCenter(new THREE.Vector3());
+    const size = this.focusSize();
+    if (preset === 'fit') return this.frameCamera();
+    // Straight down leaves the orbit controls no "up": look from a hair south of overhead.
+    const offset = preset === 'top' ? new THREE.Vector3(0, -0.001 * size, 2.2 * size) : new THREE.Vector3(0, -2.2 * size, 0.05 * size);
+    this.camera.position.copy(center).add(offset);
+    this.controls.target.copy(center);
+    this.controls.update();
+    this.requestRender();
+  }
+
+  /** Where a mouse event hits the scene's bodies: the body, the world point, the point in the body frame. */
+  private pick(e: MouseEvent): { body: number; point: THREE.Vector3; anchor: THREE.Vector3 } | undefined {
+    const rect = this.renderer.domElement.getBoundingClientRect();
+    const ndc = new THREE.Vector2(((e.clientX - rect.left) / rect.width) * 2 - 1, -((e.clientY - rect.top) / rect.height) * 2 + 1);
+    this.raycaster.setFromCamera(ndc, this.camera);
+    for (const hit of this.raycaster.intersectObjects(this.bodies, true)) {
+      if (!visible(hit.object)) continue;
+      let o: THREE.Object3D | null = hit.object;
+      while (o && !this.bodies.includes(o as THREE.Group)) o = o.parent;
+      if (!o) continue;
+      const body = this.bodies.indexOf(o as THREE.Group);
+      return { body, point: hit.point.clone(), anchor: o.worldToLocal(hit.point.clone()) };
+    }
+    return undefined;
+  }
+
+  private readonly onDoubleClick = (e: MouseEvent) => {
+    const hit = this.pick(e);
+    this.select(hit?.body);
+    this.callbacks.onSelect?.(hit?.body);
+  };
+
+  /** Ctrl (or ⌘) + drag on a moving body pulls it; anything else is the orbit controls' drag. */
+  private readonly onPointerDown = (e: PointerEvent) => {
+    if (!(e.ctrlKey || e.metaKey)) return;
+    const hit = this.pick(e);
+    if (!hit || !this.movable[hit.body]) return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.controls.enabled = false;
+    const normal = this.camera.getWorldDirection(new THREE.Vector3()).negate();
+    const target = hit.point.toArray() as [number, number, number];
+    this.pull = { body: hit.body, anchor: hit.anchor.toArray() as [number, number, number], target, plane: new THREE.Plane().setFromNormalAndCoplanarPoint(normal, hit.point) };
+    this.select(hit.body);
+    this.callbacks.onSelect?.(hit.body);
+    this.callbacks.onPull?.(this.pullOf(this.pull));
+    this.drawPull();
+    window.addEventListener('pointermove', this.onPointerMove);
+    window.addEventListener('pointerup', this.onPointerUp, { once: true });
+  };
+
+  private readonly onPointerMove = (e: PointerEvent) => {
+    if (!this.pull) return;
+    const rect = this.renderer.domElement.getBoundingClientRect();
+    const ndc = new THREE.Vector2(((e.clientX - rect.left) / rect.width) * 2 - 1, -((e.clientY - rect.top) / rect.height) * 2 + 1);
+    this.raycaster.setFromCamera(ndc, this.camera);
+    const at = this.raycaster.ray.intersectPlane(this.pull.plane, new THREE.Vector3());
+    if (!at) return;
+    this.pull.target = at.toArray() as [number, number, number];
+    this.callbacks.onPull?.(this.pullOf(this.pull));
+    this.drawPull();
+  };
+
+  private readonly onPointerUp = () => this.endPull(true);
+
+  /** Lets go of a pull (and tells the engine when `notify`). */
+  endPull(notify: boolean): void {
+    window.removeEventListener('pointermove', this.onPointerMove);
+    this.controls.enabled = true;
+    if (!this.pull) return;
+    this.pull = undefined;
+    this.drawPull();
+    if (notify) this.callbacks.onPull?.(undefined);
+  }
+
+  private pullOf({ body, anchor, target }: Pull): Pull {
+    return { body, anchor, target };
+  }
+
+  /** The pull as a line from the point held on the body to the target under the mouse. */
+  private drawPull(): void {
+    const pull = this.pull;
+    const body = pull && this.bodies[pull.body];
+    this.pullLine.visible = this.pullTip.visible = !!body;
+    if (!pull || !body) return this.requestRender();
+    const from = body.localToWorld(new THREE.Vector3(...pull.anchor));
+    this.pullLine.geometry.setFromPoints([from, new THREE.Vector3(...pull.target)]);
+    this.pullTip.position.set(...pull.target);
+    this.pullTip.scale.setScalar(0.012 * this.focusSize());
+    this.requestRender();
+  }
+
+  private highlight(): void {
+    this.bodies.forEach((group, i) => {
+      group.traverse((o) => {
+        if (!(o instanceof THREE.Mesh) || !(o.material instanceof THREE.MeshStandardMaterial)) return;
+        o.material.emissive.setHex(i === this.selected ? 0x3a2a00 : 0x000000);
+      });
+    });
   }
 
   /** Moves the camera and its target by how far the base moved over the ground since the last frame. */
@@ -187,12 +360,15 @@ export class SceneView {
     this.samples.geometry.computeBoundingSphere();
     this.best.geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(best), 3));
     this.best.geometry.computeBoundingSphere();
+    // How many sampled trajectories are drawn, where a test (or a curious user) can read it.
+    this.container.dataset.planSamples = String(sampleCount);
     this.requestRender();
   }
 
   clearPlan(): void {
     this.samples.geometry.deleteAttribute('position');
     this.best.geometry.deleteAttribute('position');
+    this.container.dataset.planSamples = '0';
     this.requestRender();
   }
 
@@ -202,10 +378,15 @@ export class SceneView {
     requestAnimationFrame(() => {
       this.pending = false;
       this.renderer.render(this.scene, this.camera);
+      this.renders.push(performance.now());
+      if (this.renders.length > 240) this.renders.shift();
     });
   }
 
   dispose(): void {
+    this.endPull(false);
+    this.container.removeEventListener('pointerdown', this.onPointerDown, { capture: true });
+    this.container.removeEventListener('dblclick', this.onDoubleClick);
     this.disposeContent();
     this.contacts.dispose();
     this.statsListeners.clear();
@@ -322,4 +503,28 @@ export class SceneView {
     this.jointFrames = [];
     this.clearPlan();
   }
+}
+
+/** Shown: the object and every parent visible (hidden collision shapes are not picked). */
+function visible(o: THREE.Object3D): boolean {
+  for (let p: THREE.Object3D | null = o; p; p = p.parent) if (!p.visible) return false;
+  return true;
+}
+
+/** Grid cells of 1, 2.5 or 5 × a power of ten, about a fifth of what the camera frames (25 cm at most). */
+function gridScale(size: number): number {
+  const target = Math.min(0.25, size / 5);
+  const decade = 10 ** Math.floor(Math.log10(target));
+  const cell = [5, 2.5, 1].map((m) => m * decade).find((c) => c <= target) ?? decade;
+  return cell / 0.25;
+}
+
+/** Whether WebGL is rasterized on the CPU (headless Chromium's SwiftShader, Mesa's llvmpipe). */
+function softwareRendering(): boolean {
+  const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+  if (!gl) return false;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|software/i.test(name);
 }

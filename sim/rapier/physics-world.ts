@@ -34,6 +34,7 @@ export class PhysicsWorld {
   private readonly vecScratch = { x: 0, y: 0, z: 0 };
   private readonly quatScratch = { x: 0, y: 0, z: 0, w: 1 };
   private disposed = false;
+  private push: { body: number; force: readonly number[]; point: readonly number[] } | undefined;
   private readonly allIndices: number[];
   private readonly dynamicIndices: number[];
   /** State arrays that already hold the fixed bodies' poses. */
@@ -125,9 +126,27 @@ export class PhysicsWorld {
     if (ctrl) this.applyControls(ctrl);
     for (const { unit, joint } of this.mimics) this.followLeader(unit, joint);
     for (const { friction, joint } of this.frictions) friction.update(this.jointPositionOf(joint), friction.usesSpeed ? this.jointSpeedOf(joint) : 0);
+    const push = this.push;
+    const pushed = push && this.bodies[push.body];
+    if (pushed) pushed.addForceAtPoint(vec(push.force), vec(push.point), true);
     this.world.step();
+    // A push lasts one step: Rapier keeps user forces until they are reset.
+    if (pushed) {
+      pushed.resetForces(false);
+      pushed.resetTorques(false);
+      this.push = undefined;
+    }
     this.poses++;
     this.contactsCurrent = true;
+  }
+
+  /**
+   * An external force (world frame, N) at a world point on `body` for the next step only (the studio's
+   * drag-to-perturb). Motor torques on that body are applied again by the next step's controls.
+   */
+  pushBody(body: number, force: readonly number[], point: readonly number[]): void {
+    if (!this.bodies[body]?.isDynamic()) throw new Error(`body ${body} is not a moving body of scene '${this.scene.name}'`);
+    this.push = { body, force, point };
   }
 
   /**

@@ -118,10 +118,16 @@ export class SimRobot implements Robot {
     return { action: this.held.slice(), clamped };
   }
 
-  /** Steps the physics for `seconds` (rounded to whole time steps, at least one) with the held command. */
-  advance(seconds: number): void {
+  /**
+   * Steps the physics for `seconds` (rounded to whole time steps, at least one) with the held command,
+   * and with `push` (world force at a world point on a body, the studio's drag) on every step.
+   */
+  advance(seconds: number, push?: { body: number; force: readonly number[]; point: readonly number[] }): void {
     const steps = Math.max(1, Math.round(seconds / this.world.timestep));
-    for (let s = 0; s < steps; s++) this.world.step(this.held);
+    for (let s = 0; s < steps; s++) {
+      if (push) this.world.pushBody(push.body, push.force, push.point);
+      this.world.step(this.held);
+    }
     this.world.getState(this.state);
     // The description's time step, not Rapier's 32-bit copy of it: 50 steps of 0.02 s make 1 s.
     this.clock += steps * this.scene.timestep;
@@ -145,6 +151,11 @@ export class SimRobot implements Robot {
     this.world.setState(state);
     this.world.getState(this.state);
     this.clock = time;
+  }
+
+  /** A body's mass as simulated, kg. */
+  bodyMass(index: number): number {
+    return this.world.bodyMass(index);
   }
 
   /** Body poses for the viewport (protocol frame layout). */

@@ -19,9 +19,9 @@ const OBS_SCALE = { linVel: 2, angVel: 0.25, jointVel: 0.05 };
 
 /** The velocity command sliders every velocity-tracking task offers. */
 export const COMMAND_PARAMS: ParamSpec[] = [
-  { kind: 'number', key: 'vx', label: 'Command vx', default: 0.5, min: -1, max: 1, step: 0.05, unit: 'm/s' },
-  { kind: 'number', key: 'vy', label: 'Command vy', default: 0, min: -1, max: 1, step: 0.05, unit: 'm/s' },
-  { kind: 'number', key: 'yawRate', label: 'Command yaw rate', default: 0, min: -1, max: 1, step: 0.05, unit: 'rad/s' },
+  { kind: 'number', key: 'vx', label: 'Command vx', default: 0.5, min: -1, max: 1, step: 0.05, unit: 'm/s', live: true },
+  { kind: 'number', key: 'vy', label: 'Command vy', default: 0, min: -1, max: 1, step: 0.05, unit: 'm/s', live: true },
+  { kind: 'number', key: 'yawRate', label: 'Command yaw rate', default: 0, min: -1, max: 1, step: 0.05, unit: 'rad/s', live: true },
 ];
 
 export const go2Walk: TaskDefinition = {
@@ -36,16 +36,17 @@ export const go2Walk: TaskDefinition = {
     const gains = { kp: GO2_SERVO.kp, kv: GO2_SERVO.kv };
     const robot = robotScene(ROBOT_FILES.go2, { ground: true, timestep: 0.002, basePosition: [0, 0, 0.34] }, (m) => go2Servos(m, gains), JSON.stringify(gains));
     const scene = robot.scene;
-    const command = [p.vx as number, p.vy as number, p.yawRate as number] as const;
     const base = 0;
     const pose = Float64Array.from(scene.actuators, (a) => go2DefaultPose(scene.joints[a.joint]!.name));
     const frame = baseFrame(base);
     const n = pose.length;
+    const tracking = velocityTracking({ scene, base, params: p, pose: Array.from(pose), height: 0.3, fallHeight: 0.15 });
+    const command = tracking.command;
     return {
       scene,
       timing: { controlDt: 0.02, episodeSeconds: 20 },
       actionDim: n,
-      ...velocityTracking({ scene, base, command, pose: Array.from(pose), height: 0.3, fallHeight: 0.15 }),
+      ...tracking,
       reset(random) {
         return stateFromJointPositions(scene, scene.joints.map((j) => go2DefaultPose(j.name) + random.range(-0.05, 0.05)));
       },
@@ -55,7 +56,7 @@ export const go2Walk: TaskDefinition = {
         obs.set(frame.velocity(s).map((x) => x * OBS_SCALE.linVel), 0);
         obs.set(frame.rate(s).map((x) => x * OBS_SCALE.angVel), 3);
         obs.set(frame.gravity(s), 6);
-        obs.set([command[0] * OBS_SCALE.linVel, command[1] * OBS_SCALE.linVel, command[2] * OBS_SCALE.angVel], 9);
+        obs.set([command[0]! * OBS_SCALE.linVel, command[1]! * OBS_SCALE.linVel, command[2]! * OBS_SCALE.angVel], 9);
         for (let i = 0; i < n; i++) {
           const j = scene.actuators[i]!.joint;
           obs[12 + i] = jointPosition(scene, s, j) - pose[i]!;

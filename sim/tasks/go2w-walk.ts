@@ -33,17 +33,18 @@ export const go2wWalk: TaskDefinition = {
   build(p: ParamValues): TaskInstance {
     const robot = robotScene(ROBOT_FILES.go2, { ground: true, timestep: 0.002, basePosition: [0, 0, START_HEIGHT] }, (m) => toGo2W(m), `go2w:${JSON.stringify(GO2W_GAINS)}`);
     const scene = robot.scene;
-    const command = [p.vx as number, p.vy as number, p.yawRate as number] as const;
     const base = 0;
     const pose = scene.actuators.map((a) => go2wDefaultPose(scene.joints[a.joint]!.name));
     const hold = Float64Array.from(pose, (q) => q ?? 0);
     const frame = baseFrame(base);
     const joints = scene.actuators.map((a) => a.joint);
+    const tracking = velocityTracking({ scene, base, params: p, pose, height: 0.4, fallHeight: 0.22 });
+    const command = tracking.command;
     return {
       scene,
       timing: { controlDt: 0.02, episodeSeconds: 20 },
       actionDim: scene.actuators.length,
-      ...velocityTracking({ scene, base, command, pose, height: 0.4, fallHeight: 0.22 }),
+      ...tracking,
       reset(random) {
         return stateFromJointPositions(scene, scene.joints.map((j) => (go2wDefaultPose(j.name) ?? 0) + random.range(-0.02, 0.02)));
       },

@@ -2,9 +2,14 @@
  * The parts every legged velocity-tracking task shares, as legged_gym / Isaac Lab's flat-terrain tasks
  * define them: the command (vx, vy, yaw rate) in the base frame, rewards as cost terms, a fall as the
  * termination, and tracking error over the last seconds as the success metric.
+ *
+ * The command is one live array: the task's rewards and success metric read it, a policy is fed it
+ * (TaskInstance.command), and moving a command slider changes it in place (setLive) without
+ * rebuilding the scene, so what the controller is asked to do is always what the task scores.
  */
 import type { CostTerm } from '../cost.ts';
 import { baseFrame, bodyPosition, jointPosition } from '../kinematics.ts';
+import type { ParamValues } from '../params.ts';
 import type { SceneDescription } from '../scene.ts';
 import type { Readout, TaskInstance, TaskMonitor } from '../task.ts';
 
@@ -14,8 +19,8 @@ export interface VelocityTrackingSetup {
   scene: SceneDescription;
   /** The floating base body. */
   base: number;
-  /** [vx, vy, yaw rate] in the base frame. */
-  command: readonly [number, number, number];
+  /** The task's parameters: the command's initial vx, vy, yawRate (base frame). */
+  params: ParamValues;
   /** Default position per actuator; actuators without one (wheels) are left out of the posture term. */
   pose: readonly (number | undefined)[];
   /** Base height the task asks for, and the height below which the robot has fallen. */
@@ -23,10 +28,19 @@ export interface VelocityTrackingSetup {
   fallHeight: number;
 }
 
-type TrackingParts = Pick<TaskInstance, 'costTerms' | 'residual' | 'terminated' | 'readouts' | 'tracePoint' | 'monitor' | 'command'>;
+type TrackingParts = Pick<TaskInstance, 'costTerms' | 'residual' | 'terminated' | 'readouts' | 'tracePoint' | 'monitor' | 'setLive'> & { command: Float64Array };
+
+/** The command a task's parameters ask for: [vx, vy, yaw rate]. */
+function commandOf(p: ParamValues, out: Float64Array): Float64Array {
+  out[0] = Number(p.vx ?? 0);
+  out[1] = Number(p.vy ?? 0);
+  out[2] = Number(p.yawRate ?? 0);
+  return out;
+}
 
 export function velocityTracking(setup: VelocityTrackingSetup): TrackingParts {
-  const { scene, base, command, height: targetHeight, fallHeight } = setup;
+  const { scene, base, height: targetHeight, fallHeight } = setup;
+  const command = commandOf(setup.params, new Float64Array(3));
   const frame = baseFrame(base);
   const posture = setup.pose.flatMap((p, i) => (p === undefined ? [] : [{ joint: scene.actuators[i]!.joint, default: p }]));
   const costTerms: CostTerm[] = [
@@ -44,15 +58,16 @@ export function velocityTracking(setup: VelocityTrackingSetup): TrackingParts {
     { name: 'base height', unit: 'm', read: frame.height },
   ];
   return {
-    command: Float64Array.from(command),
+    command,
+    setLive: (values) => void commandOf(values, command),
     costTerms,
     residual(s, _a, out) {
       const v = frame.velocity(s);
       const w = frame.rate(s);
       const g = frame.gravity(s);
-      out[0] = v[0] - command[0];
-      out[1] = v[1] - command[1];
-      out[2] = w[2] - command[2];
+      out[0] = v[0] - command[0]!;
+      out[1] = v[1] - command[1]!;
+      out[2] = w[2] - command[2]!;
       out[3] = v[2];
       out[4] = w[0];
       out[5] = w[1];
@@ -71,7 +86,7 @@ export function velocityTracking(setup: VelocityTrackingSetup): TrackingParts {
       return {
         record(time, s) {
           const v = frame.velocity(s);
-          samples.push({ t: time, err: Math.hypot(v[0] - command[0], v[1] - command[1]) });
+          samples.push({ t: time, err: Math.hypot(v[0] - command[0]!, v[1] - command[1]!) });
           fell ||= frame.height(s) < fallHeight;
         },
         result() {

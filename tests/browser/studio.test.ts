@@ -1,11 +1,16 @@
 /**
  * The studio in Debian's Chromium against the real `actuate serve`: it loads, draws the scene, plays,
- * a cost-weight slider changes what the controller does, a model picked for a neural controller shows
- * its card, the shipped Go2-W policy drives its robot, and the viewport draws joint frames and contacts on
- * request. Saves test-results/studio.png, model-card.png, overlays.png, go2w.png and so101.png.
+ * a cost-weight slider changes what the controller does, a typed value out of range says so, Reset
+ * starts everything over, the timing says what the controller does (plans or steps), a model picker
+ * offers only models that fit and says why the others do not, the shipped Go2-W policy drives its
+ * robot to the task's success on the one command the task scores, and the viewport draws joint
+ * frames and contacts on request, a floor under an arm, camera presets, a body inspector and a
+ * Ctrl+drag pull; the joint table and the plots show any streamed signal and export CSV. Measures the
+ * viewport's frames per second during the Go2-W run. Saves test-results/studio.png, model-card.png,
+ * overlays.png, pull.png, go2w.png, go2w-joints.png and so101.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { hasChromium, openStudio, startServer, type Studio } from './studio-page.ts';
 
@@ -46,6 +51,42 @@ function changedFraction(a: { sample: number[] }, b: { sample: number[] }): numb
   return b.sample.filter((v, i) => Math.abs(v - a.sample[i]!) > 30).length / b.sample.length;
 }
 
+/** Pixels of the viewport near `rgb` (lit or shaded): their share and their centre, in page coordinates. */
+async function findColour(rgb: [number, number, number]): Promise<{ share: number; x: number; y: number }> {
+  const found = await page.evaluate((rgb) => {
+    const canvas = document.querySelector('[data-testid="viewport"] canvas') as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    [copy.width, copy.height] = [320, 200];
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(canvas, 0, 0, copy.width, copy.height);
+    const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
+    const norm = Math.hypot(...rgb);
+    let n = 0;
+    let sx = 0;
+    let sy = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+      // Same hue whatever the lighting: the direction of the colour vector.
+      const cos = (r * rgb[0] + g * rgb[1] + b * rgb[2]) / (Math.hypot(r, g, b) * norm + 1e-9);
+      if (cos > 0.995 && r + g + b > 120) {
+        n++;
+        sx += (i / 4) % copy.width;
+        sy += Math.floor(i / 4 / copy.width);
+      }
+    }
+    const rect = canvas.getBoundingClientRect();
+    return { share: n / (copy.width * copy.height), x: rect.left + ((sx / Math.max(1, n) + 0.5) / copy.width) * rect.width, y: rect.top + ((sy / Math.max(1, n) + 0.5) / copy.height) * rect.height };
+  }, rgb);
+  return found;
+}
+
+/** Clicks a plot's CSV button and returns the file's rows (header first). */
+async function downloadCsv(plot: number): Promise<string[][]> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`plot-${plot}-csv`).click()]);
+  const text = readFileSync((await download.path())!, 'utf8');
+  return text.trim().split('\n').map((line) => line.split(','));
+}
+
 async function resetAndWait(): Promise<void> {
   await page.getByTestId('reset').click();
   await expect.poll(simTime, POLL).toBeLessThan(0.1);
@@ -78,8 +119,8 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
   beforeAll(async () => {
     studio = await openStudio();
     page = studio.page;
-    await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
-  }, 180_000);
+    await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
+  }, 240_000);
 
   afterAll(async () => {
     await studio?.close();
@@ -113,7 +154,27 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     const x1 = await readNumber('readout-cart-position');
     expect(Math.abs(x1 - x0)).toBeGreaterThan(0.05);
     expect(changedFraction(before, await canvasStats())).toBeGreaterThan(0.002);
-    expect(await page.getByTestId('timing').textContent()).toMatch(/physics [\d.]+ µs · plan [\d.]+ ms/);
+    expect(await page.getByTestId('timing').textContent()).toMatch(/physics [\d.]+ µs · plan [\d.]+ ms \(p99 [\d.]+\) · \d+ plans\/s/);
+    expect(await page.getByTestId('show-plan').count()).toBe(1);
+    // The task's live verdict and metrics.
+    expect(await page.getByTestId('episode-success').textContent()).toMatch(/success/);
+    expect(Number(await page.getByTestId('episode-return').textContent())).toBeLessThan(0);
+    expect(await page.getByTestId('metric-uprightFraction').count()).toBe(1);
+  });
+
+  it('says why a typed value out of range is not sent', async () => {
+    const samples = page.getByTestId('param-controller-samples');
+    const before = await samples.inputValue();
+    await page.getByTestId('param-controller-samples-value').fill('99999');
+    await expect.poll(async () => page.getByTestId('param-controller-samples-error').textContent(), POLL).toMatch(/Samples must be within \d+ … \d+; 99999 is not sent/);
+    expect(await page.getByTestId('param-controller-samples-value').getAttribute('aria-invalid')).toBe('true');
+    await page.waitForTimeout(500);
+    expect(await samples.inputValue()).toBe(before);
+    // Leaving the box shows the engine's value again; a value in range clears the message.
+    await page.getByTestId('param-controller-samples-value').press('Enter');
+    expect(await page.getByTestId('param-controller-samples-value').inputValue()).toBe(before);
+    await page.getByTestId('param-controller-samples-value').fill(before);
+    await expect.poll(() => page.getByTestId('param-controller-samples-error').count(), POLL).toBe(0);
   });
 
   it("changes the controller's behaviour when a cost weight slider moves", async () => {
@@ -128,8 +189,13 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await expect.poll(() => page.getByTestId('param-cost-upright-value').inputValue(), POLL).toBe('0');
     await resetAndWait();
     const withoutUpright = await playFor(2);
-    expect(Math.min(...withUpright)).toBeLessThan(1.2);
-    expect(Math.min(...withoutUpright)).toBeGreaterThan(2);
+    try {
+      expect(Math.min(...withUpright)).toBeLessThan(1.2);
+      expect(Math.min(...withoutUpright)).toBeGreaterThan(2);
+    } finally {
+      // The tests after this one start from the default weight, whatever happened here.
+      if (await page.getByTestId('param-cost-upright-value').inputValue() !== '10') await page.getByTestId('param-cost-upright-value').fill('10');
+    }
     // Back to the default through the number box, and a screenshot mid-swing with the plan drawn.
     await page.getByTestId('param-cost-upright-value').fill('10');
     await expect.poll(() => slider.inputValue(), POLL).toBe('10');
@@ -138,6 +204,25 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.waitForTimeout(500);
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/studio.png' });
+  });
+
+  it('starts everything over on Reset: readouts, plots, plans and the seed in the status bar', async () => {
+    await playFor(0.6);
+    const host = page.locator('[data-testid="viewport"] .canvas-host');
+    await expect.poll(async () => Number(await host.getAttribute('data-plan-samples')), POLL).toBeGreaterThan(0);
+    expect(Number((await downloadCsv(0)).at(-1)![0])).toBeGreaterThan(0.3);
+    await page.getByTestId('seed').fill('3');
+    await page.getByTestId('reset').click();
+    await expect.poll(async () => page.getByTestId('connection').locator('xpath=..').textContent(), POLL).toContain('seed 3');
+    expect(await host.getAttribute('data-plan-samples')).toBe('0');
+    await expect.poll(simTime, POLL).toBeLessThan(0.05);
+    await expect.poll(async () => page.getByTestId('episode-return').textContent(), POLL).toBe('0.00');
+    // The plots hold only the new episode.
+    const rows = await downloadCsv(0);
+    expect(rows[0]).toEqual(['time', 'cost / total', 'cost / upright', 'cost / centered', 'cost / velocity', 'cost / control']);
+    expect(Math.max(...rows.slice(1).map((r) => Number(r[0])))).toBeLessThan(0.05);
+    await page.getByTestId('seed').fill('0');
+    await resetAndWait();
   });
 
   it('keeps the camera where the user put it when a parameter changes', async () => {
@@ -166,6 +251,19 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await expect.poll(async () => page.getByTestId('play').textContent(), POLL).toContain('Pause');
     await page.keyboard.press('Space');
     await expect.poll(async () => page.getByTestId('play').textContent(), POLL).toContain('Play');
+  });
+
+  it("times a controller that does not plan per control step, and offers no Plan toggle", async () => {
+    await playFor(0.3);
+    expect(await page.getByTestId('timing').textContent()).toContain('plans/s');
+    await page.getByTestId('controller-select').selectOption('hold');
+    await expect.poll(() => page.getByTestId('show-plan').count(), POLL).toBe(0);
+    // The planner's plan time is gone at once, not carried over.
+    await expect.poll(async () => page.getByTestId('timing').textContent(), POLL).toMatch(/ act — · — steps\/s/);
+    for (let i = 0; i < 5; i++) await page.getByTestId('step').click();
+    await expect.poll(async () => page.getByTestId('timing').textContent(), POLL).toMatch(/ act [\d.]+ ms \(p99 [\d.]+\) · \d+ steps\/s/);
+    expect(await page.getByTestId('timing').textContent()).not.toContain('plan');
+    expect(await page.locator('[data-testid="viewport"] .canvas-host').getAttribute('data-plan-samples')).toBe('0');
   });
 
   it('draws joint frames and contacts on request, and keeps the toggles across scene rebuilds', async () => {
@@ -211,14 +309,46 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await expect.poll(() => page.getByTestId('overlay-legend').count(), POLL).toBe(0);
   });
 
+  it('inspects a double-clicked body and pulls it with Ctrl+drag', async () => {
+    // The box (0.6 kg since the test above) on the table, zero controller: it rests until pulled.
+    await page.getByTestId('camera-fit').click();
+    await page.waitForTimeout(500);
+    const box = await findColour([0xe0, 0xa0, 0x30]);
+    expect(box.share).toBeGreaterThan(0.001);
+    await page.mouse.dblclick(box.x, box.y);
+    await expect.poll(async () => page.getByTestId('inspector-name').textContent(), POLL).toBe('box');
+    expect(Number(await page.getByTestId('inspector-mass').textContent())).toBeCloseTo(0.6, 2);
+    const z = async () => Number((await page.getByTestId('inspector-position').textContent())?.split(',')[2]);
+    const z0 = await z();
+    await page.getByTestId('play').click();
+    await page.keyboard.down('Control');
+    await page.mouse.move(box.x, box.y);
+    await page.mouse.down();
+    await page.mouse.move(box.x, box.y - 90, { steps: 6 });
+    await expect.poll(async () => Number(await page.getByTestId('inspector-pull').textContent()), POLL).toBeGreaterThan(0.5);
+    await expect.poll(z, { timeout: 60_000, interval: 200 }).toBeGreaterThan(z0 + 0.03);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/pull.png' });
+    await page.mouse.up();
+    await page.keyboard.up('Control');
+    await expect.poll(() => page.getByTestId('inspector-pull').count(), POLL).toBe(0);
+    await page.getByTestId('play').click();
+  });
+
   it("loads a neural controller's model from the picker and shows its card", async () => {
     await page.getByTestId('controller-select').selectOption('diffusion-policy');
     // Still waiting for its denoiser: selected, holding, and the banner says what it needs.
     await expect.poll(async () => page.getByTestId('error').textContent(), POLL).toContain('needs controller.model');
     const policy = new URL('../../models/go2w_robot_lab/policy.onnx', import.meta.url).pathname;
+    // A policy is no denoiser: the picker lists it apart, greyed, and says why.
     const picker = page.getByTestId('param-controller-model-pick');
-    await expect.poll(() => picker.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)), POLL).toContain(policy);
-    await picker.selectOption(policy);
+    const offered = picker.locator(`option[value="${policy}"]`);
+    await expect.poll(() => offered.count(), POLL).toBe(1);
+    expect(await offered.isDisabled()).toBe(true);
+    expect(await offered.textContent()).toContain('a policy (card go2w_robot_lab), not a diffusion denoiser');
+    // Typed anyway, the card shows and the controller says why it cannot start.
+    await page.getByTestId('param-controller-model').fill(policy);
+    await page.getByTestId('param-controller-model').press('Enter');
     await expect.poll(() => page.getByTestId('param-controller-model').inputValue(), POLL).toBe(policy);
     // The card found for it in models/cards/, with the model's own shapes.
     await expect.poll(async () => page.getByTestId('model-card-name').textContent(), POLL).toBe('go2w_robot_lab');
@@ -243,19 +373,98 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await expect.poll(() => page.getByTestId('error').count(), POLL).toBe(0);
   });
 
-  it('drives the Go2-W with the shipped robot_lab policy and its live command slider', async () => {
+  it('drives the Go2-W with the shipped policy to the task\'s success on its one command, at the fps the README states', async () => {
     await page.getByTestId('task-select').selectOption('go2w-walk');
     await page.getByTestId('controller-select').selectOption('onnx-policy');
     await expect.poll(async () => page.getByTestId('model-card-name').textContent(), { ...POLL, timeout: 60_000 }).toBe('go2w_robot_lab');
-    await page.getByTestId('param-controller-vx-value').fill('0.5');
-    await page.getByTestId('param-controller-vx-value').press('Enter');
+    // One command: the task's, live; the policy has no slider of its own.
+    expect(await page.getByTestId('param-controller-vx').count()).toBe(0);
+    await page.getByTestId('param-task-vx-value').fill('0.5');
+    await page.getByTestId('param-task-vx-value').press('Enter');
+    await expect.poll(() => page.getByTestId('param-task-vx').inputValue(), POLL).toBe('0.5');
+    // The policy's own pickers offer the policy card and say nothing does not fit.
+    expect(await page.getByTestId('param-controller-card-pick').locator('option[data-misfit]').count()).toBe(0);
+    await page.getByTestId('speed').selectOption('4');
     await page.getByTestId('play').click();
-    await expect.poll(() => readNumber('readout-forward-speed'), { timeout: 90_000, interval: 200 }).toBeGreaterThan(0.15);
-    await page.getByTestId('play').click();
+    // Viewport frames per second while the robot drives (the README quotes it), sampled for at least
+    // 10 s; the speed factor and its warning are read in the same go (they come from one telemetry).
+    const fps: number[] = [];
+    const shortfall: { factor: number; warned: boolean }[] = [];
+    const started = Date.now();
+    while (Date.now() < started + 240_000) {
+      const shown = await page.evaluate(() => {
+        const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
+        return { fps: Number(text('viewport-fps').split(' ')[0]), timing: text('timing'), warned: !!document.querySelector('[data-testid="speed-warning"]'), success: text('episode-success') === '✓ success' };
+      });
+      fps.push(shown.fps);
+      const factor = Number(/([\d.]+)× real time/.exec(shown.timing)?.[1]);
+      if (factor > 0) shortfall.push({ factor, warned: shown.warned });
+      if (shown.success && Date.now() > started + 10_000) break;
+      await page.waitForTimeout(500);
+    }
+    expect(await page.getByTestId('episode-success').textContent()).toBe('✓ success');
+    expect(Number(await page.getByTestId('metric-trackingError').textContent())).toBeLessThan(0.2);
+    expect(await readNumber('readout-forward-speed')).toBeGreaterThan(0.3);
+    expect(await readNumber('readout-base-height')).toBeGreaterThan(0.3);
+    // Asked for 4×: the warning shows exactly when the engine's measured factor falls short.
+    for (const { factor, warned } of shortfall) expect(warned).toBe(factor < 0.85 * 4);
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/go2w.png' });
-    expect(await readNumber('readout-base-height')).toBeGreaterThan(0.3);
+    await page.getByTestId('play').click();
+    await page.getByTestId('speed').selectOption('1');
+    // Skip the first second: the first frames after play wait for the scene's meshes.
+    const sorted = fps.slice(2).filter(Number.isFinite).sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    const software = (await page.getByTestId('viewport-fps').textContent())?.includes('software') ?? false;
+    console.log(`viewport during the Go2-W run: median ${median} fps (min ${sorted[0]}, max ${sorted.at(-1)}) over ${sorted.length} samples of 0.5 s${software ? ', software WebGL' : ''}; real-time factor ${shortfall.map((s) => s.factor).join(' ')}`);
+    // The viewport keeps drawing while the robot drives (never frozen behind the engine's stream).
+    expect(median).toBeGreaterThanOrEqual(1);
     expect(await page.getByTestId('model-card').textContent()).toMatch(/policy rate Hz\s*50/);
+  }, 300_000);
+
+  it('shows every joint in the joint table and any streamed signal in a plot, as CSV too', async () => {
+    await page.getByTestId('tab-joints').click();
+    const rows = page.getByTestId('joint-table').locator('tbody tr');
+    expect(await rows.count()).toBe(16);
+    const thigh = page.getByTestId('joint-row-FR_thigh_joint');
+    expect(await thigh.getByTestId('joint-limits').textContent()).toMatch(/-?[\d.]+ … [\d.]+/);
+    const cell = async (id: string) => Number((await thigh.getByTestId(id).textContent())?.split(' ')[0]);
+    const [q, torque] = [await cell('joint-position'), await cell('joint-torque')];
+    expect(Number.isFinite(q)).toBe(true);
+    // The thigh servo carries the robot's weight.
+    expect(Math.abs(torque)).toBeGreaterThan(0.5);
+    // Wheels turn without limits; their row says so.
+    expect(await page.getByTestId('joint-row-FR_foot_joint').getByTestId('joint-limits').textContent()).toBe('none');
+    await page.screenshot({ path: 'test-results/go2w-joints.png' });
+    await page.getByTestId('tab-plots').click();
+    await page.getByTestId('plot-1-add').selectOption('joint torque / FR_thigh_joint');
+    await expect.poll(() => page.getByTestId('plot-1-remove-joint torque / FR_thigh_joint').count(), POLL).toBe(1);
+    await page.getByTestId('plot-window').selectOption('60');
+    const csv = await downloadCsv(1);
+    expect(csv[0]).toContain('joint torque / FR_thigh_joint');
+    const column = csv[0]!.indexOf('joint torque / FR_thigh_joint');
+    const torques = csv.slice(1).map((r) => Number(r[column]));
+    expect(torques.length).toBeGreaterThan(20);
+    expect(torques.every(Number.isFinite)).toBe(true);
+    // The table and the plot show the same stream: the last sample is the table's torque.
+    expect(torques.at(-1)).toBeCloseTo(torque, 2);
+    await page.getByTestId('plot-1-remove-joint torque / FR_thigh_joint').click();
+    await expect.poll(() => page.getByTestId('plot-1-remove-joint torque / FR_thigh_joint').count(), POLL).toBe(0);
+  });
+
+  it('moves the camera to the top and side presets', async () => {
+    await page.waitForTimeout(300);
+    const before = await canvasStats();
+    await page.getByTestId('camera-top').click();
+    await page.waitForTimeout(700);
+    const top = await canvasStats();
+    expect(changedFraction(before, top)).toBeGreaterThan(0.02);
+    expect(await page.getByTestId('follow').isChecked()).toBe(false);
+    await page.getByTestId('camera-side').click();
+    await page.waitForTimeout(700);
+    expect(changedFraction(top, await canvasStats())).toBeGreaterThan(0.02);
+    await page.getByTestId('camera-fit').click();
+    await page.getByTestId('follow').check();
   });
 
   it('opens the SO-101 as a free-play scene and jogs a joint with its slider', async () => {
@@ -266,7 +475,8 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     expect(await page.getByTestId('controller-select').inputValue()).toBe('jog');
     await page.waitForTimeout(1000);
     const before = await canvasStats();
-    expect(before.drawn).toBeGreaterThan(0.05); // the arm's meshes are drawn
+    // The arm's meshes, and a floor under it: most of the view, not a grid seen edge-on.
+    expect(before.drawn).toBeGreaterThan(0.4);
     await page.getByTestId('param-controller-shoulder_lift-value').fill('-1');
     await page.getByTestId('param-controller-elbow_flex-value').fill('1.2');
     await page.getByTestId('play').click();
@@ -290,7 +500,7 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     try {
       other = await page.context().browser()!.newPage();
       await other.goto(server.url);
-      await other.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
+      await other.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
       server.process.kill('SIGTERM');
       await expect.poll(async () => other!.getByTestId('connection').textContent(), POLL).toContain('disconnected — retrying');
     } finally {
