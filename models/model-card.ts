@@ -53,6 +53,11 @@ const observationTerm = z.object({
   zeroJoints: z.array(z.string()).optional(),
   /** For 'custom': the key in RobotQuantities.extra. */
   key: z.string().optional(),
+  /**
+   * For joint terms: the robot joints read, in this order, instead of the card's (actuated) joints —
+   * a cart-pole's policy observes the unactuated hinge it cannot drive. joint_pos_rel then counts from 0.
+   */
+  joints: z.array(z.string().min(1)).optional(),
 });
 export type ObservationTerm = z.infer<typeof observationTerm>;
 
@@ -304,11 +309,12 @@ function checkPolicy(card: ModelCard, p: PolicySpec): string[] {
       joint_vel_rel: n,
       last_action: n,
     };
-    const want = expected[t.name];
+    const want = t.joints && t.name.startsWith('joint') ? t.joints.length : expected[t.name];
+    if (t.joints && !t.name.startsWith('joint')) problems.push(`${at}.joints: only joint terms read a joint list`);
     if (want !== undefined && t.size !== want) problems.push(`${at}.size: ${t.size}, expected ${want}${t.name.startsWith('joint') || t.name === 'last_action' ? ' (one per joint)' : ''}`);
     if (Array.isArray(t.scale) && t.scale.length !== t.size) problems.push(`${at}.scale: ${t.scale.length} values for size ${t.size}`);
     if (t.clip && t.clip[0] > t.clip[1]) problems.push(`${at}.clip: lower ${t.clip[0]} > upper ${t.clip[1]}`);
-    for (const j of t.zeroJoints ?? []) if (!seen.has(j)) problems.push(`${at}.zeroJoints: unknown joint '${j}'`);
+    for (const j of t.zeroJoints ?? []) if (!seen.has(j) && !t.joints?.includes(j)) problems.push(`${at}.zeroJoints: unknown joint '${j}'`);
     if (t.name === 'custom' && !t.key) problems.push(`${at}.key: required for a custom term`);
   });
   const inputName = p.observation.input ?? card.inputs[0]?.name;
