@@ -40,6 +40,11 @@ const USAGE = `usage: actuate <command> [options]
                                      validate a model card and that it matches the model (exit 1 with the error)
   policy run <model.onnx> --input <file.json> [--json]
                                      feed named inputs ({"obs": [[…]]}) and print the named outputs
+  train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
+        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--json]
+                                     train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
+  eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--json]
+                                     run N episodes: success rate, return mean and spread, task metrics
   bench [--json] [--only NAME…]      run the benchmarks
 
   --ep LIST                          ONNX Runtime execution providers to try, in order (cuda, dml, coreml,
@@ -67,6 +72,8 @@ const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number
     await (await import('./commands/serve.ts')).serveCommand(args);
     return 0;
   },
+  train: async (args) => print(await (await import('./commands/train.ts')).trainCommand(args)),
+  eval: async (args) => print(await (await import('./commands/eval.ts')).evalCommand(args)),
   bench: async (args) => (await import('../bench/bench-command.ts')).benchCommand(args),
 };
 

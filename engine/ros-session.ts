@@ -1,7 +1,8 @@
 /**
  * A session on ROS — ROS 1 natively, or ROS 1/ROS 2 through a rosbridge server: publishes the robot (joint states, link transforms, odometry of a floating base,
  * the task's key states) at a chosen rate of session time, and takes commands from ROS — `cmd_vel`
- * (geometry_msgs/Twist) becomes the policy's velocity command, `joint_commands`
+ * (geometry_msgs/Twist) becomes the velocity command (a locomotion task's live parameters, which the
+ * policy reads), `joint_commands`
  * (std_msgs/Float64MultiArray, one value per actuator) and `joint_trajectory`
  * (trajectory_msgs/JointTrajectory, its first point, by joint name) become the joint targets of a
  * controller that takes them (joint sliders). Commands go through the session's edit queue, so they
@@ -130,21 +131,29 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
     });
   });
 
-  // ── commands, into the session's edit queue (the newest wins while an edit is pending) ──
-  let pending: Record<string, number> | undefined;
-  let applying = false;
-  const apply = (values: Record<string, number>) => {
-    pending = { ...pending, ...values };
-    if (applying) return;
-    applying = true;
+  // ── commands, into the session's edit queue (per scope, the newest wins while an edit is pending) ──
+  const pending: Record<'task' | 'controller', Record<string, number> | undefined> = { task: undefined, controller: undefined };
+  const applying = { task: false, controller: false };
+  const apply = (values: Record<string, number>, scope: 'task' | 'controller' = 'controller') => {
+    pending[scope] = { ...pending[scope], ...values };
+    if (applying[scope]) return;
+    applying[scope] = true;
     void (async () => {
-      while (pending) {
-        const next = pending;
-        pending = undefined;
-        await session.setParams('controller', next).catch((err: Error) => say(`ROS command not applied: ${err.message}`));
+      for (let next = pending[scope]; next; next = pending[scope]) {
+        pending[scope] = undefined;
+        await session.setParams(scope, next).catch((err: Error) => say(`ROS command not applied: ${err.message}`));
       }
-      applying = false;
+      applying[scope] = false;
     })();
+  };
+  /** Where the velocity command lives: the task's live parameters (locomotion tasks), else the controller's. */
+  const velocityTarget = (): { scope: 'task' | 'controller'; params: Map<string, NumberParam> } | undefined => {
+    const snapshot = session.snapshot();
+    const live = new Map(snapshot.task.params.filter((p): p is NumberParam => p.kind === 'number' && p.live === true).map((p) => [p.key, p]));
+    if (VELOCITY_KEYS.every((k) => live.has(k))) return { scope: 'task', params: live };
+    const controller = controllerParams();
+    if (VELOCITY_KEYS.every((k) => controller.has(k))) return { scope: 'controller', params: controller };
+    return undefined;
   };
   const controllerParams = () => {
     const snapshot = session.snapshot();
@@ -162,22 +171,23 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
   node.subscribe(topics.cmd_vel, 'geometry_msgs/Twist', (message) => {
     tick(topics.cmd_vel);
     const m = message as { linear: { x: number; y: number }; angular: { z: number } };
-    const params = controllerParams();
-    if (!VELOCITY_KEYS.every((k) => params.has(k))) {
-      return warnOnce('twist', `${topics.cmd_vel}: controller '${session.snapshot().controller.id}' takes no velocity command; Twist messages are ignored`);
+    const target = velocityTarget();
+    if (!target) {
+      return warnOnce('twist', `${topics.cmd_vel}: task '${session.snapshot().task.id}' and controller '${session.snapshot().controller.id}' take no velocity command; Twist messages are ignored`);
     }
+    const { scope, params } = target;
     const values = [m.linear.x, m.linear.y, m.angular.z];
     if (!values.every(Number.isFinite)) return warnOnce('twist-nan', `${topics.cmd_vel}: a Twist with a non-finite value was ignored`);
     lastTwist = performance.now();
     moving = values.some((v) => v !== 0);
-    apply(Object.fromEntries(VELOCITY_KEYS.map((k, i) => [k, clampTo(params.get(k)!, values[i]!)])));
+    apply(Object.fromEntries(VELOCITY_KEYS.map((k, i) => [k, clampTo(params.get(k)!, values[i]!)])), scope);
   });
   const commandTimeoutMs = (options.commandTimeout ?? 0.5) * 1000;
   const watchdog = setInterval(() => {
     if (!moving || performance.now() - lastTwist < commandTimeoutMs) return;
     moving = false;
     say(`${topics.cmd_vel}: no velocity command for ${commandTimeoutMs / 1000} s; holding (command set to zero)`);
-    apply(Object.fromEntries(VELOCITY_KEYS.map((k) => [k, 0])));
+    apply(Object.fromEntries(VELOCITY_KEYS.map((k) => [k, 0])), velocityTarget()?.scope);
   }, 100);
   watchdog.unref();
 

@@ -33,6 +33,8 @@ export interface RunResult {
   success: boolean;
   metrics: Record<string, number>;
   timing: { physicsStepUs: number; planMs: { mean: number; p99: number }; replanHz: number };
+  /** What the robot file and the controller warned about (card/robot mismatches, unsupported elements). */
+  warnings?: string[];
   error?: string;
   /** The MCAP file the run was recorded to. */
   recording?: string;
@@ -73,6 +75,8 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     const { success, metrics } = session.result();
     const error = session.snapshot().error;
     const planCount = session.planMs.count;
+    const controllerWarnings = session.controllerInfo()?.warnings;
+    const warnings = [...(session.task.warnings ?? []), ...(typeof controllerWarnings === 'string' ? controllerWarnings.split('; ') : [])];
     return {
       task: options.taskId,
       controller: session.snapshot().controller.id,
@@ -88,6 +92,7 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
         planMs: { mean: round(session.planMs.mean(), 3), p99: round(session.planMs.percentile(99), 3) },
         replanHz: planCount ? round(planCount / Math.max(wallSeconds, 1e-9), 1) : 0,
       },
+      ...(warnings.length ? { warnings } : {}),
       ...(error ? { error } : {}),
       ...(recording ? { recording: recording.path } : {}),
     };

@@ -535,8 +535,11 @@ export class Session {
     // The controller may have failed while this tick waited (the robot then got its emergency stop).
     if (this.error || !this.validAction(action)) return;
     if (timed) this.recordPlan(performance.now() - t0);
-    const sent = await real.robot.send({ action: real.actuators.toRobot(action, reading) });
+    const requested = real.actuators.toRobot(action, reading);
+    const sent = await real.robot.send({ action: requested });
     this.action.set(real.actuators.fromRobot(sent.action));
+    // Recorded in the robot's own units, as its bus saw them.
+    if (this.stepObservers.size) this.lastCommand = { requested, sent };
     this.record(dt);
   }
 
