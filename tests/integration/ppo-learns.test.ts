@@ -5,8 +5,7 @@
  * ≈ 0, hanging −200). Judged on the exported policy's mean action (what onnx-policy runs) in fresh
  * episodes.
  *
- * KNOWN FAILURE (marked `it.fails`, so this file turns red the day PPO starts passing and the marker
- * must go): today PPO plateaus at the zero-action return (−80 to −95 after 60–120k steps, several
+ * KNOWN FAILURE, skipped in `npm test` to spare its minute (run it with ACTUATE_PPO_TEST=1): today PPO plateaus at the zero-action return (−80 to −95 after 60–120k steps, several
  * hyper-parameter settings), although the learner's gradients check out against float64 finite
  * differences and a hand-written linear controller balances this very environment (return −0.3).
  */
@@ -49,7 +48,7 @@ async function evaluate(onnx: Uint8Array, envs: number): Promise<number> {
 }
 
 describe('PPO', () => {
-  it.fails('learns to keep a cart-pole up within 64k environment steps', async () => {
+  it.skipIf(!process.env.ACTUATE_PPO_TEST)('learns to keep a cart-pole up within 64k environment steps', async () => {
     const runner = await PpoRunner.create({ taskId: TASK, taskParams: PARAMS, envs: 32, workers: 1, seed: 1, hidden: [64, 64], initNoiseStd: 0.5, ppo: { stepsPerEnv: 64 } });
     try {
       const before = await evaluate((await runner.export({})).onnx, 8);

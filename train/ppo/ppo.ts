@@ -85,7 +85,6 @@ export class Ppo {
           if (stats.kl > 2 * c.desiredKl) this.learningRate = Math.max(1e-5, this.learningRate / 1.5);
           else if (stats.kl < c.desiredKl / 2 && stats.kl > 0) this.learningRate = Math.min(1e-2, this.learningRate * 1.5);
         }
-        if (epoch === 0 && b === 0 && process.env.DEBUG_PPO) console.log("first minibatch", stats);
         for (const [k, v] of Object.entries(stats)) sums[k] = (sums[k] ?? 0) + v;
         count++;
       }
