@@ -41,18 +41,6 @@ describe('SO-101', () => {
     world.dispose();
   });
 
-  it.each([0, 1, 2, 3, 4])('mppi brings the gripper within 2 cm of the target in 5 s, seed %i', async (seed) => {
-    const result = await runEpisode({ taskId: 'so101-reach', controllerId: 'mppi', seed, seconds: 5 });
-    expect(result.metrics.finalDistance).toBeLessThan(0.02);
-    expect(result.success).toBe(true);
-  });
-});
-
-describe('SO-101 push', () => {
-  it('mppi pushes the cube within 3 cm of the goal in 10 s', async () => {
-    const result = await runEpisode({ taskId: 'so101-push', controllerId: 'mppi', seed: 0, seconds: 10 });
-    expect(result.metrics.finalDistance).toBeLessThan(0.03);
-  });
 });
 
 describe('Go2', () => {
