@@ -6,10 +6,11 @@ import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: actuate <command> [options]
 
-  tasks [--json]                     list tasks
+  tasks [--json]                     list tasks and their default controllers
   controllers [--json]               list controllers
   run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
-                                     run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>)
+                                     run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
+                                     without --controller, the task's default controller
   serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …]
                                      serve the studio and the engine protocol on 127.0.0.1 (or --host), guarded by a new
                                      random token (printed once in the address; --no-token on loopback only; --token T or

@@ -128,4 +128,20 @@ describe('PlannerLoop', () => {
     expect(throwing.offer(Float64Array.of(1), 0)).toBeUndefined();
     expect(errors).toEqual(['rollout worker died', 'bad state']);
   });
+
+  it('lets a tick wait a bounded moment for a plan of its own state', async () => {
+    const p = manualPlanner();
+    const loop = new PlannerLoop(p.controller, { failed: () => {} });
+    loop.offer(Float64Array.of(1), 0);
+    setTimeout(() => p.finish[0]!(Float64Array.of(3)), 5);
+    expect(await loop.landed(2000)).toBe(true); // a fast answer is taken on the tick that asked
+    expect(loop.action(0)).toEqual(Float64Array.of(3));
+    loop.offer(Float64Array.of(2), 0.02);
+    const t0 = performance.now();
+    expect(await loop.landed(30)).toBe(false); // a slow plan is not waited for beyond the budget
+    expect(performance.now() - t0).toBeLessThan(1000);
+    loop.offer(Float64Array.of(3), 0.04);
+    expect(await loop.landed(2000)).toBe(false); // the running plan is from an older state
+    expect(loop.action(0.04)).toEqual(Float64Array.of(3));
+  });
 });

@@ -3,7 +3,8 @@
  * thread from physics: the control loop offers the latest state every tick and reads the action the
  * latest plan prescribes for now (`actionAt`, else the last action held); a plan that is still running
  * keeps running, and when it finishes the next one starts at once from a copy of the newest state.
- * Synchronous controllers (PD, hold, jog) answer inline, on the tick that asked.
+ * Synchronous controllers (PD, hold, jog) answer inline, on the tick that asked; a tick may also wait a
+ * bounded moment (`landed`) for a fast asynchronous one (an ONNX policy) to answer for its own state.
  *
  * At most one act() is ever in flight, so a controller is never entered twice; `actNow` (lock-step
  * runs, paused stepping) and `halt` (resets, edits, dispose) wait for the plan in flight first.
@@ -51,6 +52,21 @@ export class PlannerLoop {
       return undefined;
     }
     return this.start(offer);
+  }
+
+  /**
+   * Waits up to `ms` for a plan started by the newest offer (a fast policy answers within a fraction of
+   * a control period, so the tick that asked can apply it). True if it landed in time; false at once
+   * when nothing is planning from the newest state.
+   */
+  async landed(ms: number): Promise<boolean> {
+    const plan = this.inFlight;
+    if (!plan || this.pending) return false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const done = await Promise.race([plan.then(() => true), late]);
+    clearTimeout(timer);
+    return done && this.latest !== undefined;
   }
 
   /** The action for `time`: the latest plan's action at that moment, else the last one; undefined before the first plan. */

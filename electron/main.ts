@@ -5,32 +5,22 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, session, shell, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { PICK_FILE_CHANNEL, type PickFileOptions } from '../protocol/desktop.ts';
+import { PICK_FILE_CHANNEL } from '../protocol/desktop.ts';
+import {
+  allowFileMessage,
+  CONTENT_SECURITY_POLICY,
+  navigationAllowed,
+  newWindowDecision,
+  parsePickFileOptions,
+  permissionAllowed,
+  pickFileSenderAllowed,
+  WEB_PREFERENCES,
+} from './security-policy.ts';
 
 // Defined by scripts/desktop-build.mjs (the renderer `main_window`, or a dev server URL).
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
 
-/**
- * The window only ever loads the bundled studio and talks to the engine over a MessagePort, so it needs
- * no network access at all (`connect-src 'self'` still lets the Vite dev server's reload socket through).
- * renderer/index.html carries a looser policy of its own for the browser studio (WebSocket to `actuate
- * serve`); where both apply the browser enforces both.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'", // React style attributes
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 let engine: UtilityProcess | undefined;
 
@@ -40,16 +30,7 @@ function createWindow(): BrowserWindow {
     height: 900,
     title: 'Actuate',
     backgroundColor: '#101317',
-    webPreferences: {
-      preload: join(__dirname, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-    },
+    webPreferences: { preload: join(__dirname, 'preload.cjs'), ...WEB_PREFERENCES },
   });
   // typeof: a packaged build defines the dev-server constant as undefined.
   if (typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string') void win.loadURL(MAIN_WINDOW_VITE_DEV_SERVER_URL);
@@ -88,8 +69,6 @@ function connectEngine(win: BrowserWindow): void {
   });
 }
 
-const fileFilter = z.object({ name: z.string().min(1).max(80), extensions: z.array(z.string().regex(/^(\*|[A-Za-z0-9_-]{1,16})$/)).min(1).max(16) }).strict();
-const pickFileOptions: z.ZodType<PickFileOptions> = z.object({ title: z.string().max(200).optional(), filters: z.array(fileFilter).max(8).optional() }).strict();
 
 /**
  * The studio's "Browse…": a native open-file dialog whose answer is a path the page sets a parameter
@@ -99,16 +78,19 @@ const pickFileOptions: z.ZodType<PickFileOptions> = z.object({ title: z.string()
 function handlePickFile(): void {
   ipcMain.handle(PICK_FILE_CHANNEL, async (event, raw: unknown): Promise<string | undefined> => {
     const win = BrowserWindow.fromWebContents(event.sender);
-    if (!win || !event.senderFrame || event.senderFrame.parent !== null) throw new Error('pickFile: only the studio window may open a file dialog');
-    const parsed = pickFileOptions.safeParse(raw ?? {});
-    if (!parsed.success) throw new Error(`pickFile: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ')}`);
-    const { title, filters } = parsed.data;
+    if (!win || !pickFileSenderAllowed({ isOwnWindow: true, isTopFrame: !!event.senderFrame && event.senderFrame.parent === null })) {
+      throw new Error('pickFile: only the studio window may open a file dialog');
+    }
+    const { title, filters } = parsePickFileOptions(raw);
     const result = await dialog.showOpenDialog(win, {
       title: title ?? 'Open file',
       properties: ['openFile'],
       ...(filters?.length ? { filters: [...filters, { name: 'All files', extensions: ['*'] }] } : {}),
     });
-    return result.canceled ? undefined : result.filePaths[0];
+    const picked = result.canceled ? undefined : result.filePaths[0];
+    // What the user picked in the system dialog is a file the engine may open (engine/file-access.ts).
+    if (picked) engine?.postMessage(allowFileMessage(picked));
+    return picked;
   });
 }
 
@@ -116,11 +98,16 @@ function handlePickFile(): void {
 function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
     // Links to documentation open in the system browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
+    const decision = newWindowDecision(url);
+    if (decision.openExternally) void shell.openExternal(url);
+    return { action: decision.action };
   });
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => event.preventDefault());
+  const guard = (event: { preventDefault(): void }, url: string) => {
+    if (!navigationAllowed(url, contents.getURL())) event.preventDefault();
+  };
+  contents.on('will-navigate', (event) => guard(event, event.url));
+  contents.on('will-redirect', (event) => guard(event, event.url));
+  contents.on('will-frame-navigate', (event) => guard(event, event.url));
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
@@ -165,8 +152,8 @@ void app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permissionAllowed(permission)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => permissionAllowed(permission));
   app.setAboutPanelOptions({ applicationName: 'Actuate', applicationVersion: app.getVersion(), copyright: 'Apache-2.0' });
   buildMenu();
   handlePickFile();

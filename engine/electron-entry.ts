@@ -15,7 +15,9 @@ interface ParentPort {
 const parentPort = (process as { parentPort?: ParentPort }).parentPort;
 if (!parentPort) throw new Error('engine/electron-entry runs only inside an Electron utility process (process.parentPort is missing)');
 
-let engine: { dispose(): Promise<void> } | undefined;
+let engine: { dispose(): Promise<void>; allowFile(path: string): void } | undefined;
+/** Files the user picked in the desktop's system dialog before the engine was up. */
+const pickedEarly: string[] = [];
 
 /** How long disposing (workers, model sessions, robot bridges) may take before the process just exits. */
 const SHUTDOWN_DEADLINE_MS = 3000;
@@ -33,6 +35,14 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+/** The main process tells the engine which files the user picked in a system dialog: those it may open (engine/file-access.ts). */
+parentPort.on('message', (event) => {
+  const data = event.data as { type?: unknown; path?: unknown } | null;
+  if (data?.type !== 'allow-file' || typeof data.path !== 'string') return;
+  if (engine) engine.allowFile(data.path);
+  else pickedEarly.push(data.path);
+});
+
 const onMessage = (event: { data: unknown; ports: StructuredPort[] }): void => {
   const port = event.ports[0];
   if (!port) return;
@@ -44,6 +54,7 @@ const onMessage = (event: { data: unknown; ports: StructuredPort[] }): void => {
   hostEngine(wrapped).then(
     (hosted) => {
       engine = hosted;
+      for (const path of pickedEarly.splice(0)) hosted.allowFile(path);
     },
     (err: unknown) => {
       console.error('engine failed to start:', err);

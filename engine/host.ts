@@ -63,8 +63,13 @@ export class EngineHost {
     const { modelDirs = [], robotDirs = [], runDirs = [], robotLoad, warmLoader, ...sessionOptions } = options;
     const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs]);
     const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad);
-    if (warmLoader) host.offThread.warm(LOAD_ROBOT_JOB, host.robotLoad.heapMb);
+    if (warmLoader) host.warmLoader();
     return host;
+  }
+
+  /** Starts the robot loader's thread ahead of the first Open robot (a server, once it is listening). */
+  warmLoader(): void {
+    this.offThread.warm(LOAD_ROBOT_JOB, this.robotLoad.heapMb);
   }
 
   get connections(): number {
@@ -110,7 +115,7 @@ export class EngineHost {
   private handlers(): Omit<Handlers, 'setOverlays'> {
     const s = this.session;
     return {
-      listTasks: () => TASKS.map(({ id, title, description, params }) => ({ id, title, description, params })),
+      listTasks: () => TASKS.map(({ id, title, description, params, defaultController }) => ({ id, title, description, params, defaultController })),
       listControllers: () => CONTROLLERS.map(({ id, title, description, params }) => ({ id, title, description, params })),
       getSession: () => s.snapshot(),
       setTask: async ({ id, params }) => {
@@ -189,8 +194,8 @@ export class EngineHost {
 }
 
 /** Runs one engine session on a single port (the Electron utility process). */
-export async function hostEngine(port: MessagePortLike): Promise<{ dispose(): Promise<void> }> {
-  const host = await EngineHost.create();
+export async function hostEngine(port: MessagePortLike): Promise<{ dispose(): Promise<void>; allowFile(path: string): void }> {
+  const host = await EngineHost.create({ warmLoader: true });
   host.connect(port);
-  return { dispose: () => host.dispose() };
+  return { dispose: () => host.dispose(), allowFile: (path) => host.files.allowFile(path) };
 }

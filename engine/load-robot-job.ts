@@ -13,7 +13,7 @@ export interface LoadedRobot {
 }
 
 export function run({ file, maxLinks }: { file: string; maxLinks: number }): LoadedRobot {
-  const model = importRobot(file);
+  const model = importRobot(file, { maxLinks });
   const links = model.links.length;
   if (links > maxLinks) throw new Error(`${file}: ${links} links; the studio simulates robots of at most ${maxLinks} links`);
   return { model, scene: freePlayScene(model) };

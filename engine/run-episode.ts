@@ -3,7 +3,8 @@ import { Session } from './session.ts';
 
 export interface RunOptions {
   taskId: string;
-  controllerId: string;
+  /** Default: the task's own default controller. */
+  controllerId?: string;
   seed: number;
   seconds?: number;
   taskParams?: Record<string, unknown>;
@@ -30,7 +31,7 @@ export interface RunResult {
 export async function runEpisode(options: RunOptions): Promise<RunResult> {
   const session = await Session.create({
     taskId: options.taskId,
-    controllerId: options.controllerId,
+    ...(options.controllerId ? { controllerId: options.controllerId } : {}),
     seed: options.seed,
     ...(options.taskParams ? { taskParams: options.taskParams } : {}),
     ...(options.controllerParams ? { controllerParams: options.controllerParams } : {}),
@@ -50,7 +51,7 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     const planCount = session.planMs.count;
     return {
       task: options.taskId,
-      controller: options.controllerId,
+      controller: session.snapshot().controller.id,
       seed: options.seed,
       simSeconds: round(session.simTime, 6),
       wallSeconds: round(wallSeconds, 3),

@@ -7,11 +7,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jointPosition } from '../sim/kinematics.ts';
+import { defaults } from '../sim/params.ts';
+import { loadRapier } from '../sim/rapier/load-rapier.ts';
+import { Random } from '../sim/random.ts';
+import type { Robot } from '../sim/robot/robot.ts';
+import { SimRobot } from '../sim/robot/sim-robot.ts';
+import { findTask } from '../sim/tasks/index.ts';
 import { cartpoleDynamicsModel } from '../control/sampling/cartpole-dynamics-model.ts';
 
 const sessions: Session[] = [];
+const robots: SimRobot[] = [];
 afterEach(async () => {
   await Promise.all(sessions.splice(0).map((s) => s.dispose()));
+  await Promise.all(robots.splice(0).map((r) => r.disconnect()));
 });
 
 async function session(options: Parameters<typeof Session.create>[0] = {}): Promise<Session> {
@@ -162,8 +170,33 @@ describe('Session', () => {
     expect(s.simTime).toBeCloseTo(0.06);
   });
 
+  it("starts with the task's default controller when none is given", async () => {
+    const s = await Session.create({ taskId: 'go2-stand' });
+    sessions.push(s);
+    expect(s.snapshot().controller.id).toBe('hold');
+  });
+
+  it("switching task keeps a controller that can run the new task, else switches to the task's default and says why", async () => {
+    const s = await session({ taskId: 'cartpole-swingup' });
+    const kept = await s.setTask('pendulum-swingup');
+    expect(kept.controller.id).toBe('zero');
+    expect(kept.notice).toBeUndefined();
+    // The Go2-W policy's card drives wheel joints the Go2 does not have: the Go2's own default takes over.
+    await s.setTask('go2w-walk');
+    const policy = await s.setController('onnx-policy');
+    expect(policy.error).toBeUndefined();
+    const switched = await s.setTask('go2-stand');
+    expect(switched.controller.id).toBe('hold');
+    expect(switched.error).toBeUndefined();
+    expect(switched.notice).toMatch(/^controller 'onnx-policy' cannot run go2-stand \(.*foot_joint.*\); switched to the task's default controller 'hold'$/);
+    await s.step(2);
+    expect(s.simTime).toBeCloseTo(0.04);
+    // The notice belongs to that edit only.
+    expect((await s.setParams('cost', { height: 5 })).notice).toBeUndefined();
+  });
+
   it('plays in real time and pauses', async () => {
-    const s = await session({ taskId: 'pendulum-swingup' });
+    const s = await session({ taskId: 'pendulum-swingup', controllerId: 'zero' });
     s.play();
     await new Promise((r) => setTimeout(r, 300));
     s.pause();
@@ -291,4 +324,87 @@ describe('Session', () => {
     expect(seen[1]).toBeUndefined();
     expect(s.robot.capabilities.simulated).toBe(true);
   });
+
+  it('drives an attached robot in real time, the scene posed as its twin, and stops it when let go', async () => {
+    const real = await wallClockRobot('cartpole-swingup');
+    const readings: number[][] = [];
+    const push: ControllerDefinition = {
+      ...flaky,
+      id: 'push',
+      create: ({ task }) => ({ reads: 'robot', setParams() {}, reset() {}, act: (_s, _t, r) => (readings.push(Array.from(r!.position)), new Float64Array(task.actionDim).fill(0.5)), dispose() {} }),
+    };
+    const s = await session({ taskId: 'cartpole-swingup', controllerId: 'push', findController: (id) => (id === 'push' ? push : findController(id)) });
+    await expect(s.attachRobot((await wallClockRobot('cartpole-swingup', ['slider'])).robot)).rejects.toThrow("the robot reports no position for joint 'hinge' of 'cartpole'");
+    expect(s.snapshot().robot).toEqual({ name: 'cartpole-swingup', simulated: true });
+    await expect(s.runFor(1)).resolves.toBeUndefined();
+    const attached = await s.attachRobot(real.robot);
+    expect(attached.robot).toEqual({ name: 'wall-clock cartpole', simulated: false });
+    expect(attached.time).toBe(0);
+    await expect(s.runFor(1)).rejects.toThrow("robot 'wall-clock cartpole' is real and runs in real time: play it instead");
+    s.play();
+    await new Promise((r) => setTimeout(r, 500));
+    s.pause();
+    await s.step(1);
+    // Commanded at the task's rate on the robot's clock; its joints arrive in its own order (reversed).
+    expect(real.sent.length).toBeGreaterThan(10);
+    expect(real.sent.every((c) => c[0] === 0.5)).toBe(true);
+    expect(s.simTime).toBeGreaterThan(0.3);
+    expect(readings.at(-1)).toEqual(Array.from(real.sim.readNow().position).reverse());
+    // The scene is the robot's twin: the cart is where the robot's is.
+    const cart = 1 * 13;
+    expect(s.currentState()[cart]).toBeCloseTo(real.sim.simState()[cart]!, 3);
+    expect(real.sim.simState()[cart]).toBeGreaterThan(0.05);
+    const detached = await s.attachRobot(undefined);
+    expect(real.stops).toEqual(['detached from the studio session']);
+    expect(detached.robot).toEqual({ name: 'cartpole-swingup', simulated: true });
+  });
+
+  it('stops an attached robot when its controller fails', async () => {
+    const real = await wallClockRobot('cartpole-swingup');
+    const s = await session({ taskId: 'cartpole-swingup', controllerId: 'flaky', findController: withFlaky });
+    await s.attachRobot(real.robot);
+    await s.step(8);
+    expect(real.sent).toHaveLength(5);
+    expect(real.stops).toEqual(["controller 'flaky' failed: sensor exploded"]);
+  });
 });
+
+/**
+ * A stand-in for a real robot: a simulated cart-pole whose time is the wall clock (each read steps it
+ * to now), that reports its joints in reverse order and is not marked simulated.
+ */
+async function wallClockRobot(taskId: string, only?: string[]) {
+  const def = findTask(taskId);
+  const task = def.build(defaults(def.params));
+  const sim = new SimRobot(await loadRapier(), task.scene);
+  sim.resetTo(task.reset(new Random(0)));
+  const sent: number[][] = [];
+  const stops: string[] = [];
+  const wall0 = performance.now();
+  const joints = only ?? [...sim.capabilities.joints].reverse();
+  const order = joints.map((name) => sim.capabilities.joints.indexOf(name));
+  const robot: Robot = {
+    name: `wall-clock ${task.scene.name}`,
+    capabilities: { ...sim.capabilities, joints, simulated: false },
+    async connect() {},
+    async read() {
+      const now = (performance.now() - wall0) / 1000;
+      if (now > sim.time + sim.timestep) sim.advance(now - sim.time);
+      const r = sim.readNow();
+      return { ...r, position: Float64Array.from(order, (i) => r.position[i]!), velocity: Float64Array.from(order, (i) => r.velocity[i]!) };
+    },
+    async send(command) {
+      sent.push(Array.from(command.action));
+      return sim.sendNow(command);
+    },
+    async emergencyStop(reason) {
+      stops.push(reason);
+      await sim.emergencyStop(reason);
+    },
+    async disconnect() {
+      await sim.disconnect();
+    },
+  };
+  robots.push(sim);
+  return { robot, sim, sent, stops };
+}

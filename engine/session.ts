@@ -26,7 +26,9 @@ import { jointReadings } from '../sim/joint-readings.ts';
 import { defaults, mergeParams, type NumberParam, type ParamSpec, type ParamValues } from '../sim/params.ts';
 import { Random } from '../sim/random.ts';
 import { loadRapier, type Rapier } from '../sim/rapier/load-rapier.ts';
+import { ActuatorMap } from '../sim/robot/actuator-map.ts';
 import type { Robot } from '../sim/robot/robot.ts';
+import { RobotTwin } from '../sim/robot/robot-twin.ts';
 import { SimRobot } from '../sim/robot/sim-robot.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../sim/task.ts';
 import { findTask } from '../sim/tasks/index.ts';
@@ -45,6 +47,15 @@ export interface SessionOptions {
   findController?: (id: string) => ControllerDefinition;
 }
 
+/** A robot driven instead of the task's simulated one: its twin poses the scene from each reading. */
+interface AttachedRobot {
+  robot: Robot;
+  twin: RobotTwin;
+  actuators: ActuatorMap;
+  /** Robot time of the episode's first reading (session time counts from it). */
+  start: number | undefined;
+}
+
 type Listener<S extends keyof StreamEvents> = (data: StreamEvents[S]) => void;
 
 const FRAME_INTERVAL_MS = 1000 / 60;
@@ -58,8 +69,9 @@ export class Session {
   private taskValues!: ParamValues;
   task!: TaskInstance;
   private weights!: Float64Array;
-  /** The robot the session drives: the task's simulated robot. */
+  /** The task's simulated robot: driven, or the twin of an attached real robot. */
   private sim!: SimRobot;
+  private real: AttachedRobot | undefined;
   private controllerDef!: ControllerDefinition;
   private controllerValues!: ParamValues;
   /** The running controller, inside the loop that keeps the live control loop from waiting for it. */
@@ -75,6 +87,8 @@ export class Session {
   private playing = false;
   private speed = 1;
   private error: string | undefined;
+  /** What the last edit changed on its own and why (see SessionSnapshot.notice); cleared by the next edit. */
+  private notice: string | undefined;
   private episodeReturn = 0;
   private lastCost = 0;
   private steps = 0;
@@ -104,7 +118,7 @@ export class Session {
     const lookup = options.findController ?? findController;
     const session = new Session(await loadRapier(), options.seed ?? 0, lookup);
     const taskDef = findTask(options.taskId ?? 'cartpole-swingup');
-    const controllerDef = lookup(options.controllerId ?? 'mppi');
+    const controllerDef = lookup(options.controllerId ?? taskDef.defaultController);
     const taskValues = mergeParams(taskDef.params, defaults(taskDef.params), options.taskParams ?? {}, 'task');
     session.buildTask(taskDef, taskValues);
     if (options.costWeights) session.applyCostWeights(options.costWeights);
@@ -158,6 +172,7 @@ export class Session {
         title: t.title,
         description: t.description,
         params: t.params,
+        defaultController: t.defaultController,
         values: { ...this.taskValues },
         costTerms: this.task.costTerms.map((term, i) => ({
           name: term.name,
@@ -177,6 +192,8 @@ export class Session {
       speed: this.speed,
       time: this.time,
       ...(this.error ? { error: this.error } : {}),
+      ...(this.notice ? { notice: this.notice } : {}),
+      robot: { name: this.robot.name, simulated: this.robot.capabilities.simulated },
     };
   }
 
@@ -192,9 +209,9 @@ export class Session {
     return this.state.slice();
   }
 
-  /** The robot the session drives (the task's simulated robot). */
+  /** The robot the session drives: an attached one, else the task's simulated robot. */
   get robot(): Robot {
-    return this.sim;
+    return this.real?.robot ?? this.sim;
   }
 
   private get controller(): Controller | undefined {
@@ -230,10 +247,26 @@ export class Session {
       const def = findTask(id);
       const values = mergeParams(def.params, defaults(def.params), params, 'task');
       this.buildTask(def, values);
-      this.controllerValues = this.controllerDefaults(this.controllerDef, {});
-      await this.startOrHold();
+      await this.startOnNewTask(def);
       await this.resetState();
     });
+  }
+
+  /**
+   * Keeps the current controller when it can run the new task; when it cannot (its create throws: a
+   * policy whose card names another robot's joints), switches to the task's default controller and says why.
+   */
+  private async startOnNewTask(def: TaskDefinition): Promise<void> {
+    const current = this.controllerDef;
+    const values = this.controllerDefaults(current, {});
+    if (current.id === def.defaultController) return this.startOrHold(current, values);
+    try {
+      await this.startController(current, values);
+    } catch (err) {
+      const fallback = this.lookupController(def.defaultController);
+      this.notice = `controller '${current.id}' cannot run ${def.id} (${(err as Error).message}); switched to the task's default controller '${fallback.id}'`;
+      await this.startOrHold(fallback, this.controllerDefaults(fallback, {}));
+    }
   }
 
   setController(id: string, params: Record<string, unknown> = {}): Promise<SessionSnapshot> {
@@ -280,6 +313,27 @@ export class Session {
     });
   }
 
+  /**
+   * Drives `robot` (connected, its joints and actuators named as in the task's scene) instead of the
+   * simulated one, or the simulated one again when undefined. The scene becomes the robot's twin,
+   * posed from each reading: the viewport shows the real robot, and planners roll out from its state.
+   * A robot let go of is sent an emergency stop (hold), so it is never left moving uncontrolled.
+   */
+  attachRobot(robot: Robot | undefined): Promise<SessionSnapshot> {
+    return this.edit(async () => {
+      const old = this.real;
+      this.real = robot ? this.fit(robot) : undefined;
+      if (old && old.robot !== robot) await old.robot.emergencyStop('detached from the studio session');
+      await this.startOrHold();
+      await this.resetState();
+    });
+  }
+
+  /** The attachment of `robot` to the current task's scene; throws naming what does not fit. */
+  private fit(robot: Robot): AttachedRobot {
+    return { robot, twin: new RobotTwin(this.task.scene, robot.capabilities.joints), actuators: new ActuatorMap(this.task.scene, robot.capabilities), start: undefined };
+  }
+
   reset(seed?: number): Promise<StatusEvent> {
     return this.queue.push(async () => {
       if (seed !== undefined) this.seed = seed;
@@ -308,6 +362,7 @@ export class Session {
 
   private async edit(change: () => Promise<void> | void): Promise<SessionSnapshot> {
     return this.queue.push(async () => {
+      this.notice = undefined;
       await change();
       const snapshot = this.snapshot();
       this.emit('session', snapshot);
@@ -355,6 +410,7 @@ export class Session {
    * Steps run in batches inside one queue job, yielding whenever an edit is waiting.
    */
   async runFor(seconds: number): Promise<void> {
+    if (this.real) throw new Error(`robot '${this.real.robot.name}' is real and runs in real time: play it instead`);
     const end = seconds - 1e-9;
     while (this.time < end && !this.error) {
       await this.queue.push(async () => {
@@ -366,18 +422,22 @@ export class Session {
     }
   }
 
+  /** Simulated time is paced to wall time (× speed); a real robot is commanded once per control period. */
   private async runRealtime(): Promise<void> {
     let wall0 = performance.now();
     let sim0 = this.time;
+    let ticks = 0;
     while (this.playing && !this.disposed) {
       await this.queue.push(() => this.controlStep(true));
       const wallElapsed = (performance.now() - wall0) / 1000;
-      const ahead = (this.time - sim0) / this.speed - wallElapsed;
+      const due = this.real ? ++ticks * this.task.timing.controlDt : (this.time - sim0) / this.speed;
+      const ahead = due - wallElapsed;
       if (ahead > 0) await sleep(ahead * 1000);
       else {
         if (-ahead > MAX_LAG_S) {
           wall0 = performance.now();
           sim0 = this.time;
+          ticks = 0;
         }
         await new Promise((r) => setImmediate(r));
       }
@@ -391,6 +451,7 @@ export class Session {
    * the state to the planner loop and applies the latest plan's action for now, whatever is running.
    */
   private controlStep(live: boolean): Promise<void> | void {
+    if (this.real) return this.realStep(this.real, live);
     const loop = this.loop;
     if (this.error || !loop) return this.advance();
     const reading = loop.controller.reads === 'robot' ? this.sim.readNow() : undefined;
@@ -398,8 +459,11 @@ export class Session {
     if (live) {
       const answer = loop.offer(this.state, this.time, reading);
       if (this.error) return;
-      // Before the first plan lands the actuators keep the last command (the hold action after a reset).
-      return answer ? this.acceptAction(answer, t0) : this.acceptAction(loop.action(this.time) ?? this.action, undefined);
+      if (answer) return this.acceptAction(answer, t0);
+      // A fast policy answers for this very state within a fraction of the period; a planner's latest
+      // plan serves meanwhile — before the first lands, the last command (the hold action after a reset).
+      const latest = () => this.acceptAction(loop.action(this.time) ?? this.action, undefined);
+      return loop.busy ? loop.landed(this.answerBudgetMs()).then(latest) : latest();
     }
     let answer: Promise<Float64Array> | Float64Array;
     try {
@@ -414,16 +478,61 @@ export class Session {
     );
   }
 
+  /** How long a live tick waits for an answer to its own state: a quarter of the control period (wall time). */
+  private answerBudgetMs(): number {
+    return (250 * this.task.timing.controlDt) / this.speed;
+  }
+
   /** Sends the action to the robot (`t0`: when the controller was asked, to time the answer) and advances. */
   private acceptAction(action: Float64Array, t0: number | undefined): void {
-    if (this.error) return;
-    if (action.length !== this.task.actionDim || !allFinite(action)) {
-      return this.fail(new Error(`controller '${this.controllerDef.id}' returned an invalid action [${Array.from(action).join(', ')}]`));
-    }
+    if (this.error || !this.validAction(action)) return;
     if (t0 !== undefined) this.recordPlan(performance.now() - t0);
     const sent = this.sim.sendNow({ action });
     this.action.set(sent.action);
     this.advance();
+  }
+
+  /**
+   * One control period of an attached robot: read it, pose the twin, ask the controller (live: the
+   * latest plan) and send; the robot's own clock is the session's.
+   */
+  private async realStep(real: AttachedRobot, live: boolean): Promise<void> {
+    const reading = await real.robot.read();
+    real.start ??= reading.time;
+    const time = reading.time - real.start;
+    const dt = Math.max(0, time - this.time);
+    this.state.set(real.twin.stateOf(reading));
+    this.sim.setSimState(this.state, time);
+    this.time = time;
+    const loop = this.loop;
+    if (this.error || !loop) return;
+    const t0 = performance.now();
+    let action: Float64Array;
+    let timed = true;
+    try {
+      if (live) {
+        const answer = loop.offer(this.state, time, reading);
+        if (this.error) return;
+        timed = answer !== undefined;
+        if (!answer && loop.busy) await loop.landed(this.answerBudgetMs());
+        action = answer ?? loop.action(time) ?? this.action;
+      } else action = await loop.actNow(this.state, time, reading);
+    } catch (err) {
+      return this.fail(err as Error);
+    }
+    // The controller may have failed while this tick waited (the robot then got its emergency stop).
+    if (this.error || !this.validAction(action)) return;
+    if (timed) this.recordPlan(performance.now() - t0);
+    const sent = await real.robot.send({ action: real.actuators.toRobot(action, reading) });
+    this.action.set(real.actuators.fromRobot(sent.action));
+    this.record(dt);
+  }
+
+  /** One finite value per actuator; anything else stops the controller. */
+  private validAction(action: Float64Array): boolean {
+    if (action.length === this.task.actionDim && allFinite(action)) return true;
+    this.fail(new Error(`controller '${this.controllerDef.id}' returned an invalid action [${Array.from(action).join(', ')}]`));
+    return false;
   }
 
   private recordPlan(ms: number): void {
@@ -443,6 +552,11 @@ export class Session {
     this.physicsStepUs.add((elapsed * 1000) / this.substeps);
     this.sim.simState(this.state);
     this.time = this.sim.time;
+    this.record(dt);
+  }
+
+  /** Books a control period of `dt` seconds: cost, return, the success monitor, and the streams. */
+  private record(dt: number): void {
     this.steps++;
     this.task.residual(this.state, this.action, this.residual);
     const cost = totalCost(this.task.costTerms, this.weights, this.residual, this.perTerm);
@@ -462,6 +576,8 @@ export class Session {
     const loop = this.loop;
     this.loop = undefined;
     void loop?.halt().then(() => loop.controller.dispose());
+    // A real robot is never left moving without a live controller.
+    void this.real?.robot.emergencyStop(this.error);
     this.emit('status', this.status());
     this.emit('session', this.snapshot());
   }
@@ -471,6 +587,7 @@ export class Session {
   private buildTask(def: TaskDefinition, values: ParamValues): void {
     const task = def.build(values);
     void this.sim?.disconnect();
+    const real = this.real;
     this.taskDef = def;
     this.taskValues = values;
     this.task = task;
@@ -482,6 +599,17 @@ export class Session {
     this.perTerm = new Float64Array(task.costTerms.length);
     this.perturbation = this.lastPush = undefined;
     this.substeps = Math.max(1, Math.round(task.timing.controlDt / task.scene.timestep));
+    if (real) this.refit(real);
+  }
+
+  /** After a task change an attached robot stays if it fits the new scene; else it is stopped and let go. */
+  private refit(real: AttachedRobot): void {
+    try {
+      this.real = this.fit(real.robot);
+    } catch (err) {
+      this.real = undefined;
+      void real.robot.emergencyStop(`the studio's task changed: ${(err as Error).message}`);
+    }
   }
 
   private controllerParams(def: ControllerDefinition): ParamSpec[] {
@@ -514,7 +642,7 @@ export class Session {
       taskParams: this.taskValues,
       task: this.task,
       costWeights: () => this.weights,
-      robot: this.sim.capabilities,
+      robot: this.robot.capabilities,
     };
     const next = await def.create(context, values);
     const old = this.loop;
@@ -562,16 +690,26 @@ export class Session {
   /** A new episode: waits for a plan in flight (it belongs to the old one), then resets robot and controller. */
   private async resetState(): Promise<void> {
     await this.loop?.halt();
+    if (this.real) return this.resetEpisode();
     this.state = this.task.reset(new Random(this.seed));
     this.sim.resetTo(this.state);
     this.sim.simState(this.state);
     this.time = this.sim.time;
+    // What the actuators hold until the controller's first action arrives (live runs).
+    this.action.set(this.task.holdAction?.(this.state) ?? new Float64Array(this.task.actionDim));
+    this.resetEpisode();
+  }
+
+  /** Starts the episode's clock, return, success monitor and controller again (a real robot stays where it is). */
+  private resetEpisode(): void {
+    if (this.real) {
+      this.real.start = undefined;
+      this.time = 0;
+    }
     this.steps = 0;
     this.episodeReturn = 0;
     this.lastCost = 0;
     this.perTerm.fill(0);
-    // What the actuators hold until the controller's first action arrives (live runs).
-    this.action.set(this.task.holdAction?.(this.state) ?? new Float64Array(this.task.actionDim));
     this.monitor = this.task.monitor();
     this.perturbation = this.lastPush = undefined;
     this.controller?.reset(this.seed);
@@ -655,6 +793,7 @@ export class Session {
     const loop = this.loop;
     this.loop = undefined;
     await stopLoop(loop);
+    await this.real?.robot.emergencyStop('the studio session closed');
     await this.sim.disconnect();
   }
 }

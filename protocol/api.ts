@@ -12,6 +12,8 @@ export interface TaskInfo {
   title: string;
   description: string;
   params: ParamSpec[];
+  /** The controller that solves the task out of the box (a ControllerInfo id). */
+  defaultController: string;
 }
 
 export interface ControllerInfo {
@@ -42,6 +44,10 @@ export interface SessionSnapshot {
   time: number;
   /** The last controller or session error, shown until the next reset or controller change. */
   error?: string;
+  /** What the last edit changed besides what was asked, and why (a controller that cannot run a new task replaced by its default). */
+  notice?: string;
+  /** The robot the session drives: the task's simulated one, or a real one with the scene as its twin. */
+  robot?: { name: string; simulated: boolean };
 }
 
 export interface Timing {

@@ -82,5 +82,11 @@ export interface TaskDefinition {
   title: string;
   description: string;
   params: ParamSpec[];
+  /**
+   * The controller that solves this task out of the box (a controller id): what `actuate run` uses
+   * without --controller, and what the studio switches to when the current controller cannot run it.
+   * docs/success-matrix.md shows how every controller does on every task.
+   */
+  defaultController: string;
   build(params: ParamValues): TaskInstance;
 }

@@ -3,8 +3,8 @@
 
 export async function listTasks(json: boolean): Promise<string> {
   const { TASKS } = await import('../../sim/tasks/index.ts');
-  const rows = TASKS.map((t) => ({ id: t.id, title: t.title, description: t.description, params: t.params }));
-  return json ? JSON.stringify(rows, null, 2) : table(rows);
+  const rows = TASKS.map((t) => ({ id: t.id, title: t.title, description: t.description, params: t.params, defaultController: t.defaultController }));
+  return json ? JSON.stringify(rows, null, 2) : table(rows, (r) => `  default controller: ${r.defaultController}`);
 }
 
 export async function listControllers(json: boolean): Promise<string> {
@@ -13,7 +13,7 @@ export async function listControllers(json: boolean): Promise<string> {
   return json ? JSON.stringify(rows, null, 2) : table(rows);
 }
 
-function table(rows: { id: string; title: string; params: { key: string }[] }[]): string {
+function table<R extends { id: string; title: string; params: { key: string }[] }>(rows: R[], extra: (row: R) => string = () => ''): string {
   const width = Math.max(...rows.map((r) => r.id.length)) + 2;
-  return rows.map((r) => `${r.id.padEnd(width)}${r.title}  [${r.params.map((p) => p.key).join(', ')}]`).join('\n');
+  return rows.map((r) => `${r.id.padEnd(width)}${r.title}  [${r.params.map((p) => p.key).join(', ')}]${extra(r)}`).join('\n');
 }

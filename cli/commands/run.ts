@@ -25,9 +25,10 @@ export async function runCommand(argv: string[]): Promise<string> {
   if (values.task && values.robot) throw new UsageError('give either --task or --robot, not both');
   // --robot: the free-play scene of any URDF/MJCF file, its joints on sliders (controller.<actuator>).
   const taskId = values.robot ? `${ROBOT_TASK_PREFIX}${resolve(values.robot)}` : values.task!;
-  const controllerId = values.controller ?? (values.robot ? 'jog' : 'mppi');
+  let controllerId: string;
   try {
-    findTask(taskId);
+    // Without --controller, the task's own default (a robot file's free play: jog).
+    controllerId = values.controller ?? findTask(taskId).defaultController;
     findController(controllerId);
   } catch (err) {
     throw new UsageError((err as Error).message);

@@ -46,7 +46,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const robotDirs = values.robots!.map((d) => checkFolder('--robots', d, 'robot files'));
   const runDirs = values.runs!.map((d) => checkFolder('--runs', d, 'training runs'));
   if (values.static === undefined) await ensureStudioBuilt();
-  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, warmLoader: true });
+  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs });
   let server;
   try {
     server = await startServer(engine, { host, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });
@@ -57,6 +57,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   // Printed once, as Jupyter does: opening it signs this browser in (a cookie) and drops the token from the address bar.
   console.log(`Actuate studio at ${server.url}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
   console.log(`  clients may open files in: ${engine.files.allowedFolders.join(', ')}`);
+  engine.warmLoader();
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

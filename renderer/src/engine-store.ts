@@ -222,7 +222,11 @@ export class EngineStore {
     if (!this.client) return;
     try {
       const result = await this.client.call(method, params as never);
-      if (result && typeof result === 'object' && 'scene' in result) this.adopt(result as SessionSnapshot);
+      if (result && typeof result === 'object' && 'scene' in result) {
+        this.adopt(result as SessionSnapshot);
+        // The engine changed something on its own (a controller that cannot run the new task): say so.
+        if ((result as SessionSnapshot).notice) this.toast((result as SessionSnapshot).notice!);
+      }
       if (result && typeof result === 'object' && 'playing' in result && !('scene' in result)) this.set({ status: result as StatusEvent });
     } catch (err) {
       this.toast((err as Error).message);

@@ -8,6 +8,8 @@ import { importUrdf } from './urdf.ts';
 export interface ImportOptions {
   packages?: PackageRoots;
   floatingBase?: boolean;
+  /** URDF: refuse a robot of more links before converting it (a server's limit). */
+  maxLinks?: number;
 }
 
 export function importRobot(file: string, options: ImportOptions = {}): RobotModel {

@@ -37,6 +37,8 @@ export interface UrdfOptions {
   packages?: PackageRoots;
   /** Free-floating root (legged robots). Default: a robot with 4 or more leaf links floats. */
   floatingBase?: boolean;
+  /** Refuse a robot of more links, before the costly part of the import (a server's limit). */
+  maxLinks?: number;
 }
 
 export function importUrdf(file: string, options: UrdfOptions = {}): RobotModel {
@@ -44,6 +46,10 @@ export function importUrdf(file: string, options: UrdfOptions = {}): RobotModel 
   const root = parseXml(text, file);
   // The root's name is not echoed: a file that is not a robot at all may hold anything (keys, passwords).
   if (root.nodeName !== 'robot') throw new RobotFileError(file, lineOf(root), 'not a URDF: expected a <robot> root element');
+  const linkCount = childElements(root, 'link').length;
+  if (options.maxLinks !== undefined && linkCount > options.maxLinks) {
+    throw new RobotFileError(file, undefined, `${linkCount} links; robots of at most ${options.maxLinks} links can be opened here`);
+  }
   checkStructure(root, file);
   const meshFiles: string[] = [];
   const robot = loadWithUrdfLoader(text, file, options.packages ?? {}, meshFiles);

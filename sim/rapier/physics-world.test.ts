@@ -43,6 +43,28 @@ describe('PhysicsWorld', () => {
     world.dispose();
   });
 
+  it('applies a motor torque once per step: a constant command gives a constant angular acceleration', () => {
+    // Lying flat in zero gravity the pole feels only the motor: ω grows by τ/I_pivot every step.
+    const length = 0.6;
+    const { world, scene } = pendulumAt(0, length);
+    const noGravity = new PhysicsWorld(R, { ...scene, gravity: [0, 0, 0] });
+    noGravity.setState(world.getState());
+    const m = noGravity.bodyMass(1);
+    const inertia = Math.max(...noGravity.bodyInertia(1).principal) + m * (length / 2) ** 2;
+    const omegas: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      noGravity.step([1]);
+      omegas.push(noGravity.getState()[13 + 11]!);
+    }
+    const perStep = (1 / inertia) * noGravity.timestep;
+    expect(omegas[0]).toBeCloseTo(perStep, 2);
+    // Torques that were never cleared would add up: the 20th step would add 20 times as much.
+    expect(omegas[19]! - omegas[18]!).toBeCloseTo(perStep, 2);
+    expect(omegas[19]).toBeCloseTo(20 * perStep, 1);
+    world.dispose();
+    noGravity.dispose();
+  });
+
   it('holds a pendulum by dry joint friction while gravity pulls less than it, and lets it slide to rest otherwise', () => {
     const length = 0.6;
     const friction = 1; // N·m; gravity's torque at angle θ is m·g·(l/2)·sin θ = 2.94·sin θ

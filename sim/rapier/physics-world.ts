@@ -209,7 +209,12 @@ export class PhysicsWorld {
    * servos, clamped to the force limit.
    */
   private applyControls(ctrl: ArrayLike<number>): void {
-    for (const body of this.actuatedBodies) body.resetForces(false);
+    // Rapier keeps user forces and torques until reset, and resetForces leaves the torques: clear both,
+    // or every revolute motor's torque adds up step after step (a pendulum spun to 80 rad/s on a 2 N·m motor).
+    for (const body of this.actuatedBodies) {
+      body.resetForces(false);
+      body.resetTorques(false);
+    }
     const { actuators, joints } = this.scene;
     for (let i = 0; i < actuators.length; i++) {
       const actuator = actuators[i]!;

@@ -141,11 +141,16 @@ export class SimRobot implements Robot {
 
   /** Puts the robot in scene state `state` at time `time`: an episode reset. Clears the held command and an emergency stop. */
   resetTo(state: ArrayLike<number>, time = 0): void {
+    this.setSimState(state, time);
+    this.held.fill(0);
+    this.stopped = undefined;
+  }
+
+  /** Sets the scene state and time, keeping the command (a twin posed from a real robot's reading). */
+  setSimState(state: ArrayLike<number>, time: number): void {
     this.world.setState(state);
     this.world.getState(this.state);
     this.clock = time;
-    this.held.fill(0);
-    this.stopped = undefined;
   }
 
   /** A body's mass as simulated, kg. */

@@ -27,6 +27,7 @@ export const antWalk: TaskDefinition = {
   id: 'ant-walk',
   title: 'Ant walk',
   description: "MuJoCo's Ant (four legs, eight position servos) runs forward at a target speed; a fast body for locomotion experiments.",
+  defaultController: 'mppi',
   params: [
     { kind: 'number', key: 'speed', label: 'Target speed', default: 1, min: -2, max: 3, step: 0.05, unit: 'm/s', help: 'forward (+x) speed of the torso' },
     { kind: 'number', key: 'kp', label: 'Servo kp', default: ANT_SERVO.kp, min: 2, max: 50, step: 1, unit: 'N·m/rad' },

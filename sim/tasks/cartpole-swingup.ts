@@ -62,6 +62,7 @@ export const cartpoleSwingup: TaskDefinition = {
   id: 'cartpole-swingup',
   title: 'Cart-pole swing-up',
   description: 'Swing the pole up from hanging by pushing the cart, then balance it near the rail centre.',
+  defaultController: 'mppi',
   params: [
     { kind: 'number', key: 'poleLength', label: 'Pole length', default: 1, min: 0.3, max: 2, step: 0.05, unit: 'm' },
     { kind: 'number', key: 'poleMass', label: 'Pole mass', default: 0.2, min: 0.02, max: 2, step: 0.01, unit: 'kg' },

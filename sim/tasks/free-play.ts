@@ -47,6 +47,8 @@ export function freePlayTask(file: string): TaskDefinition {
     id: `${ROBOT_TASK_PREFIX}${path}`,
     title: `Free play: ${path.split(/[/\\]/).pop()}`,
     description: 'The robot with position servos on every joint; pose it with the joint sliders.',
+    // Its joint sliders are the jog controller's.
+    defaultController: 'jog',
     params: [{ kind: 'number', key: 'height', label: 'Base height', default: 0, min: 0, max: 2, step: 0.01, unit: 'm', help: 'where a floating robot starts' }],
     build(p): TaskInstance {
       const height = p.height as number;

@@ -18,6 +18,10 @@ export function go2DefaultPose(joint: string): number {
 
 export const GO2_SERVO = { kp: 25, kv: 0.5, forceLimit: 23.5 };
 const START_HEIGHT = 0.34;
+/** Base height of the standing pose: the height cost's target. */
+const STAND_HEIGHT = 0.3;
+/** Lower than this at the end is not standing (zero servo targets sink the Go2 to 0.23 m, steadily). */
+const MIN_FINAL_HEIGHT = STAND_HEIGHT - 0.03;
 /** Seconds allowed to settle onto the feet before the height is judged. */
 const SETTLE = 1;
 
@@ -29,6 +33,9 @@ export const go2Stand: TaskDefinition = {
   id: 'go2-stand',
   title: 'Go2 stand',
   description: 'Unitree Go2 holds its standing pose under PD position control.',
+  // Standing is the servos' job: they hold the default pose within millimetres; a planner's noisy
+  // joint targets only shake the base (docs/success-matrix.md).
+  defaultController: 'hold',
   params: [
     { kind: 'number', key: 'kp', label: 'Servo kp', default: GO2_SERVO.kp, min: 5, max: 200, step: 1, unit: 'N·m/rad' },
     { kind: 'number', key: 'kv', label: 'Servo kd', default: GO2_SERVO.kv, min: 0, max: 10, step: 0.1, unit: 'N·m·s/rad' },
@@ -57,7 +64,7 @@ export const go2Stand: TaskDefinition = {
         return stateFromJointPositions(scene, q);
       },
       residual(s, _a, out) {
-        out[0] = height(s) - 0.3;
+        out[0] = height(s) - STAND_HEIGHT;
         const g = gravity(s);
         out[1] = g[0];
         out[2] = g[1];
@@ -90,7 +97,7 @@ export const go2Stand: TaskDefinition = {
           },
           result: () => {
             const drift = settled === undefined ? Infinity : Math.max(Math.abs(high - settled), Math.abs(low - settled));
-            return { success: drift < 0.02 && last > 0.2, metrics: { heightDrift: drift, finalHeight: last } };
+            return { success: drift < 0.02 && last > MIN_FINAL_HEIGHT, metrics: { heightDrift: drift, finalHeight: last } };
           },
         };
       },

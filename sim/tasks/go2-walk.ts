@@ -28,6 +28,9 @@ export const go2Walk: TaskDefinition = {
   id: 'go2-walk',
   title: 'Go2 walk',
   description: 'Unitree Go2 tracks a velocity command (vx, vy, yaw rate) on flat ground; RL-ready observations and rewards.',
+  // No controller walks the Go2 yet (its PPO policy comes with training): hold keeps it standing
+  // and the task reports not solved; see docs/success-matrix.md.
+  defaultController: 'hold',
   params: [...COMMAND_PARAMS],
   build(p: ParamValues): TaskInstance {
     const gains = { kp: GO2_SERVO.kp, kv: GO2_SERVO.kv };

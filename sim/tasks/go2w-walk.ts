@@ -27,6 +27,8 @@ export const go2wWalk: TaskDefinition = {
   id: 'go2w-walk',
   title: 'Go2-W drive',
   description: 'Unitree Go2-W (wheel-legged) tracks a velocity command (vx, vy, yaw rate) on flat ground; legs position-servoed, wheels velocity-servoed.',
+  // The shipped robot_lab policy (onnx-policy's default card).
+  defaultController: 'onnx-policy',
   params: withDefaults(COMMAND_PARAMS, { vx: 0 }),
   build(p: ParamValues): TaskInstance {
     const robot = robotScene(ROBOT_FILES.go2, { ground: true, timestep: 0.002, basePosition: [0, 0, START_HEIGHT] }, (m) => toGo2W(m), `go2w:${JSON.stringify(GO2W_GAINS)}`);

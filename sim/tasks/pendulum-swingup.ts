@@ -62,6 +62,7 @@ export const pendulumSwingup: TaskDefinition = {
   id: 'pendulum-swingup',
   title: 'Pendulum swing-up',
   description: 'Swing a torque-limited pendulum up from hanging and hold it upright.',
+  defaultController: 'mppi',
   params: [...params],
   build(p): TaskInstance {
     const scene = pendulumScene(p);

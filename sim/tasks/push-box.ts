@@ -70,6 +70,7 @@ export const pushBox: TaskDefinition = {
   id: 'push-box',
   title: 'Push box to goal',
   description: 'Slide a box across a table to the green goal with a pusher; contact-rich manipulation.',
+  defaultController: 'mppi',
   params: [
     { kind: 'number', key: 'goalX', label: 'Goal x', default: 0.3, min: -0.8, max: 0.8, step: 0.01, unit: 'm' },
     { kind: 'number', key: 'goalY', label: 'Goal y', default: 0.2, min: -0.8, max: 0.8, step: 0.01, unit: 'm' },

@@ -18,6 +18,7 @@ export const so101Push: TaskDefinition = {
   id: 'so101-push',
   title: 'SO-101 push cube',
   description: 'Push a 3 cm cube across the table to the green goal with the SO-101.',
+  defaultController: 'mppi',
   params: [
     { kind: 'number', key: 'goalX', label: 'Goal x', default: 0.3, min: 0.15, max: 0.4, step: 0.005, unit: 'm' },
     { kind: 'number', key: 'goalY', label: 'Goal y', default: 0.08, min: -0.2, max: 0.2, step: 0.005, unit: 'm' },

@@ -18,6 +18,7 @@ export const so101Reach: TaskDefinition = {
   id: 'so101-reach',
   title: 'SO-101 reach',
   description: 'Bring the SO-101 gripper to the green target using its position servos.',
+  defaultController: 'mppi',
   params: [
     { kind: 'number', key: 'targetX', label: 'Target x', default: 0.25, min: 0.1, max: 0.4, step: 0.005, unit: 'm' },
     { kind: 'number', key: 'targetY', label: 'Target y', default: 0.1, min: -0.25, max: 0.25, step: 0.005, unit: 'm' },

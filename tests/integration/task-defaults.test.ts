@@ -1,0 +1,44 @@
+/**
+ * Every task works with its default controller: run in-process as `actuate run --task T` runs it (no
+ * --controller, the task's own episode length and planner settings), each task succeeds by its own
+ * metric on seeds 0, 1 and 2. docs/success-matrix.md (scripts/success-matrix.mjs) shows every
+ * controller on every task.
+ */
+import { describe, expect, it } from 'vitest';
+import { findController } from '../../control/registry.ts';
+import { runEpisode } from '../../engine/run-episode.ts';
+import { TASKS } from '../../sim/tasks/index.ts';
+
+const SEEDS = [0, 1, 2];
+
+/**
+ * Tasks no controller solves yet, and what their default does meanwhile (checked on one seed). go2-walk
+ * joins the others when the training issue ships its PPO policy as the default.
+ */
+const NOT_SOLVED_YET: Record<string, { why: string; seed: number }> = {
+  'go2-walk': { why: 'no Go2 walking controller yet; its default (hold) stands without falling', seed: 0 },
+};
+
+describe.each(TASKS.map((t) => [t.id, t] as const))('%s with its default controller', (id, task) => {
+  it('names a registered controller', () => {
+    expect(() => findController(task.defaultController)).not.toThrow();
+  });
+
+  const pending = NOT_SOLVED_YET[id];
+  if (pending) {
+    it(`is not solved yet: ${pending.why}`, async () => {
+      const result = await runEpisode({ taskId: id, seed: pending.seed });
+      expect(result.controller).toBe(task.defaultController);
+      expect(result.error).toBeUndefined();
+      expect(result.metrics.fell).toBe(0);
+    });
+    return;
+  }
+
+  it.each(SEEDS)('succeeds by its own metric, seed %i', async (seed) => {
+    const result = await runEpisode({ taskId: id, seed });
+    expect(result.controller).toBe(task.defaultController);
+    expect(result.error).toBeUndefined();
+    expect({ success: result.success, metrics: result.metrics }).toMatchObject({ success: true });
+  });
+});
