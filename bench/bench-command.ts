@@ -11,11 +11,16 @@ import { mppiReplan } from './suites/mppi-replan.ts';
 import { mujocoComparison } from './suites/mujoco-comparison.ts';
 import { onnxInference } from './suites/onnx.ts';
 import { rapierBuilds } from './suites/rapier-builds.ts';
+import { recordingOverhead } from './suites/recording-overhead.ts';
+import { ros1Loopback } from './suites/ros1-loopback.ts';
 import { rolloutScaling } from './suites/rollout-scaling.ts';
+import { serialBus } from './suites/serial-bus.ts';
 import { studioOverhead } from './suites/studio-overhead.ts';
+import { learnerThroughput } from './suites/learner.ts';
+import { vecEnvSteps } from './suites/vec-env.ts';
 import { projectPath } from '../sim/project-paths.ts';
 
-export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, livePlanning];
+export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, livePlanning, serialBus, recordingOverhead, ros1Loopback, learnerThroughput, vecEnvSteps];
 
 export async function benchCommand(argv: string[], suites: readonly BenchSuite[] = SUITES): Promise<number> {
   const { values } = parseArgs({

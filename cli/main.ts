@@ -9,8 +9,14 @@ const USAGE = `usage: actuate <command> [options]
   tasks [--json]                     list tasks and their default controllers
   controllers [--json]               list controllers
   run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
+      [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
                                      run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
                                      without --controller, the task's default controller
+                                     --ros1 / --rosbridge publish joint_states, tf, odom, task_state and take cmd_vel,
+                                     joint_commands, joint_trajectory, pacing the run in real time
+  record --task T --out FILE.mcap [run options]
+                                     a headless run recorded to MCAP (opens in Foxglove), then what the file holds
+  replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)
   serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …]
                                      serve the studio and the engine protocol on 127.0.0.1 (or --host), guarded by a new
                                      random token (printed once in the address; --no-token on loopback only; --token T or
@@ -18,27 +24,56 @@ const USAGE = `usage: actuate <command> [options]
                                      --models (also offered in the pickers), --robots and --runs folders
   robot inspect <file> [--package name=dir …] [--floating] [--json]
                                      summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
+  robot ports [--json]               list serial ports
+  robot scan --bus dynamixel|feetech --port P [--baud B] [--ids 1-20] [--timeout MS] [--json]
+                                     ping servo IDs on a bus: [{id, model, firmware}]
+  robot read --robot FILE [--port P] [--json]
+                                     read joint positions, velocities, load, temperature, voltage, faults (torque stays off)
+  robot calibrate --robot FILE [--port P] [--yes --seconds S] [--out FILE]
+                                     set each joint's middle and record its range; saves the calibration into FILE
+  robot virtual-bus --bus dynamixel|feetech --servo ID:MODEL …
+                                     a virtual servo bus on a pseudo-terminal (needs socat), for trying the above
+  deploy --robot FILE --controller hold|sine [--rate Hz] [--seconds S] [--port P] [--log FILE] [--dry-run] [--json]
+                                     run a controller on a real robot with the safety layer; loop statistics and a JSONL log
   policy info <model.onnx> [--json]  inputs, outputs, shapes, dtypes, opset, producer, parameter count
   policy check <model.onnx> --card <card.json>
                                      validate a model card and that it matches the model (exit 1 with the error)
   policy run <model.onnx> --input <file.json> [--json]
                                      feed named inputs ({"obs": [[…]]}) and print the named outputs
+  train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
+        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--json]
+                                     train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
+  eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--json]
+                                     run N episodes: success rate, return mean and spread, task metrics
   bench [--json] [--only NAME…]      run the benchmarks
 
   --ep LIST                          ONNX Runtime execution providers to try, in order (cuda, dml, coreml,
                                      webgpu, cpu; e.g. --ep webgpu,cpu); default: the platform's order`;
+
+/** `actuate robot …` subcommands that talk to a serial bus. */
+const ROBOT_BUS_COMMANDS = new Set(['ports', 'scan', 'read', 'calibrate', 'virtual-bus']);
 
 /** Each command: what it prints (if anything) and its exit code. */
 const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number>> = {
   tasks: async (_args, json) => print(await (await import('./commands/list.ts')).listTasks(json)),
   controllers: async (_args, json) => print(await (await import('./commands/list.ts')).listControllers(json)),
   run: async (args) => print(await (await import('./commands/run.ts')).runCommand(args)),
-  robot: async (args) => print((await import('./commands/robot.ts')).robotCommand(args)),
+  robot: async (args) => {
+    // Bus commands load serialport: only when asked for.
+    if (!ROBOT_BUS_COMMANDS.has(args[0] ?? '')) return print((await import('./commands/robot.ts')).robotCommand(args));
+    const out = await (await import('./commands/robot-bus.ts')).robotBusCommand(args);
+    return out ? print(out) : 0;
+  },
+  deploy: async (args) => (await import('./commands/deploy.ts')).deployCommand(args),
+  record: async (args) => print(await (await import('./commands/record.ts')).recordCommand(args)),
+  replay: async (args) => print(await (await import('./commands/replay.ts')).replayCommand(args)),
   policy: async (args) => print(await (await import('./commands/policy.ts')).policyCommand(args)),
   serve: async (args) => {
     await (await import('./commands/serve.ts')).serveCommand(args);
     return 0;
   },
+  train: async (args) => print(await (await import('./commands/train.ts')).trainCommand(args)),
+  eval: async (args) => print(await (await import('./commands/eval.ts')).evalCommand(args)),
   bench: async (args) => (await import('../bench/bench-command.ts')).benchCommand(args),
 };
 

@@ -1,4 +1,8 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { projectPath } from '../sim/project-paths.ts';
 import { EngineHost } from './host.ts';
 import type { FrameEvent } from '../protocol/api.ts';
 import { unpackContacts } from '../protocol/contacts.ts';
@@ -58,5 +62,22 @@ describe('EngineHost overlays', () => {
     a.disconnect();
     await host.session.step(1);
     expect(seen.at(-1)?.contacts).toBeUndefined();
+  });
+});
+
+describe('EngineHost robot files', () => {
+  it('opens a URDF with the package roots it was given (serve --package)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'actuate-host-'));
+    const copy = join(dir, 'go2.urdf');
+    copyFileSync(projectPath('assets/robots/go2/example-robot-data/robots/go2_description/urdf/go2.urdf'), copy);
+    const notFound = (engine: EngineHost) => (engine.session.task.warnings ?? []).filter((w) => w.includes('not found')).length;
+    host = await EngineHost.create({ taskId: 'push-box', controllerId: 'zero', robotDirs: [dir] });
+    await attach(host).client.call('openRobot', { file: copy });
+    expect(notFound(host)).toBeGreaterThan(0);
+    await host.dispose();
+    host = await EngineHost.create({ taskId: 'push-box', controllerId: 'zero', robotDirs: [dir], robotPackages: `example-robot-data=${projectPath('assets/robots/go2/example-robot-data')}` });
+    await attach(host).client.call('openRobot', { file: copy });
+    expect(host.session.task.scene.name).toBe('go2_description');
+    expect(notFound(host)).toBe(0);
   });
 });

@@ -32,6 +32,8 @@ const DESCRIBE_INLINE_BYTES = 4 << 20;
 export interface HostOptions extends SessionOptions {
   /** Folders whose .onnx and .card.json files the studio may offer, besides the shipped models/. */
   modelDirs?: string[];
+  /** `package://` roots for robot files the studio opens (`serve --package name=dir`), as "name=dir,…". */
+  robotPackages?: string;
   /** Folders of robot files (and training runs) clients may open, besides the shipped assets/. */
   robotDirs?: string[];
   runDirs?: string[];
@@ -54,15 +56,16 @@ export class EngineHost {
     /** The folders and files clients may name; every path a client sends is checked here first. */
     readonly files: FileAccess,
     robotLoad: HostOptions['robotLoad'] = {},
+    private readonly robotPackages = '',
   ) {
     this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
     this.edits = new EditCoalescer(() => session.snapshot());
   }
 
   static async create(options: HostOptions = {}): Promise<EngineHost> {
-    const { modelDirs = [], robotDirs = [], runDirs = [], robotLoad, warmLoader, ...sessionOptions } = options;
+    const { modelDirs = [], robotDirs = [], runDirs = [], robotLoad, warmLoader, robotPackages, ...sessionOptions } = options;
     const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs]);
-    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad);
+    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad, robotPackages);
     if (warmLoader) host.warmLoader();
     return host;
   }
@@ -140,7 +143,8 @@ export class EngineHost {
       openRobot: async ({ file }) => {
         const real = await this.loadRobot(file);
         return this.edits.submit('robot', async () => {
-          await s.setTask(`${ROBOT_TASK_PREFIX}${real}`);
+          // With package roots the file is imported again here with them (the loader thread imports without).
+          await s.setTask(`${ROBOT_TASK_PREFIX}${real}`, this.robotPackages ? { packages: this.robotPackages } : undefined);
           return s.setController('jog');
         });
       },
@@ -158,7 +162,7 @@ export class EngineHost {
     const real = this.files.check(file, 'robot');
     const { maxLinks, ...limits } = this.robotLoad;
     const loaded = await this.offThread.run<LoadedRobot>(LOAD_ROBOT_JOB, { file: real, maxLinks }, `loading ${file}`, limits, 'robot');
-    adoptRobot(real, loaded.model, { options: freePlaySceneOptions(0), variant: FREE_PLAY_VARIANT, scene: loaded.scene });
+    adoptRobot(real, loaded.model, { options: freePlaySceneOptions(), variant: FREE_PLAY_VARIANT, scene: loaded.scene });
     return real;
   }
 

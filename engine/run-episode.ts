@@ -1,5 +1,7 @@
 /** A headless closed-loop run as fast as the machine allows: what `actuate run` prints. */
 import { Session } from './session.ts';
+import { recordSession } from './session-recording.ts';
+import { connectSessionToRos1, connectSessionToRosbridge, type Ros1SessionOptions, type RosbridgeSessionOptions, type RosSessionBridge } from './ros-session.ts';
 
 export interface RunOptions {
   taskId: string;
@@ -10,6 +12,12 @@ export interface RunOptions {
   taskParams?: Record<string, unknown>;
   controllerParams?: Record<string, unknown>;
   costWeights?: Record<string, unknown>;
+  /** Connects the session to a ROS 1 master; the run then paces itself in real time so ROS tools see real rates. */
+  ros1?: Ros1SessionOptions;
+  /** Connects the session to a rosbridge server (ROS 1 or ROS 2); paced in real time as with ros1. */
+  rosbridge?: RosbridgeSessionOptions;
+  /** Records the run to this MCAP file. */
+  record?: string;
   /** Called about once per simulated second. */
   onProgress?: (simSeconds: number, totalSeconds: number) => void;
 }
@@ -25,7 +33,11 @@ export interface RunResult {
   success: boolean;
   metrics: Record<string, number>;
   timing: { physicsStepUs: number; planMs: { mean: number; p99: number }; replanHz: number };
+  /** What the robot file and the controller warned about (card/robot mismatches, unsupported elements). */
+  warnings?: string[];
   error?: string;
+  /** The MCAP file the run was recorded to. */
+  recording?: string;
 }
 
 export async function runEpisode(options: RunOptions): Promise<RunResult> {
@@ -37,18 +49,34 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     ...(options.controllerParams ? { controllerParams: options.controllerParams } : {}),
     ...(options.costWeights ? { costWeights: options.costWeights } : {}),
   });
+  const recording = options.record ? recordSession(session, options.record) : undefined;
+  const bridges: RosSessionBridge[] = [];
+  try {
+    if (options.ros1) bridges.push(await connectSessionToRos1(session, options.ros1));
+    if (options.rosbridge) bridges.push(await connectSessionToRosbridge(session, options.rosbridge));
+  } catch (err) {
+    for (const b of bridges) b.close();
+    recording?.stop();
+    await session.dispose();
+    throw err;
+  }
   try {
     const seconds = options.seconds ?? session.task.timing.episodeSeconds;
     const wall0 = performance.now();
-    for (let t = 1; t < seconds + 1; t++) {
-      await session.runFor(Math.min(t, seconds));
-      options.onProgress?.(session.simTime, seconds);
-      if (session.snapshot().error) break;
+    if (bridges.length) await runRealtime(session, seconds, options.onProgress);
+    else {
+      for (let t = 1; t < seconds + 1; t++) {
+        await session.runFor(Math.min(t, seconds));
+        options.onProgress?.(session.simTime, seconds);
+        if (session.snapshot().error) break;
+      }
     }
     const wallSeconds = (performance.now() - wall0) / 1000;
     const { success, metrics } = session.result();
     const error = session.snapshot().error;
     const planCount = session.planMs.count;
+    const controllerWarnings = session.controllerInfo()?.warnings;
+    const warnings = [...(session.task.warnings ?? []), ...(typeof controllerWarnings === 'string' ? controllerWarnings.split('; ') : [])];
     return {
       task: options.taskId,
       controller: session.snapshot().controller.id,
@@ -64,10 +92,32 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
         planMs: { mean: round(session.planMs.mean(), 3), p99: round(session.planMs.percentile(99), 3) },
         replanHz: planCount ? round(planCount / Math.max(wallSeconds, 1e-9), 1) : 0,
       },
+      ...(warnings.length ? { warnings } : {}),
       ...(error ? { error } : {}),
+      ...(recording ? { recording: recording.path } : {}),
     };
   } finally {
+    for (const b of bridges) b.close();
+    recording?.stop();
     await session.dispose();
+  }
+}
+
+/** Plays the session in real time until `seconds` of session time or an error; SIGINT ends it early. */
+async function runRealtime(session: Session, seconds: number, onProgress?: (t: number, total: number) => void): Promise<void> {
+  let interrupted = false;
+  const stop = () => (interrupted = true);
+  process.once('SIGINT', stop);
+  session.play();
+  try {
+    let shown = 0;
+    while (!interrupted && session.simTime < seconds - 1e-9 && !session.snapshot().error) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (session.simTime - shown >= 1) onProgress?.((shown = Math.floor(session.simTime)), seconds);
+    }
+  } finally {
+    session.pause();
+    process.off('SIGINT', stop);
   }
 }
 

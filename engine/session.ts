@@ -33,6 +33,7 @@ import { SimRobot } from '../sim/robot/sim-robot.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../sim/task.ts';
 import { findTask } from '../sim/tasks/index.ts';
 import { Perturbation } from './perturbation.ts';
+import type { StepSample } from '../bridges/recording/session-recorder.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { RateMeter, RollingStats } from './timing-stats.ts';
 
@@ -94,6 +95,10 @@ export class Session {
   private steps = 0;
   private readonly queue = new SerialQueue();
   private readonly listeners = new Map<string, Set<(data: never) => void>>();
+  /** Called after every control step, unthrottled (recordings, ROS publishers). */
+  private readonly stepObservers = new Set<(sample: StepSample) => void>();
+  /** The command asked for and the one the robot sent after safety, for this step's observers. */
+  private lastCommand: StepSample['command'];
   private readonly lastEmit = { frame: 0, telemetry: 0, plan: 0 };
   readonly physicsStepUs = new RollingStats(512);
   readonly planMs = new RollingStats(512);
@@ -151,6 +156,12 @@ export class Session {
       if (watching) this.contactWatchers--;
       watching = false;
     };
+  }
+
+  /** Calls `observer` after every control step with that step's state, action and costs (read them during the call). */
+  onStep(observer: (sample: StepSample) => void): () => void {
+    this.stepObservers.add(observer);
+    return () => this.stepObservers.delete(observer);
   }
 
   private wants(stream: keyof StreamEvents): boolean {
@@ -489,6 +500,7 @@ export class Session {
     if (t0 !== undefined) this.recordPlan(performance.now() - t0);
     const sent = this.sim.sendNow({ action });
     this.action.set(sent.action);
+    if (this.stepObservers.size) this.lastCommand = { requested: action, sent };
     this.advance();
   }
 
@@ -523,8 +535,11 @@ export class Session {
     // The controller may have failed while this tick waited (the robot then got its emergency stop).
     if (this.error || !this.validAction(action)) return;
     if (timed) this.recordPlan(performance.now() - t0);
-    const sent = await real.robot.send({ action: real.actuators.toRobot(action, reading) });
+    const requested = real.actuators.toRobot(action, reading);
+    const sent = await real.robot.send({ action: requested });
     this.action.set(real.actuators.fromRobot(sent.action));
+    // Recorded in the robot's own units, as its bus saw them.
+    if (this.stepObservers.size) this.lastCommand = { requested, sent };
     this.record(dt);
   }
 
@@ -563,6 +578,11 @@ export class Session {
     this.lastCost = cost;
     this.episodeReturn -= cost * dt;
     this.monitor.record(this.time, this.state, this.action);
+    if (this.stepObservers.size) {
+      const sample: StepSample = { time: this.time, state: this.state, action: this.action, costTerms: this.perTerm, cost, ...(this.lastCommand ? { command: this.lastCommand } : {}) };
+      this.lastCommand = undefined;
+      for (const observer of this.stepObservers) observer(sample);
+    }
     this.trackRealtime(dt);
     this.emitFrame(false);
     this.emitTelemetry(false);

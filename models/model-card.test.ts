@@ -24,9 +24,25 @@ describe('model card', () => {
     expect(compareSignatures('output', card.outputs, info.outputs)).toEqual([]);
   });
 
+  it('joint terms may read their own joint list (a cart-pole observes the hinge it cannot drive)', () => {
+    const card = raw();
+    const term = card.policy.observation.terms[3]; // joint_pos_rel, 16 card joints
+    term.joints = ['FL_hip_joint', 'FR_hip_joint'];
+    term.size = 2;
+    card.inputs[0].shape = [1, 57 - 14];
+    expect(observationSize(parseModelCard(card).policy!)).toBe(43);
+    term.size = 3;
+    expect(() => parseModelCard(card)).toThrow('policy.observation.terms[3] (joint_pos_rel).size: 3, expected 2');
+    const other = raw();
+    other.policy.observation.terms[0].joints = ['FL_hip_joint'];
+    expect(() => parseModelCard(other)).toThrow(`policy.observation.terms[0] (${other.policy.observation.terms[0].name}).joints: only joint terms read a joint list`);
+  });
+
   it('names the field that is wrong', () => {
     const cases: [(c: Json) => void, string][] = [
       [(c) => (c.policy.pd.stiffness = c.policy.pd.stiffness.slice(0, 12)), 'policy.pd.stiffness: 12 values, the card has 16 joints'],
+      [(c) => (c.policy.pd.armature = [0.01, 0.01]), 'policy.pd.armature: 2 values, the card has 16 joints'],
+      [(c) => (c.policy.pd.armature = c.policy.joints.map(() => -1)), 'policy.pd.armature[0]'],
       [(c) => (c.policy.observation.terms[3].size = 12), 'policy.observation.terms[3] (joint_pos_rel).size: 12, expected 16 (one per joint)'],
       [(c) => (c.policy.observation.terms[0].size = 4), 'policy.observation.terms: add up to 58 values, input \'obs\' takes 57'],
       [(c) => (c.policy.action.type = 'angle'), 'policy.action.type'],

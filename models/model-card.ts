@@ -53,6 +53,11 @@ const observationTerm = z.object({
   zeroJoints: z.array(z.string()).optional(),
   /** For 'custom': the key in RobotQuantities.extra. */
   key: z.string().optional(),
+  /**
+   * For joint terms: the robot joints read, in this order, instead of the card's (actuated) joints —
+   * a cart-pole's policy observes the unactuated hinge it cannot drive. joint_pos_rel then counts from 0.
+   */
+  joints: z.array(z.string().min(1)).optional(),
 });
 export type ObservationTerm = z.infer<typeof observationTerm>;
 
@@ -91,6 +96,8 @@ const policySpec = z.object({
     stiffness: z.array(z.number().nonnegative()),
     damping: z.array(z.number().nonnegative()),
     torqueLimit: z.array(z.number().positive()).optional(),
+    /** Reflected rotor inertia per joint (kg·m²), as Isaac Lab and MuJoCo Playground set it; URDF has none. */
+    armature: z.array(z.number().nonnegative()).optional(),
   }),
   rates: z.object({
     controlHz: z.number().positive(),
@@ -282,6 +289,7 @@ function checkPolicy(card: ModelCard, p: PolicySpec): string[] {
   perJoint('policy.pd.stiffness', p.pd.stiffness);
   perJoint('policy.pd.damping', p.pd.damping);
   perJoint('policy.pd.torqueLimit', p.pd.torqueLimit);
+  perJoint('policy.pd.armature', p.pd.armature);
   if (Array.isArray(p.action.type)) perJoint('policy.action.type', p.action.type);
   if (Array.isArray(p.action.scale)) perJoint('policy.action.scale', p.action.scale);
   if (Array.isArray(p.action.offset)) perJoint('policy.action.offset', p.action.offset);
@@ -301,11 +309,12 @@ function checkPolicy(card: ModelCard, p: PolicySpec): string[] {
       joint_vel_rel: n,
       last_action: n,
     };
-    const want = expected[t.name];
+    const want = t.joints && t.name.startsWith('joint') ? t.joints.length : expected[t.name];
+    if (t.joints && !t.name.startsWith('joint')) problems.push(`${at}.joints: only joint terms read a joint list`);
     if (want !== undefined && t.size !== want) problems.push(`${at}.size: ${t.size}, expected ${want}${t.name.startsWith('joint') || t.name === 'last_action' ? ' (one per joint)' : ''}`);
     if (Array.isArray(t.scale) && t.scale.length !== t.size) problems.push(`${at}.scale: ${t.scale.length} values for size ${t.size}`);
     if (t.clip && t.clip[0] > t.clip[1]) problems.push(`${at}.clip: lower ${t.clip[0]} > upper ${t.clip[1]}`);
-    for (const j of t.zeroJoints ?? []) if (!seen.has(j)) problems.push(`${at}.zeroJoints: unknown joint '${j}'`);
+    for (const j of t.zeroJoints ?? []) if (!seen.has(j) && !t.joints?.includes(j)) problems.push(`${at}.zeroJoints: unknown joint '${j}'`);
     if (t.name === 'custom' && !t.key) problems.push(`${at}.key: required for a custom term`);
   });
   const inputName = p.observation.input ?? card.inputs[0]?.name;

@@ -54,10 +54,11 @@ export function termValue(policy: PolicySpec, term: ObservationTerm, q: RobotQua
   };
   const fromJoints = (record: Record<string, number> | undefined, what: string, subtractDefault: boolean) => {
     if (!record) throw new ObservationError(`observation term '${term.name}' needs ${what}`);
-    joints.forEach((name, i) => {
+    (term.joints ?? joints).forEach((name, i) => {
       const v = record[name];
       if (v === undefined) throw new ObservationError(`observation term '${term.name}': the robot reports no ${what} for joint '${name}'`);
-      out[i] = subtractDefault ? v - policy.defaultPose[i]! : v;
+      // A term with its own joint list has no default pose to subtract.
+      out[i] = subtractDefault && !term.joints ? v - policy.defaultPose[i]! : v;
     });
   };
   switch (term.name) {
@@ -90,7 +91,7 @@ export function termValue(policy: PolicySpec, term: ObservationTerm, q: RobotQua
       fromVector(q.extra?.[term.key ?? ''], `extra['${term.key}']`, true);
       break;
   }
-  for (const name of term.zeroJoints ?? []) out[joints.indexOf(name)] = 0;
+  for (const name of term.zeroJoints ?? []) out[(term.joints ?? joints).indexOf(name)] = 0;
   for (let i = 0; i < term.size; i++) {
     const s = Array.isArray(term.scale) ? term.scale[i]! : (term.scale as number);
     let v = out[i]! * s;

@@ -38,6 +38,11 @@ export interface RuntimeOptions {
   intraOpThreads?: number;
   /** Threads across independent operators (only used with parallel execution). */
   interOpThreads?: number;
+  /**
+   * Whether idle intra-op threads spin waiting for work (ORT's default, true). Spinning threads steal a
+   * shared CPU from everything else (physics workers, other processes): trainers turn it off.
+   */
+  allowSpinning?: boolean;
   /** Runs with zero inputs before the first real call (default 3); the statistics start after them. */
   warmupRuns?: number;
   /** Checks every feed's name/shape/dtype against the model (default true). */
@@ -270,6 +275,7 @@ export async function loadModel(source: string | Uint8Array, options: RuntimeOpt
     graphOptimizationLevel: 'all',
     ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
     ...(options.interOpThreads ? { interOpNumThreads: options.interOpThreads, executionMode: 'parallel' as const } : {}),
+    ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
   };
   for (const provider of order) {
     const avail = availability[provider];

@@ -3,8 +3,9 @@
 // that can run it, on several seeds, each episode as long as the task says and judged by the task's
 // own success metric (engine/run-episode.ts, what `actuate run` runs). Writes docs/success-matrix.md.
 //
-// Raw results are kept in docs/success-matrix.json, so a later run can redo some rows or columns
-// (--tasks, --controllers) after a change and the table still shows every cell; --fresh forgets them.
+// Raw results are kept in docs/success-matrix.json: cells already measured are skipped, so a stopped
+// run continues where it was; after a change, `--fresh --tasks a --controllers x` measures those cells
+// again and the table still shows every other one.
 //
 //   node scripts/success-matrix.mjs [--seeds 3] [--tasks a,b] [--controllers x,y] [--fresh]
 //
@@ -45,7 +46,7 @@ const tasks = pick(TASKS, values.tasks, 'task');
 const controllers = pick(CONTROLLERS, values.controllers, 'controller').filter((c) => !(c.id in LEFT_OUT));
 
 /** `task/controller` → { runs: RunResult-like per seed } or { unavailable: reason }. */
-const results = !values.fresh && existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
+const results = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
 const save = () => {
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 1)}\n`);
   writeFileSync(TABLE, markdown());
@@ -67,6 +68,8 @@ cells.sort((a, b) => {
 });
 for (const { task, controller } of cells) {
   const key = `${task.id}/${controller.id}`;
+  // Cells measured before (with as many seeds) are kept: an interrupted run picks up where it stopped.
+  if (!values.fresh && (results[key]?.unavailable || results[key]?.runs?.length >= seeds)) continue;
   const cell = { runs: [] };
   for (let seed = 0; seed < seeds; seed++) {
     let run;

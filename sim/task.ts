@@ -55,6 +55,8 @@ export interface TaskInstance {
   setLive?(values: ParamValues): void;
   /** Joint-coordinate state for learned dynamics models (tasks that offer one). */
   reduced?: ReducedState;
+  /** What the user should know about how the scene was built (robot file warnings): printed by the CLI. */
+  warnings?: string[];
   /** Starts accumulating the task's success metric over an episode. */
   monitor(): TaskMonitor;
 }

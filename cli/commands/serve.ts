@@ -9,6 +9,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineHost } from '../../engine/host.ts';
+import { packageList, parsePackageOptions } from '../../sim/importers/resolve-path.ts';
 import { startServer } from '../../engine/http-server.ts';
 import { isLoopback } from '../../engine/request-policy.ts';
 import { UsageError } from '../usage-error.ts';
@@ -27,6 +28,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
       static: { type: 'string' },
       /** A folder of .onnx models and .card.json cards the studio offers in its pickers (repeatable). */
       models: { type: 'string', multiple: true, default: [] },
+      /** `package://` roots of robot files the studio opens, as on `robot inspect` and `run` (repeatable). */
+      package: { type: 'string', multiple: true, default: [] },
       /** A folder of robot files (URDF, MJCF) clients may open (repeatable). */
       robots: { type: 'string', multiple: true, default: [] },
       /** A folder of training runs clients may open (repeatable). */
@@ -46,7 +49,14 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const robotDirs = values.robots!.map((d) => checkFolder('--robots', d, 'robot files'));
   const runDirs = values.runs!.map((d) => checkFolder('--runs', d, 'training runs'));
   if (values.static === undefined) await ensureStudioBuilt();
-  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs });
+  let roots;
+  try {
+    roots = parsePackageOptions(values.package!);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const robotPackages = packageList(roots);
+  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, ...(robotPackages ? { robotPackages } : {}) });
   let server;
   try {
     server = await startServer(engine, { host, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });

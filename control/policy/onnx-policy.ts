@@ -17,6 +17,8 @@ import type { RobotState } from '../../sim/robot/robot.ts';
 import { robotQuantities } from '../../sim/robot/robot-quantities.ts';
 import { SceneRobotReader } from '../../sim/robot/scene-robot-state.ts';
 import { projectPath } from '../../sim/project-paths.ts';
+// Registers the model-card reader free play builds a policy's robot with (robot: tasks' `card` parameter).
+import './card-drive-setup.ts';
 
 /** The robot_lab Go2-W policy the studio ships (task go2w-walk). */
 export const SHIPPED_POLICY_CARD = projectPath('models/cards/go2w_robot_lab.card.json');
@@ -55,12 +57,22 @@ export function jointDrives(policy: PolicySpec, scene: SceneDescription): { driv
     if (kind !== expected[type]) problems.push(`joint '${name}': the card sends ${type} commands, the robot's actuator '${a.name}' is a ${kind} actuator`);
     const kp = policy.pd.stiffness[i]!;
     const kd = policy.pd.damping[i]!;
-    if (kind === 'position' && (a.kp ?? 0) !== kp) warnings.push(`${name}: servo kp ${a.kp ?? 0}, card ${kp}`);
-    if (kind !== 'motor' && (a.kv ?? 0) !== kd) warnings.push(`${name}: servo kd ${a.kv ?? 0}, card ${kd}`);
+    if (kind === 'position' && (a.kp ?? 0) !== kp) warnings.push(`${name}: servo kp ${num(a.kp ?? 0)}, card ${kp}`);
+    if (kind !== 'motor' && (a.kv ?? 0) !== kd) warnings.push(`${name}: servo kd ${num(a.kv ?? 0)}, card ${kd}`);
+    const limit = policy.pd.torqueLimit?.[i];
+    if (limit !== undefined && a.forceLimit !== limit) warnings.push(`${name}: torque limit ${a.forceLimit === undefined ? 'none' : num(a.forceLimit)}, card ${limit}`);
+    const range = scene.joints[a.joint]!.limits;
+    const pose = policy.defaultPose[i]!;
+    if (type === 'position' && range && (pose < range[0] || pose > range[1])) warnings.push(`${name}: card default pose ${pose} is outside the joint's limits [${range[0]}, ${range[1]}]`);
     return { actuator, type, gear: a.gear || 1 };
   });
   if (problems.length) throw new ObservationError(`the policy's card does not match the robot: ${problems.join('; ')}`);
   return { drives, warnings };
+}
+
+/** A robot's value as a person reads it: 118.5, not 118.49999999999999. */
+function num(x: number): number {
+  return Number(x.toPrecision(6));
 }
 
 export class OnnxPolicy implements Controller {
@@ -99,6 +111,10 @@ export class OnnxPolicy implements Controller {
     this.period = 1 / policy.rates.controlHz;
     if (task.timing.controlDt > this.period + 1e-9) {
       this.warnings.push(`the task acts every ${task.timing.controlDt * 1000} ms, the policy expects ${Math.round(this.period * 1000)} ms`);
+    }
+    const physicsDt = 1 / policy.rates.physicsHz;
+    if (Math.abs(task.scene.timestep - physicsDt) > 1e-9) {
+      this.warnings.push(`the physics steps ${task.scene.timestep * 1000} ms, the policy was trained at ${physicsDt * 1000} ms`);
     }
     this.lastRaw = new Float64Array(policy.joints.length);
     this.ctrl = new Float64Array(task.actionDim);

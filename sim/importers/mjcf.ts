@@ -33,6 +33,20 @@ interface Compiler {
   autolimits: boolean;
 }
 
+/** The file each element came from, for elements spliced in from `<include>`d files. */
+const sourceFiles = new WeakMap<XmlElement, string>();
+
+/** `file:line` of an element, naming the included file it came from. */
+function where(element: XmlElement, file: string): string {
+  const line = lineOf(element);
+  return `${sourceFiles.get(element) ?? file}${line ? `:${line}` : ''}`;
+}
+
+/** A RobotFileError located at an element, in whichever (included) file it is written. */
+function fileError(element: XmlElement, file: string, message: string): RobotFileError {
+  return new RobotFileError(sourceFiles.get(element) ?? file, lineOf(element), message);
+}
+
 interface Context {
   file: string;
   compiler: Compiler;
@@ -74,6 +88,7 @@ export function importMjcf(file: string): RobotModel {
     for (const body of childElements(worldbody, 'body')) readBody(body, 0, 'main', ctx);
   }
   const floatingBase = ctx.joints.some((j) => j.type === 'floating');
+  const timestep = optionTimestep(root, ctx);
   return {
     name: root.getAttribute('model') ?? 'robot',
     format: 'mjcf',
@@ -93,8 +108,22 @@ export function importMjcf(file: string): RobotModel {
       childElements(c, 'exclude').map((e) => [e.getAttribute('body1') ?? '', e.getAttribute('body2') ?? ''] as [string, string]),
     ),
     floatingBase,
+    ...(timestep !== undefined ? { timestep } : {}),
     warnings: ctx.warnings,
   };
+}
+
+/** `<option timestep>`: the last one given wins, as MuJoCo merges repeated sections. */
+function optionTimestep(root: XmlElement, ctx: Context): number | undefined {
+  let timestep: number | undefined;
+  for (const option of childElements(root, 'option')) {
+    const text = option.getAttribute('timestep');
+    if (text === null) continue;
+    const value = Number(text);
+    if (!(value > 0)) throw fileError(option, ctx.file, `<option timestep="${text}">: expected a positive number of seconds`);
+    timestep = value;
+  }
+  return timestep;
 }
 
 /** Parses the file and splices every <include file="…"/> in place (paths relative to the including file). */
@@ -116,12 +145,25 @@ function loadWithIncludes(file: string, seen: string[] = []): XmlElement {
       const target = join(dirname(file), child.getAttribute('file') ?? '');
       if (!existsSync(target)) throw new RobotFileError(file, lineOf(child), `<include file="${child.getAttribute('file')}"> not found (${target})`);
       const included = loadWithIncludes(target, [...seen, resolve(file)]);
-      for (const node of childElements(included)) element.insertBefore(element.ownerDocument!.importNode(node, true), child);
+      for (const node of childElements(included)) {
+        const copy = element.ownerDocument!.importNode(node, true) as XmlElement;
+        markSource(node, copy, target);
+        element.insertBefore(copy, child);
+      }
       element.removeChild(child);
     }
   };
   splice(root);
   return root;
+}
+
+/** Records the source file of `copy` and its descendants (importNode keeps line numbers, not files). */
+function markSource(original: XmlElement, copy: XmlElement, file: string): void {
+  sourceFiles.set(copy, sourceFiles.get(original) ?? file);
+  (copy as unknown as { lineNumber?: number }).lineNumber ??= lineOf(original);
+  const from = childElements(original);
+  const to = childElements(copy);
+  for (let i = 0; i < from.length; i++) markSource(from[i]!, to[i]!, file);
 }
 
 function angleScale(ctx: Context): number {
@@ -155,7 +197,7 @@ function fromZAxis([x, y, z]: Vec3): Quat {
 function readBody(body: XmlElement, parentLink: number, parentClass: string, ctx: Context): void {
   const cls = body.getAttribute('childclass') ?? parentClass;
   if (body.getAttribute('childclass') && !ctx.defaults.has(cls)) {
-    throw new RobotFileError(ctx.file, lineOf(body), `<body name="${body.getAttribute('name')}"> childclass '${cls}' is not defined`);
+    throw fileError(body, ctx.file, `<body name="${body.getAttribute('name')}"> childclass '${cls}' is not defined`);
   }
   const index = ctx.links.length;
   const name = body.getAttribute('name') ?? `body${index}`;
@@ -194,7 +236,7 @@ function jointOf(el: XmlElement, parent: number, child: number, origin: Pose, cl
   const typeName = get('type') ?? 'hinge';
   const type = JOINT_TYPES[typeName];
   if (!type) {
-    throw new RobotFileError(ctx.file, lineOf(el), `<joint name="${name}"> has unknown type '${typeName}'; expected one of ${Object.keys(JOINT_TYPES).join(', ')}`);
+    throw fileError(el, ctx.file, `<joint name="${name}"> has unknown type '${typeName}'; expected one of ${Object.keys(JOINT_TYPES).join(', ')}`);
   }
   const range = numbers(get('range'));
   const limitedAttr = get('limited');
@@ -203,6 +245,8 @@ function jointOf(el: XmlElement, parent: number, child: number, origin: Pose, cl
   const axis = (numbers(get('axis')) ?? [0, 0, 1]) as Vec3;
   const n = Math.hypot(...axis) || 1;
   const ref = Number(get('ref') ?? 0) * scale;
+  const effort = actuatorForceLimit(el, name, get, ctx);
+  const limits = { ...(limited && range ? { lower: range[0]! * scale, upper: range[1]! * scale } : {}), ...(effort !== undefined ? { effort } : {}) };
   return {
     name,
     type,
@@ -211,7 +255,7 @@ function jointOf(el: XmlElement, parent: number, child: number, origin: Pose, cl
     origin,
     axis: [axis[0] / n, axis[1] / n, axis[2] / n],
     anchor: (numbers(get('pos')) ?? [0, 0, 0]) as Vec3,
-    ...(limited && range ? { limits: { lower: range[0]! * scale, upper: range[1]! * scale } } : {}),
+    ...(Object.keys(limits).length ? { limits } : {}),
     damping: Number(get('damping') ?? 0),
     friction: Number(get('frictionloss') ?? 0),
     armature: Number(get('armature') ?? 0),
@@ -219,11 +263,27 @@ function jointOf(el: XmlElement, parent: number, child: number, origin: Pose, cl
   };
 }
 
+/**
+ * The joint's `actuatorfrcrange`: a limit on the sum of actuator forces at the joint (how Menagerie's
+ * Unitree robots state their motors' torque limits). Symmetric limits only; the larger magnitude is kept.
+ */
+function actuatorForceLimit(el: XmlElement, name: string, get: (a: string) => string | undefined, ctx: Context): number | undefined {
+  const range = numbers(get('actuatorfrcrange'));
+  if (!range) return undefined;
+  const limited = get('actuatorfrclimited');
+  if (limited === 'false' || (limited !== 'true' && !ctx.compiler.autolimits)) return undefined;
+  if (range.length !== 2 || range.some((v) => !Number.isFinite(v)) || range[0]! > range[1]!) {
+    throw fileError(el, ctx.file, `<joint name="${name}"> actuatorfrcrange="${get('actuatorfrcrange')}": expected "lower upper" with lower ≤ upper`);
+  }
+  if (range[0] !== -range[1]!) ctx.warnings.push(`${where(el, ctx.file)}: joint '${name}' actuatorfrcrange [${range.join(', ')}] is not symmetric; simulated as ±${Math.max(Math.abs(range[0]!), Math.abs(range[1]!))}`);
+  return Math.max(Math.abs(range[0]!), Math.abs(range[1]!));
+}
+
 function inertialOf(body: XmlElement, ctx: Context): Inertial | undefined {
   const el = childElements(body, 'inertial')[0];
   if (!el) return undefined;
   const mass = Number(el.getAttribute('mass'));
-  if (!Number.isFinite(mass)) throw new RobotFileError(ctx.file, lineOf(el), `<inertial> of body '${body.getAttribute('name')}' needs a numeric mass`);
+  if (!Number.isFinite(mass)) throw fileError(el, ctx.file, `<inertial> of body '${body.getAttribute('name')}' needs a numeric mass`);
   const com = (numbers(el.getAttribute('pos')) ?? [0, 0, 0]) as Vec3;
   const full = numbers(el.getAttribute('fullinertia'));
   if (full) return { mass, com, inertia: [full[0]!, full[1]!, full[2]!, full[3]!, full[4]!, full[5]!] };
@@ -293,13 +353,13 @@ function geometryOf(el: XmlElement, type: string, size: number[], halfLength: nu
       return { type: 'ellipsoid', radii: [size[0] ?? 0, size[1] ?? 0, size[2] ?? 0] };
     case 'mesh': {
       const mesh = ctx.meshes.get(meshName ?? '');
-      if (!mesh) throw new RobotFileError(ctx.file, lineOf(el), `<geom> names mesh '${meshName}', which no <asset><mesh> defines`);
+      if (!mesh) throw fileError(el, ctx.file, `<geom> names mesh '${meshName}', which no <asset><mesh> defines`);
       const found = existsSync(mesh.file);
       if (!found) ctx.warnings.push(`mesh '${meshName}' not found (${mesh.file}); drawn as a placeholder`);
       return { type: 'mesh', file: mesh.file, scale: mesh.scale, found };
     }
     default:
-      ctx.warnings.push(`line ${lineOf(el)}: geom type '${type}' is not supported; ignored`);
+      ctx.warnings.push(`${where(el, ctx.file)}: geom type '${type}' is not supported; ignored`);
       return undefined;
   }
 }
@@ -329,44 +389,73 @@ function actuatorsOf(root: XmlElement, ctx: Context): RobotActuator[] {
   return childElements(root, 'actuator').flatMap((section) =>
     childElements(section).flatMap((el): RobotActuator[] => {
       if (!ACTUATOR_TAGS.includes(el.nodeName)) {
-        ctx.warnings.push(`line ${lineOf(el)}: actuator <${el.nodeName}> is not supported; ignored`);
+        ctx.warnings.push(`${where(el, ctx.file)}: actuator <${el.nodeName}> is not supported; ignored`);
         return [];
       }
       const tag = el.nodeName;
       const get = (a: string) => ctx.defaults.get(el, tag, a, 'main');
       const joint = el.getAttribute('joint') ?? '';
-      if (!jointNames.has(joint)) throw new RobotFileError(ctx.file, lineOf(el), `<${tag} name="${el.getAttribute('name')}"> drives joint '${joint}', which does not exist`);
-      const ctrl = numbers(get('ctrlrange'));
-      const force = numbers(get('forcerange'));
+      if (!jointNames.has(joint)) throw fileError(el, ctx.file, `<${tag} name="${el.getAttribute('name') ?? ''}"> drives joint '${joint}', which does not exist`);
+      const name = el.getAttribute('name') ?? joint;
+      const ctrl = actuatorRange(el, 'ctrl', get, ctx);
+      const force = actuatorRange(el, 'force', get, ctx);
       const gear = numbers(get('gear'))?.[0] ?? 1;
+      if (gear === 0 || !Number.isFinite(gear)) throw fileError(el, ctx.file, `<${tag} name="${name}"> gear="${get('gear')}": expected a non-zero number`);
       const base = {
-        name: el.getAttribute('name') ?? joint,
+        name,
         joint,
         gear,
-        ...(ctrl ? { ctrlRange: [ctrl[0]!, ctrl[1]!] as [number, number] } : {}),
-        ...(force ? { forceRange: [force[0]!, force[1]!] as [number, number] } : {}),
+        ...(ctrl ? { ctrlRange: ctrl } : {}),
+        ...(force ? { forceRange: force } : {}),
       };
-      if (tag === 'position') return [{ ...base, kind: 'position', kp: Number(get('kp') ?? 1), kv: Number(get('kv') ?? 0) }];
+      const servo = (kp: number, kv: number | undefined, dampRatio: number | undefined): RobotActuator[] => {
+        if (gear !== 1) ctx.warnings.push(`${where(el, ctx.file)}: ${tag} actuator '${name}' has gear ${gear}; servos are simulated with gear 1`);
+        return [{ ...base, kind: 'position', kp, kv: kv ?? 0, ...(dampRatio !== undefined ? { dampRatio } : {}) }];
+      };
+      if (tag === 'position') {
+        const kv = get('kv');
+        const dampratio = get('dampratio');
+        if (kv !== undefined && dampratio !== undefined) throw fileError(el, ctx.file, `<position name="${name}"> sets both kv and dampratio; MuJoCo takes one`);
+        return servo(Number(get('kp') ?? 1), kv === undefined ? undefined : Number(kv), dampratio === undefined ? undefined : Number(dampratio));
+      }
       if (tag === 'velocity') return [{ ...base, kind: 'velocity', kv: Number(get('kv') ?? 1) }];
       if (tag === 'general') {
         const gain = numbers(get('gainprm')) ?? [1];
         const bias = numbers(get('biasprm')) ?? [0, 0, 0];
-        // An affine servo: force = kp·ctrl − kp·q − kv·q̇.
+        // An affine servo: force = kp·ctrl − kp·q − kv·q̇; a positive biasprm[2] is MuJoCo's encoding of dampratio.
         if (get('biastype') === 'affine' && Math.abs((bias[1] ?? 0) + gain[0]!) < 1e-9) {
-          return [{ ...base, kind: 'position', kp: gain[0]!, kv: -(bias[2] ?? 0) }];
+          const b2 = bias[2] ?? 0;
+          return b2 > 0 ? servo(gain[0]!, undefined, b2) : servo(gain[0]!, -b2, undefined);
         }
-        return [{ ...base, kind: 'motor', gear: gain[0]! * gear }];
+        // A motor of gear g·gain: the force range (on gain·ctrl) becomes a range on ctrl·gain·g / g.
+        const scaled = force && gain[0] ? { forceRange: force.map((f) => f / gain[0]!) as [number, number] } : {};
+        return [{ ...base, ...scaled, kind: 'motor', gear: gain[0]! * gear }];
       }
       return [{ ...base, kind: 'motor' }];
     }),
   );
 }
 
+/**
+ * `ctrlrange` / `forcerange`, honouring `ctrllimited` / `forcelimited` and `autolimits` as MuJoCo does;
+ * a range that is not "lower upper" with lower ≤ upper is an error naming the element.
+ */
+function actuatorRange(el: XmlElement, kind: 'ctrl' | 'force', get: (a: string) => string | undefined, ctx: Context): [number, number] | undefined {
+  const text = get(`${kind}range`);
+  const range = numbers(text);
+  const limited = get(`${kind}limited`);
+  if (!range || limited === 'false' || (limited !== 'true' && !ctx.compiler.autolimits)) return undefined;
+  if (range.length !== 2 || range.some((v) => !Number.isFinite(v)) || range[0]! > range[1]!) {
+    throw fileError(el, ctx.file, `<${el.nodeName} name="${el.getAttribute('name') ?? ''}"> ${kind}range="${text}": expected "lower upper" with lower ≤ upper`);
+  }
+  return [range[0]!, range[1]!];
+}
+
 function sensorsOf(root: XmlElement, ctx: Context): RobotSensor[] {
   return childElements(root, 'sensor').flatMap((section) =>
     childElements(section).flatMap((el): RobotSensor[] => {
       if (!SENSOR_TYPES.includes(el.nodeName)) {
-        ctx.warnings.push(`line ${lineOf(el)}: sensor <${el.nodeName}> is not supported; ignored`);
+        ctx.warnings.push(`${where(el, ctx.file)}: sensor <${el.nodeName}> is not supported; ignored`);
         return [];
       }
       const target = el.getAttribute('joint') ?? el.getAttribute('site') ?? el.getAttribute('objname') ?? el.getAttribute('actuator') ?? el.getAttribute('body') ?? '';

@@ -34,3 +34,12 @@ export function parsePackageOptions(pairs: string[]): PackageRoots {
   }
   return roots;
 }
+
+/** Package roots as one line ("name=dir,name=dir"): how `--package` options travel as a task parameter. */
+export function packageList(roots: PackageRoots): string {
+  return Object.entries(roots).map(([name, dir]) => `${name}=${dir}`).join(',');
+}
+
+export function parsePackageList(text: string): PackageRoots {
+  return parsePackageOptions(text.split(',').map((s) => s.trim()).filter(Boolean));
+}

@@ -203,7 +203,7 @@ export class PhysicsWorld {
   }
 
   /**
-   * Actuator forces for this step. Motors push with gear · ctrl (an explicit torque). Servos are Rapier
+   * Actuator forces for this step. Motors push with gear · ctrl (an explicit torque), at most forceLimit. Servos are Rapier
    * joint motors (force-based, solved implicitly with the joints, so stiff gains stay stable):
    * kp·(ctrl − q) − (kv + joint damping)·q̇ for position servos, (kv + damping)·(ctrl − q̇) for velocity
    * servos, clamped to the force limit.
@@ -230,7 +230,9 @@ export class PhysicsWorld {
         (this.joints[actuator.joint] as UnitImpulseJoint).configureMotor(command, 0, actuator.kp ?? 0, (actuator.kv ?? 0) + (joint.damping ?? 0));
         continue;
       }
-      const u = command * actuator.gear;
+      // MuJoCo clamps a motor's output to its force range (times gear) as well as its input to ctrlrange.
+      const limit = actuator.forceLimit ?? Infinity;
+      const u = Math.min(limit, Math.max(-limit, command * actuator.gear));
       if (u !== 0) this.applyJointForce(joint, u);
     }
   }

@@ -76,7 +76,10 @@ export interface RobotActuator {
   gear: number;
   kp?: number;
   kv?: number;
+  /** Position servos: kv from this damping ratio and the joint's reflected inertia (MJCF `dampratio`). */
+  dampRatio?: number;
   ctrlRange?: [number, number];
+  /** Limits on the actuator's force before the gear (MJCF `forcerange`). */
   forceRange?: [number, number];
 }
 
@@ -104,6 +107,8 @@ export interface RobotModel {
   keyframes: RobotKeyframe[];
   /** Pairs of link names whose contacts are excluded. */
   contactExclusions: [string, string][];
+  /** The file's physics step in seconds (MJCF `<option timestep>`), when it states one. */
+  timestep?: number;
   /** Legged robots: the root link is free to move. */
   floatingBase: boolean;
   warnings: string[];

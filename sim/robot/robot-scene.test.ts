@@ -89,12 +89,13 @@ describe('joints', () => {
     const finger = (name: string, y: number) => `<link name="${name}"><inertial><mass value="0.05"/><inertia ixx="1e-5" iyy="1e-5" izz="1e-5" ixy="0" ixz="0" iyz="0"/></inertial>
         <visual><geometry><box size="0.01 0.01 0.06"/></geometry></visual></link>
       <joint name="${name}_joint" type="revolute"><parent link="palm"/><child link="${name}"/><origin xyz="0 ${y} 0"/><axis xyz="1 0 0"/>
-        <limit lower="-1" upper="1" effort="5" velocity="5"/>${name === 'right' ? '<mimic joint="left_joint" multiplier="-0.5" offset="0.1"/>' : ''}</joint>`;
+        <limit lower="-1" upper="1" effort="5" velocity="5"/>${name === 'left' ? '<dynamics damping="0.05"/>' : ''}${name === 'right' ? '<mimic joint="left_joint" multiplier="-0.5" offset="0.1"/>' : ''}</joint>`;
     writeFileSync(file, `<robot name="gripper"><link name="palm"/>${finger('left', 0.02)}${finger('right', -0.02)}</robot>`);
     const { scene } = robotToScene(importRobot(file));
     const [left, right] = [0, 1].map((i) => scene.joints[i]!);
     expect(right!.mimic).toEqual({ joint: 0, multiplier: -0.5, offset: 0.1 });
-    // Drive the leader through a slow sine with its effort motor; the follower has no actuator of its own.
+    // Drive the leader through a slow sine with its effort motor (its joint damping keeps it slow: without it
+    // the 50 g finger slams from limit to limit); the follower has no actuator of its own.
     expect(scene.actuators.map((a) => scene.joints[a.joint]!.name)).toEqual([left!.name]);
     const world = new PhysicsWorld(await loadRapier(), { ...scene, gravity: [0, 0, 0] });
     let worst = 0;

@@ -8,13 +8,17 @@
 import { axisAngle, multiply, rotate } from '../kinematics.ts';
 import type { ActuatorDesc, BodyDesc, GeomDesc, JointDesc, Pose, Quat, SceneDescription, Shape, Vec3 } from '../scene.ts';
 import { add, fromComponents, parallelAxis, principalAxes, rotateInertia, type Matrix3 } from './inertia.ts';
-import type { RobotGeom, RobotModel } from './robot-model.ts';
+import type { RobotActuator, RobotGeom, RobotModel } from './robot-model.ts';
+import { reflectedInertia } from './reflected-inertia.ts';
 import { SceneMeshes } from './scene-meshes.ts';
+import { sceneKeyframes, type SceneKeyframe } from './keyframes.ts';
 
 export interface RobotSceneOptions {
   /** Where the root link stands. */
   basePosition?: Vec3;
   timestep?: number;
+  /** Use the file's own physics step (MJCF `<option timestep>`) when it states one, else `timestep`. */
+  fileTimestep?: boolean;
   solverIterations?: number;
   /** Add a ground plane (legged robots and free play). */
   ground?: boolean;
@@ -38,6 +42,8 @@ export interface RobotScene {
   jointIndex: Map<string, number>;
   /** Sites as points in their body's frame. */
   sites: Map<string, { body: number; point: Vec3 }>;
+  /** The file's keyframes (MJCF `<key>`) as scene joint positions and base poses. */
+  keyframes: SceneKeyframe[];
   warnings: string[];
 }
 
@@ -117,6 +123,7 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
     else joints[jointIndex.get(j.name)!]!.mimic = { joint: leader, multiplier: j.mimic.multiplier, offset: j.mimic.offset };
   }
 
+  const restPoses = linkWorldPoses(model, [0, 0, 0]);
   const actuators: ActuatorDesc[] = model.actuators.flatMap((a) => {
     const joint = jointIndex.get(a.joint);
     if (joint === undefined) {
@@ -127,9 +134,12 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
       warnings.push(`actuator '${a.name}': actuators on ball joint '${a.joint}' are not supported; actuator dropped`);
       return [];
     }
-    const effort = model.joints.find((j) => j.name === a.joint)?.limits?.effort;
-    const forceLimit = a.forceRange ? Math.max(Math.abs(a.forceRange[0]), Math.abs(a.forceRange[1])) : effort;
+    const modelJoint = model.joints.findIndex((j) => j.name === a.joint);
+    const effort = model.joints[modelJoint]?.limits?.effort;
+    const forceLimit = jointForceLimit(a, effort);
     const range = a.ctrlRange ?? (a.kind === 'position' ? joints[joint]!.limits : undefined) ?? (effort ? [-effort, effort] : [-100, 100]);
+    // MuJoCo's dampratio: critical damping (ζ = 1) of the servo against the joint's reflected inertia.
+    const kv = a.dampRatio !== undefined && a.kp !== undefined ? 2 * a.dampRatio * Math.sqrt(a.kp * reflectedInertia(model, modelJoint, restPoses)) : a.kv;
     return [{
       name: a.name,
       joint,
@@ -137,7 +147,7 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
       gear: a.gear,
       ctrlRange: [range[0], range[1]] as [number, number],
       ...(a.kp !== undefined ? { kp: a.kp } : {}),
-      ...(a.kv !== undefined ? { kv: a.kv } : {}),
+      ...(kv !== undefined ? { kv } : {}),
       ...(forceLimit !== undefined ? { forceLimit } : {}),
     }];
   });
@@ -158,12 +168,15 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
       sites.set(site.name, { body: linkBody[l]!, point: sub3(world, bodies[linkBody[l]!]!.pose.position) });
     }
   }
+  const keyframes = sceneKeyframes(model, jointIndex, joints.length, restPoses, warnings);
+  const timestep = (options.fileTimestep ? model.timestep : undefined) ?? options.timestep ?? 0.005;
   return {
     sites,
+    keyframes,
     scene: {
       name: model.name,
       gravity: [0, 0, -9.81],
-      timestep: options.timestep ?? 0.005,
+      timestep,
       solverIterations: options.solverIterations ?? 4,
       ...(options.lengthUnit ? { lengthUnit: options.lengthUnit } : {}),
       bodies,
@@ -176,6 +189,16 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
     jointIndex,
     warnings,
   };
+}
+
+/**
+ * The most torque (force) the actuator puts on its joint: its force range times its gear, and no more
+ * than the joint's own limit (URDF `effort`, MJCF `actuatorfrcrange`), whichever is smaller.
+ */
+export function jointForceLimit(a: RobotActuator, jointEffort: number | undefined): number | undefined {
+  const own = a.forceRange ? Math.max(Math.abs(a.forceRange[0]), Math.abs(a.forceRange[1])) * Math.abs(a.gear) : undefined;
+  if (own === undefined) return jointEffort;
+  return jointEffort === undefined ? own : Math.min(own, jointEffort);
 }
 
 function depth(model: RobotModel, link: number): number {

@@ -69,6 +69,8 @@ export const cartpoleSwingup: TaskDefinition = {
     { kind: 'number', key: 'cartMass', label: 'Cart mass', default: 1, min: 0.1, max: 5, step: 0.1, unit: 'kg' },
     { kind: 'number', key: 'maxForce', label: 'Force limit', default: 10, min: 1, max: 100, step: 1, unit: 'N' },
     { kind: 'number', key: 'railLimit', label: 'Rail half-length', default: 2, min: 0.5, max: 5, step: 0.1, unit: 'm' },
+    // 'upright' makes the balancing half of the task alone: the cheap learning check PPO's tests train on.
+    { kind: 'choice', key: 'start', label: 'Start', default: 'hanging', options: ['hanging', 'upright'], help: 'pole hanging (swing-up) or upright (balance only)' },
   ],
   build(p): TaskInstance {
     const scene = cartpoleScene(p);
@@ -112,7 +114,7 @@ export const cartpoleSwingup: TaskDefinition = {
         { name: 'velocity', dim: 2, norm: { kind: 'quadratic' }, weight: 0.01, range: [0, 10], help: 'cart and pole velocities' },
         { name: 'control', dim: 1, norm: { kind: 'quadratic' }, weight: 0.01, range: [0, 10] },
       ],
-      reset: (random) => reduced.toState([random.range(-0.1, 0.1), random.range(-0.1, 0.1), 0, 0]),
+      reset: (random) => reduced.toState([random.range(-0.1, 0.1), (p.start === 'upright' ? Math.PI : 0) + random.range(-0.1, 0.1), 0, 0]),
       reduced,
       residual: (s, a, out) => reduced.residual!(reduced.fromState(s), a, out),
       terminated: (s) => !Number.isFinite(s[13]!),

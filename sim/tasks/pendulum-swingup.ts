@@ -101,6 +101,13 @@ export const pendulumSwingup: TaskDefinition = {
         const q = jointPosition(scene, s, 0);
         return [-Math.sin(q) * length, 0, PIVOT_HEIGHT - Math.cos(q) * length];
       },
+      /**
+       * Upright is unstable with an e-folding time of √(I/(m·g·L/2)) ≈ 0.2 s: over a 1 s horizon a
+       * rollout amplifies its later knots' noise ~150×, which drowns what the next actions do and left
+       * the pole wobbling past 0.2 rad (1–2 seeds of 3 for every planner, whatever the samples or noise).
+       * At 0.5 s (~12×) the plans rank by the next actions: within 0.07 rad over the last 2 s, up in ~2 s (seeds 0–2).
+       */
+      plannerDefaults: { horizon: 0.5 },
       monitor: () => uprightMonitor(angle),
     };
   },

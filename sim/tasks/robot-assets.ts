@@ -3,7 +3,7 @@
  * once per process and shared by every task instance built from them.
  */
 import { projectPath } from '../project-paths.ts';
-import { importRobot } from '../importers/import-robot.ts';
+import { importRobot, type ImportOptions } from '../importers/import-robot.ts';
 import { robotToScene, type RobotScene, type RobotSceneOptions } from '../robot/robot-scene.ts';
 import type { RobotModel } from '../robot/robot-model.ts';
 import { bodyPosition, bodyRotation, rotate } from '../kinematics.ts';
@@ -27,13 +27,18 @@ export function simulateOnly(): void {
 }
 
 /** Imports and converts a robot file, caching by file and options; `adjust` edits the model first. */
-/** `variant` names what `adjust` changes, so differently adjusted models are cached apart. */
-export function robotScene(file: string, options: RobotSceneOptions = {}, adjust?: (model: RobotModel) => void, variant = ''): RobotScene {
-  const key = `${file}|${JSON.stringify(options)}|${variant}|${visuals}`;
+/**
+ * `variant` names what `adjust` changes, so differently adjusted models are cached apart; `imports` are
+ * the importer's options (package roots): a file imported with them is cached apart from one without,
+ * and never taken from a loader thread's import (which had none).
+ */
+export function robotScene(file: string, options: RobotSceneOptions = {}, adjust?: (model: RobotModel) => void, variant = '', imports: ImportOptions = {}): RobotScene {
+  const plain = Object.keys(imports).length === 0;
+  const key = `${file}|${JSON.stringify(options)}|${variant}|${visuals}${plain ? '' : `|${JSON.stringify(imports)}`}`;
   let scene = cache.get(key);
   if (!scene) {
-    const imported = models.get(file);
-    const model = imported ? structuredClone(imported) : importRobot(file);
+    const imported = plain ? models.get(file) : undefined;
+    const model = imported ? structuredClone(imported) : importRobot(file, imports);
     adjust?.(model);
     scene = robotToScene(model, { ...options, visuals });
     cache.set(key, scene);

@@ -20,7 +20,7 @@ export async function startServer(args: string[] = []): Promise<{ url: string; p
   process.once('exit', () => child.kill('SIGKILL'));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    // Generous: on a shared 2-core machine tsx compiling the engine at start-up alone can take most of a minute.
+    // Generous: on a busy 2-core machine the first start compiles the engine and may build the studio.
     const timer = setTimeout(() => reject(new Error(`actuate serve did not start: ${out}`)), 120_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();

@@ -1,0 +1,155 @@
+/**
+ * `actuate train --task T --algo ppo …`: trains a policy on the task's vectorized environments,
+ * writing metrics.jsonl every iteration and a checkpoint plus policy.onnx + card every
+ * `--checkpoint-every` iterations and at the end. Ctrl-C finishes the current iteration, saves, exits.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { findTask } from '../../sim/tasks/index.ts';
+import { PpoRunner, type IterationMetrics, type RunnerOptions } from '../../train/ppo/runner.ts';
+import { appendMetrics, prepareRunDir, readCheckpoint, writeCheckpoint, writeExport } from '../../train/run-dir.ts';
+import { UsageError } from '../usage-error.ts';
+
+const ALGORITHMS = ['ppo'];
+const PLANNED = ['diffusion', 'world-model'];
+
+export async function trainCommand(argv: string[]): Promise<string> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      task: { type: 'string' },
+      algo: { type: 'string', default: 'ppo' },
+      envs: { type: 'string', default: '64' },
+      workers: { type: 'string' },
+      minutes: { type: 'string' },
+      steps: { type: 'string' },
+      seed: { type: 'string', default: '0' },
+      set: { type: 'string', multiple: true, default: [] },
+      out: { type: 'string' },
+      resume: { type: 'string' },
+      hidden: { type: 'string' },
+      'steps-per-env': { type: 'string' },
+      'checkpoint-every': { type: 'string', default: '10' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const algo = values.algo!;
+  if (PLANNED.includes(algo)) throw new UsageError(`--algo ${algo} is not available yet (issue 8); available: ${ALGORITHMS.join(', ')}`);
+  if (!ALGORITHMS.includes(algo)) throw new UsageError(`unknown --algo '${algo}'; available: ${ALGORITHMS.join(', ')}`);
+  if (!values.out) throw new UsageError('--out DIR is required (metrics, checkpoints and the exported policy go there)');
+  const resume = values.resume ? guard(() => readCheckpoint(resolve(values.resume!))) : undefined;
+  const taskId = values.task ?? resume?.taskId;
+  if (!taskId) throw new UsageError('--task is required (see `actuate tasks`)');
+  if (resume && values.task && values.task !== resume.taskId) throw new UsageError(`--resume ${values.resume}: the checkpoint trained '${resume.taskId}', not '${values.task}'`);
+  const def = guard(() => findTask(taskId));
+  const envs = count('--envs', values.envs!, 1);
+  const workers = count('--workers', values.workers ?? String(Math.max(1, Math.min(2, availableParallelism()))), 1);
+  const seed = count('--seed', values.seed!, 0);
+  const every = count('--checkpoint-every', values['checkpoint-every']!, 1);
+  if (values.minutes !== undefined && values.steps !== undefined) throw new UsageError('give --minutes or --steps, not both');
+  const minutes = values.minutes === undefined ? undefined : positive('--minutes', values.minutes);
+  const maxSteps = values.steps === undefined ? (minutes === undefined ? 1_000_000 : Infinity) : count('--steps', values.steps, 1);
+  const hidden = values.hidden?.split(',').map((h) => count('--hidden', h, 1));
+  const taskParams: Record<string, string> = {};
+  for (const pair of values.set!) {
+    const m = /^task\.([^=]+)=(.*)$/.exec(pair);
+    if (!m) throw new UsageError(`--set '${pair}': training takes task.<param>=value; task parameters: ${def.params.map((p) => p.key).join(', ') || '(none)'}`);
+    taskParams[m[1]!] = m[2]!;
+  }
+  const out = resolve(values.out);
+  guard(() => prepareRunDir(out));
+  const options: RunnerOptions = {
+    taskId,
+    ...(Object.keys(taskParams).length ? { taskParams } : {}),
+    envs,
+    workers,
+    seed: resume?.seed ?? seed,
+    ...(hidden ? { hidden } : {}),
+    ...(values['steps-per-env'] ? { ppo: { stepsPerEnv: count('--steps-per-env', values['steps-per-env'], 1) } } : {}),
+    ...(resume ? { resume } : {}),
+  };
+  const runner = await guardAsync(() => PpoRunner.create(options));
+  let stop = false;
+  const onSignal = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    process.stderr.write('\nstopping after this iteration (Ctrl-C again to quit without saving)\n');
+  };
+  process.on('SIGINT', onSignal);
+  const tty = !values.json && process.stderr.isTTY;
+  const startSteps = runner.envSteps;
+  const deadline = minutes === undefined ? Infinity : performance.now() + minutes * 60_000;
+  const t0 = performance.now();
+  let last: IterationMetrics | undefined;
+  const save = async () => {
+    writeCheckpoint(out, await runner.checkpoint());
+    writeExport(out, await runner.export(headline(last)));
+  };
+  try {
+    while (!stop && runner.envSteps - startSteps < maxSteps && performance.now() < deadline) {
+      last = await runner.iterate();
+      appendMetrics(out, last);
+      if (runner.iteration % every === 0) await save();
+      const done = Math.max((runner.envSteps - startSteps) / maxSteps, minutes === undefined ? 0 : (performance.now() - t0) / (minutes * 60_000));
+      const line = progressLine(last, done, (performance.now() - t0) / 1000);
+      if (tty) process.stderr.write(`\r${line}\x1b[K`);
+      else if (!values.json) process.stderr.write(`${line}\n`);
+    }
+    await save();
+  } finally {
+    process.off('SIGINT', onSignal);
+    await runner.dispose();
+  }
+  if (tty) process.stderr.write('\n');
+  const summary = { task: taskId, algo, out, iterations: runner.iteration, envSteps: runner.envSteps, wallSeconds: Math.round(runner.wallSeconds()), ...headline(last) };
+  if (values.json) return JSON.stringify(summary);
+  return [`trained ${taskId} with ${algo}: ${runner.iteration} iterations, ${runner.envSteps} environment steps in ${summary.wallSeconds} s`, `  policy: ${out}/policy.onnx (+ policy.card.json), metrics: ${out}/metrics.jsonl`, `  run it: actuate run --task ${taskId} --controller onnx-policy --set controller.card=${out}/policy.card.json`].join('\n');
+}
+
+function headline(m: IterationMetrics | undefined): Record<string, number> {
+  if (!m) return {};
+  const out: Record<string, number> = { envSteps: m.envSteps };
+  if (m.returnMean !== null) out.returnMean = m.returnMean;
+  if (m.successRate !== null) out.successRate = m.successRate;
+  if (m.episodeLength !== null) out.episodeLength = m.episodeLength;
+  return out;
+}
+
+function progressLine(m: IterationMetrics, fraction: number, seconds: number): string {
+  const width = 20;
+  const f = Math.min(1, fraction);
+  const bar = `[${'#'.repeat(Math.round(f * width))}${'.'.repeat(width - Math.round(f * width))}]`;
+  const eta = f > 0 ? Math.max(0, seconds / f - seconds) : 0;
+  const fmt = (x: number | null, digits = 1) => (x === null ? '–' : x.toFixed(digits));
+  return `${bar} it ${m.iteration} · ${(m.envSteps / 1000).toFixed(0)}k steps · return ${fmt(m.returnMean)} · success ${fmt(m.successRate, 2)} · kl ${m.approxKl.toFixed(4)} · ${Math.round(m.envStepsPerSecond)} env steps/s · ETA ${Math.floor(eta / 60)}:${String(Math.round(eta % 60)).padStart(2, '0')}`;
+}
+
+function count(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}, got '${value}'`);
+  return n;
+}
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new UsageError(`${flag} must be a positive number, got '${value}'`);
+  return n;
+}
+
+/** Bad input found while preparing (unknown task, bad parameter, corrupt checkpoint) becomes a usage error. */
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function guardAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}

@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { takeRosOptions } from './ros-options.ts';
+
+describe('takeRosOptions', () => {
+  const saved = process.env.ROS_MASTER_URI;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.ROS_MASTER_URI;
+    else process.env.ROS_MASTER_URI = saved;
+  });
+
+  it('takes --ros1 URI, --ros-ns and --ros-rate out and leaves the rest in order', () => {
+    const { rest, ros } = takeRosOptions(['--task', 'x', '--ros1', 'http://10.0.0.2:11311', '--ros-ns', 'go2', '--ros-rate', '100', '--json']);
+    expect(rest).toEqual(['--task', 'x', '--json']);
+    expect(ros.ros1).toEqual({ masterUri: 'http://10.0.0.2:11311', namespace: 'go2', rateHz: 100 });
+  });
+
+  it('--ros1 without a URI uses $ROS_MASTER_URI, and says so when it is not set', () => {
+    process.env.ROS_MASTER_URI = 'http://127.0.0.1:11311';
+    expect(takeRosOptions(['--ros1', '--json']).ros.ros1).toEqual({ masterUri: 'http://127.0.0.1:11311', rateHz: 50 });
+    delete process.env.ROS_MASTER_URI;
+    expect(() => takeRosOptions(['--ros1'])).toThrow(/ROS_MASTER_URI/);
+  });
+
+  it('rejects a bad rate, a bad namespace and ROS flags without --ros1', () => {
+    expect(() => takeRosOptions(['--ros1', 'http://h:1', '--ros-rate', '0'])).toThrow(/--ros-rate/);
+    expect(() => takeRosOptions(['--ros1', 'http://h:1', '--ros-ns', 'a b'])).toThrow(/not a ROS name/);
+    expect(() => takeRosOptions(['--ros-ns', 'go2'])).toThrow(/go with --ros1/);
+    expect(() => takeRosOptions(['--rosbridge'])).toThrow(/needs a URL/);
+    expect(takeRosOptions(['--rosbridge', 'ws://h:9090', '--ros-ns', 'a']).ros).toEqual({ rosbridge: { url: 'ws://h:9090', namespace: 'a', rateHz: 50 } });
+    expect(takeRosOptions(['--task', 't']).ros).toEqual({});
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * The ROS flags `run` and `serve` share: `--ros1 [MASTER_URI]` (default $ROS_MASTER_URI),
+ * `--rosbridge URL` (a rosbridge v2 server, ROS 1 or ROS 2), `--ros-ns NS` (topic prefix) and `--ros-rate HZ` (publications per second). Taken out of the
+ * arguments before the command parses the rest.
+ */
+import { UsageError } from './usage-error.ts';
+
+export interface RosOptions {
+  ros1?: { masterUri: string; namespace?: string; rateHz: number };
+  rosbridge?: { url: string; namespace?: string; rateHz: number };
+}
+
+export function takeRosOptions(argv: string[]): { rest: string[]; ros: RosOptions } {
+  const rest: string[] = [];
+  let masterUri: string | undefined;
+  let bridgeUrl: string | undefined;
+  let namespace: string | undefined;
+  let rate: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const hasValue = next !== undefined && !next.startsWith('--');
+    if (arg === '--ros1') {
+      masterUri = hasValue ? argv[++i]! : process.env.ROS_MASTER_URI;
+      if (!masterUri) throw new UsageError('--ros1 needs a master URI (e.g. --ros1 http://127.0.0.1:11311) or ROS_MASTER_URI set');
+    } else if (arg === '--rosbridge') {
+      if (!hasValue) throw new UsageError('--rosbridge needs a URL, e.g. --rosbridge ws://127.0.0.1:9090');
+      bridgeUrl = argv[++i];
+    } else if (arg === '--ros-ns' || arg === '--ros-rate') {
+      if (!hasValue) throw new UsageError(`${arg} needs a value`);
+      if (arg === '--ros-ns') namespace = argv[++i];
+      else rate = argv[++i];
+    } else rest.push(arg);
+  }
+  if (!masterUri && !bridgeUrl) {
+    if (namespace !== undefined || rate !== undefined) throw new UsageError('--ros-ns and --ros-rate go with --ros1 or --rosbridge');
+    return { rest, ros: {} };
+  }
+  const rateHz = rate === undefined ? 50 : Number(rate);
+  if (!(rateHz > 0 && rateHz <= 1000)) throw new UsageError(`--ros-rate must be a number of Hz in (0, 1000], got '${rate}'`);
+  if (namespace !== undefined && !/^\/?[A-Za-z][\w/]*$/.test(namespace)) throw new UsageError(`--ros-ns '${namespace}' is not a ROS name (letters, digits, _ and /)`);
+  const common = { rateHz, ...(namespace ? { namespace } : {}) };
+  return { rest, ros: { ...(masterUri ? { ros1: { masterUri, ...common } } : {}), ...(bridgeUrl ? { rosbridge: { url: bridgeUrl, ...common } } : {}) } };
+}

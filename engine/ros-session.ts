@@ -1,0 +1,255 @@
+/**
+ * A session on ROS — ROS 1 natively, or ROS 1/ROS 2 through a rosbridge server: publishes the robot (joint states, link transforms, odometry of a floating base,
+ * the task's key states) at a chosen rate of session time, and takes commands from ROS — `cmd_vel`
+ * (geometry_msgs/Twist) becomes the velocity command (a locomotion task's live parameters, which the
+ * policy reads), `joint_commands`
+ * (std_msgs/Float64MultiArray, one value per actuator) and `joint_trajectory`
+ * (trajectory_msgs/JointTrajectory, its first point, by joint name) become the joint targets of a
+ * controller that takes them (joint sliders). Commands go through the session's edit queue, so they
+ * land between physics steps. A velocity command not renewed within `commandTimeout` is set back to
+ * zero: when the master or the publisher goes away, the robot holds instead of running on.
+ */
+import type { SessionSnapshot } from '../protocol/api.ts';
+import { BODY_STATE_SIZE, floatingBase, type SceneDescription } from '../protocol/scene.ts';
+import type { NumberParam } from '../sim/params.ts';
+import { rotateInverse } from '../sim/kinematics.ts';
+import { jointStateMessage, movingJoints, rosTime, tfMessage, type Ros1TypeName } from '../bridges/ros1/ros1-messages.ts';
+import { Ros1Node } from '../bridges/ros1/ros1-node.ts';
+import { RosbridgeClient } from '../bridges/rosbridge/rosbridge-client.ts';
+import type { Session } from './session.ts';
+
+/** What the session bridge needs from a ROS connection; a ROS 1 node and a rosbridge client both give it. */
+export interface RosTransport {
+  advertise(topic: string, type: Ros1TypeName): Promise<void> | void;
+  publish(topic: string, type: Ros1TypeName, message: unknown): void;
+  subscribe(topic: string, type: Ros1TypeName, onMessage: (message: unknown) => void): void;
+  close(): void;
+}
+
+export interface RosSessionOptions {
+  /** Prefix of every topic name (`--ros-ns robot1` → /robot1/joint_states). */
+  namespace?: string;
+  /** Publications per second of session time. */
+  rateHz?: number;
+  /** Seconds a velocity command stays in force without a new one. */
+  commandTimeout?: number;
+  /** Connection changes and command problems, as sentences for the user. */
+  onStatus?: (message: string) => void;
+}
+
+export interface Ros1SessionOptions extends RosSessionOptions {
+  masterUri: string;
+  nodeName?: string;
+}
+
+export interface RosbridgeSessionOptions extends RosSessionOptions {
+  url: string;
+}
+
+export interface RosSessionBridge {
+  readonly transport: RosTransport;
+  readonly topics: { joint_states: string; tf: string; odom: string; task_state: string; cmd_vel: string; joint_commands: string; joint_trajectory: string };
+  /** Messages received, per topic. */
+  readonly received: Map<string, number>;
+  close(): void;
+}
+
+const VELOCITY_KEYS = ['vx', 'vy', 'yawRate'] as const;
+
+export function rosTopic(namespace: string | undefined, name: string): string {
+  const ns = (namespace ?? '').replace(/^\/+|\/+$/g, '');
+  return ns ? `/${ns}/${name}` : `/${name}`;
+}
+
+export async function connectSessionToRos1(session: Session, options: Ros1SessionOptions): Promise<RosSessionBridge> {
+  const say = options.onStatus ?? (() => {});
+  const node = await Ros1Node.start({ masterUri: options.masterUri, ...(options.nodeName ? { name: options.nodeName } : {}), onStatus: (s) => say(s.message) });
+  const transport: RosTransport = {
+    advertise: (topic, type) => node.advertise(topic, type),
+    publish: (topic, _type, message) => node.publish(topic, message),
+    subscribe: (topic, type, onMessage) => node.subscribe(topic, type, onMessage),
+    close: () => node.close(),
+  };
+  return connectSessionToRos(session, transport, options);
+}
+
+export async function connectSessionToRosbridge(session: Session, options: RosbridgeSessionOptions): Promise<RosSessionBridge> {
+  const say = options.onStatus ?? (() => {});
+  const client = new RosbridgeClient({ url: options.url, onStatus: (_, message) => say(message) });
+  const transport: RosTransport = {
+    advertise: (topic, type) => client.advertise(topic, type),
+    publish: (topic, type, message) => client.publish(topic, type, message),
+    subscribe: (topic, type, onMessage) => void client.subscribe(topic, type, onMessage),
+    close: () => client.close(),
+  };
+  return connectSessionToRos(session, transport, options);
+}
+
+export async function connectSessionToRos(session: Session, node: RosTransport, options: RosSessionOptions): Promise<RosSessionBridge> {
+  const say = options.onStatus ?? (() => {});
+  const t = (name: string) => rosTopic(options.namespace, name);
+  const topics = {
+    joint_states: t('joint_states'), tf: t('tf'), odom: t('odom'), task_state: t('task_state'),
+    cmd_vel: t('cmd_vel'), joint_commands: t('joint_commands'), joint_trajectory: t('joint_trajectory'),
+  };
+  const received = new Map<string, number>();
+  const tick = (topic: string) => received.set(topic, (received.get(topic) ?? 0) + 1);
+
+  await node.advertise(topics.joint_states, 'sensor_msgs/JointState');
+  await node.advertise(topics.tf, 'tf2_msgs/TFMessage');
+  await node.advertise(topics.odom, 'nav_msgs/Odometry');
+  await node.advertise(topics.task_state, 'std_msgs/Float64MultiArray');
+
+  // ── publishing, from the session's steps ──
+  const period = 1 / (options.rateHz ?? 50);
+  let scene: SceneDescription = session.task.scene;
+  let joints = movingJoints(scene);
+  let bodies = scene.bodies.map((_, i) => i);
+  let base = floatingBase(scene);
+  let nextPublish = -Infinity;
+  let seq = 0;
+  const offScene = session.on('session', (snapshot: SessionSnapshot) => {
+    if (snapshot.scene === scene) return;
+    scene = snapshot.scene;
+    joints = movingJoints(scene);
+    bodies = scene.bodies.map((_, i) => i);
+    base = floatingBase(scene);
+    nextPublish = -Infinity;
+  });
+  const offStep = session.onStep(({ time, state }) => {
+    if (time + 1e-9 < nextPublish) return;
+    nextPublish = time - nextPublish > 2 * period ? time + period : nextPublish + period;
+    const stamp = rosTime(Date.now() / 1000);
+    seq++;
+    node.publish(topics.joint_states, 'sensor_msgs/JointState', jointStateMessage(scene, joints, state, stamp, seq));
+    node.publish(topics.tf, 'tf2_msgs/TFMessage', tfMessage(scene, bodies, state, stamp));
+    if (base !== undefined) node.publish(topics.odom, 'nav_msgs/Odometry', odometry(state, base, scene.bodies[base]!.name, stamp, seq));
+    const readouts = session.task.readouts;
+    node.publish(topics.task_state, 'std_msgs/Float64MultiArray', {
+      layout: { dim: [{ label: readouts.map((r) => r.name).join(','), size: readouts.length, stride: readouts.length }], data_offset: 0 },
+      data: Float64Array.from(readouts, (r) => r.read(state)),
+    });
+  });
+
+  // ── commands, into the session's edit queue (per scope, the newest wins while an edit is pending) ──
+  const pending: Record<'task' | 'controller', Record<string, number> | undefined> = { task: undefined, controller: undefined };
+  const applying = { task: false, controller: false };
+  const apply = (values: Record<string, number>, scope: 'task' | 'controller' = 'controller') => {
+    pending[scope] = { ...pending[scope], ...values };
+    if (applying[scope]) return;
+    applying[scope] = true;
+    void (async () => {
+      for (let next = pending[scope]; next; next = pending[scope]) {
+        pending[scope] = undefined;
+        await session.setParams(scope, next).catch((err: Error) => say(`ROS command not applied: ${err.message}`));
+      }
+      applying[scope] = false;
+    })();
+  };
+  /** Where the velocity command lives: the task's live parameters (locomotion tasks), else the controller's. */
+  const velocityTarget = (): { scope: 'task' | 'controller'; params: Map<string, NumberParam> } | undefined => {
+    const snapshot = session.snapshot();
+    const live = new Map(snapshot.task.params.filter((p): p is NumberParam => p.kind === 'number' && p.live === true).map((p) => [p.key, p]));
+    if (VELOCITY_KEYS.every((k) => live.has(k))) return { scope: 'task', params: live };
+    const controller = controllerParams();
+    if (VELOCITY_KEYS.every((k) => controller.has(k))) return { scope: 'controller', params: controller };
+    return undefined;
+  };
+  const controllerParams = () => {
+    const snapshot = session.snapshot();
+    return new Map(snapshot.controller.params.filter((p): p is NumberParam => p.kind === 'number').map((p) => [p.key, p]));
+  };
+  const clampTo = (p: NumberParam, v: number) => Math.min(p.max, Math.max(p.min, v));
+  const warned = new Set<string>();
+  const warnOnce = (key: string, message: string) => {
+    if (!warned.has(key)) say(message);
+    warned.add(key);
+  };
+
+  let lastTwist = 0;
+  let moving = false;
+  node.subscribe(topics.cmd_vel, 'geometry_msgs/Twist', (message) => {
+    tick(topics.cmd_vel);
+    const m = message as { linear: { x: number; y: number }; angular: { z: number } };
+    const target = velocityTarget();
+    if (!target) {
+      return warnOnce('twist', `${topics.cmd_vel}: task '${session.snapshot().task.id}' and controller '${session.snapshot().controller.id}' take no velocity command; Twist messages are ignored`);
+    }
+    const { scope, params } = target;
+    const values = [m.linear.x, m.linear.y, m.angular.z];
+    if (!values.every(Number.isFinite)) return warnOnce('twist-nan', `${topics.cmd_vel}: a Twist with a non-finite value was ignored`);
+    lastTwist = performance.now();
+    moving = values.some((v) => v !== 0);
+    apply(Object.fromEntries(VELOCITY_KEYS.map((k, i) => [k, clampTo(params.get(k)!, values[i]!)])), scope);
+  });
+  const commandTimeoutMs = (options.commandTimeout ?? 0.5) * 1000;
+  const watchdog = setInterval(() => {
+    if (!moving || performance.now() - lastTwist < commandTimeoutMs) return;
+    moving = false;
+    say(`${topics.cmd_vel}: no velocity command for ${commandTimeoutMs / 1000} s; holding (command set to zero)`);
+    apply(Object.fromEntries(VELOCITY_KEYS.map((k) => [k, 0])), velocityTarget()?.scope);
+  }, 100);
+  watchdog.unref();
+
+  const jointTargets = (topic: string, byActuator: Map<string, number>) => {
+    const params = controllerParams();
+    const values: Record<string, number> = {};
+    for (const [actuator, v] of byActuator) {
+      const p = params.get(actuator);
+      if (p && Number.isFinite(v)) values[actuator] = clampTo(p, v);
+    }
+    if (Object.keys(values).length === 0) {
+      return warnOnce(topic, `${topic}: controller '${session.snapshot().controller.id}' takes no joint targets (use the joint sliders controller, jog); ignored`);
+    }
+    apply(values);
+  };
+  node.subscribe(topics.joint_commands, 'std_msgs/Float64MultiArray', (message) => {
+    tick(topics.joint_commands);
+    const data = (message as { data: ArrayLike<number> }).data;
+    const actuators = session.task.scene.actuators;
+    if (data.length !== actuators.length) {
+      return warnOnce(`${topics.joint_commands}-len`, `${topics.joint_commands}: expected ${actuators.length} values (${actuators.map((a) => a.name).join(', ')}), got ${data.length}; ignored`);
+    }
+    jointTargets(topics.joint_commands, new Map(actuators.map((a, i) => [a.name, data[i]!])));
+  });
+  node.subscribe(topics.joint_trajectory, 'trajectory_msgs/JointTrajectory', (message) => {
+    tick(topics.joint_trajectory);
+    const m = message as { joint_names: string[]; points: { positions: ArrayLike<number> }[] };
+    const point = m.points[0];
+    if (!point) return;
+    const scene = session.task.scene;
+    const byActuator = new Map<string, number>();
+    m.joint_names.forEach((joint, i) => {
+      const actuator = scene.actuators.find((a) => scene.joints[a.joint]?.name === joint);
+      if (actuator && i < point.positions.length) byActuator.set(actuator.name, point.positions[i]!);
+    });
+    jointTargets(topics.joint_trajectory, byActuator);
+  });
+
+  return {
+    transport: node,
+    topics,
+    received,
+    close() {
+      clearInterval(watchdog);
+      offStep();
+      offScene();
+      node.close();
+    },
+  };
+}
+
+/** nav_msgs/Odometry of the floating base: pose in `world`, twist in the base frame (REP 105). */
+function odometry(state: ArrayLike<number>, base: number, baseName: string, stamp: { sec: number; nsec: number }, seq: number) {
+  const o = base * BODY_STATE_SIZE;
+  const q = [state[o + 3]!, state[o + 4]!, state[o + 5]!, state[o + 6]!];
+  const v = rotateInverse(q, [state[o + 7]!, state[o + 8]!, state[o + 9]!]);
+  const w = rotateInverse(q, [state[o + 10]!, state[o + 11]!, state[o + 12]!]);
+  const zeros = new Float64Array(36);
+  return {
+    header: { seq, stamp, frame_id: 'world' },
+    child_frame_id: baseName,
+    pose: { pose: { position: { x: state[o]!, y: state[o + 1]!, z: state[o + 2]! }, orientation: { x: q[0], y: q[1], z: q[2], w: q[3] } }, covariance: zeros },
+    twist: { twist: { linear: { x: v[0], y: v[1], z: v[2] }, angular: { x: w[0], y: w[1], z: w[2] } }, covariance: zeros },
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * The whole serial stack over a real tty: a virtual servo bus process on one end of a socat pty
+ * pair, the `actuate` CLI or a BusRobot on the other. Faults each end in a safe state, and the
+ * torque-off packet is seen arriving at the virtual bus.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BusRobot } from '../../bridges/bus-robot.ts';
+import { loadRobotConfig, parseRobotConfig, type RobotConfig } from '../../bridges/robot-config.ts';
+import { VirtualBusProcess } from '../../bridges/virtual-bus/harness.ts';
+import { actuate } from '../../cli/run-actuate.ts';
+
+const hasSocat = spawnSync('socat', ['-V']).status === 0;
+const BIN = fileURLToPath(new URL('../../bin/actuate.js', import.meta.url));
+const SO101 = fileURLToPath(new URL('../../bridges/configs/so101-follower.robot.json', import.meta.url));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const tmp = () => mkdtempSync(join(tmpdir(), 'actuate-bus-'));
+/** Timeouts a loaded 2-core CI machine can keep (a real bus answers within a millisecond). */
+const BUS = { timeoutMs: 250, retries: 2 };
+
+/** Waits until the virtual bus has reported a Torque_Enable = 0 write for each ID (its events cross a pipe). */
+async function torqueOffReached(vb: VirtualBusProcess, ids: number[], since: number): Promise<void> {
+  for (const id of ids) await vb.waitFor((e) => e.event === 'write' && e.register === 'Torque_Enable' && e.value === 0 && e.id === id, 5000, since);
+}
+
+let running: VirtualBusProcess[] = [];
+let robots: BusRobot[] = [];
+afterEach(async () => {
+  for (const r of robots) await r.disconnect().catch(() => undefined);
+  for (const v of running) await v.stop();
+  running = [];
+  robots = [];
+});
+
+async function virtualBus(...args: Parameters<typeof VirtualBusProcess.start>): Promise<VirtualBusProcess> {
+  const vb = await VirtualBusProcess.start(...args);
+  running.push(vb);
+  return vb;
+}
+
+/** Three XL330s with a calibration (±90° around the middle) and a 100 ms Bus Watchdog. */
+function dynamixelConfig(port: string, safety: Partial<RobotConfig['safety']> = {}): RobotConfig {
+  const cal = { homingOffset: 0, direction: 1, rangeMin: 1024, rangeMax: 3072 };
+  return parseRobotConfig({
+    version: 1,
+    name: 'xl330-arm',
+    bus: { type: 'dynamixel', port, ...BUS },
+    motors: { j1: { id: 1, model: 'xl330-m288' }, j2: { id: 2, model: 'xl330-m288' }, j3: { id: 3, model: 'xl330-m288' } },
+    calibration: { j1: cal, j2: cal, j3: cal },
+    limits: { j1: { min: -1, max: 1 } },
+    safety: { maxStep: 0.3, commandTimeoutMs: 500, torqueOffAfterMs: 2000, busWatchdogMs: 100, readFailures: 3, ...safety },
+  });
+}
+const XL330 = [1, 2, 3].map((id) => ({ id, model: 'xl330-m288' }));
+
+async function connected(config: RobotConfig): Promise<BusRobot> {
+  const robot = new BusRobot(config, { guardProcess: false });
+  robots.push(robot);
+  await robot.connect();
+  return robot;
+}
+
+describe.skipIf(!hasSocat)('SO-101 on a virtual Feetech bus through the CLI', () => {
+  const SERVOS = [1, 2, 3, 4, 5, 6].map((id) => ({ id, model: 'sts3215' }));
+
+  it('scan finds the configured IDs; calibration completes; read reports every joint; deploy holds the pose and turns torque off at the end', async () => {
+    const vb = await virtualBus('feetech', SERVOS);
+    const scan = await actuate('robot', 'scan', '--bus', 'feetech', '--port', vb.port, '--ids', '1-8', '--timeout', '250', '--json');
+    expect(scan.stderr).toBe('');
+    expect(JSON.parse(scan.stdout)).toEqual(SERVOS.map((s) => ({ id: s.id, model: 'sts3215', firmware: 3 })));
+
+    const dir = tmp();
+    const file = join(dir, 'so101.robot.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(SO101, 'utf8')), bus: { type: 'feetech', port: vb.port, ...BUS } }));
+    // A hand sweeps every joint between 1000 and 3100 while calibration records.
+    let sweeping = true;
+    const sweep = (async () => {
+      for (let k = 0; sweeping; k++) {
+        for (const s of SERVOS) await vb.inject({ op: 'move', id: s.id, position: k % 2 ? 3100 : 1000 });
+        await sleep(150);
+      }
+    })();
+    const cal = await actuate('robot', 'calibrate', '--robot', file, '--yes', '--seconds', '3', '--json');
+    sweeping = false;
+    await sweep;
+    expect(cal.code, cal.stderr).toBe(0);
+    const saved = loadRobotConfig(file);
+    for (const joint of Object.keys(saved.motors)) expect(saved.calibration[joint]).toMatchObject({ rangeMin: 1000, rangeMax: 3100, direction: 1 });
+    expect(vb.events.filter((e) => e.register === 'Lock').length).toBeGreaterThan(0);
+
+    const read = await actuate('robot', 'read', '--robot', file, '--json');
+    expect(read.code, read.stderr).toBe(0);
+    const state = JSON.parse(read.stdout) as { joints: Array<{ joint: string; position: number; voltage: number }> };
+    expect(state.joints.map((j) => j.joint)).toEqual(['shoulder_pan', 'shoulder_lift', 'elbow_flex', 'wrist_flex', 'wrist_roll', 'gripper']);
+    expect(state.joints.every((j) => Number.isFinite(j.position) && Math.abs(j.voltage - 7.4) < 1e-9)).toBe(true);
+
+    // The hand leaves the arm near the middle, inside every joint's limits (a joint outside them
+    // would be brought back inside, maxStep per tick, by the safety layer).
+    for (const s of SERVOS) await vb.inject({ op: 'move', id: s.id, position: 2100 });
+    const before = await vb.snapshot();
+    const since = vb.events.length;
+    const log = join(dir, 'deploy.jsonl');
+    const deploy = await actuate('deploy', '--robot', file, '--controller', 'hold', '--rate', '100', '--seconds', '2', '--log', log, '--json');
+    expect(deploy.code, deploy.stderr).toBe(0);
+    const summary = JSON.parse(deploy.stdout);
+    // The rate is the benchmark's business (a loaded CI machine runs this far below 100 Hz).
+    expect(summary.ticks).toBeGreaterThan(10);
+    expect(summary.mode).toBe('active');
+    const after = await vb.snapshot();
+    after.forEach((s, i) => expect(Math.abs(Number(s.position) - Number(before[i]!.position))).toBeLessThanOrEqual(2));
+    await torqueOffReached(vb, [1, 2, 3, 4, 5, 6], since);
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0].type).toBe('start');
+    expect(lines.at(-1).type).toBe('end');
+    expect(lines.length).toBe(summary.ticks + 2);
+  });
+});
+
+describe.skipIf(!hasSocat)('faults on a virtual Dynamixel bus end in a safe state', () => {
+  it('a command beyond the limits is clamped and counted; the bus never sees it', async () => {
+    const vb = await virtualBus('dynamixel', XL330);
+    // No watchdog hold while the test looks at the goals.
+    const robot = await connected(dynamixelConfig(vb.port, { commandTimeoutMs: 60_000, torqueOffAfterMs: 120_000, busWatchdogMs: 0 }));
+    await robot.read();
+    const sent = await robot.send({ action: Float64Array.of(10, -10, 0) });
+    expect(sent.clamped).toBe(2);
+    // j1 to its configured limit, j2 to its calibrated range (±π/2); then both to the max step.
+    expect(robot.counters.positionClamps).toBe(2);
+    expect(robot.counters.stepClamps).toBe(2);
+    // 0.3 rad from the middle (2048) is 196 ticks (the write crosses the pty; the snapshot a pipe).
+    let goals: number[] = [];
+    for (let i = 0; i < 50 && goals[0] !== 2048 + 196; i++, await sleep(50)) goals = (await vb.snapshot()).map((s) => Number(s.goal));
+    expect(goals).toEqual([2048 + 196, 2048 - 196, 2048]);
+  });
+
+  it('a servo reporting overload trips the robot: named fault, torque-off packets on the bus', async () => {
+    const vb = await virtualBus('dynamixel', XL330);
+    const robot = await connected(dynamixelConfig(vb.port));
+    const since = vb.events.length;
+    await vb.inject({ op: 'overload', id: 2 });
+    const state = await robot.read();
+    expect(state.faults).toContainEqual(expect.objectContaining({ kind: 'overload', joint: 'j2' }));
+    expect(robot.mode).toBe('stopped');
+    await torqueOffReached(vb, [1, 2, 3], since);
+    expect((await vb.snapshot()).every((s) => !s.torque)).toBe(true);
+  });
+
+  it('corrupted checksums are retried; when every reply is corrupt the robot turns torque off', async () => {
+    const vb = await virtualBus('dynamixel', XL330);
+    const robot = await connected(dynamixelConfig(vb.port));
+    await vb.inject({ op: 'corrupt', id: 1, count: 1 });
+    const ok = await robot.read();
+    // The corrupted reply is dropped (its CRC fails) and the sync read repeated.
+    expect(Number.isFinite(ok.velocity[0]!)).toBe(true);
+    expect(robot.motorBus.transport.stats.retries).toBeGreaterThanOrEqual(1);
+    expect(robot.mode).toBe('active');
+    const since = vb.events.length;
+    await vb.inject({ op: 'corrupt', id: 1, count: 100 });
+    // readFailures = 3 reads in a row; a reply that was late for the earlier read (a loaded machine)
+    // can still complete one of them, so allow a few more before requiring the trip.
+    for (let i = 0; i < 6 && robot.mode !== 'stopped'; i++) {
+      await robot.send({ action: ok.position });
+      await robot.read();
+    }
+    expect(robot.motorBus.transport.decoder.stats.checksumErrors).toBeGreaterThan(0);
+    expect(robot.mode).toBe('stopped');
+    expect(robot.counters.communicationTrips).toBe(1);
+    await torqueOffReached(vb, [1, 2, 3], since);
+  });
+
+  it('a servo that stops answering is named, and torque goes off', async () => {
+    const vb = await virtualBus('dynamixel', XL330);
+    const robot = await connected(dynamixelConfig(vb.port));
+    const since = vb.events.length;
+    await vb.inject({ op: 'silence', id: 3, on: true });
+    let state = await robot.read();
+    for (let i = 0; i < 3 && robot.mode !== 'stopped'; i++) {
+      await robot.send({ action: Float64Array.of(0, 0, 0) });
+      state = await robot.read();
+    }
+    expect(state.faults.map((f) => f.message)).toContainEqual(expect.stringMatching(/no answer from j3 \(ID 3\)/));
+    expect(robot.mode).toBe('stopped');
+    await torqueOffReached(vb, [1, 2, 3], since);
+  });
+
+  it('the port closing mid-run stops commands with a clear fault, and the servos’ Bus Watchdog stops them', async () => {
+    const vb = await virtualBus('dynamixel', XL330);
+    const robot = await connected(dynamixelConfig(vb.port));
+    await robot.send({ action: Float64Array.of(0.2, 0.2, 0.2) });
+    await vb.unplug();
+    await sleep(300);
+    const state = await robot.read();
+    expect(state.faults.some((f) => f.kind === 'communication' && /disconnected|closed/.test(f.message))).toBe(true);
+    expect((await robot.send({ action: Float64Array.of(0, 0, 0) })).overridden).toMatch(/port lost/);
+    await vb.waitFor((e) => e.event === 'watchdog-trip' && e.id === 3, 2000);
+    expect(vb.events.filter((e) => e.event === 'watchdog-trip').map((e) => e.id).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('SIGKILL of the controlling process: the XL330s’ Bus Watchdog stops them', async () => {
+    const vb = await virtualBus('dynamixel', XL330);
+    const dir = tmp();
+    const file = join(dir, 'xl330.robot.json');
+    // 300 ms: a loaded CI machine's loop stalls must not trip it while the controller is alive.
+    writeFileSync(file, JSON.stringify(dynamixelConfig(vb.port, { busWatchdogMs: 300, commandTimeoutMs: 2000, torqueOffAfterMs: 5000 })));
+    const child = spawn(process.execPath, [BIN, 'deploy', '--robot', file, '--controller', 'sine', '--amplitude', '0.5', '--rate', '100', '--seconds', '60', '--log', join(dir, 'log.jsonl')], { stdio: 'ignore' });
+    try {
+      await vb.waitFor((e) => e.register === 'Bus_Watchdog' && e.value === 15 && e.id === 3, 120_000);
+      await sleep(700);
+      const moving = await vb.snapshot();
+      expect(moving.every((s) => s.torque && !s.watchdogTripped)).toBe(true);
+      child.kill('SIGKILL');
+      const killedAt = performance.now();
+      for (const id of [1, 2, 3]) await vb.waitFor((e) => e.event === 'watchdog-trip' && e.id === id, 5000);
+      // 300 ms of silence, plus the virtual bus's own scheduling on a busy machine.
+      expect(performance.now() - killedAt).toBeLessThan(3000);
+      const stopped = await vb.snapshot();
+      await sleep(300);
+      const later = await vb.snapshot();
+      later.forEach((s, i) => {
+        expect(s.watchdogTripped).toBe(true);
+        expect(s.busWatchdog).toBe(-1);
+        expect(s.position).toBe(stopped[i]!.position);
+      });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
