@@ -82,9 +82,8 @@ export class SceneView {
   readonly software: boolean;
 
   constructor(private readonly container: HTMLElement) {
-    // Multisampling on a CPU rasterizer (SwiftShader, llvmpipe) costs more frames than it is worth.
     this.software = softwareRendering();
-    this.renderer = new THREE.WebGLRenderer({ antialias: !this.software, preserveDrawingBuffer: true });
+    this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio));
     this.renderer.setClearColor(0x14171c);
     container.appendChild(this.renderer.domElement);

@@ -391,27 +391,31 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     const fps: number[] = [];
     const shortfall: { factor: number; warned: boolean }[] = [];
     const started = Date.now();
+    let reached: { trackingError: number } | undefined;
     while (Date.now() < started + 240_000) {
       const shown = await page.evaluate(() => {
         const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
-        return { fps: Number(text('viewport-fps').split(' ')[0]), timing: text('timing'), warned: !!document.querySelector('[data-testid="speed-warning"]'), success: text('episode-success') === '✓ success' };
+        return { fps: Number(text('viewport-fps').split(' ')[0]), timing: text('timing'), warned: !!document.querySelector('[data-testid="speed-warning"]'), success: text('episode-success') === '✓ success', playing: text('play').includes('Pause'), trackingError: Number(text('metric-trackingError')) };
       });
       fps.push(shown.fps);
       const factor = Number(/([\d.]+)× real time/.exec(shown.timing)?.[1]);
-      if (factor > 0) shortfall.push({ factor, warned: shown.warned });
-      if (shown.success && Date.now() > started + 10_000) break;
+      // Only while the studio knows it plays (the first telemetry after play may still carry the last run's factor).
+      if (factor > 0 && shown.playing) shortfall.push({ factor, warned: shown.warned });
+      // The verdict is live (the last 5 s of tracking): keep the moment it was reached.
+      if (shown.success) reached ??= { trackingError: shown.trackingError };
+      if (reached && Date.now() > started + 10_000) break;
       await page.waitForTimeout(500);
     }
-    expect(await page.getByTestId('episode-success').textContent()).toBe('✓ success');
-    expect(Number(await page.getByTestId('metric-trackingError').textContent())).toBeLessThan(0.2);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/go2w.png' });
+    // Paused before any check, so a failure here does not leave the robot driving under the next tests.
+    await page.getByTestId('play').click();
+    await page.getByTestId('speed').selectOption('1');
+    expect(reached?.trackingError).toBeLessThan(0.2);
     expect(await readNumber('readout-forward-speed')).toBeGreaterThan(0.3);
     expect(await readNumber('readout-base-height')).toBeGreaterThan(0.3);
     // Asked for 4×: the warning shows exactly when the engine's measured factor falls short.
-    for (const { factor, warned } of shortfall) expect(warned).toBe(factor < 0.85 * 4);
-    mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: 'test-results/go2w.png' });
-    await page.getByTestId('play').click();
-    await page.getByTestId('speed').selectOption('1');
+    for (const { factor, warned } of shortfall) expect({ factor, warned }).toEqual({ factor, warned: factor < 0.85 * 4 });
     // Skip the first second: the first frames after play wait for the scene's meshes.
     const sorted = fps.slice(2).filter(Number.isFinite).sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
@@ -456,13 +460,13 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.waitForTimeout(300);
     const before = await canvasStats();
     await page.getByTestId('camera-top').click();
-    await page.waitForTimeout(700);
+    // Software WebGL under load draws a frame or two a second: wait for the new view.
+    await expect.poll(async () => changedFraction(before, await canvasStats()), POLL).toBeGreaterThan(0.02);
+    await page.waitForTimeout(1500);
     const top = await canvasStats();
-    expect(changedFraction(before, top)).toBeGreaterThan(0.02);
     expect(await page.getByTestId('follow').isChecked()).toBe(false);
     await page.getByTestId('camera-side').click();
-    await page.waitForTimeout(700);
-    expect(changedFraction(top, await canvasStats())).toBeGreaterThan(0.02);
+    await expect.poll(async () => changedFraction(top, await canvasStats()), POLL).toBeGreaterThan(0.02);
     await page.getByTestId('camera-fit').click();
     await page.getByTestId('follow').check();
   });
