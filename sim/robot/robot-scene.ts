@@ -153,11 +153,13 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
   });
 
   if (options.ground) {
+    // A 1 km floor: a robot driven live for minutes must not leave it (the Go2-W at 0.5 m/s drove off the
+    // old 40 m one after 40 s and fell, which the studio showed as a blow-up).
     bodies.push({
       name: 'ground',
       kind: 'fixed',
       pose: { position: [0, 0, -0.05], rotation: [0, 0, 0, 1] },
-      geoms: [{ shape: { type: 'box', halfExtents: [20, 20, 0.05] }, friction: 1, color: '#3a4048' }],
+      geoms: [{ shape: { type: 'box', halfExtents: [500, 500, 0.05] }, friction: 1, color: '#3a4048' }],
     });
   }
   const sites = new Map<string, { body: number; point: Vec3 }>();
