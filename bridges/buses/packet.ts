@@ -33,6 +33,33 @@ export interface PacketDecoder {
 
 export const emptyStats = (): DecoderStats => ({ packets: 0, checksumErrors: 0, lengthErrors: 0, discardedBytes: 0 });
 
+/**
+ * The part every vendor's stream decoder shares: the byte queue, its counters, reset. A vendor decoder
+ * implements `extract`, which takes complete packets off the front of the queue into `out`.
+ */
+export abstract class StreamDecoder implements PacketDecoder {
+  protected readonly queue = new ByteQueue();
+  readonly stats: DecoderStats = emptyStats();
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  reset(): void {
+    this.stats.discardedBytes += this.queue.length;
+    this.queue.clear();
+  }
+
+  push(chunk: Uint8Array): DecodedPacket[] {
+    this.queue.append(chunk);
+    const out: DecodedPacket[] = [];
+    this.extract(this.queue, out);
+    return out;
+  }
+
+  protected abstract extract(q: ByteQueue, out: DecodedPacket[]): void;
+}
+
 /** Growable byte buffer the decoders consume from the front. */
 export class ByteQueue {
   private buf = new Uint8Array(256);

@@ -4,7 +4,7 @@
  * over everything before it, and byte stuffing (an FD after every FF FF FD inside INST…PARAM) so a
  * header can never appear inside a packet. Pure functions and one stream decoder; no I/O.
  */
-import { ByteQueue, emptyStats, type DecodedPacket, type DecoderStats, type PacketDecoder } from '../packet.ts';
+import { StreamDecoder, type ByteQueue, type DecodedPacket } from '../packet.ts';
 
 export const HEADER = Uint8Array.of(0xff, 0xff, 0xfd, 0x00);
 export const BROADCAST_ID = 0xfe;
@@ -170,23 +170,8 @@ export function parseFastSyncRead(packet: DecodedPacket, length: number): Status
 export const status = (id: number, error: number, data: ArrayLike<number> = []) => encodePacket(id, Instruction.status, [error, ...Array.from(data)]);
 
 /** Stream decoder: finds `FF FF FD 00`, waits for LEN bytes, checks the CRC, unstuffs. */
-export class Protocol2Decoder implements PacketDecoder {
-  private readonly queue = new ByteQueue();
-  readonly stats: DecoderStats = emptyStats();
-
-  get pending(): number {
-    return this.queue.length;
-  }
-
-  reset(): void {
-    this.stats.discardedBytes += this.queue.length;
-    this.queue.clear();
-  }
-
-  push(chunk: Uint8Array): DecodedPacket[] {
-    this.queue.append(chunk);
-    const out: DecodedPacket[] = [];
-    const q = this.queue;
+export class Protocol2Decoder extends StreamDecoder {
+  protected extract(q: ByteQueue, out: DecodedPacket[]): void {
     for (;;) {
       // Header: skip bytes until the queue starts with (a prefix of) FF FF FD 00.
       let matched = 0;
@@ -198,7 +183,7 @@ export class Protocol2Decoder implements PacketDecoder {
           matched = 0;
         }
       }
-      if (q.length < 7) return out;
+      if (q.length < 7) return;
       const id = q.at(4);
       const length = q.at(5) | (q.at(6) << 8);
       if (id === 0xfd || id === 0xff || length < 3 || length > MAX_LENGTH) {
@@ -207,7 +192,7 @@ export class Protocol2Decoder implements PacketDecoder {
         continue;
       }
       const total = 7 + length;
-      if (q.length < total) return out;
+      if (q.length < total) return;
       const frame = q.view(0, total);
       const crc = frame[total - 2]! | (frame[total - 1]! << 8);
       if (crc16(frame.subarray(0, total - 2)) !== crc) {

@@ -4,7 +4,7 @@
  * A reply has the same frame with the servo's status byte in place of INST. Pure functions and one
  * stream decoder; no I/O. Byte order of multi-byte values depends on the family (registers.ts).
  */
-import { ByteQueue, emptyStats, type DecodedPacket, type DecoderStats, type PacketDecoder } from '../packet.ts';
+import { StreamDecoder, type ByteQueue, type DecodedPacket } from '../packet.ts';
 
 export const BROADCAST_ID = 0xfe;
 export const MAX_ID = 253;
@@ -69,23 +69,8 @@ export function factoryReset(id: number, options: { force?: boolean } = {}): Uin
 export const reply = (id: number, status: number, data: ArrayLike<number> = []) => encodePacket(id, status, data);
 
 /** Stream decoder: finds `FF FF`, reads ID and LEN, checks the checksum. */
-export class ScsDecoder implements PacketDecoder {
-  private readonly queue = new ByteQueue();
-  readonly stats: DecoderStats = emptyStats();
-
-  get pending(): number {
-    return this.queue.length;
-  }
-
-  reset(): void {
-    this.stats.discardedBytes += this.queue.length;
-    this.queue.clear();
-  }
-
-  push(chunk: Uint8Array): DecodedPacket[] {
-    this.queue.append(chunk);
-    const out: DecodedPacket[] = [];
-    const q = this.queue;
+export class ScsDecoder extends StreamDecoder {
+  protected extract(q: ByteQueue, out: DecodedPacket[]): void {
     for (;;) {
       while (q.length >= 1 && q.at(0) !== 0xff) {
         q.drop(1);
@@ -102,7 +87,7 @@ export class ScsDecoder implements PacketDecoder {
         this.stats.discardedBytes++;
         continue;
       }
-      if (q.length < 4) return out;
+      if (q.length < 4) return;
       const length = q.at(3);
       if (length < 2) {
         this.stats.lengthErrors++;
@@ -110,7 +95,7 @@ export class ScsDecoder implements PacketDecoder {
         continue;
       }
       const total = 4 + length;
-      if (q.length < total) return out;
+      if (q.length < total) return;
       const frame = q.view(0, total);
       if (checksum(frame.subarray(2, total - 1)) !== frame[total - 1]) {
         this.stats.checksumErrors++;
