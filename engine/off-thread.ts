@@ -8,11 +8,9 @@
  * seconds on a busy machine); a job that is stopped takes its thread with it, and the next job starts
  * a fresh one. A job module exports `run(input)`; its result crosses back by structured clone.
  */
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { projectPath } from '../sim/project-paths.ts';
+import { WORKER_BOOTSTRAP } from '../control/worker-bootstrap.ts';
 
-const BOOTSTRAP = pathToFileURL(projectPath('control/sampling/worker-bootstrap.mjs'));
 const ENTRY = new URL('./off-thread-worker.ts', import.meta.url).href;
 
 export interface OffThreadLimits {
@@ -85,7 +83,7 @@ export class OffThreadRunner {
     const existing = this.threads.get(job.href);
     if (existing && existing.heapMb === heapMb) return existing;
     if (existing) this.stop(job);
-    const worker = new Worker(BOOTSTRAP, {
+    const worker = new Worker(WORKER_BOOTSTRAP, {
       workerData: { entry: ENTRY, job: job.href },
       // Deep (not looping) robot trees recurse in urdf-loader: room for the stack, a bound on the heap.
       resourceLimits: { maxOldGenerationSizeMb: heapMb, stackSizeMb: 64 },

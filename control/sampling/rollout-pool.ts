@@ -4,10 +4,10 @@
  * results do not depend on the number of workers.
  */
 import { Worker } from 'node:worker_threads';
+import { WORKER_BOOTSTRAP } from '../worker-bootstrap.ts';
 import type { ParamValues } from '../../sim/params.ts';
 import type { RolloutRequest, RolloutResult } from './rollout.ts';
 
-const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./rollout-worker.ts', import.meta.url).href;
 
 interface Pending {
@@ -24,7 +24,7 @@ class RolloutWorker {
   private onFailure: ((err: Error) => void) | undefined;
 
   constructor() {
-    this.worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY } });
+    this.worker = new Worker(WORKER_BOOTSTRAP, { workerData: { entry: ENTRY } });
     this.worker.on('message', (m: { type: string; id?: number; result?: RolloutResult; message?: string }) => {
       if (m.type === 'result') this.settle(m.id!, (p) => p.resolve(m.result!));
       else if (m.type === 'error') this.settle(m.id ?? 0, (p) => p.reject(new Error(m.message)));

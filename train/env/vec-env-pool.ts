@@ -3,16 +3,16 @@
  * in parallel, results stitched back in order. Environment i gets the same seed whatever W is.
  */
 import { Worker } from 'node:worker_threads';
+import { WORKER_BOOTSTRAP } from '../../control/worker-bootstrap.ts';
 import type { EnvInit } from './env-worker.ts';
 import type { StepResult } from './vec-env.ts';
 
-const BOOTSTRAP = new URL('../../control/sampling/worker-bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./env-worker.ts', import.meta.url).href;
 
 type Reply = { type: 'ready' } | { type: 'reset'; features: Float32Array } | { type: 'step'; result: StepResult } | { type: 'error'; message: string };
 
 class EnvWorker {
-  private readonly worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY } });
+  private readonly worker = new Worker(WORKER_BOOTSTRAP, { workerData: { entry: ENTRY } });
   private waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
 

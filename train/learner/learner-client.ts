@@ -3,16 +3,16 @@
  * calls as Learner, answered asynchronously, so rollouts and the UI keep their thread.
  */
 import { Worker } from 'node:worker_threads';
+import { WORKER_BOOTSTRAP } from '../../control/worker-bootstrap.ts';
 import type { ActorCriticSpec } from '../actor-critic.ts';
 import type { LearnerOptions, LearnerState, Minibatch, StepHyper } from './learner.ts';
 import type { LearnerRequest } from './learner-worker.ts';
 import type { StepStat } from './ppo-step-graph.ts';
 
-const BOOTSTRAP = new URL('../../control/sampling/worker-bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./learner-worker.ts', import.meta.url).href;
 
 export class LearnerClient {
-  private readonly worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY } });
+  private readonly worker = new Worker(WORKER_BOOTSTRAP, { workerData: { entry: ENTRY } });
   private queue: Promise<unknown> = Promise.resolve();
   private failure: Error | undefined;
   private current: { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void } | undefined;
