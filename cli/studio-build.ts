@@ -37,7 +37,7 @@ export async function ensureStudioBuilt(log: (line: string) => void = (line) => 
   if (!existsSync(vite)) throw new Error(`${reason}, and Vite is not installed to build it (run \`npm install\`)`);
   log(`${reason}: building it (about 20 s)…`);
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'error'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('exit', (status) => resolve(status ?? 1));
   });
   if (code !== 0) throw new Error(`building the studio failed (vite exited ${code}); see the messages above`);
