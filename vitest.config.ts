@@ -1,13 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests that compare rates measured while they run: alone, after the rest, so other files do not share their 2 cores. */
+const MEASURING = ['tests/integration/big-robot-load.test.ts'];
+const EXCLUDE = ['node_modules/**', 'dist/**', 'scratch/**', 'out/**'];
+
 export default defineConfig({
   test: {
-    include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'dist/**', 'scratch/**', 'out/**'],
     // Closed-loop episodes take 10–40 s on 2 quiet cores; a busy machine must not turn them into failures.
     testTimeout: 180_000,
     hookTimeout: 60_000,
     // Two cores: integration tests start worker threads of their own.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'main', include: ['**/*.test.ts'], exclude: [...EXCLUDE, ...MEASURING] } },
+      { extends: true, test: { name: 'measuring', include: MEASURING, exclude: EXCLUDE, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

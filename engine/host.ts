@@ -142,11 +142,9 @@ export class EngineHost {
       perturb: (params) => s.perturb(params),
       openRobot: async ({ file }) => {
         const real = await this.loadRobot(file);
-        return this.edits.submit('robot', async () => {
-          // With package roots the file is imported again here with them (the loader thread imports without).
-          await s.setTask(`${ROBOT_TASK_PREFIX}${real}`, this.robotPackages ? { packages: this.robotPackages } : undefined);
-          return s.setController('jog');
-        });
+        // With package roots the file is imported again here with them (the loader thread imports without).
+        const params = this.robotPackages ? { packages: this.robotPackages } : {};
+        return this.edits.submit('robot', () => s.setTaskWithController(`${ROBOT_TASK_PREFIX}${real}`, params, 'jog'));
       },
       listModels: () => withModelKinds(this.models.list()),
       describeModel: ({ path, card }) => this.describeModel(path, card),

@@ -99,7 +99,7 @@ export class Session {
   private readonly stepObservers = new Set<(sample: StepSample) => void>();
   /** The command asked for and the one the robot sent after safety, for this step's observers. */
   private lastCommand: StepSample['command'];
-  private readonly lastEmit = { frame: 0, telemetry: 0, plan: 0 };
+  private readonly nextEmit = { frame: 0, telemetry: 0, plan: 0 };
   readonly physicsStepUs = new RollingStats(512);
   readonly planMs = new RollingStats(512);
   private readonly replans = new RateMeter();
@@ -259,6 +259,20 @@ export class Session {
       const values = mergeParams(def.params, defaults(def.params), params, 'task');
       this.buildTask(def, values);
       await this.startOnNewTask(def);
+      await this.resetState();
+    });
+  }
+
+  /**
+   * A new task run by a named controller (a robot opened for free play and jogged): one edit, so
+   * clients get one new scene and the old controller is never started on the new task.
+   */
+  setTaskWithController(id: string, params: Record<string, unknown>, controllerId: string): Promise<SessionSnapshot> {
+    return this.edit(async () => {
+      const def = findTask(id);
+      this.buildTask(def, mergeParams(def.params, defaults(def.params), params, 'task'));
+      const controller = this.lookupController(controllerId);
+      await this.startOrHold(controller, this.controllerDefaults(controller, {}));
       await this.resetState();
     });
   }
@@ -761,8 +775,11 @@ export class Session {
   private due(stream: 'frame' | 'telemetry' | 'plan', interval: number, force: boolean): boolean {
     if (!this.wants(stream)) return false;
     const now = performance.now();
-    if (!force && now - this.lastEmit[stream] < interval) return false;
-    this.lastEmit[stream] = now;
+    const next = this.nextEmit[stream];
+    if (!force && now < next) return false;
+    // A fixed grid, not "interval since the last": a step that wakes a little late (a busy machine's
+    // timers) and the catch-up step right after it must not cost a frame.
+    this.nextEmit[stream] = Math.max(next, now - interval) + interval;
     return true;
   }
 

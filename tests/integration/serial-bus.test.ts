@@ -76,9 +76,12 @@ describe.skipIf(!hasSocat)('SO-101 on a virtual Feetech bus through the CLI', ()
     const dir = tmp();
     const file = join(dir, 'so101.robot.json');
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(SO101, 'utf8')), bus: { type: 'feetech', port: vb.port, ...BUS } }));
-    // A hand sweeps every joint between 1000 and 3100 while calibration records.
+    // A hand sweeps every joint between 1000 and 3100 while calibration records: from when each servo has
+    // its homing offset (a move before it would be read back shifted by the offset).
     let sweeping = true;
+    const homed = (id: number) => vb.events.filter((e) => e.event === 'write' && e.register === 'Homing_Offset' && e.id === id).length >= 2;
     const sweep = (async () => {
+      while (sweeping && !SERVOS.every((s) => homed(s.id))) await sleep(20);
       for (let k = 0; sweeping; k++) {
         for (const s of SERVOS) await vb.inject({ op: 'move', id: s.id, position: k % 2 ? 3100 : 1000 });
         await sleep(150);
