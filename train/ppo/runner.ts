@@ -43,6 +43,8 @@ export interface Checkpoint {
   envSteps: number;
   wallSeconds: number;
   seed: number;
+  /** The run's training episode length, when not the task's. */
+  episodeSeconds?: number;
 }
 
 /** One line of metrics.jsonl. */
@@ -226,6 +228,7 @@ export class PpoRunner {
       envSteps: this.envSteps,
       wallSeconds: this.wallSeconds(),
       seed: this.options.seed,
+      ...(this.options.episodeSeconds === undefined ? {} : { episodeSeconds: this.options.episodeSeconds }),
     };
   }
 
