@@ -31,6 +31,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
       hidden: { type: 'string' },
       'steps-per-env': { type: 'string' },
       'episode-seconds': { type: 'string' },
+      randomize: { type: 'boolean', default: false },
       'checkpoint-every': { type: 'string', default: '10' },
       json: { type: 'boolean', default: false },
     },
@@ -69,6 +70,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
     seed: resume?.seed ?? seed,
     ...(hidden ? { hidden } : {}),
     ...(episodeSeconds === undefined ? {} : { episodeSeconds }),
+    ...(values.randomize || resume?.randomize ? { randomize: true } : {}),
     ...(values['steps-per-env'] ? { ppo: { stepsPerEnv: count('--steps-per-env', values['steps-per-env'], 1) } } : {}),
     ...(resume ? { resume } : {}),
   };

@@ -15,6 +15,7 @@ import { robotQuantities } from '../../sim/robot/robot-quantities.ts';
 import { SceneRobotReader } from '../../sim/robot/scene-robot-state.ts';
 import type { TaskInstance, TaskMonitor } from '../../sim/task.ts';
 import { toFeatures, type PolicyLayout } from '../policy-layout.ts';
+import { baseBody, bodyMass, checkRandomization, drawEpisode, randomizeScene, type DomainRandomization } from './domain-randomization.ts';
 
 /** An episode that ended during a step. */
 export interface EpisodeEnd {
@@ -43,6 +44,8 @@ export interface VecEnvOptions {
    * happens, rather than a tenth.
    */
   episodeSeconds?: number;
+  /** Domain randomization (train/env/domain-randomization.ts); none when absent. */
+  randomization?: DomainRandomization;
 }
 
 /** One step's results for every environment (flat arrays, env-major). */
@@ -70,6 +73,12 @@ interface Env {
   /** Steps at which this episode is truncated (the task's episode length, or less for a staggered first episode). */
   limit: number;
   episodeReturn: number;
+  /** This episode's motor strength per actuator (1 without randomization). */
+  strength: Float64Array;
+  /** This episode applies each action one control step late. */
+  delayed: boolean;
+  /** The action waiting to be applied next step when delayed. */
+  pending: Float32Array;
 }
 
 export class VecEnv {
@@ -106,18 +115,26 @@ export class VecEnv {
     this.ctrl = new Float64Array(task.actionDim);
     this.reader = new SceneRobotReader(task.scene);
     this.obsScratch = new Float32Array(layout.obsDim);
+    const dr = options.randomization;
+    if (dr) checkRandomization(dr, 'randomization');
+    const perWorld = dr && (dr.friction || dr.addedBaseMass);
+    const baseMass = perWorld ? bodyMass(R, task.scene, baseBody(task.scene)) : 0;
     for (let i = 0; i < count; i++) {
+      // One stream per environment, so results do not depend on how environments are split over workers.
+      const random = new Random((seed * 7919 + (first + i) * 104729 + 1) >>> 0);
       const env: Env = {
-        world: new PhysicsWorld(R, task.scene),
+        world: new PhysicsWorld(R, perWorld ? randomizeScene(task.scene, dr, random, baseMass) : task.scene),
         state: new Float64Array(0),
         builder: new ObservationBuilder(layout.policy),
-        // One stream per environment, so results do not depend on how environments are split over workers.
-        random: new Random((seed * 7919 + (first + i) * 104729 + 1) >>> 0),
+        random,
         monitor: task.monitor(),
         lastRaw: new Float64Array(layout.actionDim),
         steps: 0,
         limit: 0,
         episodeReturn: 0,
+        strength: new Float64Array(task.actionDim).fill(1),
+        delayed: false,
+        pending: new Float32Array(layout.actionDim),
       };
       this.envs.push(env);
     }
@@ -151,7 +168,12 @@ export class VecEnv {
     for (let i = 0; i < n; i++) {
       const env = this.envs[i]!;
       const raw = actions.subarray(i * A, (i + 1) * A);
-      this.applyAction(raw);
+      if (env.delayed) {
+        // This step applies the previous action; the new one waits (the first step of an episode applies zero).
+        const late = env.pending.slice();
+        env.pending.set(raw);
+        this.applyAction(late, env.strength);
+      } else this.applyAction(raw, env.strength);
       for (let s = 0; s < this.substeps; s++) env.world.step(this.ctrl);
       env.world.getState(env.state);
       for (let a = 0; a < A; a++) env.lastRaw[a] = raw[a]!;
@@ -184,10 +206,11 @@ export class VecEnv {
   }
 
   /** Raw outputs → actuator commands, as onnx-policy maps them (clip, scale, offset, per joint type). */
-  private applyAction(raw: ArrayLike<number>): void {
+  private applyAction(raw: ArrayLike<number>, strength: Float64Array): void {
     const commands = mapAction(this.layout.policy, raw);
     this.drives.forEach((d, j) => {
-      this.ctrl[d.actuator] = d.type === 'position' ? commands.position[j]! : d.type === 'velocity' ? commands.velocity[j]! : commands.torque[j]! / d.gear;
+      // Motor strength scales torques (legged_gym's); servo targets are positions and speeds, not efforts.
+      this.ctrl[d.actuator] = d.type === 'position' ? commands.position[j]! : d.type === 'velocity' ? commands.velocity[j]! : (commands.torque[j]! / d.gear) * strength[d.actuator]!;
     });
   }
 
@@ -200,11 +223,17 @@ export class VecEnv {
     env.steps = 0;
     env.limit = this.maxSteps;
     env.episodeReturn = 0;
+    env.pending.fill(0);
+    const dr = this.options.randomization;
+    if (dr) Object.assign(env, drawEpisode(dr, env.random, this.task.actionDim));
   }
 
   private features(env: Env, out: Float32Array, offset: number): void {
     const quantities = robotQuantities(this.reader.read(env.state, env.steps * this.task.timing.controlDt), this.reader.jointNames);
     const obs = env.builder.build({ ...quantities, ...(this.task.command ? { command: this.task.command } : {}), lastAction: env.lastRaw }, this.obsScratch);
+    const noise = this.options.randomization?.observationNoise;
+    if (noise) for (let k = 0; k < obs.length; k++) obs[k] = obs[k]! + noise * env.random.normal();
     toFeatures(this.layout, obs, out, offset);
   }
 }
+

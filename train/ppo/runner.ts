@@ -5,6 +5,7 @@
  */
 import { Random } from '../../sim/random.ts';
 import { DEFAULT_HIDDEN, initParameters, type ActorCriticSpec } from '../actor-critic.ts';
+import { taskRandomization } from '../env/domain-randomization.ts';
 import { buildTask } from '../env/task-build.ts';
 import { VecEnvPool } from '../env/vec-env-pool.ts';
 import { exportPolicy, type ExportedPolicy } from '../export/policy-export.ts';
@@ -26,6 +27,8 @@ export interface RunnerOptions {
   initNoiseStd?: number;
   /** Training episode length in seconds (default: the task's); see VecEnvOptions.episodeSeconds. */
   episodeSeconds?: number;
+  /** Train with the task's domain randomization (train/env/domain-randomization.ts). */
+  randomize?: boolean;
   /** Continue from a checkpoint (its network, optimiser, normaliser, learning rate and counters). */
   resume?: Checkpoint;
 }
@@ -45,6 +48,8 @@ export interface Checkpoint {
   seed: number;
   /** The run's training episode length, when not the task's. */
   episodeSeconds?: number;
+  /** The run trained with domain randomization. */
+  randomize?: boolean;
 }
 
 /** One line of metrics.jsonl. */
@@ -121,7 +126,12 @@ export class PpoRunner {
     const learner = await LearnerClient.create(spec, state);
     let envs: VecEnvPool;
     try {
-      envs = await VecEnvPool.create({ taskId: options.taskId, taskParams: values, envs: options.envs, workers: options.workers, seed: options.seed + (options.resume?.iteration ?? 0), featureDim: spec.obsDim, actionDim: spec.actionDim, env: { staggerEpisodes: true, ...(options.episodeSeconds === undefined ? {} : { episodeSeconds: options.episodeSeconds }) } });
+      const env = {
+        staggerEpisodes: true,
+        ...(options.episodeSeconds === undefined ? {} : { episodeSeconds: options.episodeSeconds }),
+        ...(options.randomize ? { randomization: taskRandomization(options.taskId) } : {}),
+      };
+      envs = await VecEnvPool.create({ taskId: options.taskId, taskParams: values, envs: options.envs, workers: options.workers, seed: options.seed + (options.resume?.iteration ?? 0), featureDim: spec.obsDim, actionDim: spec.actionDim, env });
     } catch (err) {
       await learner.dispose();
       throw err;
@@ -229,6 +239,7 @@ export class PpoRunner {
       wallSeconds: this.wallSeconds(),
       seed: this.options.seed,
       ...(this.options.episodeSeconds === undefined ? {} : { episodeSeconds: this.options.episodeSeconds }),
+      ...(this.options.randomize ? { randomize: true } : {}),
     };
   }
 
