@@ -31,9 +31,8 @@ export interface VecEnvOptions {
   /**
    * Truncate each environment's first episode after a random number of steps (legged_gym's
    * `init_at_random_ep_len`), so the environments' episodes are out of phase from then on. Without it
-   * every environment resets on the same step and a rollout shorter than an episode holds only one
-   * phase of it: on cart-pole balance, seven rollouts in eight held nothing but a fallen pole swinging,
-   * and the updates on them undid what the eighth taught (PPO plateaued at the zero-action return).
+   * every environment resets on the same step, and a rollout shorter than an episode holds one phase of
+   * it only (on cart-pole balance, seven rollouts in eight hold nothing but a fallen pole swinging).
    * Training turns it on; evaluation, which scores whole episodes, leaves it off.
    */
   staggerEpisodes?: boolean;
