@@ -21,6 +21,7 @@ import { ModelCatalog } from './model-catalog.ts';
 import { withModelKinds } from './model-kind.ts';
 import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
 import { Session, type SessionOptions } from './session.ts';
+import { TrainingRuns } from './training-runs.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
 
@@ -36,7 +37,10 @@ export interface HostOptions extends SessionOptions {
   robotPackages?: string;
   /** Folders of robot files (and training runs) clients may open, besides the shipped assets/. */
   robotDirs?: string[];
+  /** Folders of training runs the studio lists and plots (and whose exported policies it may run). */
   runDirs?: string[];
+  /** Where runs started from the studio go (created on the first one; clients may open files there). */
+  trainingDir?: string;
   /** Limits of loading a robot file for a client (off the event loop). */
   robotLoad?: Partial<OffThreadLimits> & { maxLinks?: number };
   /** Start the robot loader's thread now (a server), not at the first openRobot (tests, one-shot hosts). */
@@ -55,6 +59,7 @@ export class EngineHost {
     readonly models: ModelCatalog,
     /** The folders and files clients may name; every path a client sends is checked here first. */
     readonly files: FileAccess,
+    readonly training: TrainingRuns,
     robotLoad: HostOptions['robotLoad'] = {},
     private readonly robotPackages = '',
   ) {
@@ -63,9 +68,10 @@ export class EngineHost {
   }
 
   static async create(options: HostOptions = {}): Promise<EngineHost> {
-    const { modelDirs = [], robotDirs = [], runDirs = [], robotLoad, warmLoader, robotPackages, ...sessionOptions } = options;
-    const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs]);
-    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad, robotPackages);
+    const { modelDirs = [], robotDirs = [], runDirs = [], trainingDir, robotLoad, warmLoader, robotPackages, ...sessionOptions } = options;
+    const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs, ...(trainingDir ? [trainingDir] : [])]);
+    const training = new TrainingRuns(runDirs, trainingDir);
+    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, training, robotLoad, robotPackages);
     if (warmLoader) host.warmLoader();
     return host;
   }
@@ -99,7 +105,7 @@ export class EngineHost {
       }
       server.emit(stream, data as never);
     };
-    const unsubscribe = STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data)));
+    const unsubscribe = [...STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data))), this.training.watch((event) => server.emit('training', event))];
     const disconnect = () => {
       if (!this.disconnects.delete(disconnect)) return;
       for (const off of unsubscribe) off();
@@ -148,6 +154,10 @@ export class EngineHost {
       },
       listModels: () => withModelKinds(this.models.list()),
       describeModel: ({ path, card }) => this.describeModel(path, card),
+      listRuns: () => this.training.list(),
+      runMetrics: ({ run }) => this.training.metrics(run),
+      startTraining: (options) => this.training.start(options),
+      stopTraining: ({ run }) => this.training.stop(run),
     };
   }
 
@@ -191,13 +201,14 @@ export class EngineHost {
   async dispose(): Promise<void> {
     for (const disconnect of [...this.disconnects]) disconnect();
     this.offThread.dispose();
+    this.training.dispose();
     await this.session.dispose();
   }
 }
 
 /** Runs one engine session on a single port (the Electron utility process). */
-export async function hostEngine(port: MessagePortLike): Promise<{ dispose(): Promise<void>; allowFile(path: string): void }> {
-  const host = await EngineHost.create({ warmLoader: true });
+export async function hostEngine(port: MessagePortLike, options: Pick<HostOptions, 'trainingDir'> = {}): Promise<{ dispose(): Promise<void>; allowFile(path: string): void }> {
+  const host = await EngineHost.create({ warmLoader: true, runDirs: options.trainingDir ? [options.trainingDir] : [], ...options });
   host.connect(port);
   return { dispose: () => host.dispose(), allowFile: (path) => host.files.allowFile(path) };
 }
