@@ -30,11 +30,22 @@ class RolloutThread {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   failure: Error | undefined;
+  /** Settles when the thread has loaded its modules and Rapier (seconds when the machine is busy). */
+  readonly booted: Promise<void>;
 
   constructor(private readonly gone: (thread: RolloutThread) => void) {
     this.worker = new Worker(WORKER_BOOTSTRAP, { workerData: { entry: ENTRY } });
-    this.worker.unref();
+    this.worker.ref();
+    let booted!: () => void;
+    let failed!: (err: Error) => void;
+    this.booted = new Promise((resolve, reject) => ((booted = resolve), (failed = reject)));
+    this.booted.catch(() => undefined);
+    this.bootFailed = failed;
     this.worker.on('message', (m: WorkerReply) => {
+      if (m.type === 'booted') {
+        if (this.pending.size === 0) this.worker.unref();
+        return booted();
+      }
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
@@ -71,9 +82,12 @@ class RolloutThread {
     });
   }
 
+  private readonly bootFailed: (err: Error) => void;
+
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
+    this.bootFailed(err);
     this.gone(this);
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
@@ -109,6 +123,11 @@ export function rolloutThreadCount(): number {
 export async function stopRolloutThreads(): Promise<void> {
   const all = threads.splice(0);
   await Promise.all(all.map((t) => t?.terminate()));
+}
+
+/** Starts (or finds running) the first `count` rollout threads and waits until they have booted. */
+export async function startRolloutThreads(count: number): Promise<void> {
+  await Promise.all(Array.from({ length: Math.max(1, count) }, (_, i) => thread(i).booted));
 }
 
 let nextPool = 1;

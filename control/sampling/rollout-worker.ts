@@ -17,6 +17,7 @@ export type WorkerMessage =
   | { type: 'release'; world: string };
 
 export type WorkerReply =
+  | { type: 'booted' }
   | { type: 'ready'; id: number }
   | { type: 'result'; id: number; result: RolloutResult }
   | { type: 'error'; id: number; message: string };
@@ -24,6 +25,8 @@ export type WorkerReply =
 const port = parentPort!;
 // Rollouts need bodies, joints and collision shapes; reading Collada visuals would only cost start-up time.
 simulateOnly();
+// Told once the modules and Rapier are loaded: a pool can then count on a world in milliseconds.
+void loadRapier().then(() => port.postMessage({ type: 'booted' } satisfies WorkerReply));
 const worlds = new Map<string, { world: PhysicsWorld; runner: RolloutRunner }>();
 
 const handle = async (message: WorkerMessage): Promise<WorkerReply | undefined> => {
