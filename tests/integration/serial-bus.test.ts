@@ -4,9 +4,9 @@
  * torque-off packet is seen arriving at the virtual bus.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BusRobot } from '../../bridges/bus-robot.ts';
@@ -107,7 +107,7 @@ describe.skipIf(!hasSocat)('SO-101 on a virtual Feetech bus through the CLI', ()
     const before = await vb.snapshot();
     const since = vb.events.length;
     const log = join(dir, 'deploy.jsonl');
-    const deploy = await actuate('deploy', '--robot', file, '--controller', 'hold', '--rate', '100', '--seconds', '2', '--log', log, '--json');
+    const deploy = await actuate('deploy', '--robot', file, '--task', 'so101-reach', '--controller', 'hold', '--rate', '100', '--seconds', '2', '--log', log, '--json');
     expect(deploy.code, deploy.stderr).toBe(0);
     const summary = JSON.parse(deploy.stdout);
     // The rate is the benchmark's business (a loaded CI machine runs this far below 100 Hz).
@@ -119,9 +119,44 @@ describe.skipIf(!hasSocat)('SO-101 on a virtual Feetech bus through the CLI', ()
     const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines[0].type).toBe('start');
     expect(lines.at(-1).type).toBe('end');
-    expect(lines.length).toBe(summary.ticks + 2);
+    expect(lines.length).toBe(summary.steps + 2);
+    expect(summary.steps).toBeGreaterThan(10);
+  });
+
+  it('deploy --dry-run runs a planner on the twin only: the twin moves, the bus gets reads and no goal or torque-on write', async () => {
+    const vb = await virtualBus('feetech', SERVOS);
+    const dir = tmp();
+    const file = join(dir, 'so101.robot.json');
+    writeFileSync(file, JSON.stringify(calibratedSo101(vb.port)));
+    const since = vb.events.length;
+    const log = join(dir, 'dry.jsonl');
+    const mcap = join(dir, 'dry.mcap');
+    const deploy = await actuate('deploy', '--robot', file, '--task', 'so101-reach', '--controller', 'mppi', '--seconds', '4', '--dry-run', '--log', log, '--record', mcap, '--json');
+    expect(deploy.code, deploy.stderr).toBe(0);
+    const summary = JSON.parse(deploy.stdout);
+    expect(summary).toMatchObject({ dryRun: true, controller: 'mppi', task: 'so101-reach', targetHz: 25 });
+    expect(summary.steps).toBeGreaterThan(5);
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const steps = lines.filter((l) => l.sent);
+    // The real arm stays in the middle (0 rad) while the twin reaches for the target.
+    const last = steps.at(-1);
+    expect(last.position.every((p: number) => Math.abs(p) < 0.01)).toBe(true);
+    expect(Math.max(...last.twin.map((p: number) => Math.abs(p)))).toBeGreaterThan(0.05);
+    // Reads only: no goal ever written, torque never enabled.
+    const servos = await vb.snapshot();
+    expect(servos.map((s) => s.goalWrites)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(servos.every((s) => !s.torque)).toBe(true);
+    expect(vb.events.slice(since).filter((e) => e.register === 'Torque_Enable' && e.value !== 0)).toEqual([]);
+    expect(statSync(mcap).size).toBeGreaterThan(1000);
   });
 });
+
+/** The SO-101 follower on `port`, calibrated: ±90° around the middle (2048 ticks = 0 rad). */
+function calibratedSo101(port: string, file = SO101): RobotConfig {
+  const base = JSON.parse(readFileSync(file, 'utf8'));
+  const cal = { homingOffset: 0, direction: 1, rangeMin: 1024, rangeMax: 3072 };
+  return parseRobotConfig({ ...base, robotModel: resolve(dirname(file), base.robotModel), bus: { type: 'feetech', port, ...BUS }, calibration: Object.fromEntries(Object.keys(base.motors).map((j) => [j, cal])) });
+}
 
 describe.skipIf(!hasSocat)('faults on a virtual Dynamixel bus end in a safe state', () => {
   it('a command beyond the limits is clamped and counted; the bus never sees it', async () => {
