@@ -57,6 +57,11 @@ function dynamixelConfig(port: string, safety: Partial<RobotConfig['safety']> = 
 }
 const XL330 = [1, 2, 3].map((id) => ({ id, model: 'xl330-m288' }));
 
+/** A fixed-base chain of three revolute joints j1–j3: the robot model of the three-XL330 test arm. */
+const link = (name: string) => `<link name="${name}"><inertial><mass value="0.05"/><inertia ixx="1e-5" iyy="1e-5" izz="1e-5" ixy="0" ixz="0" iyz="0"/></inertial><visual><geometry><box size="0.02 0.02 0.05"/></geometry></visual></link>`;
+const joint = (n: number, parent: string) => `<joint name="j${n}" type="revolute"><parent link="${parent}"/><child link="l${n}"/><origin xyz="0 0 0.05"/><axis xyz="0 1 0"/><limit lower="-1.5" upper="1.5" effort="0.5" velocity="6"/></joint>`;
+const THREE_JOINT_URDF = `<robot name="xl330-arm">${link('base')}${link('l1')}${link('l2')}${link('l3')}${joint(1, 'base')}${joint(2, 'l1')}${joint(3, 'l2')}</robot>`;
+
 async function connected(config: RobotConfig): Promise<BusRobot> {
   const robot = new BusRobot(config, { guardProcess: false });
   robots.push(robot);
@@ -243,8 +248,10 @@ describe.skipIf(!hasSocat)('faults on a virtual Dynamixel bus end in a safe stat
     const dir = tmp();
     const file = join(dir, 'xl330.robot.json');
     // 300 ms: a loaded CI machine's loop stalls must not trip it while the controller is alive.
-    writeFileSync(file, JSON.stringify(dynamixelConfig(vb.port, { busWatchdogMs: 300, commandTimeoutMs: 2000, torqueOffAfterMs: 5000 })));
-    const child = spawn(process.execPath, [BIN, 'deploy', '--robot', file, '--controller', 'sine', '--amplitude', '0.5', '--rate', '100', '--seconds', '60', '--log', join(dir, 'log.jsonl')], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'xl330-arm.urdf'), THREE_JOINT_URDF);
+    writeFileSync(file, JSON.stringify({ ...dynamixelConfig(vb.port, { busWatchdogMs: 300, commandTimeoutMs: 2000, torqueOffAfterMs: 5000 }), robotModel: 'xl330-arm.urdf' }));
+    // Free play of the arm's model (its default task), its joints commanded from sliders at 100 Hz.
+    const child = spawn(process.execPath, [BIN, 'deploy', '--robot', file, '--controller', 'jog', '--set', 'controller.j2=0.5', '--rate', '100', '--seconds', '60', '--log', join(dir, 'log.jsonl')], { stdio: 'ignore' });
     try {
       await vb.waitFor((e) => e.register === 'Bus_Watchdog' && e.value === 15 && e.id === 3, 120_000);
       await sleep(700);
