@@ -275,3 +275,40 @@ describe.skipIf(!hasSocat)('faults on a virtual Dynamixel bus end in a safe stat
     }
   });
 });
+
+describe.skipIf(!hasSocat)('leader–follower teleoperation over two virtual Feetech buses', () => {
+  const SERVOS = [1, 2, 3, 4, 5, 6].map((id) => ({ id, model: 'sts3215' }));
+  const LEADER = fileURLToPath(new URL('../../bridges/configs/so101-leader.robot.json', import.meta.url));
+
+  it('the follower tracks the leader moved by hand; the leader’s torque is never enabled; the end turns the follower’s torque off', async () => {
+    const [leaderBus, followerBus] = await Promise.all([virtualBus('feetech', SERVOS), virtualBus('feetech', SERVOS)]);
+    const dir = tmp();
+    const leader = join(dir, 'leader.robot.json');
+    const follower = join(dir, 'follower.robot.json');
+    writeFileSync(leader, JSON.stringify(calibratedSo101(leaderBus.port, LEADER)));
+    writeFileSync(follower, JSON.stringify(calibratedSo101(followerBus.port)));
+    const run = actuate('teleop', '--robot', follower, '--leader', leader, '--rate', '50', '--seconds', '6', '--json');
+    // Once the follower's torque is on, a hand moves three leader joints.
+    await followerBus.waitFor((e) => e.register === 'Torque_Enable' && e.value === 1 && e.id === 6, 30_000);
+    const moves = new Map([[1, 2048 + 300], [3, 2048 - 200], [6, 2048 + 150]]);
+    for (const [id, position] of moves) await leaderBus.inject({ op: 'move', id, position });
+    let goals: number[] = [];
+    for (let i = 0; i < 60; i++, await sleep(50)) {
+      goals = (await followerBus.snapshot()).map((s) => Number(s.goal));
+      if (goals.every((g, k) => Math.abs(g - (moves.get(k + 1) ?? 2048)) <= 2)) break;
+    }
+    expect(goals.map((g, k) => Math.abs(g - (moves.get(k + 1) ?? 2048)) <= 2)).toEqual([true, true, true, true, true, true]);
+    const since = followerBus.events.length;
+    const result = await run;
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ leader: 'so101-leader', follower: 'so101-follower', mode: 'active' });
+    expect(summary.commands).toBeGreaterThan(20);
+    // 0.46 rad in one tick is beyond maxStep (0.25): the safety layer spread it over ticks, and counted it.
+    expect(summary.clampedCommands).toBeGreaterThan(0);
+    expect(summary.safety.stepClamps + summary.safety.velocityClamps).toBeGreaterThan(0);
+    expect(leaderBus.events.filter((e) => e.register === 'Torque_Enable' && e.value !== 0)).toEqual([]);
+    expect((await leaderBus.snapshot()).map((s) => s.goalWrites)).toEqual([0, 0, 0, 0, 0, 0]);
+    await torqueOffReached(followerBus, [1, 2, 3, 4, 5, 6], since);
+  });
+});
