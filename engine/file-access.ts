@@ -13,7 +13,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { projectPath } from '../sim/project-paths.ts';
 
-export type FileKind = 'robot' | 'model' | 'card';
+export type FileKind = 'robot' | 'model' | 'card' | 'robotConfig';
 
 const MB = 1 << 20;
 
@@ -22,18 +22,23 @@ export const SIZE_LIMITS: Record<FileKind, number> = {
   robot: 64 * MB,
   model: 1024 * MB,
   card: 4 * MB,
+  robotConfig: 1 * MB,
 };
 
 const EXTENSIONS: Record<FileKind, readonly string[]> = {
   robot: ['.urdf', '.xml', '.mjcf'],
   model: ['.onnx'],
   card: ['.json'],
+  robotConfig: ['.json'],
 };
 
-const KIND_WORDS: Record<FileKind, string> = { robot: 'robot files', model: 'models', card: 'model cards' };
+const KIND_WORDS: Record<FileKind, string> = { robot: 'robot files', model: 'models', card: 'model cards', robotConfig: 'robot configurations' };
 
 /** The folders shipped with Actuate that any client may read: robots and scenes, models and cards. */
-export const SHIPPED_FOLDERS = [projectPath('assets'), projectPath('models')];
+export const SHIPPED_FOLDERS = [projectPath('assets'), projectPath('models'), projectPath('bridges/configs')];
+
+/** The shipped robot configurations (robot.json: SO-101 follower and leader). */
+export const ROBOT_CONFIG_FOLDER = projectPath('bridges/configs');
 
 export class FileAccessError extends Error {
   override name = 'FileAccessError';

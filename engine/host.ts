@@ -15,11 +15,12 @@ import { TASKS } from '../sim/tasks/index.ts';
 import { adoptRobot } from '../sim/tasks/robot-assets.ts';
 import { FREE_PLAY_VARIANT, freePlaySceneOptions, ROBOT_TASK_PREFIX } from '../sim/tasks/free-play.ts';
 import { EditCoalescer } from './edit-coalescer.ts';
-import { FileAccess, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
+import { FileAccess, ROBOT_CONFIG_FOLDER, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
 import type { LoadedRobot } from './load-robot-job.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { withModelKinds } from './model-kind.ts';
 import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
+import { RobotLink } from './robot-link.ts';
 import { Session, type SessionOptions } from './session.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
@@ -49,6 +50,8 @@ export class EngineHost {
   private readonly robotLoad: OffThreadLimits & { maxLinks: number };
   /** Task, controller and parameter edits, with superseded ones dropped (see edit-coalescer.ts). */
   readonly edits: EditCoalescer;
+  /** The real robot the studio connects (the Robot panel). */
+  readonly robot: RobotLink;
 
   private constructor(
     readonly session: Session,
@@ -57,15 +60,21 @@ export class EngineHost {
     readonly files: FileAccess,
     robotLoad: HostOptions['robotLoad'] = {},
     private readonly robotPackages = '',
+    robotDirs: readonly string[] = [],
   ) {
     this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
     this.edits = new EditCoalescer(() => session.snapshot());
+    this.robot = new RobotLink(session, {
+      checkConfig: (path) => files.check(path, 'robotConfig'),
+      openModel: async (path) => `${ROBOT_TASK_PREFIX}${await this.loadRobot(path)}`,
+      folders: [ROBOT_CONFIG_FOLDER, ...robotDirs],
+    });
   }
 
   static async create(options: HostOptions = {}): Promise<EngineHost> {
     const { modelDirs = [], robotDirs = [], runDirs = [], robotLoad, warmLoader, robotPackages, ...sessionOptions } = options;
     const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs]);
-    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad, robotPackages);
+    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad, robotPackages, robotDirs);
     if (warmLoader) host.warmLoader();
     return host;
   }
@@ -99,7 +108,7 @@ export class EngineHost {
       }
       server.emit(stream, data as never);
     };
-    const unsubscribe = STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data)));
+    const unsubscribe = [...STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data))), this.robot.onStatus((status) => server.emit('robot', status))];
     const disconnect = () => {
       if (!this.disconnects.delete(disconnect)) return;
       for (const off of unsubscribe) off();
@@ -148,6 +157,10 @@ export class EngineHost {
       },
       listModels: () => withModelKinds(this.models.list()),
       describeModel: ({ path, card }) => this.describeModel(path, card),
+      listRobotConfigs: () => this.robot.list(),
+      connectRobot: ({ config, port }) => this.robot.connect(config, port),
+      disconnectRobot: () => this.robot.disconnect(),
+      emergencyStop: ({ reason }) => this.robot.emergencyStop(reason),
     };
   }
 
@@ -191,6 +204,7 @@ export class EngineHost {
   async dispose(): Promise<void> {
     for (const disconnect of [...this.disconnects]) disconnect();
     this.offThread.dispose();
+    await this.robot.dispose();
     await this.session.dispose();
   }
 }
