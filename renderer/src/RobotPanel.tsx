@@ -4,13 +4,15 @@
  * stop it. EMERGENCY STOP (the button, or Esc anywhere in the studio) turns torque off in the engine
  * at once, not behind the controller's queue.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RobotConfigInfo, RobotStatus, SessionSnapshot } from '../../protocol/api.ts';
 import { useEngine, useStore } from './use-engine.ts';
 import './RobotPanel.css';
 
 /** Radians per arrow key press (Shift: five times as far). */
 const JOG_STEP = 0.02;
+/** A press within this long of the last builds on the value sent, not on a snapshot still on its way. */
+const JOG_MEMORY_MS = 2000;
 
 export function RobotPanel() {
   const store = useStore();
@@ -108,13 +110,16 @@ function Connected({ robot }: { robot: RobotStatus }) {
   const store = useStore();
   const { snapshot } = useEngine();
   const [selected, setSelected] = useState(0);
+  const sent = useRef(new Map<string, { value: number; at: number }>());
   const joint = robot.joints[selected];
 
   const jog = (direction: number, fast: boolean) => {
     const target = joint && snapshot ? jogTarget(snapshot, joint.name) : undefined;
     if (!target || !joint) return;
-    const from = target.value ?? joint.position;
+    const last = sent.current.get(target.key);
+    const from = last && performance.now() - last.at < JOG_MEMORY_MS ? last.value : (target.value ?? joint.position);
     const value = Math.min(target.max, Math.max(target.min, from + direction * JOG_STEP * (fast ? 5 : 1)));
+    sent.current.set(target.key, { value, at: performance.now() });
     void store.call('setParams', { scope: 'controller', values: { [target.key]: value } });
   };
   const onKey = (e: React.KeyboardEvent) => {
