@@ -1,6 +1,7 @@
 /**
  * The fixed-rate loop of `actuate deploy` and `actuate teleop`: ticks on a grid of deadlines (a late
- * tick does not shift the ones after it), with the statistics a robot loop is judged by — achieved
+ * tick does not shift the ones after it, and slots missed by more than a period are dropped, not run in a
+ * burst), with the statistics a robot loop is judged by — achieved
  * rate, period jitter p50/p99, overruns (a tick that ended after the next was due) and bus round trips.
  */
 import { RollingStats } from '../engine/timing-stats.ts';
@@ -12,6 +13,7 @@ export interface LoopSummary {
   targetHz: number;
   jitterMs: { p50: number; p99: number };
   overruns: number;
+  skipped: number;
   busRttMs: { read: { p50: number; p99: number }; send: { p50: number; p99: number } };
 }
 
@@ -20,6 +22,8 @@ export class LoopStats {
   readonly readMs = new RollingStats(8192);
   readonly sendMs = new RollingStats(8192);
   overruns = 0;
+  /** Deadlines dropped because the loop was more than a period late. */
+  skipped = 0;
   ticks = 0;
   elapsed = 0;
 
@@ -35,6 +39,7 @@ export class LoopStats {
       targetHz: this.rate,
       jitterMs: p(this.jitter),
       overruns: this.overruns,
+      skipped: this.skipped,
       busRttMs: { read: p(this.readMs), send: p(this.sendMs) },
     };
   }
@@ -48,8 +53,16 @@ export async function runAtRate(stats: LoopStats, seconds: number, tick: () => P
   const period = 1000 / stats.rate;
   const t0 = performance.now();
   let last = t0;
+  const end = t0 + seconds * 1000;
   try {
-    for (let k = 0; k * period < seconds * 1000; k++) {
+    for (let k = 0; t0 + k * period < end; k++) {
+      // A tick that comes more than a period late skips the slots it missed: no burst of catch-up ticks.
+      const behind = Math.floor((performance.now() - t0) / period) - k;
+      if (behind > 1) {
+        k += behind;
+        stats.skipped += behind;
+        if (t0 + k * period >= end) break;
+      }
       const deadline = t0 + k * period;
       await sleepUntil(deadline);
       const start = performance.now();
