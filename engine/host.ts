@@ -15,13 +15,14 @@ import { TASKS } from '../sim/tasks/index.ts';
 import { adoptRobot } from '../sim/tasks/robot-assets.ts';
 import { FREE_PLAY_VARIANT, freePlaySceneOptions, ROBOT_TASK_PREFIX } from '../sim/tasks/free-play.ts';
 import { EditCoalescer } from './edit-coalescer.ts';
-import { FileAccess, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
+import { FileAccess, ROBOT_CONFIG_FOLDER, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
 import type { LoadedRobot, LoadRobotInput } from './load-robot-job.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { withModelKinds } from './model-kind.ts';
 import { CardError, loadModelCard } from '../models/model-card.ts';
 import { parsePackageList } from '../sim/importers/resolve-path.ts';
 import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
+import { RobotLink } from './robot-link.ts';
 import { Session, type SessionOptions } from './session.ts';
 import { TrainingRuns } from './training-runs.ts';
 
@@ -58,6 +59,8 @@ export class EngineHost {
   private readonly robotLoad: OffThreadLimits & { maxLinks: number };
   /** Task, controller and parameter edits, with superseded ones dropped (see edit-coalescer.ts). */
   readonly edits: EditCoalescer;
+  /** The real robot the studio connects (the Robot panel). */
+  readonly robot: RobotLink;
 
   private constructor(
     readonly session: Session,
@@ -67,9 +70,15 @@ export class EngineHost {
     readonly training: TrainingRuns,
     robotLoad: HostOptions['robotLoad'] = {},
     private readonly robotPackages = '',
+    robotDirs: readonly string[] = [],
   ) {
     this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
     this.edits = new EditCoalescer(() => session.snapshot());
+    this.robot = new RobotLink(session, {
+      checkConfig: (path) => files.check(path, 'robotConfig'),
+      openModel: async (path) => `${ROBOT_TASK_PREFIX}${await this.loadRobot(path)}`,
+      folders: [ROBOT_CONFIG_FOLDER, ...robotDirs],
+    });
   }
 
   static async create(options: HostOptions = {}): Promise<EngineHost> {
@@ -78,7 +87,7 @@ export class EngineHost {
     const packageRoots = Object.values(parsePackageList(robotPackages ?? ''));
     const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs, ...packageRoots, ...(trainingDir ? [trainingDir] : [])]);
     const training = new TrainingRuns(runDirs, trainingDir);
-    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, training, robotLoad, robotPackages);
+    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, training, robotLoad, robotPackages, robotDirs);
     if (warmLoader) host.warmLoader();
     return host;
   }
@@ -112,7 +121,11 @@ export class EngineHost {
       }
       server.emit(stream, data as never);
     };
-    const unsubscribe = [...STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data))), this.training.watch((event) => server.emit('training', event))];
+    const unsubscribe = [
+      ...STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data))),
+      this.robot.onStatus((status) => server.emit('robot', status)),
+      this.training.watch((event) => server.emit('training', event)),
+    ];
     const disconnect = () => {
       if (!this.disconnects.delete(disconnect)) return;
       for (const off of unsubscribe) off();
@@ -165,6 +178,10 @@ export class EngineHost {
       runMetrics: ({ run }) => this.training.metrics(run),
       startTraining: (options) => this.training.start(options),
       stopTraining: ({ run }) => this.training.stop(run),
+      listRobotConfigs: () => this.robot.list(),
+      connectRobot: ({ config, port }) => this.robot.connect(config, port),
+      disconnectRobot: () => this.robot.disconnect(),
+      emergencyStop: ({ reason }) => this.robot.emergencyStop(reason),
     };
   }
 
@@ -236,6 +253,7 @@ export class EngineHost {
     for (const disconnect of [...this.disconnects]) disconnect();
     this.offThread.dispose();
     this.training.dispose();
+    await this.robot.dispose();
     await this.session.dispose();
   }
 }

@@ -3,7 +3,7 @@
  * snapshot, status and the latest telemetry. React components subscribe to it; frames and plans go
  * straight to their listeners (the viewport) without re-rendering React.
  */
-import type { CommandName, CommandParams, CommandResults, ControllerInfo, FrameEvent, OverlaySubscriptions, PlanEvent, SessionSnapshot, StatusEvent, TaskInfo, TelemetryEvent } from '../../protocol/api.ts';
+import type { CommandName, CommandParams, CommandResults, ControllerInfo, FrameEvent, OverlaySubscriptions, PlanEvent, RobotStatus, SessionSnapshot, StatusEvent, TaskInfo, TelemetryEvent } from '../../protocol/api.ts';
 import type { ModelListing } from '../../protocol/models.ts';
 import type { TrainingEvent } from '../../protocol/training.ts';
 import { createClient, type Client } from '../../protocol/rpc.ts';
@@ -30,6 +30,8 @@ export interface EngineState {
   speed: number;
   /** The body picked in the viewport for the inspector (index into scene.bodies). */
   selectedBody?: number | undefined;
+  /** The real robot connected in the Robot panel (its stream), if any. */
+  robot?: RobotStatus;
 }
 
 export class EngineStore {
@@ -102,6 +104,7 @@ export class EngineStore {
       });
       client.on('session', (s) => this.adopt(s));
       client.on('status', (status) => this.set({ status }));
+      client.on('robot', (robot) => this.set({ robot }));
       client.on('telemetry', (t) => {
         this.signals?.push(t);
         this.set({ telemetry: t });
