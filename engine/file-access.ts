@@ -13,7 +13,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { projectPath } from '../sim/project-paths.ts';
 
-export type FileKind = 'robot' | 'model' | 'card';
+export type FileKind = 'robot' | 'model' | 'card' | 'recording';
 
 const MB = 1 << 20;
 
@@ -22,15 +22,18 @@ export const SIZE_LIMITS: Record<FileKind, number> = {
   robot: 64 * MB,
   model: 1024 * MB,
   card: 4 * MB,
+  // Read whole into memory to build a playback.
+  recording: 512 * MB,
 };
 
 const EXTENSIONS: Record<FileKind, readonly string[]> = {
   robot: ['.urdf', '.xml', '.mjcf'],
   model: ['.onnx'],
   card: ['.json'],
+  recording: ['.mcap'],
 };
 
-const KIND_WORDS: Record<FileKind, string> = { robot: 'robot files', model: 'models', card: 'model cards' };
+const KIND_WORDS: Record<FileKind, string> = { robot: 'robot files', model: 'models', card: 'model cards', recording: 'recordings' };
 
 /** The folders shipped with Actuate that any client may read: robots and scenes, models and cards. */
 export const SHIPPED_FOLDERS = [projectPath('assets'), projectPath('models')];

@@ -21,6 +21,7 @@ import { ModelCatalog } from './model-catalog.ts';
 import { withModelKinds } from './model-kind.ts';
 import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
 import { Session, type SessionOptions } from './session.ts';
+import { StudioRecording } from './studio-recording.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
 
@@ -49,6 +50,8 @@ export class EngineHost {
   private readonly robotLoad: OffThreadLimits & { maxLinks: number };
   /** Task, controller and parameter edits, with superseded ones dropped (see edit-coalescer.ts). */
   readonly edits: EditCoalescer;
+  /** The Record button's recording of the live session, and recordings opened for playback. */
+  readonly recording: StudioRecording;
 
   private constructor(
     readonly session: Session,
@@ -57,7 +60,9 @@ export class EngineHost {
     readonly files: FileAccess,
     robotLoad: HostOptions['robotLoad'] = {},
     private readonly robotPackages = '',
+    runDirs: readonly string[] = [],
   ) {
+    this.recording = new StudioRecording(session, files, runDirs);
     this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
     this.edits = new EditCoalescer(() => session.snapshot());
   }
@@ -65,7 +70,7 @@ export class EngineHost {
   static async create(options: HostOptions = {}): Promise<EngineHost> {
     const { modelDirs = [], robotDirs = [], runDirs = [], robotLoad, warmLoader, robotPackages, ...sessionOptions } = options;
     const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs]);
-    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad, robotPackages);
+    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad, robotPackages, runDirs);
     if (warmLoader) host.warmLoader();
     return host;
   }
@@ -148,6 +153,9 @@ export class EngineHost {
       },
       listModels: () => withModelKinds(this.models.list()),
       describeModel: ({ path, card }) => this.describeModel(path, card),
+      record: ({ action }) => (action === 'start' ? this.recording.start() : action === 'stop' ? this.recording.stop() : this.recording.status()),
+      listRecordings: () => this.recording.list(),
+      openRecording: ({ file }) => this.recording.open(file),
     };
   }
 
@@ -191,6 +199,7 @@ export class EngineHost {
   async dispose(): Promise<void> {
     for (const disconnect of [...this.disconnects]) disconnect();
     this.offThread.dispose();
+    this.recording.dispose();
     await this.session.dispose();
   }
 }

@@ -85,6 +85,22 @@ export async function connectSessionToRosbridge(session: Session, options: Rosbr
   return connectSessionToRos(session, transport, options);
 }
 
+/**
+ * Connects a session to every ROS endpoint asked for (a ROS 1 master, a rosbridge server, or both);
+ * if one fails, those already connected are closed before the error is thrown. `run` and `serve` share it.
+ */
+export async function connectSessionBridges(session: Session, options: { ros1?: Ros1SessionOptions | undefined; rosbridge?: RosbridgeSessionOptions | undefined }): Promise<RosSessionBridge[]> {
+  const bridges: RosSessionBridge[] = [];
+  try {
+    if (options.ros1) bridges.push(await connectSessionToRos1(session, options.ros1));
+    if (options.rosbridge) bridges.push(await connectSessionToRosbridge(session, options.rosbridge));
+  } catch (err) {
+    for (const b of bridges) b.close();
+    throw err;
+  }
+  return bridges;
+}
+
 export async function connectSessionToRos(session: Session, node: RosTransport, options: RosSessionOptions): Promise<RosSessionBridge> {
   const say = options.onStatus ?? (() => {});
   const t = (name: string) => rosTopic(options.namespace, name);

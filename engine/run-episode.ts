@@ -1,7 +1,7 @@
 /** A headless closed-loop run as fast as the machine allows: what `actuate run` prints. */
 import { Session } from './session.ts';
 import { recordSession } from './session-recording.ts';
-import { connectSessionToRos1, connectSessionToRosbridge, type Ros1SessionOptions, type RosbridgeSessionOptions, type RosSessionBridge } from './ros-session.ts';
+import { connectSessionBridges, type Ros1SessionOptions, type RosbridgeSessionOptions, type RosSessionBridge } from './ros-session.ts';
 
 export interface RunOptions {
   taskId: string;
@@ -50,12 +50,10 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     ...(options.costWeights ? { costWeights: options.costWeights } : {}),
   });
   const recording = options.record ? recordSession(session, options.record) : undefined;
-  const bridges: RosSessionBridge[] = [];
+  let bridges: RosSessionBridge[];
   try {
-    if (options.ros1) bridges.push(await connectSessionToRos1(session, options.ros1));
-    if (options.rosbridge) bridges.push(await connectSessionToRosbridge(session, options.rosbridge));
+    bridges = await connectSessionBridges(session, options);
   } catch (err) {
-    for (const b of bridges) b.close();
     recording?.stop();
     await session.dispose();
     throw err;

@@ -9,6 +9,8 @@ import type { Session } from './session.ts';
 
 export interface SessionRecording {
   readonly path: string;
+  /** Messages dropped so far because the disk could not keep up, per topic (none: {}). */
+  dropped(): Record<string, number>;
   /** Stops recording and writes the index. Safe to call twice. */
   stop(): void;
 }
@@ -46,6 +48,7 @@ export function recordSession(session: Session, path: string, options: { flushSe
   let stopped = false;
   return {
     path,
+    dropped: () => ({}),
     stop() {
       if (stopped) return;
       stopped = true;

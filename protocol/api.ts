@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ModelDescription, ModelListing } from './models.ts';
 import type { ParamSpec, ParamValues } from './params.ts';
+import type { PlaybackData, RecordingListing, RecordingStatus } from './recording.ts';
 import type { SceneDescription } from './scene.ts';
 
 export interface TaskInfo {
@@ -161,6 +162,12 @@ export const commandSchemas = {
   listModels: z.object({}).strict(),
   /** An .onnx file's facts and its card (found beside it or in a cards/ folder, or `card`); `path` may also be a card. */
   describeModel: z.object({ path: z.string().min(1).max(4096), card: z.string().min(1).max(4096).optional() }).strict(),
+  /** Records the live session to a new MCAP file in the engine's recordings folder (start), stops, or tells. */
+  record: z.object({ action: z.enum(['start', 'stop', 'status']) }).strict(),
+  /** The recordings in the engine's recordings folders. */
+  listRecordings: z.object({}).strict(),
+  /** An MCAP recording laid out for playback (poses per frame, every signal). */
+  openRecording: z.object({ file: z.string().min(1).max(4096) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -183,6 +190,9 @@ export interface CommandResults {
   openRobot: SessionSnapshot;
   listModels: ModelListing;
   describeModel: ModelDescription;
+  record: RecordingStatus;
+  listRecordings: RecordingListing;
+  openRecording: PlaybackData;
 }
 
 export interface StreamEvents {
