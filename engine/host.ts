@@ -199,7 +199,7 @@ export class EngineHost {
   async dispose(): Promise<void> {
     for (const disconnect of [...this.disconnects]) disconnect();
     this.offThread.dispose();
-    this.recording.dispose();
+    await this.recording.dispose();
     await this.session.dispose();
   }
 }

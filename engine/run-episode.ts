@@ -38,6 +38,8 @@ export interface RunResult {
   error?: string;
   /** The MCAP file the run was recorded to. */
   recording?: string;
+  /** Messages the recording dropped because the disk could not keep up, per topic (absent: none). */
+  recordingDropped?: Record<string, number>;
 }
 
 export async function runEpisode(options: RunOptions): Promise<RunResult> {
@@ -54,7 +56,7 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
   try {
     bridges = await connectSessionBridges(session, options);
   } catch (err) {
-    recording?.stop();
+    await recording?.stop();
     await session.dispose();
     throw err;
   }
@@ -70,6 +72,8 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
       }
     }
     const wallSeconds = (performance.now() - wall0) / 1000;
+    await recording?.stop();
+    const recordingDropped = recording?.dropped() ?? {};
     const { success, metrics } = session.result();
     const error = session.snapshot().error;
     const planCount = session.planMs.count;
@@ -93,10 +97,11 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
       ...(warnings.length ? { warnings } : {}),
       ...(error ? { error } : {}),
       ...(recording ? { recording: recording.path } : {}),
+      ...(Object.keys(recordingDropped).length ? { recordingDropped } : {}),
     };
   } finally {
     for (const b of bridges) b.close();
-    recording?.stop();
+    await recording?.stop();
     await session.dispose();
   }
 }

@@ -5,7 +5,7 @@
  * never name the file written. Opening a recording for playback goes through the host's file checks.
  */
 import { mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PlaybackData, RecordingListing, RecordingStatus } from '../protocol/recording.ts';
 import { readRecording } from '../bridges/recording/read-recording.ts';
 import { recordingPlayback } from '../bridges/recording/recording-playback.ts';
@@ -54,16 +54,20 @@ export class StudioRecording {
       file = join(folder, `session-${new Date().toISOString().replace(/[:.]/g, '-')}.mcap`);
     }
     this.startedAt = this.session.simTime;
-    this.recording = recordSession(this.session, file);
+    // The studio sees drops in the status it polls; the server's log says them at once.
+    this.recording = recordSession(this.session, file, { onStatus: (m) => process.stderr.write(`recording: ${m}\n`) });
     return this.status();
   }
 
-  stop(): RecordingStatus {
-    if (!this.recording) return this.status();
+  /** Stops the recording; answers once its file is complete. */
+  async stop(): Promise<RecordingStatus> {
+    const recording = this.recording;
+    if (!recording) return this.status();
     const status = this.status();
-    this.recording.stop();
     this.recording = undefined;
-    const dropped = status.dropped;
+    await recording.stop();
+    const counted = recording.dropped();
+    const dropped = Object.keys(counted).length ? counted : undefined;
     this.last = { active: false, ...(status.path ? { path: status.path } : {}), ...(status.seconds !== undefined ? { seconds: status.seconds } : {}), ...(dropped ? { dropped } : {}) };
     return this.status();
   }
@@ -83,13 +87,14 @@ export class StudioRecording {
 
   /** Reads a recording a client named (checked like any file a client names) and lays it out for playback. */
   async open(file: string): Promise<PlaybackData> {
+    if (this.recording && resolve(file) === resolve(this.recording.path)) throw new Error(`${file} is still being recorded: stop the recording first`);
     const real = this.files.check(file, 'recording');
-    if (real === this.recording?.path) throw new Error(`${file} is still being recorded: stop the recording first`);
     return recordingPlayback(await readRecording(real), this.session.task.scene);
   }
 
-  dispose(): void {
-    this.recording?.stop();
+  async dispose(): Promise<void> {
+    const recording = this.recording;
     this.recording = undefined;
+    await recording?.stop();
   }
 }
