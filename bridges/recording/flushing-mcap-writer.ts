@@ -191,7 +191,12 @@ export class FlushingMcapWriter implements McapSink {
     this.records.writeFooter({ summaryStart, summaryOffsetStart, summaryCrc });
     this.records.writeMagic();
     this.writeRecords(false);
-    fsyncSync(this.fd);
+    try {
+      fsyncSync(this.fd);
+    } catch (err) {
+      // A pipe or a socket (recording to a FIFO, /dev/stdout) has nothing to sync.
+      if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+    }
     closeSync(this.fd);
   }
 
