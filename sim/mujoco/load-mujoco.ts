@@ -1,9 +1,10 @@
 /**
- * Loads MuJoCo's official WebAssembly build (npm `mujoco-js`) once per thread. MuJoCo reports model
- * errors on its stdout, not in the exception it throws, so the module's output is kept and handed to
+ * Loads MuJoCo's official WebAssembly build (npm `mujoco-js`) once per thread, on first use: the module
+ * is 11 MB of JavaScript, so processes that never simulate in MuJoCo never parse it. MuJoCo reports
+ * model errors on its stdout, not in the exception it throws, so the module's output is kept for
  * whoever compiles a model (`takeMujocoOutput`).
  */
-import loadModule, { type MainModule } from 'mujoco-js';
+import type { MainModule } from 'mujoco-js';
 
 export type Mujoco = MainModule;
 
@@ -11,7 +12,7 @@ let ready: Promise<Mujoco> | undefined;
 const output: string[] = [];
 
 export function loadMujoco(): Promise<Mujoco> {
-  ready ??= loadModule({ print: (s: string) => output.push(s), printErr: (s: string) => output.push(s) });
+  ready ??= import('mujoco-js').then(({ default: load }) => load({ print: (s: string) => output.push(s), printErr: (s: string) => output.push(s) }));
   return ready;
 }
 
