@@ -84,7 +84,7 @@ export function parseEngine(value: string): PhysicsEngine {
 }
 
 /** `--package name=dir` (checked as `robot inspect` checks it) and `--keyframe NAME` as free-play task parameters. */
-function robotOptions(packages: string[], keyframe: string | undefined): Record<string, string> {
+export function robotOptions(packages: string[], keyframe: string | undefined): Record<string, string> {
   let roots;
   try {
     roots = parsePackageOptions(packages);
@@ -100,7 +100,7 @@ function robotOptions(packages: string[], keyframe: string | undefined): Record<
  * `--set task.cardGains=report` keeps the file's). The velocity command (task.vx, vy, yawRate) is the
  * task's: the policy gets it and the run's tracking error is measured against it.
  */
-function policyOnRobot(controllerId: string, set: ReturnType<typeof parseSetOptions>): Record<string, string> {
+export function policyOnRobot(controllerId: string, set: ReturnType<typeof parseSetOptions>): Record<string, string> {
   const cardParam = findController(controllerId).params.find((p) => p.kind === 'text' && p.file === 'card');
   const out: Record<string, string> = {};
   const card = set.controller[cardParam?.key ?? ''] ?? (cardParam?.default as string | undefined);
