@@ -24,7 +24,7 @@ export interface Divergence {
   basePosition: number;
   /** Difference of the bases' headings (yaw, rad, wrapped to [0, π]). */
   heading: number;
-  /** RMS over joints of the joint position difference (rad or m). */
+  /** RMS over joints of the joint position difference (rad or m; differences wrapped to (−π, π]). */
   jointRms: number;
 }
 
@@ -119,7 +119,8 @@ export async function sim2sim(options: Sim2simOptions): Promise<Sim2simResult> {
 /** How far apart two readings of the same robot are. */
 export function divergence(a: RobotState, b: RobotState): Divergence {
   let sum = 0;
-  for (let i = 0; i < a.position.length; i++) sum += (a.position[i]! - (b.position[i] ?? NaN)) ** 2;
+  // Wrapped: a wheel's angle reads in (−π, π], so two wheels a hair apart across ±π are not 2π apart.
+  for (let i = 0; i < a.position.length; i++) sum += wrap(a.position[i]! - (b.position[i] ?? NaN)) ** 2;
   const jointRms = a.position.length ? Math.sqrt(sum / a.position.length) : 0;
   const pa = a.base?.position;
   const pb = b.base?.position;
