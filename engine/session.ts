@@ -27,7 +27,7 @@ import { defaults, mergeParams, type NumberParam, type ParamSpec, type ParamValu
 import { Random } from '../sim/random.ts';
 import { loadRapier, type Rapier } from '../sim/rapier/load-rapier.ts';
 import { loadMujoco, type Mujoco } from '../sim/mujoco/load-mujoco.ts';
-import { MujocoWorld } from '../sim/mujoco/mujoco-world.ts';
+import { mujocoWorldForTask } from '../sim/mujoco/mujoco-world.ts';
 import { ActuatorMap } from '../sim/robot/actuator-map.ts';
 import type { Robot } from '../sim/robot/robot.ts';
 import { RobotTwin } from '../sim/robot/robot-twin.ts';
@@ -634,7 +634,7 @@ export class Session {
     this.taskDef = def;
     this.taskValues = values;
     this.task = task;
-    this.sim = new SimRobot(this.mujoco ? new MujocoWorld(this.mujoco, task.scene) : this.R, task.scene, def.id);
+    this.sim = new SimRobot(this.mujoco ? mujocoWorldForTask(this.mujoco, task.scene, def.id) : this.R, task.scene, def.id);
     this.weights = Float64Array.from(task.costTerms, (t) => t.weight);
     this.state = new Float64Array(task.scene.bodies.length * 13);
     this.action = new Float64Array(task.actionDim);

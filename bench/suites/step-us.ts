@@ -7,7 +7,7 @@
 import { jointPosition } from '../../sim/kinematics.ts';
 import { loadMujoco } from '../../sim/mujoco/load-mujoco.ts';
 import { MujocoWorld } from '../../sim/mujoco/mujoco-world.ts';
-import { defaults } from '../../sim/params.ts';
+import { defaults, type ParamValues } from '../../sim/params.ts';
 import { projectPath } from '../../sim/project-paths.ts';
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
@@ -25,7 +25,7 @@ interface Case {
   steps: number;
 }
 
-function fromTask(id: string, params: Record<string, unknown> = {}): Case['build'] {
+function fromTask(id: string, params: ParamValues = {}): Case['build'] {
   return () => {
     const def = findTask(id);
     const task = def.build({ ...defaults(def.params), ...params });

@@ -14,6 +14,7 @@ import { loadMujoco } from './load-mujoco.ts';
 import { MujocoWorld } from './mujoco-world.ts';
 
 const mj = await loadMujoco();
+const BARKOUR = projectPath('assets/robots/barkour_vb/barkour_vb.xml');
 const GO2 = projectPath('assets/robots/go2/example-robot-data/robots/go2_description/urdf/go2.urdf');
 
 function boxScene(gravity: [number, number, number] = [0, 0, -9.81]): SceneDescription {
@@ -147,5 +148,39 @@ describe('MujocoWorld', () => {
     world.step([]);
     expect(world.getState()[7]).toBeCloseTo(once[7]!, 12);
     world.dispose();
+  });
+
+  it("compiles an MJCF robot natively and matches it to the scene: joints, base pose and velocity round-trip through the file's own frames", () => {
+    const def = findTask(`${ROBOT_TASK_PREFIX}${BARKOUR}`);
+    const task = def.build({ ...defaults(def.params), height: 0.6 });
+    const world = new MujocoWorld(mj, task.scene, { mjcfFile: BARKOUR });
+    expect(world.source).toBe('file');
+    const state = task.reset(new Random(0));
+    const base = task.scene.bodies.findIndex((b) => b.name === 'torso');
+    state.set([0.3, -0.2, 0.1, 0.5, 0, 0], base * 13 + 7);
+    world.setState(state);
+    const back = world.getState();
+    for (let j = 0; j < task.scene.joints.length; j++) expect(jointPosition(task.scene, back, j)).toBeCloseTo(jointPosition(task.scene, state, j), 9);
+    for (let k = 0; k < 7; k++) expect(back[base * 13 + k]).toBeCloseTo(state[base * 13 + k]!, 9);
+    // Every link's world rotation agrees (the file's body frames are not the scene's world-aligned ones).
+    for (let b = 0; b < task.scene.bodies.length; b++) {
+      const dot = [3, 4, 5, 6].reduce((sum, k) => sum + back[b * 13 + k]! * state[b * 13 + k]!, 0);
+      expect(Math.abs(dot)).toBeCloseTo(1, 6);
+    }
+    // barkour_vb.xml has no floor: the scene's ground is added as a plane, so the dropped robot lands on
+    // it (without one it would fall 20 m in these 2 s).
+    const hold = Float64Array.from(task.scene.actuators, (a) => jointPosition(task.scene, state, a.joint));
+    for (let i = 0; i < 1000; i++) world.step(hold);
+    const z = bodyPosition(world.getState(), base)[2];
+    expect(z).toBeGreaterThan(0.03);
+    expect(z).toBeLessThan(0.4);
+    world.dispose();
+  });
+
+  it("names what the file lacks when a scene does not match MuJoCo's model of it", () => {
+    const def = findTask(`${ROBOT_TASK_PREFIX}${BARKOUR}`);
+    const task = def.build(defaults(def.params));
+    const renamed = { ...task.scene, joints: task.scene.joints.map((j, i) => (i === 0 ? { ...j, name: 'no_such_joint' } : j)) };
+    expect(() => new MujocoWorld(mj, renamed, { mjcfFile: BARKOUR })).toThrow(/MuJoCo's model of '.*barkour_vb.xml' has no joint 'no_such_joint'/);
   });
 });
