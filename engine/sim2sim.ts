@@ -4,6 +4,7 @@
  * task's monitor as in `actuate run`; between them, how far the two robots drift apart over time: the
  * base's position and heading error (floating bases) and the joints' RMS error.
  */
+import { mjcfFileOfTask } from '../sim/mujoco/mujoco-world.ts';
 import type { RobotState } from '../sim/robot/robot.ts';
 import { Session, type PhysicsEngine } from './session.ts';
 
@@ -43,6 +44,8 @@ export interface Sim2simResult {
   seed: number;
   seconds: number;
   controlDt: number;
+  /** What MuJoCo simulated: the robot's own MJCF file compiled by MuJoCo, or the scene written out as MJCF. */
+  mujocoModel: 'mjcf-file' | 'scene';
   runs: Record<PhysicsEngine, EngineRun>;
   divergence: {
     /** Every `sampleEvery` seconds: time and the divergence then. */
@@ -108,6 +111,7 @@ export async function sim2sim(options: Sim2simOptions): Promise<Sim2simResult> {
       seed: options.seed,
       seconds: round(rapier.simTime, 6),
       controlDt,
+      mujocoModel: mjcfFileOfTask(options.taskId) ? 'mjcf-file' : 'scene',
       runs: { rapier: run(rapier, 0), mujoco: run(mujoco, 1) },
       divergence: { samples, max, final },
     };

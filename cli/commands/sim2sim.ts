@@ -71,7 +71,7 @@ function describe(r: Sim2simResult): string {
   const metrics = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k}=${Number(v.toFixed(4))}`).join(' ');
   const div = (d: Divergence) => `base ${d.basePosition.toFixed(3)} m, heading ${d.heading.toFixed(3)} rad, joints RMS ${d.jointRms.toFixed(3)}`;
   return [
-    `${r.task} with ${r.controller} (seed ${r.seed}), ${r.seconds} s in both engines`,
+    `${r.task} with ${r.controller} (seed ${r.seed}), ${r.seconds} s in both engines (MuJoCo model: ${r.mujocoModel === 'mjcf-file' ? 'the MJCF file itself' : 'the scene written as MJCF'})`,
     ...Object.entries(r.runs).map(([engine, run]) =>
       `  ${engine.padEnd(6)} ${run.success ? 'SUCCESS' : 'not solved'}${run.error ? ` — ${run.error}` : ''}, return ${run.return}, ${run.controlStepUs} µs per control step\n         ${metrics(run.metrics)}`,
     ),

@@ -335,8 +335,13 @@ function conjugate(q: ArrayLike<number>): Quat {
  * the file itself; everything else (built-in tasks, URDF robots) is the scene written out as MJCF.
  */
 export function mujocoWorldForTask(mj: Mujoco, scene: SceneDescription, taskId: string): MujocoWorld {
-  const file = taskId.startsWith(ROBOT_TASK) && /\.xml$/i.test(taskId) ? taskId.slice(ROBOT_TASK.length) : undefined;
+  const file = mjcfFileOfTask(taskId);
   return new MujocoWorld(mj, scene, file ? { mjcfFile: file } : {});
+}
+
+/** The MJCF file a robot task is built from, which MuJoCo compiles itself; undefined for any other task. */
+export function mjcfFileOfTask(taskId: string): string | undefined {
+  return taskId.startsWith(ROBOT_TASK) && /\.xml$/i.test(taskId) ? taskId.slice(ROBOT_TASK.length) : undefined;
 }
 
 /** sim/tasks/free-play.ts's ROBOT_TASK_PREFIX (not imported: tasks build on this module's layer, not the reverse). */
