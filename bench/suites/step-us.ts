@@ -2,7 +2,8 @@
  * step-us-<scene>-<engine>: µs per physics step of the same scene description in Rapier (PhysicsWorld)
  * and in MuJoCo's WebAssembly build (MujocoWorld, the scene written out as MJCF), measured interleaved
  * in one run from the same start, robots holding their start pose with their servos. The MuJoCo result
- * of each scene says which engine is faster (`rapierOverMujoco` > 1: MuJoCo).
+ * of each scene says which engine is faster (`rapierOverMujoco` > 1: MuJoCo). MJCF robots are also
+ * measured as MuJoCo compiles their file (`-mujoco-file`: the file's own contact and solver options).
  */
 import { jointPosition } from '../../sim/kinematics.ts';
 import { loadMujoco } from '../../sim/mujoco/load-mujoco.ts';
@@ -23,6 +24,8 @@ interface Case {
   /** The scene and its start state. */
   build(): { scene: SceneDescription; start: Float64Array };
   steps: number;
+  /** An MJCF robot: also measured as MuJoCo compiles the file itself (`-mujoco-file`). */
+  file?: string;
 }
 
 function fromTask(id: string, params: ParamValues = {}): Case['build'] {
@@ -57,9 +60,9 @@ const robot = (path: string) => `${ROBOT_TASK_PREFIX}${projectPath(path)}`;
 
 const CASES: Case[] = [
   { name: 'cartpole', build: fromTask('cartpole-swingup'), steps: 2000 },
-  { name: 'so101', build: fromTask(robot('assets/robots/so101/scene.xml')), steps: 500 },
+  { name: 'so101', build: fromTask(robot('assets/robots/so101/scene.xml')), steps: 500, file: projectPath('assets/robots/so101/scene.xml') },
   { name: 'go2', build: fromTask(robot('assets/robots/go2/example-robot-data/robots/go2_description/urdf/go2.urdf')), steps: 300 },
-  { name: 'barkour', build: fromTask(robot('assets/robots/barkour_vb/scene.xml')), steps: 300 },
+  { name: 'barkour', build: fromTask(robot('assets/robots/barkour_vb/scene.xml')), steps: 300, file: projectPath('assets/robots/barkour_vb/scene.xml') },
   {
     name: 'box-stack-100',
     build: () => {
@@ -86,13 +89,13 @@ export const stepUs: BenchSuite = {
     for (const c of CASES) {
       const { scene, start } = c.build();
       const ctrl = holdCommand(scene, start);
-      const worlds: SimWorld[] = [new PhysicsWorld(R, scene), new MujocoWorld(mj, scene)];
-      const times: number[][] = [[], []];
+      const worlds: SimWorld[] = [new PhysicsWorld(R, scene), new MujocoWorld(mj, scene), ...(c.file ? [new MujocoWorld(mj, scene, { mjcfFile: c.file })] : [])];
+      const times: number[][] = worlds.map(() => []);
       for (const w of worlds) w.setState(start);
       const steppers = worlds.map((w) => () => w.step(ctrl));
       steppers.forEach((s) => usPerCall(s, Math.ceil(c.steps / 10)));
       for (let r = 0; r < 5; r++) steppers.forEach((s, i) => times[i]!.push(usPerCall(s, c.steps)));
-      const [rapier, mujoco] = times.map(median) as [number, number];
+      const [rapier, mujoco, fromFile] = times.map(median) as [number, number, number | undefined];
       const details = { timestep: scene.timestep, bodies: scene.bodies.length, stepsPerRound: c.steps };
       results.push({ name: `step-us-${c.name}-rapier`, value: round(rapier, 1), unit: 'µs/step', details });
       results.push({
@@ -101,6 +104,14 @@ export const stepUs: BenchSuite = {
         unit: 'µs/step',
         details: { ...details, rapierOverMujoco: round(rapier / mujoco, 2), faster: rapier > mujoco ? 'mujoco' : 'rapier' },
       });
+      if (fromFile !== undefined) {
+        results.push({
+          name: `step-us-${c.name}-mujoco-file`,
+          value: round(fromFile, 1),
+          unit: 'µs/step',
+          details: { ...details, model: 'the MJCF file compiled by MuJoCo', rapierOverMujoco: round(rapier / fromFile, 2) },
+        });
+      }
       for (const w of worlds) w.dispose();
     }
     return results;
