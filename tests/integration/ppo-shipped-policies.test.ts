@@ -1,0 +1,18 @@
+/**
+ * The PPO policies Actuate ships (models/<task>-ppo/, trained by `actuate train`) still do what their
+ * cards claim when `onnx-policy` runs them in a full episode — the check that a change to the
+ * observation layout, the action mapping or the physics has not silently broken a learned controller.
+ */
+import { describe, expect, it } from 'vitest';
+import { runEpisode } from '../../engine/run-episode.ts';
+import { projectPath } from '../../sim/project-paths.ts';
+
+describe('shipped PPO policies', () => {
+  it('cartpole-swingup-ppo swings the pole up and balances it (onnx-policy, one 10-s episode)', async () => {
+    const r = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'onnx-policy', seed: 11, controllerParams: { card: projectPath('models/cartpole-swingup-ppo/policy.card.json') } });
+    expect(r.error).toBeUndefined();
+    expect(r.success).toBe(true);
+    // The card's evaluation: −27.6 ± 0.4 over 20 episodes; hanging still is −200.
+    expect(r.return).toBeGreaterThan(-35);
+  });
+});
