@@ -47,7 +47,7 @@ const USAGE = `usage: actuate <command> [options]
   train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
         [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--json]
                                      train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
-  eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--json]
+  eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--engine rapier|mujoco] [--json]
                                      run N episodes: success rate, return mean and spread, task metrics
   bench [--json] [--only NAME…]      run the benchmarks
 
