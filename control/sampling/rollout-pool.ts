@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { WORKER_BOOTSTRAP } from '../worker-bootstrap.ts';
 import type { ParamValues } from '../../sim/params.ts';
-import type { RolloutRequest, RolloutResult } from './rollout.ts';
+import type { RolloutEngine, RolloutRequest, RolloutResult } from './rollout.ts';
 
 const ENTRY = new URL('./rollout-worker.ts', import.meta.url).href;
 
@@ -35,7 +35,7 @@ class RolloutWorker {
     });
   }
 
-  init(taskId: string, taskParams: ParamValues, modelTimestep: number | undefined): Promise<void> {
+  init(taskId: string, taskParams: ParamValues, modelTimestep: number | undefined, engine: RolloutEngine): Promise<void> {
     this.readyPromise = new Promise((resolve, reject) => {
       // A worker that dies while loading (a module it cannot import) fails the init instead of hanging it.
       this.onFailure = reject;
@@ -47,7 +47,7 @@ class RolloutWorker {
       };
       this.worker.on('message', onMessage);
     });
-    this.worker.postMessage({ type: 'init', taskId, taskParams, modelTimestep });
+    this.worker.postMessage({ type: 'init', taskId, taskParams, modelTimestep, engine });
     return this.readyPromise;
   }
 
@@ -87,10 +87,13 @@ export class RolloutPool {
     this.workers = Array.from({ length: count }, () => new RolloutWorker());
   }
 
-  /** `modelTimestep` overrides the scene's physics step in the rollout worlds (a coarser, faster model). */
-  static async create(taskId: string, taskParams: ParamValues, workers: number, modelTimestep?: number): Promise<RolloutPool> {
+  /**
+   * `modelTimestep` overrides the scene's physics step in the rollout worlds (a coarser, faster model);
+   * `engine` is what they simulate in.
+   */
+  static async create(taskId: string, taskParams: ParamValues, workers: number, modelTimestep?: number, engine: RolloutEngine = 'rapier'): Promise<RolloutPool> {
     const pool = new RolloutPool(Math.max(1, workers));
-    await Promise.all(pool.workers.map((w) => w.init(taskId, taskParams, modelTimestep)));
+    await Promise.all(pool.workers.map((w) => w.init(taskId, taskParams, modelTimestep, engine)));
     return pool;
   }
 
