@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseEngine } from './run.ts';
 import { EngineHost } from '../../engine/host.ts';
 import { packageList, parsePackageOptions } from '../../sim/importers/resolve-path.ts';
 import { startServer } from '../../engine/http-server.ts';
@@ -34,8 +35,11 @@ export async function serveCommand(argv: string[]): Promise<void> {
       robots: { type: 'string', multiple: true, default: [] },
       /** A folder of training runs clients may open (repeatable). */
       runs: { type: 'string', multiple: true, default: [] },
+      /** The physics engine of the studio's simulated robot: rapier (default) or mujoco. */
+      engine: { type: 'string', default: 'rapier' },
     },
   });
+  const physics = parseEngine(values.engine!);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got '${values.port}'`);
   const host = values.host!;
@@ -56,7 +60,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   const robotPackages = packageList(roots);
-  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, ...(robotPackages ? { robotPackages } : {}) });
+  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, ...(robotPackages ? { robotPackages } : {}), engine: physics });
   let server;
   try {
     server = await startServer(engine, { host, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });
