@@ -87,9 +87,10 @@ export class EngineHost {
     return host;
   }
 
-  /** Starts the robot loader's thread ahead of the first Open robot (a server, once it is listening). */
+  /** Starts the robot loader's and model checker's threads ahead of their first use (a server, once it is listening). */
   warmLoader(): void {
     this.offThread.warm(LOAD_ROBOT_JOB, this.robotLoad.heapMb);
+    this.offThread.warm(VALIDATE_MODEL_JOB, MODEL_CHECK_LIMITS.heapMb);
   }
 
   get connections(): number {
