@@ -15,7 +15,7 @@ import { TASKS } from '../sim/tasks/index.ts';
 import { adoptRobot } from '../sim/tasks/robot-assets.ts';
 import { FREE_PLAY_VARIANT, freePlaySceneOptions, ROBOT_TASK_PREFIX } from '../sim/tasks/free-play.ts';
 import { EditCoalescer } from './edit-coalescer.ts';
-import { FileAccess, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
+import { FileAccess, ROBOT_CONFIG_FOLDER, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
 import type { LoadedRobot, LoadRobotInput } from './load-robot-job.ts';
 import type { ValidateModelsInput } from './validate-model-job.ts';
 import { ModelCatalog } from './model-catalog.ts';
@@ -23,7 +23,9 @@ import { withModelKinds } from './model-kind.ts';
 import { CardError, loadModelCard } from '../models/model-card.ts';
 import { parsePackageList } from '../sim/importers/resolve-path.ts';
 import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
+import { RobotLink } from './robot-link.ts';
 import { Session, type SessionOptions } from './session.ts';
+import { TrainingRuns } from './training-runs.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
 
@@ -48,7 +50,10 @@ export interface HostOptions extends SessionOptions {
   robotPackages?: string;
   /** Folders of robot files (and training runs) clients may open, besides the shipped assets/. */
   robotDirs?: string[];
+  /** Folders of training runs the studio lists and plots (and whose exported policies it may run). */
   runDirs?: string[];
+  /** Where runs started from the studio go (created on the first one; clients may open files there). */
+  trainingDir?: string;
   /** Limits of loading a robot file for a client (off the event loop). */
   robotLoad?: Partial<OffThreadLimits> & { maxLinks?: number };
   /** Largest model file a controller may load for a client, bytes (default CONTROLLER_MODEL_BYTES). */
@@ -63,26 +68,36 @@ export class EngineHost {
   private readonly robotLoad: OffThreadLimits & { maxLinks: number };
   /** Task, controller and parameter edits, with superseded ones dropped (see edit-coalescer.ts). */
   readonly edits: EditCoalescer;
+  /** The real robot the studio connects (the Robot panel). */
+  readonly robot: RobotLink;
 
   private constructor(
     readonly session: Session,
     readonly models: ModelCatalog,
     /** The folders and files clients may name; every path a client sends is checked here first. */
     readonly files: FileAccess,
+    readonly training: TrainingRuns,
     robotLoad: HostOptions['robotLoad'] = {},
     private readonly robotPackages = '',
+    robotDirs: readonly string[] = [],
     private readonly controllerModelBytes = CONTROLLER_MODEL_BYTES,
   ) {
     this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
     this.edits = new EditCoalescer(() => session.snapshot());
+    this.robot = new RobotLink(session, {
+      checkConfig: (path) => files.check(path, 'robotConfig'),
+      openModel: async (path) => `${ROBOT_TASK_PREFIX}${await this.loadRobot(path)}`,
+      folders: [ROBOT_CONFIG_FOLDER, ...robotDirs],
+    });
   }
 
   static async create(options: HostOptions = {}): Promise<EngineHost> {
-    const { modelDirs = [], robotDirs = [], runDirs = [], robotLoad, warmLoader, robotPackages, controllerModelBytes, ...sessionOptions } = options;
+    const { modelDirs = [], robotDirs = [], runDirs = [], trainingDir, robotLoad, warmLoader, robotPackages, controllerModelBytes, ...sessionOptions } = options;
     // `--package` roots are folders the user named: meshes a robot file finds there may be read.
     const packageRoots = Object.values(parsePackageList(robotPackages ?? ''));
-    const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs, ...packageRoots]);
-    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad, robotPackages, controllerModelBytes);
+    const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs, ...packageRoots, ...(trainingDir ? [trainingDir] : [])]);
+    const training = new TrainingRuns(runDirs, trainingDir);
+    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, training, robotLoad, robotPackages, robotDirs, controllerModelBytes);
     if (warmLoader) host.warmLoader();
     return host;
   }
@@ -117,7 +132,11 @@ export class EngineHost {
       }
       server.emit(stream, data as never);
     };
-    const unsubscribe = STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data)));
+    const unsubscribe = [
+      ...STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data))),
+      this.robot.onStatus((status) => server.emit('robot', status)),
+      this.training.watch((event) => server.emit('training', event)),
+    ];
     const disconnect = () => {
       if (!this.disconnects.delete(disconnect)) return;
       for (const off of unsubscribe) off();
@@ -166,6 +185,14 @@ export class EngineHost {
       },
       listModels: () => withModelKinds(this.models.list()),
       describeModel: ({ path, card }) => this.describeModel(path, card),
+      listRuns: () => this.training.list(),
+      runMetrics: ({ run }) => this.training.metrics(run),
+      startTraining: (options) => this.training.start(options),
+      stopTraining: ({ run }) => this.training.stop(run),
+      listRobotConfigs: () => this.robot.list(),
+      connectRobot: ({ config, port }) => this.robot.connect(config, port),
+      disconnectRobot: () => this.robot.disconnect(),
+      emergencyStop: ({ reason }) => this.robot.emergencyStop(reason),
     };
   }
 
@@ -237,13 +264,15 @@ export class EngineHost {
   async dispose(): Promise<void> {
     for (const disconnect of [...this.disconnects]) disconnect();
     this.offThread.dispose();
+    this.training.dispose();
+    await this.robot.dispose();
     await this.session.dispose();
   }
 }
 
 /** Runs one engine session on a single port (the Electron utility process). */
-export async function hostEngine(port: MessagePortLike): Promise<{ dispose(): Promise<void>; allowFile(path: string): void }> {
-  const host = await EngineHost.create({ warmLoader: true });
+export async function hostEngine(port: MessagePortLike, options: Pick<HostOptions, 'trainingDir'> = {}): Promise<{ dispose(): Promise<void>; allowFile(path: string): void }> {
+  const host = await EngineHost.create({ warmLoader: true, runDirs: options.trainingDir ? [options.trainingDir] : [], ...options });
   host.connect(port);
   return { dispose: () => host.dispose(), allowFile: (path) => host.files.allowFile(path) };
 }

@@ -431,6 +431,14 @@ export class Session {
   }
 
   /**
+   * One live control step for a caller that paces its own loop (`actuate deploy --rate`): as a tick of
+   * `play`, an attached robot is read, the latest plan applied, the command sent.
+   */
+  async tick(): Promise<void> {
+    await this.queue.push(() => this.controlStep(true));
+  }
+
+  /**
    * Runs as fast as possible until simulated time reaches `seconds` (headless runs and benchmarks).
    * Steps run in batches inside one queue job, yielding whenever an edit is waiting.
    */

@@ -56,7 +56,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   const robotPackages = packageList(roots);
-  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, ...(robotPackages ? { robotPackages } : {}) });
+  // Runs started from the studio go to the first --runs folder, else to runs/ here (made on the first).
+  const trainingDir = runDirs[0] ?? resolve('runs');
+  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, trainingDir, ...(robotPackages ? { robotPackages } : {}) });
   let server;
   try {
     server = await startServer(engine, { host, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });

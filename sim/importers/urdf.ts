@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { DOMParser as LinkedomParser } from 'linkedom';
 import { Object3D, Quaternion } from 'three';
 import URDFLoader from 'urdf-loader';
 import type { URDFJoint, URDFLink, URDFRobot } from 'urdf-loader/src/URDFClasses.js';
@@ -24,6 +23,7 @@ import type { Pose, Quat, Vec3 } from '../scene.ts';
 import { childElements, lineOf, numbers, parseXml, type XmlElement } from './xml-document.ts';
 import { resolveResource, type NestedFileCheck, type PackageRoots } from './resolve-path.ts';
 import { rpyToQuat } from './rotations.ts';
+import { linkedomParser } from './linkedom.ts';
 
 /** The slice of a DOM element urdf-loader hands back (linkedom); the engine has no DOM types. */
 interface Element {
@@ -152,7 +152,7 @@ function checkNoLoop(parentOf: Map<string, { parent: string; joint: string; line
 }
 
 function loadWithUrdfLoader(text: string, file: string, packages: PackageRoots, meshFiles: string[]): URDFRobot {
-  const doc = new LinkedomParser().parseFromString(text, 'text/xml');
+  const doc = new (linkedomParser())().parseFromString(text, 'text/xml');
   const robotElement = doc.documentElement as unknown as Element & { constructor: unknown };
   const g = globalThis as Record<string, unknown>;
   const saved = { Document: g.Document, Element: g.Element };
