@@ -22,6 +22,9 @@ const USAGE = `usage: actuate <command> [options]
                                      random token (printed once in the address; --no-token on loopback only; --token T or
                                      ACTUATE_TOKEN to choose it); clients open files only in assets/, models/ and the
                                      --models (also offered in the pickers), --robots and --runs folders
+      [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
+                                     the studio's live session recorded and on ROS, as with run; the studio's
+                                     Record button writes to the first --runs folder's recordings/
   robot inspect <file> [--package name=dir …] [--floating] [--json]
                                      summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
   robot ports [--json]               list serial ports

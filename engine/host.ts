@@ -26,6 +26,7 @@ import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
 import { RobotLink } from './robot-link.ts';
 import { Session, type SessionOptions } from './session.ts';
 import { TrainingRuns } from './training-runs.ts';
+import { StudioRecording } from './studio-recording.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
 
@@ -70,6 +71,8 @@ export class EngineHost {
   readonly edits: EditCoalescer;
   /** The real robot the studio connects (the Robot panel). */
   readonly robot: RobotLink;
+  /** The Record button's recording of the live session, and recordings opened for playback. */
+  readonly recording: StudioRecording;
 
   private constructor(
     readonly session: Session,
@@ -80,8 +83,10 @@ export class EngineHost {
     robotLoad: HostOptions['robotLoad'] = {},
     private readonly robotPackages = '',
     robotDirs: readonly string[] = [],
+    recordingDirs: readonly string[] = [],
     private readonly controllerModelBytes = CONTROLLER_MODEL_BYTES,
   ) {
+    this.recording = new StudioRecording(session, files, recordingDirs);
     this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
     this.edits = new EditCoalescer(() => session.snapshot());
     this.robot = new RobotLink(session, {
@@ -97,7 +102,10 @@ export class EngineHost {
     const packageRoots = Object.values(parsePackageList(robotPackages ?? ''));
     const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs, ...packageRoots, ...(trainingDir ? [trainingDir] : [])]);
     const training = new TrainingRuns(runDirs, trainingDir);
-    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, training, robotLoad, robotPackages, robotDirs, controllerModelBytes);
+    // Recordings of the Record button go where runs started here go (the first --runs folder, or ./runs).
+    const recordingDirs = [...new Set([...(trainingDir ? [trainingDir] : []), ...runDirs])];
+    const session = await Session.create(sessionOptions);
+    const host = new EngineHost(session, new ModelCatalog(modelDirs), files, training, robotLoad, robotPackages, robotDirs, recordingDirs, controllerModelBytes);
     if (warmLoader) host.warmLoader();
     return host;
   }
@@ -193,6 +201,9 @@ export class EngineHost {
       connectRobot: ({ config, port }) => this.robot.connect(config, port),
       disconnectRobot: () => this.robot.disconnect(),
       emergencyStop: ({ reason }) => this.robot.emergencyStop(reason),
+      record: ({ action }) => (action === 'start' ? this.recording.start() : action === 'stop' ? this.recording.stop() : this.recording.status()),
+      listRecordings: () => this.recording.list(),
+      openRecording: ({ file }) => this.recording.open(file),
     };
   }
 
@@ -266,6 +277,7 @@ export class EngineHost {
     this.offThread.dispose();
     this.training.dispose();
     await this.robot.dispose();
+    await this.recording.dispose();
     await this.session.dispose();
   }
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ModelDescription, ModelListing } from './models.ts';
 import type { ParamSpec, ParamValues } from './params.ts';
+import type { PlaybackData, RecordingListing, RecordingStatus } from './recording.ts';
 import type { SceneDescription } from './scene.ts';
 import type { TrainingEvent, TrainingMetrics, TrainingRun } from './training.ts';
 
@@ -206,6 +207,12 @@ export const commandSchemas = {
   disconnectRobot: z.object({}).strict(),
   /** Torque off now, whatever the controller is doing (not queued behind it); latched until reconnect. */
   emergencyStop: z.object({ reason: z.string().max(200).optional() }).strict(),
+  /** Records the live session to a new MCAP file in the engine's recordings folder (start), stops, or tells. */
+  record: z.object({ action: z.enum(['start', 'stop', 'status']) }).strict(),
+  /** The recordings in the engine's recordings folders. */
+  listRecordings: z.object({}).strict(),
+  /** An MCAP recording laid out for playback (poses per frame, every signal). */
+  openRecording: z.object({ file: z.string().min(1).max(4096) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -236,6 +243,9 @@ export interface CommandResults {
   connectRobot: RobotStatus;
   disconnectRobot: RobotStatus;
   emergencyStop: RobotStatus;
+  record: RecordingStatus;
+  listRecordings: RecordingListing;
+  openRecording: PlaybackData;
 }
 
 export interface StreamEvents {

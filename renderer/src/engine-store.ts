@@ -6,6 +6,7 @@
 import type { CommandName, CommandParams, CommandResults, ControllerInfo, FrameEvent, OverlaySubscriptions, PlanEvent, RobotStatus, SessionSnapshot, StatusEvent, TaskInfo, TelemetryEvent } from '../../protocol/api.ts';
 import type { ModelListing } from '../../protocol/models.ts';
 import type { TrainingEvent } from '../../protocol/training.ts';
+import type { PlaybackData } from '../../protocol/recording.ts';
 import { createClient, type Client } from '../../protocol/rpc.ts';
 import { connect } from './connection.ts';
 import { SignalRecorder } from './signals.ts';
@@ -32,6 +33,8 @@ export interface EngineState {
   selectedBody?: number | undefined;
   /** The real robot connected in the Robot panel (its stream), if any. */
   robot?: RobotStatus;
+  /** A recording opened for playback: the viewport draws it (showFrame) instead of the live frames. */
+  playback?: PlaybackData | undefined;
 }
 
 export class EngineStore {
@@ -110,11 +113,13 @@ export class EngineStore {
         this.set({ telemetry: t });
       });
       client.on('frame', (f) => {
+        if (this.state.playback) return;
         for (const l of this.frameListeners) l(f);
         // Resolve after the next paint: a busy renderer slows the stream instead of queueing frames.
         return new Promise<void>((r) => requestAnimationFrame(() => r()));
       });
       client.on('plan', (p) => {
+        if (this.state.playback) return;
         for (const l of this.planListeners) l(p);
       });
       client.on('training', (e) => {
@@ -171,6 +176,16 @@ export class EngineStore {
   async setSpeed(speed: number): Promise<void> {
     this.set({ speed });
     await this.call('setSpeed', { speed });
+  }
+
+  /** Opens a recording for playback (the live frames stop being drawn) or closes it (undefined). */
+  setPlayback(playback: PlaybackData | undefined): void {
+    this.set({ playback });
+  }
+
+  /** Draws a frame that did not come from the engine's stream (a playback's). */
+  showFrame(frame: FrameEvent): void {
+    for (const l of this.frameListeners) l(frame);
   }
 
   select(body: number | undefined): void {
