@@ -26,6 +26,9 @@ const USAGE = `usage: actuate <command> [options]
                                      random token (printed once in the address; --no-token on loopback only; --token T or
                                      ACTUATE_TOKEN to choose it); clients open files only in assets/, models/ and the
                                      --models (also offered in the pickers), --robots and --runs folders
+      [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
+                                     the studio's live session recorded and on ROS, as with run; the studio's
+                                     Record button writes to the first --runs folder's recordings/
   robot inspect <file> [--package name=dir …] [--floating] [--json]
                                      summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
   robot ports [--json]               list serial ports
@@ -37,8 +40,13 @@ const USAGE = `usage: actuate <command> [options]
                                      set each joint's middle and record its range; saves the calibration into FILE
   robot virtual-bus --bus dynamixel|feetech --servo ID:MODEL …
                                      a virtual servo bus on a pseudo-terminal (needs socat), for trying the above
-  deploy --robot FILE --controller hold|sine [--rate Hz] [--seconds S] [--port P] [--log FILE] [--dry-run] [--json]
-                                     run a controller on a real robot with the safety layer; loop statistics and a JSONL log
+  deploy --robot FILE [--task T] [--controller C] [--set key=value …] [--rate Hz] [--seconds S] [--port P]
+         [--log FILE.jsonl] [--record FILE.mcap] [--dry-run] [--json]
+                                     run any task controller on a real robot through the safety layer (default task:
+                                     free play of the config's robotModel); loop statistics, a JSONL log; --dry-run
+                                     reads the robot and drives only its simulated twin
+  teleop --robot FOLLOWER --leader LEADER [--port P] [--leader-port P] [--rate Hz] [--seconds S] [--json]
+                                     leader–follower: the leader arm's joint positions drive the follower
   policy info <model.onnx> [--json]  inputs, outputs, shapes, dtypes, opset, producer, parameter count
   policy check <model.onnx> --card <card.json>
                                      validate a model card and that it matches the model (exit 1 with the error)
@@ -70,6 +78,7 @@ const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number
     return out ? print(out) : 0;
   },
   deploy: async (args) => (await import('./commands/deploy.ts')).deployCommand(args),
+  teleop: async (args) => (await import('./commands/teleop.ts')).teleopCommand(args),
   record: async (args) => print(await (await import('./commands/record.ts')).recordCommand(args)),
   replay: async (args) => print(await (await import('./commands/replay.ts')).replayCommand(args)),
   policy: async (args) => print(await (await import('./commands/policy.ts')).policyCommand(args)),

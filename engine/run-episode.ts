@@ -1,7 +1,7 @@
 /** A headless closed-loop run as fast as the machine allows: what `actuate run` prints. */
 import { Session, type PhysicsEngine } from './session.ts';
 import { recordSession } from './session-recording.ts';
-import { connectSessionToRos1, connectSessionToRosbridge, type Ros1SessionOptions, type RosbridgeSessionOptions, type RosSessionBridge } from './ros-session.ts';
+import { connectSessionBridges, type Ros1SessionOptions, type RosbridgeSessionOptions, type RosSessionBridge } from './ros-session.ts';
 
 export interface RunOptions {
   taskId: string;
@@ -41,6 +41,8 @@ export interface RunResult {
   error?: string;
   /** The MCAP file the run was recorded to. */
   recording?: string;
+  /** Messages the recording dropped because the disk could not keep up, per topic (absent: none). */
+  recordingDropped?: Record<string, number>;
 }
 
 export async function runEpisode(options: RunOptions): Promise<RunResult> {
@@ -54,13 +56,11 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     ...(options.engine ? { engine: options.engine } : {}),
   });
   const recording = options.record ? recordSession(session, options.record) : undefined;
-  const bridges: RosSessionBridge[] = [];
+  let bridges: RosSessionBridge[];
   try {
-    if (options.ros1) bridges.push(await connectSessionToRos1(session, options.ros1));
-    if (options.rosbridge) bridges.push(await connectSessionToRosbridge(session, options.rosbridge));
+    bridges = await connectSessionBridges(session, options);
   } catch (err) {
-    for (const b of bridges) b.close();
-    recording?.stop();
+    await recording?.stop();
     await session.dispose();
     throw err;
   }
@@ -76,6 +76,8 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
       }
     }
     const wallSeconds = (performance.now() - wall0) / 1000;
+    await recording?.stop();
+    const recordingDropped = recording?.dropped() ?? {};
     const { success, metrics } = session.result();
     const error = session.snapshot().error;
     const planCount = session.planMs.count;
@@ -100,10 +102,11 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
       ...(warnings.length ? { warnings } : {}),
       ...(error ? { error } : {}),
       ...(recording ? { recording: recording.path } : {}),
+      ...(Object.keys(recordingDropped).length ? { recordingDropped } : {}),
     };
   } finally {
     for (const b of bridges) b.close();
-    recording?.stop();
+    await recording?.stop();
     await session.dispose();
   }
 }

@@ -440,6 +440,14 @@ export class Session {
   }
 
   /**
+   * One live control step for a caller that paces its own loop (`actuate deploy --rate`): as a tick of
+   * `play`, an attached robot is read, the latest plan applied, the command sent.
+   */
+  async tick(): Promise<void> {
+    await this.queue.push(() => this.controlStep(true));
+  }
+
+  /**
    * Runs as fast as possible until simulated time reaches `seconds` (headless runs and benchmarks).
    * Steps run in batches inside one queue job, yielding whenever an edit is waiting.
    */
@@ -695,7 +703,9 @@ export class Session {
     this.error = undefined;
     this.forgetTiming();
     next.reset(this.seed);
-    await stopLoop(old);
+    // The old controller's plan in flight is for a state that no longer matters: the edit does not wait
+    // for it (halt discards it at once); the controller is disposed when it lands.
+    void stopLoop(old).catch(() => undefined);
   }
 
   /** The live loop around a controller: plan times go to the timing readout, a failure stops the controller. */

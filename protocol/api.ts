@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import type { ModelDescription, ModelListing } from './models.ts';
 import type { ParamSpec, ParamValues } from './params.ts';
+import type { PlaybackData, RecordingListing, RecordingStatus } from './recording.ts';
 import type { SceneDescription } from './scene.ts';
+import type { TrainingEvent, TrainingMetrics, TrainingRun } from './training.ts';
 
 export interface TaskInfo {
   id: string;
@@ -132,6 +134,33 @@ export interface StatusEvent {
   error?: string;
 }
 
+/** A robot configuration (robot.json) the studio may connect: bridges/configs and the --robots folders. */
+export interface RobotConfigInfo {
+  path: string;
+  name: string;
+  role: 'follower' | 'leader';
+  bus: string;
+  port: string;
+}
+
+/** The real robot the studio is connected to: live joints, faults and safety counters (the Robot panel). */
+export interface RobotStatus {
+  /** 'disconnected' when none; 'stopped' after an emergency stop or a safety trip (torque off, latched). */
+  mode: 'disconnected' | 'active' | 'holding' | 'stopped';
+  config?: string;
+  name?: string;
+  port?: string;
+  /** Torque is on (the follower holds or moves); false for a leader, after a stop, or disconnected. */
+  torque: boolean;
+  stopReason?: string;
+  /** The servos stop by themselves if the engine dies (Dynamixel Bus Watchdog). */
+  hardwareWatchdog?: boolean;
+  joints: { name: string; position: number; velocity: number; effort?: number; temperature?: number; voltage?: number }[];
+  faults: { kind: string; joint?: string; message: string }[];
+  /** Safety-layer clamps and trips since connecting, by name. */
+  counters: Record<string, number>;
+}
+
 const values = z.record(z.string(), z.union([z.number(), z.string()]));
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -161,6 +190,29 @@ export const commandSchemas = {
   listModels: z.object({}).strict(),
   /** An .onnx file's facts and its card (found beside it or in a cards/ folder, or `card`); `path` may also be a card. */
   describeModel: z.object({ path: z.string().min(1).max(4096), card: z.string().min(1).max(4096).optional() }).strict(),
+  /** Training runs in the folders the studio was given (`--runs`), newest first. */
+  listRuns: z.object({}).strict(),
+  /** Every metrics row of a listed run (its `dir`). */
+  runMetrics: z.object({ run: z.string().min(1).max(4096) }).strict(),
+  /** Trains a PPO policy on a task for a number of minutes, in a process of its own. */
+  startTraining: z
+    .object({ task: z.string().min(1).max(4096), minutes: z.number().min(0.1).max(24 * 60), envs: z.number().int().min(1).max(4096).optional(), seed: z.number().int().min(0).optional() })
+    .strict(),
+  /** Stops a run started here: it finishes its iteration, saves its checkpoint and policy, and exits. */
+  stopTraining: z.object({ run: z.string().min(1).max(4096) }).strict(),
+  /** Robot configurations (robot.json) the studio may connect. */
+  listRobotConfigs: z.object({}).strict(),
+  /** Connects a real robot from its configuration (`port` overrides the config's), opens its model and drives it with joint jogging. */
+  connectRobot: z.object({ config: z.string().min(1).max(4096), port: z.string().min(1).max(4096).optional() }).strict(),
+  disconnectRobot: z.object({}).strict(),
+  /** Torque off now, whatever the controller is doing (not queued behind it); latched until reconnect. */
+  emergencyStop: z.object({ reason: z.string().max(200).optional() }).strict(),
+  /** Records the live session to a new MCAP file in the engine's recordings folder (start), stops, or tells. */
+  record: z.object({ action: z.enum(['start', 'stop', 'status']) }).strict(),
+  /** The recordings in the engine's recordings folders. */
+  listRecordings: z.object({}).strict(),
+  /** An MCAP recording laid out for playback (poses per frame, every signal). */
+  openRecording: z.object({ file: z.string().min(1).max(4096) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -183,6 +235,17 @@ export interface CommandResults {
   openRobot: SessionSnapshot;
   listModels: ModelListing;
   describeModel: ModelDescription;
+  listRuns: TrainingRun[];
+  runMetrics: TrainingMetrics[];
+  startTraining: TrainingRun;
+  stopTraining: TrainingRun;
+  listRobotConfigs: RobotConfigInfo[];
+  connectRobot: RobotStatus;
+  disconnectRobot: RobotStatus;
+  emergencyStop: RobotStatus;
+  record: RecordingStatus;
+  listRecordings: RecordingListing;
+  openRecording: PlaybackData;
 }
 
 export interface StreamEvents {
@@ -191,11 +254,14 @@ export interface StreamEvents {
   telemetry: TelemetryEvent;
   plan: PlanEvent;
   status: StatusEvent;
+  training: TrainingEvent;
+  /** The connected real robot's state, about 10 times a second while one is connected. */
+  robot: RobotStatus;
 }
 
 export type StreamName = keyof StreamEvents;
 
 /** Streams a slow client may miss: the newest value replaces any not yet delivered. */
-export const LOSSY_STREAMS: ReadonlySet<StreamName> = new Set(['frame', 'telemetry', 'plan']);
+export const LOSSY_STREAMS: ReadonlySet<StreamName> = new Set(['frame', 'telemetry', 'plan', 'robot']);
 
 export type Handlers = { [C in CommandName]: (params: CommandParams<C>) => Promise<CommandResults[C]> | CommandResults[C] };

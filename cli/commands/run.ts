@@ -122,5 +122,6 @@ function describe(r: RunResult): string {
     `  metrics: ${metrics}`,
     `  physics step ${r.timing.physicsStepUs} µs, plan ${r.timing.planMs.mean} ms (p99 ${r.timing.planMs.p99}), ${r.timing.replanHz} plans/s`,
     ...(r.recording ? [`  recorded to ${r.recording}`] : []),
+    ...(r.recordingDropped ? [`  recording dropped messages (the disk could not keep up): ${Object.entries(r.recordingDropped).map(([t, n]) => `${t} ${n}`).join(', ')}`] : []),
   ].join('\n');
 }

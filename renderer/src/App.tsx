@@ -4,7 +4,8 @@ import { EngineContext } from './use-engine.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { Viewport } from './Viewport.tsx';
 import { ParamPanel } from './ParamPanel.tsx';
-import { BottomPanel } from './Plots.tsx';
+import { RobotPanel } from './RobotPanel.tsx';
+import { StageBottom } from './Playback.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { Toasts } from './Toasts.tsx';
 import { useKeyboard } from './use-keyboard.ts';
@@ -20,12 +21,13 @@ export function App() {
         <main className="workspace">
           <section className="stage">
             <Viewport />
-            <BottomPanel />
+            <StageBottom />
           </section>
           <ParamPanel />
         </main>
         <StatusBar />
       </div>
+      <RobotPanel />
       <Toasts />
     </EngineContext.Provider>
   );
