@@ -6,8 +6,12 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FoxgloveServer } from '@foxglove/ws-protocol';
+import wsProtocol from '@foxglove/ws-protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
+
+// A CommonJS package: Node's ESM loader gives its exports as the default export only.
+const { FoxgloveServer } = wsProtocol;
+type FoxgloveServer = InstanceType<typeof FoxgloveServer>;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 /** Clients only subscribe and unsubscribe: small messages. */
