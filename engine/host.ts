@@ -160,6 +160,7 @@ export class EngineHost {
       listRobotConfigs: () => this.robot.list(),
       connectRobot: ({ config, port }) => this.robot.connect(config, port),
       disconnectRobot: () => this.robot.disconnect(),
+      jogEndEffector: ({ delta }) => this.robot.jogEndEffector(delta),
       emergencyStop: ({ reason }) => this.robot.emergencyStop(reason),
     };
   }

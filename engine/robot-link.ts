@@ -11,6 +11,7 @@ import type { RobotConfigInfo, RobotStatus } from '../protocol/api.ts';
 import { BusRobot } from '../bridges/bus-robot.ts';
 import { MeasuredRobot } from '../bridges/measured-robot.ts';
 import { loadRobotConfig, robotModelPath } from '../bridges/robot-config.ts';
+import { EndEffectorJog } from '../bridges/teleop/end-effector-jog.ts';
 import type { RobotState } from '../sim/robot/robot.ts';
 import type { Session } from './session.ts';
 
@@ -31,6 +32,9 @@ export class RobotLink {
   private configPath: string | undefined;
   private last: RobotState | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The model's kinematics for end-effector jogging (made for the scene of the connected robot). */
+  private kinematics: EndEffectorJog | undefined;
+  private jogs: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(status: RobotStatus) => void>();
 
   constructor(
@@ -88,6 +92,7 @@ export class RobotLink {
       await s.setParams('controller', sliders);
       await s.attachRobot(new MeasuredRobot(robot, { read: (_ms, state) => (this.last = state) }));
       this.robot = robot;
+      this.kinematics = new EndEffectorJog(scene);
       this.configPath = real;
       this.last = here;
       // A leader arm only reports; a follower is commanded from now on.
@@ -112,6 +117,35 @@ export class RobotLink {
     return this.emit();
   }
 
+  /**
+   * Moves the tool point by `delta` (world, m): the jog sliders (the goals, so quick presses add up
+   * before the arm gets there) become the joint positions that move it so, clamped to their ranges.
+   */
+  jogEndEffector(delta: [number, number, number]): Promise<RobotStatus> {
+    // One at a time: each builds on the sliders the one before set (quick presses add up).
+    const run = this.jogs.then(() => this.jogOnce(delta));
+    this.jogs = run.catch(() => undefined);
+    return run;
+  }
+
+  private async jogOnce(delta: [number, number, number]): Promise<RobotStatus> {
+    const kinematics = this.kinematics;
+    if (!this.robot || !kinematics) throw new Error('no robot connected');
+    const snapshot = this.session.snapshot();
+    if (snapshot.controller.id !== 'jog') throw new Error(`end-effector jogging drives the joint sliders; the controller is '${snapshot.controller.id}'`);
+    const scene = this.session.task.scene;
+    const byJoint = new Map(scene.actuators.map((a) => [a.joint, a]));
+    const q = scene.joints.map((_, j) => {
+      const value = snapshot.controller.values[byJoint.get(j)?.name ?? ''];
+      return typeof value === 'number' ? value : 0;
+    });
+    const next = kinematics.step(q, delta, (j) => byJoint.has(j));
+    const sliders: Record<string, number> = {};
+    for (const [j, a] of byJoint) sliders[a.name] = Math.min(a.ctrlRange[1], Math.max(a.ctrlRange[0], next[j]!));
+    await this.session.setParams('controller', sliders);
+    return this.emit();
+  }
+
   async disconnect(): Promise<RobotStatus> {
     const robot = this.robot;
     if (this.timer) clearInterval(this.timer);
@@ -124,6 +158,7 @@ export class RobotLink {
     }
     this.configPath = undefined;
     this.last = undefined;
+    this.kinematics = undefined;
     return this.emit();
   }
 
@@ -150,7 +185,16 @@ export class RobotLink {
       })),
       faults: robot.faultList.map((f) => ({ kind: f.kind, ...(f.joint ? { joint: f.joint } : {}), message: f.message })),
       counters: { ...robot.counters },
+      ...(r && this.kinematics ? { tool: this.toolAt(r) } : {}),
     };
+  }
+
+  /** The tool point for a reading, by forward kinematics of the robot model. */
+  private toolAt(reading: RobotState): { body: string; position: [number, number, number] } {
+    const kinematics = this.kinematics!;
+    const joints = this.robot!.capabilities.joints;
+    const q = kinematics.scene.joints.map((j) => reading.position[joints.indexOf(j.name)] ?? 0);
+    return { body: kinematics.bodyName, position: kinematics.toolPoint(q) };
   }
 
   private emit(): RobotStatus {

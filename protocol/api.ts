@@ -157,6 +157,8 @@ export interface RobotStatus {
   faults: { kind: string; joint?: string; message: string }[];
   /** Safety-layer clamps and trips since connecting, by name. */
   counters: Record<string, number>;
+  /** The tool point (world, m) by forward kinematics of the robot model from the present joints: what end-effector jogging moves. */
+  tool?: { body: string; position: [number, number, number] };
 }
 
 const values = z.record(z.string(), z.union([z.number(), z.string()]));
@@ -193,6 +195,8 @@ export const commandSchemas = {
   /** Connects a real robot from its configuration (`port` overrides the config's), opens its model and drives it with joint jogging. */
   connectRobot: z.object({ config: z.string().min(1).max(4096), port: z.string().min(1).max(4096).optional() }).strict(),
   disconnectRobot: z.object({}).strict(),
+  /** Moves the connected robot's tool point by `delta` (world, m; at most 5 cm a call) through the model's kinematics. */
+  jogEndEffector: z.object({ delta: vec3.refine((d) => Math.hypot(...d) <= 0.05, 'a jog moves at most 0.05 m') }).strict(),
   /** Torque off now, whatever the controller is doing (not queued behind it); latched until reconnect. */
   emergencyStop: z.object({ reason: z.string().max(200).optional() }).strict(),
 } as const;
@@ -220,6 +224,7 @@ export interface CommandResults {
   listRobotConfigs: RobotConfigInfo[];
   connectRobot: RobotStatus;
   disconnectRobot: RobotStatus;
+  jogEndEffector: RobotStatus;
   emergencyStop: RobotStatus;
 }
 
