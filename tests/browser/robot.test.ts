@@ -69,7 +69,7 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
     await bus?.stop();
   });
 
-  it('connects the arm without moving it, jogs two joints from the keyboard, and the E-stop button turns torque off in the studio and on the bus', async () => {
+  it('connects the arm without moving it, jogs two joints and the gripper from the keyboard, and the E-stop button turns torque off in the studio and on the bus', async () => {
     await page.getByTestId('robot-panel-toggle').click();
     const labels = await page.getByTestId('robot-config').locator('option').allTextContents();
     expect(labels).toEqual(expect.arrayContaining(['so101-follower (follower, feetech)', 'so101-leader (leader, feetech)', 'so101-test-arm (follower, feetech)']));
