@@ -9,11 +9,15 @@ const USAGE = `usage: actuate <command> [options]
   tasks [--json]                     list tasks and their default controllers
   controllers [--json]               list controllers
   run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
+      [--engine rapier|mujoco]
       [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
                                      run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
                                      without --controller, the task's default controller
                                      --ros1 / --rosbridge publish joint_states, tf, odom, task_state and take cmd_vel,
                                      joint_commands, joint_trajectory, pacing the run in real time
+  sim2sim (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
+                                     the same controller in Rapier and MuJoCo from the same start: both runs' metrics
+                                     and their divergence over time (base position and heading, joint RMS)
   record --task T --out FILE.mcap [run options]
                                      a headless run recorded to MCAP (opens in Foxglove), then what the file holds
   replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)
@@ -22,6 +26,9 @@ const USAGE = `usage: actuate <command> [options]
                                      random token (printed once in the address; --no-token on loopback only; --token T or
                                      ACTUATE_TOKEN to choose it); clients open files only in assets/, models/ and the
                                      --models (also offered in the pickers), --robots and --runs folders
+      [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
+                                     the studio's live session recorded and on ROS, as with run; the studio's
+                                     Record button writes to the first --runs folder's recordings/
   robot inspect <file> [--package name=dir …] [--floating] [--json]
                                      summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
   robot ports [--json]               list serial ports
@@ -63,6 +70,7 @@ const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number
   tasks: async (_args, json) => print(await (await import('./commands/list.ts')).listTasks(json)),
   controllers: async (_args, json) => print(await (await import('./commands/list.ts')).listControllers(json)),
   run: async (args) => print(await (await import('./commands/run.ts')).runCommand(args)),
+  sim2sim: async (args) => print(await (await import('./commands/sim2sim.ts')).sim2simCommand(args)),
   robot: async (args) => {
     // Bus commands load serialport: only when asked for.
     if (!ROBOT_BUS_COMMANDS.has(args[0] ?? '')) return print((await import('./commands/robot.ts')).robotCommand(args));

@@ -13,18 +13,11 @@ import type { SessionSnapshot } from '../protocol/api.ts';
 import { BODY_STATE_SIZE, floatingBase, type SceneDescription } from '../protocol/scene.ts';
 import type { NumberParam } from '../sim/params.ts';
 import { rotateInverse } from '../sim/kinematics.ts';
-import { jointStateMessage, movingJoints, rosTime, tfMessage, type Ros1TypeName } from '../bridges/ros1/ros1-messages.ts';
-import { Ros1Node } from '../bridges/ros1/ros1-node.ts';
-import { RosbridgeClient } from '../bridges/rosbridge/rosbridge-client.ts';
+import { jointStateMessage, movingJoints, rosTime, tfMessage } from '../bridges/ros1/ros1-messages.ts';
+import { openRos1Transport, openRosbridgeTransport, type RosTransport } from '../bridges/ros1/ros-transport.ts';
 import type { Session } from './session.ts';
 
-/** What the session bridge needs from a ROS connection; a ROS 1 node and a rosbridge client both give it. */
-export interface RosTransport {
-  advertise(topic: string, type: Ros1TypeName): Promise<void> | void;
-  publish(topic: string, type: Ros1TypeName, message: unknown): void;
-  subscribe(topic: string, type: Ros1TypeName, onMessage: (message: unknown) => void): void;
-  close(): void;
-}
+export type { RosTransport };
 
 export interface RosSessionOptions {
   /** Prefix of every topic name (`--ros-ns robot1` → /robot1/joint_states). */
@@ -62,27 +55,27 @@ export function rosTopic(namespace: string | undefined, name: string): string {
 }
 
 export async function connectSessionToRos1(session: Session, options: Ros1SessionOptions): Promise<RosSessionBridge> {
-  const say = options.onStatus ?? (() => {});
-  const node = await Ros1Node.start({ masterUri: options.masterUri, ...(options.nodeName ? { name: options.nodeName } : {}), onStatus: (s) => say(s.message) });
-  const transport: RosTransport = {
-    advertise: (topic, type) => node.advertise(topic, type),
-    publish: (topic, _type, message) => node.publish(topic, message),
-    subscribe: (topic, type, onMessage) => node.subscribe(topic, type, onMessage),
-    close: () => node.close(),
-  };
-  return connectSessionToRos(session, transport, options);
+  return connectSessionToRos(session, await openRos1Transport(options), options);
 }
 
 export async function connectSessionToRosbridge(session: Session, options: RosbridgeSessionOptions): Promise<RosSessionBridge> {
-  const say = options.onStatus ?? (() => {});
-  const client = new RosbridgeClient({ url: options.url, onStatus: (_, message) => say(message) });
-  const transport: RosTransport = {
-    advertise: (topic, type) => client.advertise(topic, type),
-    publish: (topic, type, message) => client.publish(topic, type, message),
-    subscribe: (topic, type, onMessage) => void client.subscribe(topic, type, onMessage),
-    close: () => client.close(),
-  };
-  return connectSessionToRos(session, transport, options);
+  return connectSessionToRos(session, openRosbridgeTransport(options), options);
+}
+
+/**
+ * Connects a session to every ROS endpoint asked for (a ROS 1 master, a rosbridge server, or both);
+ * if one fails, those already connected are closed before the error is thrown. `run` and `serve` share it.
+ */
+export async function connectSessionBridges(session: Session, options: { ros1?: Ros1SessionOptions | undefined; rosbridge?: RosbridgeSessionOptions | undefined }): Promise<RosSessionBridge[]> {
+  const bridges: RosSessionBridge[] = [];
+  try {
+    if (options.ros1) bridges.push(await connectSessionToRos1(session, options.ros1));
+    if (options.rosbridge) bridges.push(await connectSessionToRosbridge(session, options.rosbridge));
+  } catch (err) {
+    for (const b of bridges) b.close();
+    throw err;
+  }
+  return bridges;
 }
 
 export async function connectSessionToRos(session: Session, node: RosTransport, options: RosSessionOptions): Promise<RosSessionBridge> {

@@ -1,7 +1,7 @@
 /** A headless closed-loop run as fast as the machine allows: what `actuate run` prints. */
-import { Session } from './session.ts';
+import { Session, type PhysicsEngine } from './session.ts';
 import { recordSession } from './session-recording.ts';
-import { connectSessionToRos1, connectSessionToRosbridge, type Ros1SessionOptions, type RosbridgeSessionOptions, type RosSessionBridge } from './ros-session.ts';
+import { connectSessionBridges, type Ros1SessionOptions, type RosbridgeSessionOptions, type RosSessionBridge } from './ros-session.ts';
 
 export interface RunOptions {
   taskId: string;
@@ -18,6 +18,8 @@ export interface RunOptions {
   rosbridge?: RosbridgeSessionOptions;
   /** Records the run to this MCAP file. */
   record?: string;
+  /** The physics engine of the simulated robot (default rapier). */
+  engine?: PhysicsEngine;
   /** Called about once per simulated second. */
   onProgress?: (simSeconds: number, totalSeconds: number) => void;
 }
@@ -25,6 +27,7 @@ export interface RunOptions {
 export interface RunResult {
   task: string;
   controller: string;
+  engine: PhysicsEngine;
   seed: number;
   simSeconds: number;
   wallSeconds: number;
@@ -38,6 +41,8 @@ export interface RunResult {
   error?: string;
   /** The MCAP file the run was recorded to. */
   recording?: string;
+  /** Messages the recording dropped because the disk could not keep up, per topic (absent: none). */
+  recordingDropped?: Record<string, number>;
 }
 
 export async function runEpisode(options: RunOptions): Promise<RunResult> {
@@ -48,15 +53,14 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     ...(options.taskParams ? { taskParams: options.taskParams } : {}),
     ...(options.controllerParams ? { controllerParams: options.controllerParams } : {}),
     ...(options.costWeights ? { costWeights: options.costWeights } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
   });
   const recording = options.record ? recordSession(session, options.record) : undefined;
-  const bridges: RosSessionBridge[] = [];
+  let bridges: RosSessionBridge[];
   try {
-    if (options.ros1) bridges.push(await connectSessionToRos1(session, options.ros1));
-    if (options.rosbridge) bridges.push(await connectSessionToRosbridge(session, options.rosbridge));
+    bridges = await connectSessionBridges(session, options);
   } catch (err) {
-    for (const b of bridges) b.close();
-    recording?.stop();
+    await recording?.stop();
     await session.dispose();
     throw err;
   }
@@ -72,6 +76,8 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
       }
     }
     const wallSeconds = (performance.now() - wall0) / 1000;
+    await recording?.stop();
+    const recordingDropped = recording?.dropped() ?? {};
     const { success, metrics } = session.result();
     const error = session.snapshot().error;
     const planCount = session.planMs.count;
@@ -80,6 +86,7 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     return {
       task: options.taskId,
       controller: session.snapshot().controller.id,
+      engine: options.engine ?? 'rapier',
       seed: options.seed,
       simSeconds: round(session.simTime, 6),
       wallSeconds: round(wallSeconds, 3),
@@ -95,10 +102,11 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
       ...(warnings.length ? { warnings } : {}),
       ...(error ? { error } : {}),
       ...(recording ? { recording: recording.path } : {}),
+      ...(Object.keys(recordingDropped).length ? { recordingDropped } : {}),
     };
   } finally {
     for (const b of bridges) b.close();
-    recording?.stop();
+    await recording?.stop();
     await session.dispose();
   }
 }

@@ -1,20 +1,32 @@
 /**
  * Wires a session to an MCAP recording: settings and scene at the start and after every edit, every
- * control step, plans and timing as the session streams them. A timer writes the open chunk while
- * the session is idle, so what was recorded reaches the disk within the flush interval.
+ * control step, plans and timing as the session streams them. Messages are encoded on the session's
+ * thread and written on a thread of their own behind a bounded queue (recording-thread.ts): a slow
+ * disk drops messages — counted, reported and saved in the file — instead of stalling the session.
+ * A timer hands over what waits while the session is idle, so it reaches the disk within the flush
+ * interval.
  */
 import type { SessionSnapshot } from '../protocol/api.ts';
 import { SessionRecorder } from '../bridges/recording/session-recorder.ts';
+import { RecordingThread, type RecordingThreadOptions } from './recording-thread.ts';
 import type { Session } from './session.ts';
 
 export interface SessionRecording {
   readonly path: string;
-  /** Stops recording and writes the index. Safe to call twice. */
-  stop(): void;
+  /** Messages dropped so far because the disk could not keep up, per topic (none: {}). */
+  dropped(): Record<string, number>;
+  /** Stops recording; resolves when the index is written and the file complete. Safe to call twice. */
+  stop(): Promise<void>;
 }
 
-export function recordSession(session: Session, path: string, options: { flushSeconds?: number } = {}): SessionRecording {
-  const recorder = new SessionRecorder(path, options);
+export type RecordSessionOptions = Pick<RecordingThreadOptions, 'flushSeconds' | 'maxQueuedBytes' | 'onStatus'>;
+
+export function recordSession(session: Session, path: string, options: RecordSessionOptions = {}): SessionRecording {
+  const { maxQueuedBytes, onStatus, ...writer } = options;
+  const recorder = new SessionRecorder(path, {
+    ...writer,
+    sink: (p, o) => new RecordingThread(p, { ...o, ...(maxQueuedBytes !== undefined ? { maxQueuedBytes } : {}), ...(onStatus ? { onStatus } : {}) }),
+  });
   let sceneShown: unknown;
   const writeSettings = (snapshot: SessionSnapshot) => {
     if (snapshot.scene !== sceneShown) {
@@ -41,17 +53,19 @@ export function recordSession(session: Session, path: string, options: { flushSe
     session.on('plan', (plan) => recorder.plan(plan)),
     session.on('telemetry', (t) => recorder.timing(t.time, t.timing)),
   ];
-  const timer = setInterval(() => recorder.flushIfDue(), 100);
+  const timer = setInterval(() => recorder.flushIfDue(), 50);
   timer.unref();
   let stopped = false;
   return {
     path,
+    dropped: () => recorder.dropped(),
     stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      for (const off of unsubscribe) off();
-      recorder.close();
+      if (!stopped) {
+        stopped = true;
+        clearInterval(timer);
+        for (const off of unsubscribe) off();
+      }
+      return recorder.close();
     },
   };
 }

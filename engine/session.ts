@@ -26,6 +26,8 @@ import { jointReadings } from '../sim/joint-readings.ts';
 import { defaults, mergeParams, type NumberParam, type ParamSpec, type ParamValues } from '../sim/params.ts';
 import { Random } from '../sim/random.ts';
 import { loadRapier, type Rapier } from '../sim/rapier/load-rapier.ts';
+import { loadMujoco, type Mujoco } from '../sim/mujoco/load-mujoco.ts';
+import { mujocoWorldForTask } from '../sim/mujoco/mujoco-world.ts';
 import { ActuatorMap } from '../sim/robot/actuator-map.ts';
 import type { Robot } from '../sim/robot/robot.ts';
 import { RobotTwin } from '../sim/robot/robot-twin.ts';
@@ -46,7 +48,11 @@ export interface SessionOptions {
   costWeights?: Record<string, unknown>;
   /** Where controller ids are looked up (tests add their own). */
   findController?: (id: string) => ControllerDefinition;
+  /** The physics engine of the task's simulated robot (default rapier; planners' rollouts stay on Rapier). */
+  engine?: PhysicsEngine;
 }
+
+export type PhysicsEngine = 'rapier' | 'mujoco';
 
 /** A robot driven instead of the task's simulated one: its twin poses the scene from each reading. */
 interface AttachedRobot {
@@ -110,6 +116,8 @@ export class Session {
   /** A body being dragged in the studio (released by reset and by any new scene). */
   private perturbation: Perturbation | undefined;
   private lastPush: PerturbTelemetry | undefined;
+  /** Set when the task's robot simulates in MuJoCo instead of Rapier. */
+  private mujoco: Mujoco | undefined;
 
   private constructor(
     private readonly R: Rapier,
@@ -122,6 +130,7 @@ export class Session {
   static async create(options: SessionOptions = {}): Promise<Session> {
     const lookup = options.findController ?? findController;
     const session = new Session(await loadRapier(), options.seed ?? 0, lookup);
+    if (options.engine === 'mujoco') session.mujoco = await loadMujoco();
     const taskDef = findTask(options.taskId ?? 'cartpole-swingup');
     const controllerDef = lookup(options.controllerId ?? taskDef.defaultController);
     const taskValues = mergeParams(taskDef.params, defaults(taskDef.params), options.taskParams ?? {}, 'task');
@@ -633,7 +642,7 @@ export class Session {
     this.taskDef = def;
     this.taskValues = values;
     this.task = task;
-    this.sim = new SimRobot(this.R, task.scene, def.id);
+    this.sim = new SimRobot(this.mujoco ? mujocoWorldForTask(this.mujoco, task.scene, def.id) : this.R, task.scene, def.id);
     this.weights = Float64Array.from(task.costTerms, (t) => t.weight);
     this.state = new Float64Array(task.scene.bodies.length * 13);
     this.action = new Float64Array(task.actionDim);
@@ -694,7 +703,9 @@ export class Session {
     this.error = undefined;
     this.forgetTiming();
     next.reset(this.seed);
-    await stopLoop(old);
+    // The old controller's plan in flight is for a state that no longer matters: the edit does not wait
+    // for it (halt discards it at once); the controller is disposed when it lands.
+    void stopLoop(old).catch(() => undefined);
   }
 
   /** The live loop around a controller: plan times go to the timing readout, a failure stops the controller. */

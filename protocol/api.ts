@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import type { ModelDescription, ModelListing } from './models.ts';
 import type { ParamSpec, ParamValues } from './params.ts';
+import type { PlaybackData, RecordingListing, RecordingStatus } from './recording.ts';
 import type { SceneDescription } from './scene.ts';
+import type { TrainingEvent, TrainingMetrics, TrainingRun } from './training.ts';
 
 export interface TaskInfo {
   id: string;
@@ -190,6 +192,16 @@ export const commandSchemas = {
   listModels: z.object({}).strict(),
   /** An .onnx file's facts and its card (found beside it or in a cards/ folder, or `card`); `path` may also be a card. */
   describeModel: z.object({ path: z.string().min(1).max(4096), card: z.string().min(1).max(4096).optional() }).strict(),
+  /** Training runs in the folders the studio was given (`--runs`), newest first. */
+  listRuns: z.object({}).strict(),
+  /** Every metrics row of a listed run (its `dir`). */
+  runMetrics: z.object({ run: z.string().min(1).max(4096) }).strict(),
+  /** Trains a PPO policy on a task for a number of minutes, in a process of its own. */
+  startTraining: z
+    .object({ task: z.string().min(1).max(4096), minutes: z.number().min(0.1).max(24 * 60), envs: z.number().int().min(1).max(4096).optional(), seed: z.number().int().min(0).optional() })
+    .strict(),
+  /** Stops a run started here: it finishes its iteration, saves its checkpoint and policy, and exits. */
+  stopTraining: z.object({ run: z.string().min(1).max(4096) }).strict(),
   /** Robot configurations (robot.json) the studio may connect. */
   listRobotConfigs: z.object({}).strict(),
   /** Connects a real robot from its configuration (`port` overrides the config's), opens its model and drives it with joint jogging. */
@@ -199,6 +211,12 @@ export const commandSchemas = {
   jogEndEffector: z.object({ delta: vec3.refine((d) => Math.hypot(...d) <= 0.05, 'a jog moves at most 0.05 m') }).strict(),
   /** Torque off now, whatever the controller is doing (not queued behind it); latched until reconnect. */
   emergencyStop: z.object({ reason: z.string().max(200).optional() }).strict(),
+  /** Records the live session to a new MCAP file in the engine's recordings folder (start), stops, or tells. */
+  record: z.object({ action: z.enum(['start', 'stop', 'status']) }).strict(),
+  /** The recordings in the engine's recordings folders. */
+  listRecordings: z.object({}).strict(),
+  /** An MCAP recording laid out for playback (poses per frame, every signal). */
+  openRecording: z.object({ file: z.string().min(1).max(4096) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -221,11 +239,18 @@ export interface CommandResults {
   openRobot: SessionSnapshot;
   listModels: ModelListing;
   describeModel: ModelDescription;
+  listRuns: TrainingRun[];
+  runMetrics: TrainingMetrics[];
+  startTraining: TrainingRun;
+  stopTraining: TrainingRun;
   listRobotConfigs: RobotConfigInfo[];
   connectRobot: RobotStatus;
   disconnectRobot: RobotStatus;
   jogEndEffector: RobotStatus;
   emergencyStop: RobotStatus;
+  record: RecordingStatus;
+  listRecordings: RecordingListing;
+  openRecording: PlaybackData;
 }
 
 export interface StreamEvents {
@@ -234,6 +259,7 @@ export interface StreamEvents {
   telemetry: TelemetryEvent;
   plan: PlanEvent;
   status: StatusEvent;
+  training: TrainingEvent;
   /** The connected real robot's state, about 10 times a second while one is connected. */
   robot: RobotStatus;
 }

@@ -41,7 +41,7 @@ async function overhead(taskId: keyof typeof PLAN, dir: string) {
       await recorded.runFor(recorded.simTime + CHUNK_SECONDS);
       recordedMs += cpuMs() - t0;
     }
-    recording.stop();
+    await recording.stop();
     const steps = CHUNKS * Math.round(CHUNK_SECONDS / plain.task.timing.controlDt);
     return {
       chunks: CHUNKS,
@@ -52,7 +52,7 @@ async function overhead(taskId: keyof typeof PLAN, dir: string) {
       bytesPerSimSecond: Math.round(statSync(file).size / recorded.simTime),
     };
   } finally {
-    recording.stop();
+    await recording.stop();
     await plain.dispose();
     await recorded.dispose();
   }

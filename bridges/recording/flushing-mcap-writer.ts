@@ -23,7 +23,23 @@ export interface FlushingMcapWriterOptions {
   library?: string;
 }
 
-export class FlushingMcapWriter {
+/** What a session recorder writes to: this writer on the calling thread, or a queue to one on a thread of its own (engine/recording-thread.ts). */
+export interface McapSink {
+  readonly path: string;
+  registerSchema(schema: Omit<McapTypes.Schema, 'id'>): number;
+  registerChannel(channel: Omit<McapTypes.Channel, 'id'>): number;
+  /** `always`: never dropped, however full the queue (the recording's own last words). */
+  addMessage(message: McapTypes.Message, options?: { always?: boolean }): void;
+  /** True when what is held should go on its way (written, or handed to the writing thread). */
+  chunkIsDue(): boolean;
+  flush(): void;
+  /** Writes the rest and the index; resolves when the file is complete. */
+  close(): void | Promise<void>;
+  /** Messages not recorded because the writer could not keep up, per channel id. */
+  readonly dropped?: ReadonlyMap<number, number>;
+}
+
+export class FlushingMcapWriter implements McapSink {
   private readonly fd: number;
   private readonly records = new McapRecordBuilder();
   private readonly chunk = new McapChunkBuilder({ useMessageIndex: true });
@@ -175,7 +191,12 @@ export class FlushingMcapWriter {
     this.records.writeFooter({ summaryStart, summaryOffsetStart, summaryCrc });
     this.records.writeMagic();
     this.writeRecords(false);
-    fsyncSync(this.fd);
+    try {
+      fsyncSync(this.fd);
+    } catch (err) {
+      // A pipe or a socket (recording to a FIFO, /dev/stdout) has nothing to sync.
+      if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+    }
     closeSync(this.fd);
   }
 

@@ -55,6 +55,9 @@ export const RECORDING_TOPICS = {
     type: 'object',
     properties: { time: { type: 'number' }, physicsStepUs: { type: 'number' }, planMs: { type: 'number' }, planP99Ms: { type: 'number' }, replanHz: { type: 'number' }, realtimeFactor: { type: 'number' } },
   }, 'physics step and plan times, plans per second, real-time factor'),
+  recording: topic('/actuate/recording', 'actuate.RecordingStats', {
+    type: 'object', properties: { dropped: numberMap },
+  }, 'messages the disk could not keep up with, per topic; written when the recording stops, only if any were dropped'),
 } as const satisfies Record<string, TopicSpec>;
 
 export type RecordingTopic = keyof typeof RECORDING_TOPICS;

@@ -11,7 +11,7 @@ import type { PlanEvent, Timing } from '../../protocol/api.ts';
 import type { SceneDescription } from '../../protocol/scene.ts';
 import { jointStateMessage, movingJoints, ros1Type, rosTime, tfMessage, type Ros1Type } from '../ros1/ros1-messages.ts';
 import type { RobotState, SentCommand } from '../../sim/robot/robot.ts';
-import { FlushingMcapWriter, type FlushingMcapWriterOptions } from './flushing-mcap-writer.ts';
+import { FlushingMcapWriter, type FlushingMcapWriterOptions, type McapSink } from './flushing-mcap-writer.ts';
 import { RECORDING_TOPICS, type RecordingTopic, type TopicSpec } from './recording-topics.ts';
 
 export interface RecordedSettings {
@@ -39,7 +39,7 @@ export interface StepSample {
 export const RECORDING_PROFILE = 'actuate';
 
 export class SessionRecorder {
-  private readonly writer: FlushingMcapWriter;
+  private readonly writer: McapSink;
   private readonly channels = new Map<RecordingTopic, { id: number; ros1?: Ros1Type }>();
   private readonly encoder = new TextEncoder();
   private readonly startNs: bigint;
@@ -52,9 +52,13 @@ export class SessionRecorder {
   private costNames: string[] = [];
   private sentStaticFrames = false;
   private closed = false;
+  private closing: Promise<void> | undefined;
+  private lastTime = 0;
 
-  constructor(path: string, options: FlushingMcapWriterOptions & { startedAtMs?: number } = {}) {
-    this.writer = new FlushingMcapWriter(path, { profile: RECORDING_PROFILE, ...options });
+  /** `sink`: where the records go (default: a FlushingMcapWriter on this thread). */
+  constructor(path: string, options: FlushingMcapWriterOptions & { startedAtMs?: number; sink?: (path: string, options: FlushingMcapWriterOptions) => McapSink } = {}) {
+    const { sink, startedAtMs: _startedAtMs, ...writerOptions } = options;
+    this.writer = (sink ?? ((p, o) => new FlushingMcapWriter(p, o)))(path, { profile: RECORDING_PROFILE, ...writerOptions });
     const startedAtMs = Math.round(options.startedAtMs ?? Date.now());
     this.startNs = BigInt(startedAtMs) * 1_000_000n;
     this.startSeconds = startedAtMs / 1000;
@@ -156,11 +160,26 @@ export class SessionRecorder {
     if (!this.closed && this.writer.chunkIsDue()) this.writer.flush();
   }
 
-  /** Writes the index: the file opens fast in Foxglove and `mcap info`. Safe to call twice. */
-  close(): void {
-    if (this.closed) return;
+  /** Messages the writer could not keep up with, per topic ({} when none). */
+  dropped(): Record<string, number> {
+    const out: Record<string, number> = {};
+    const topics = new Map([...this.channels].map(([key, c]) => [c.id, RECORDING_TOPICS[key].topic]));
+    for (const [id, n] of this.writer.dropped ?? []) if (n > 0) out[topics.get(id) ?? String(id)] = n;
+    return out;
+  }
+
+  /**
+   * Writes the index: the file opens fast in Foxglove and `mcap info`. Safe to call twice. A writer on
+   * this thread is done when this returns; one on its own thread when the promise resolves.
+   */
+  close(): Promise<void> {
+    if (this.closed) return this.closing ?? Promise.resolve();
+    const dropped = this.dropped();
+    if (Object.keys(dropped).length > 0) this.write('recording', this.lastTime, { dropped }, true);
     this.closed = true;
-    this.writer.close();
+    const done = this.writer.close();
+    this.closing = done instanceof Promise ? done : Promise.resolve();
+    return this.closing;
   }
 
   private stamp(time: number): { sec: number; nsec: number } {
@@ -171,8 +190,9 @@ export class SessionRecorder {
     return this.startNs + BigInt(Math.round(time * 1e9));
   }
 
-  private write(topic: RecordingTopic, time: number, message: unknown): void {
+  private write(topic: RecordingTopic, time: number, message: unknown, always = false): void {
     if (this.closed) return;
+    if (time > this.lastTime) this.lastTime = time;
     const channel = this.channels.get(topic)!;
     this.writer.addMessage({
       channelId: channel.id,
@@ -180,7 +200,7 @@ export class SessionRecorder {
       logTime: this.logTime(time),
       publishTime: BigInt(Date.now()) * 1_000_000n,
       data: channel.ros1 ? channel.ros1.writer.writeMessage(message) : this.encoder.encode(JSON.stringify(message)),
-    });
+    }, { always });
   }
 }
 

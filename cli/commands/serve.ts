@@ -12,13 +12,16 @@ import { EngineHost } from '../../engine/host.ts';
 import { packageList, parsePackageOptions } from '../../sim/importers/resolve-path.ts';
 import { startServer } from '../../engine/http-server.ts';
 import { isLoopback } from '../../engine/request-policy.ts';
+import { connectSessionBridges } from '../../engine/ros-session.ts';
+import { takeRosOptions } from '../ros-options.ts';
 import { UsageError } from '../usage-error.ts';
 import { ensureStudioBuilt, STUDIO_DIR } from '../studio-build.ts';
 
 
 export async function serveCommand(argv: string[]): Promise<void> {
+  const { rest, ros } = takeRosOptions(argv);
   const { values } = parseArgs({
-    args: argv,
+    args: rest,
     options: {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -34,6 +37,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
       robots: { type: 'string', multiple: true, default: [] },
       /** A folder of training runs clients may open (repeatable). */
       runs: { type: 'string', multiple: true, default: [] },
+      /** Records the live session from the start to this MCAP file (the studio's Record button stops it). */
+      record: { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -56,23 +61,38 @@ export async function serveCommand(argv: string[]): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   const robotPackages = packageList(roots);
-  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, ...(robotPackages ? { robotPackages } : {}) });
+  // Runs started from the studio go to the first --runs folder, else to runs/ here (made on the first).
+  const trainingDir = runDirs[0] ?? resolve('runs');
+  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, trainingDir, ...(robotPackages ? { robotPackages } : {}) });
   let server;
+  // The studio's live session on ROS and recorded, exactly as `run --ros1/--rosbridge/--record` does.
+  let bridges: Awaited<ReturnType<typeof connectSessionBridges>> = [];
   try {
+    if (values.record) engine.recording.start(resolve(values.record));
+    const say = (prefix: string) => (m: string) => process.stderr.write(`${prefix}: ${m}\n`);
+    bridges = await connectSessionBridges(engine.session, {
+      ...(ros.ros1 ? { ros1: { ...ros.ros1, onStatus: say('ros1') } } : {}),
+      ...(ros.rosbridge ? { rosbridge: { ...ros.rosbridge, onStatus: say('rosbridge') } } : {}),
+    });
     server = await startServer(engine, { host, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });
   } catch (err) {
+    for (const b of bridges) b.close();
     await engine.dispose();
     throw err;
   }
   // Printed once, as Jupyter does: opening it signs this browser in (a cookie) and drops the token from the address bar.
   console.log(`Actuate studio at ${server.url}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
   console.log(`  clients may open files in: ${engine.files.allowedFolders.join(', ')}`);
+  const recording = engine.recording.status();
+  if (recording.active) console.log(`  recording to ${recording.path}`);
+  for (const b of bridges) console.log(`  on ROS: publishing ${b.topics.joint_states}, ${b.topics.tf}, ${b.topics.odom}, ${b.topics.task_state}; taking ${b.topics.cmd_vel}, ${b.topics.joint_commands}, ${b.topics.joint_trajectory}`);
   engine.warmLoader();
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  for (const b of bridges) b.close();
   await server.close();
   await engine.dispose();
 }

@@ -5,7 +5,7 @@ import { Toolbar } from './Toolbar.tsx';
 import { Viewport } from './Viewport.tsx';
 import { ParamPanel } from './ParamPanel.tsx';
 import { RobotPanel } from './RobotPanel.tsx';
-import { BottomPanel } from './Plots.tsx';
+import { StageBottom } from './Playback.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { Toasts } from './Toasts.tsx';
 import { useKeyboard } from './use-keyboard.ts';
@@ -21,7 +21,7 @@ export function App() {
         <main className="workspace">
           <section className="stage">
             <Viewport />
-            <BottomPanel />
+            <StageBottom />
           </section>
           <ParamPanel />
         </main>

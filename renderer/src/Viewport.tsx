@@ -8,7 +8,7 @@ import { Readouts } from './Readouts.tsx';
 
 export function Viewport() {
   const store = useStore();
-  const { snapshot, status, telemetry, selectedBody } = useEngine();
+  const { snapshot, status, telemetry, selectedBody, playback } = useEngine();
   const container = useRef<HTMLDivElement>(null);
   const [view, setView] = useState<SceneView>();
   const [showCollision, setShowCollision] = useToggle('collision', false);
@@ -39,16 +39,18 @@ export function Viewport() {
   // Every snapshot carries the scene; rebuild only when what is drawn changed, so a slider move keeps
   // the meshes and the camera where the user left them.
   const drawn = useRef<string>(undefined);
+  // A recording opened for playback draws its own scene (Playback.tsx feeds its frames).
+  const scene = playback?.scene ?? snapshot?.scene;
   useEffect(() => {
-    if (!view || !snapshot) return;
-    const signature = sceneSignature(snapshot.scene);
+    if (!view || !scene) return;
+    const signature = sceneSignature(scene);
     if (signature === drawn.current) return;
     drawn.current = signature;
-    view.setScene(snapshot.scene);
-  }, [view, snapshot?.scene]);
+    view.setScene(scene);
+  }, [view, scene]);
 
   // A controller without a plan (or a new one) must not leave the old one's traces behind.
-  useEffect(() => view?.clearPlan(), [view, snapshot?.controller.id, snapshot?.task.id]);
+  useEffect(() => view?.clearPlan(), [view, snapshot?.controller.id, snapshot?.task.id, playback]);
 
   useEffect(() => view?.select(selectedBody), [view, selectedBody]);
 

@@ -5,6 +5,8 @@
  */
 import type { CommandName, CommandParams, CommandResults, ControllerInfo, FrameEvent, OverlaySubscriptions, PlanEvent, RobotStatus, SessionSnapshot, StatusEvent, TaskInfo, TelemetryEvent } from '../../protocol/api.ts';
 import type { ModelListing } from '../../protocol/models.ts';
+import type { TrainingEvent } from '../../protocol/training.ts';
+import type { PlaybackData } from '../../protocol/recording.ts';
 import { createClient, type Client } from '../../protocol/rpc.ts';
 import { connect } from './connection.ts';
 import { SignalRecorder } from './signals.ts';
@@ -31,6 +33,8 @@ export interface EngineState {
   selectedBody?: number | undefined;
   /** The real robot connected in the Robot panel (its stream), if any. */
   robot?: RobotStatus;
+  /** A recording opened for playback: the viewport draws it (showFrame) instead of the live frames. */
+  playback?: PlaybackData | undefined;
 }
 
 export class EngineStore {
@@ -39,6 +43,7 @@ export class EngineStore {
   private readonly frameListeners = new Set<(f: FrameEvent) => void>();
   private readonly planListeners = new Set<(p: PlanEvent) => void>();
   private readonly resetListeners = new Set<() => void>();
+  private readonly trainingListeners = new Set<(e: TrainingEvent) => void>();
   private client: Client | undefined;
   private nextToast = 1;
   private attempts = 0;
@@ -68,6 +73,12 @@ export class EngineStore {
   onPlan(listener: (p: PlanEvent) => void): () => void {
     this.planListeners.add(listener);
     return () => this.planListeners.delete(listener);
+  }
+
+  /** Training runs' progress (new metrics rows, a run starting or ending). */
+  onTraining(listener: (e: TrainingEvent) => void): () => void {
+    this.trainingListeners.add(listener);
+    return () => this.trainingListeners.delete(listener);
   }
 
   /** Called when the episode starts over (reset): views drop what belonged to the last one (plans, drags). */
@@ -102,12 +113,17 @@ export class EngineStore {
         this.set({ telemetry: t });
       });
       client.on('frame', (f) => {
+        if (this.state.playback) return;
         for (const l of this.frameListeners) l(f);
         // Resolve after the next paint: a busy renderer slows the stream instead of queueing frames.
         return new Promise<void>((r) => requestAnimationFrame(() => r()));
       });
       client.on('plan', (p) => {
+        if (this.state.playback) return;
         for (const l of this.planListeners) l(p);
+      });
+      client.on('training', (e) => {
+        for (const l of this.trainingListeners) l(e);
       });
       client.onError((message) => this.toast(message));
       const [tasks, controllers, snapshot] = await Promise.all([client.call('listTasks'), client.call('listControllers'), client.call('getSession')]);
@@ -160,6 +176,16 @@ export class EngineStore {
   async setSpeed(speed: number): Promise<void> {
     this.set({ speed });
     await this.call('setSpeed', { speed });
+  }
+
+  /** Opens a recording for playback (the live frames stop being drawn) or closes it (undefined). */
+  setPlayback(playback: PlaybackData | undefined): void {
+    this.set({ playback });
+  }
+
+  /** Draws a frame that did not come from the engine's stream (a playback's). */
+  showFrame(frame: FrameEvent): void {
+    for (const l of this.frameListeners) l(frame);
   }
 
   select(body: number | undefined): void {

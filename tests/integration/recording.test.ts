@@ -26,7 +26,7 @@ describe('recording a session', () => {
     session.onStep((s) => sent.push({ time: s.time, action: Array.from(s.action), cost: s.cost, terms: Array.from(s.costTerms) }));
     await session.setParams('cost', { [session.task.costTerms[0]!.name]: session.task.costTerms[0]!.range[1] });
     await session.runFor(1);
-    recording.stop();
+    await recording.stop();
     const termNames = session.task.costTerms.map((t) => t.name);
     const actuators = session.task.scene.actuators.map((a) => a.name);
     await session.dispose();

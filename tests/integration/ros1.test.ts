@@ -5,76 +5,23 @@
  * the SO-101; the master killed mid-run is reported, the session runs on, and a new master gets
  * everything registered again.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RosMasterClient } from '@foxglove/ros1';
 import { Session } from '../../engine/session.ts';
 import { connectSessionToRos1 } from '../../engine/ros-session.ts';
 import { bodyPosition } from '../../sim/kinematics.ts';
+import { HAVE_ROS, rosMaster, until } from './support/ros-master.ts';
 
-/** Debian's roscore, not the JavaScript one @foxglove/ros1 puts in node_modules/.bin (it ignores -p). */
-const SYSTEM_PATH = (process.env.PATH ?? '').split(delimiter).filter((d) => !d.includes('node_modules')).join(delimiter);
-const ROSCORE = spawnSync('sh', ['-c', 'command -v roscore'], { encoding: 'utf8', env: { ...process.env, PATH: SYSTEM_PATH } }).stdout.trim();
-const HAVE_ROS = ROSCORE !== '' && spawnSync('sh', ['-c', 'command -v rostopic'], { env: { ...process.env, PATH: SYSTEM_PATH } }).status === 0;
+const master = rosMaster(0);
+const MASTER = master.uri;
+const rosEnv = master.env;
+const { start: startMaster, stop: stopMaster, run: ros } = master;
 if (!HAVE_ROS) console.warn('ros1.test.ts skipped: roscore/rostopic not installed (apt-get install ros-core python3-rospy python3-rostopic; .ci/run does this)');
-
-const PORT = 11_500 + (process.pid % 400);
-const MASTER = `http://127.0.0.1:${PORT}`;
-const home = mkdtempSync(join(tmpdir(), 'actuate-ros1-'));
-const rosEnv = { ...process.env, PATH: SYSTEM_PATH, ROS_MASTER_URI: MASTER, ROS_IP: '127.0.0.1', ROS_HOME: home, PYTHONUNBUFFERED: '1' };
-let roscore: ChildProcess | undefined;
-
-async function until<T>(what: string, seconds: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function startMaster(): Promise<void> {
-  const log = openSync(join(home, 'roscore.log'), 'a');
-  roscore = spawn(ROSCORE, ['-p', String(PORT)], { env: rosEnv, stdio: ['ignore', log, log], detached: true });
-  closeSync(log);
-  const client = new RosMasterClient(MASTER);
-  let last = '';
-  await until('roscore to answer', 60, () => client.getUri('/probe').then(() => true, (err: Error) => void (last = err.message))).catch((err: Error) => {
-    throw new Error(`${err.message} (${last}); roscore log:\n${readFileSync(join(home, 'roscore.log'), 'utf8').slice(-2000)}`);
-  });
-}
-
-async function stopMaster(): Promise<void> {
-  const core = roscore;
-  roscore = undefined;
-  if (!core?.pid || core.exitCode !== null) return;
-  const exited = new Promise((r) => core.once('exit', r));
-  process.kill(-core.pid, 'SIGINT');
-  const timer = setTimeout(() => core.exitCode === null && process.kill(-core.pid!, 'SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Runs a ROS command line tool with a bounded time; resolves with its stdout. */
-function ros(args: string[], seconds: number): Promise<string> {
-  return new Promise((resolve) => {
-    const p = spawn('timeout', [String(seconds), ...args], { env: rosEnv });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', () => resolve(out));
-  });
-}
 
 describe.skipIf(!HAVE_ROS)('ROS 1 bridge against a real roscore', () => {
   beforeAll(startMaster, 90_000);
   afterAll(async () => {
-    await stopMaster();
-    if (!process.env.KEEP_ROS_HOME) rmSync(home, { recursive: true, force: true });
+    await master.dispose();
   }, 30_000);
 
   it('publishes joint states rostopic sees at the set rate; a Twist drives the Go2-W, its absence holds; a lost master is reported and a new one re-registers', async () => {

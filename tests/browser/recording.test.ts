@@ -1,0 +1,124 @@
+/**
+ * Recording and playback in the studio (Debian's Chromium against the real `actuate serve --runs`):
+ * the Record button records a few seconds of the live cart-pole to the recordings folder, the file is
+ * opened for playback, and scrubbing the timeline moves the drawn robot and the plots' cursor — the
+ * values read out on screen are the file's, read back here with @mcap/core. Saves
+ * test-results/playback.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { readRecording } from '../../bridges/recording/read-recording.ts';
+import { hasChromium, openStudio, type Studio } from './studio-page.ts';
+
+const POLL = { timeout: 30_000, interval: 100 };
+const runs = mkdtempSync(join(tmpdir(), 'actuate-recording-browser-'));
+let studio: Studio;
+let page: Page;
+
+/** A coarse copy of the viewport: per-pixel brightness, to see whether the drawing changed. */
+async function viewportSample(): Promise<number[]> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid="viewport"] canvas') as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    [copy.width, copy.height] = [160, 100];
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(canvas, 0, 0, copy.width, copy.height);
+    const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
+    const out: number[] = [];
+    for (let i = 0; i < data.length; i += 4) out.push(data[i]! + data[i + 1]! + data[i + 2]!);
+    return out;
+  });
+}
+
+const changed = (a: number[], b: number[]) => b.filter((v, i) => Math.abs(v - a[i]!) > 30).length / b.length;
+
+async function simTime(): Promise<number> {
+  return Number(/t = ([\d.]+)/.exec((await page.getByTestId('sim-time').textContent()) ?? '')?.[1] ?? 0);
+}
+
+async function playbackTime(): Promise<{ t: number; duration: number }> {
+  const m = /t = ([\d.]+) \/ ([\d.]+) s/.exec((await page.getByTestId('playback-time').textContent()) ?? '');
+  return { t: Number(m?.[1]), duration: Number(m?.[2]) };
+}
+
+describe.skipIf(!hasChromium)('recording and playback in the studio', () => {
+  beforeAll(async () => {
+    studio = await openStudio(['--runs', runs]);
+    page = studio.page;
+    await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
+  }, 240_000);
+
+  afterAll(async () => {
+    await studio?.close();
+    rmSync(runs, { recursive: true, force: true });
+  });
+
+  it('records a few seconds of the live session, plays them back and scrubs the timeline', async () => {
+    const record = page.getByTestId('record');
+    await expect.poll(() => record.isEnabled(), POLL).toBe(true);
+    await record.click();
+    await expect.poll(() => page.getByTestId('recording-status').textContent(), POLL).toMatch(/recording [\d.]+ s/);
+    await page.getByTestId('play').click();
+    const deadline = Date.now() + 120_000;
+    while ((await simTime()) < 3 && Date.now() < deadline) await page.waitForTimeout(200);
+    await page.getByTestId('play').click();
+    await expect.poll(async () => (await page.getByTestId('play').textContent())?.includes('Play'), POLL).toBe(true);
+    await record.click();
+    await expect.poll(() => record.textContent(), POLL).toContain('Record');
+
+    // The file is in the recordings folder, and the path box offers it.
+    const files = readdirSync(join(runs, 'recordings'));
+    expect(files).toHaveLength(1);
+    const file = join(runs, 'recordings', files[0]!);
+    await expect.poll(() => page.getByTestId('recording-path').inputValue(), POLL).toBe(file);
+    const recording = await readRecording(file);
+    expect(recording.indexed).toBe(true);
+    const joints = recording.messages.filter((m) => m.topic === '/joint_states');
+    expect(joints.length).toBeGreaterThan(100);
+
+    const live = await viewportSample();
+    await page.getByTestId('open-recording').click();
+    await page.getByTestId('playback').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('recording-bar').count()).toBe(0);
+    await expect.poll(async () => (await playbackTime()).duration, POLL).toBeGreaterThan(2.5);
+    const { duration } = await playbackTime();
+    expect(await page.getByTestId('playback-file').textContent()).toContain('cartpole-swingup');
+    // One plot per recorded group, each drawn (uPlot canvases).
+    for (const group of ['cost', 'action', 'joint-position']) expect(await page.getByTestId(`playback-plot-${group}`).locator('canvas').count()).toBe(1);
+
+    // At t = 0 the viewport shows the first recorded frame: the pole where the recording began, not where the live session stopped.
+    await expect.poll(async () => changed(live, await viewportSample()), POLL).toBeGreaterThan(0.001);
+    const start = await viewportSample();
+    // The timeline counts from the recording's first message (its settings and scene).
+    const t0 = recording.messages.reduce((a, m) => (m.logTime < a ? m.logTime : a), joints[0]!.logTime);
+    const first = joints[0]!.data as { name: string[]; position: Float64Array };
+    const pole = first.name[first.name.length - 1]!;
+    const slug = pole.replace(/[^A-Za-z0-9]+/g, '-');
+    const shownAngle = async () => Number(await page.getByTestId(`playback-value-joint-position-${slug}`).textContent());
+    expect(await shownAngle()).toBeCloseTo(first.position[first.name.length - 1]!, 3);
+
+    // Scrub to 90 %: the time, the drawn robot and the read-out values follow, and they are the file's.
+    const target = Math.round(duration * 0.9 * 1000) / 1000;
+    await page.getByTestId('playback-slider').fill(String(target));
+    await expect.poll(async () => (await playbackTime()).t, POLL).toBeCloseTo(target, 2);
+    const at = [...joints].reverse().find((m) => Number(m.logTime - t0) / 1e9 <= target + 1e-9)!.data as { position: Float64Array };
+    await expect.poll(shownAngle, POLL).toBeCloseTo(at.position[first.name.length - 1]!, 3);
+    await expect.poll(async () => changed(start, await viewportSample()), POLL).toBeGreaterThan(0.002);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/playback.png' });
+
+    // Play runs the cursor forward to the end and stops there.
+    await page.getByTestId('playback-speed').selectOption('4');
+    await page.getByTestId('playback-play').click();
+    await expect.poll(async () => (await playbackTime()).t, POLL).toBeCloseTo(duration, 2);
+    await expect.poll(() => page.getByTestId('playback-play').textContent(), POLL).toContain('Play');
+
+    // Back to the live session.
+    await page.getByTestId('playback-close').click();
+    await page.getByTestId('recording-bar').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('playback').count()).toBe(0);
+  });
+});
