@@ -187,7 +187,7 @@ export class EngineHost {
       startTraining: (options) => this.training.start(options),
       stopTraining: ({ run }) => this.training.stop(run),
       listRobotConfigs: () => this.robot.list(),
-      connectRobot: ({ config, port }) => this.robot.connect(config, port),
+      connectRobot: ({ config, port, dryRun }) => this.robot.connect(config, port, dryRun),
       disconnectRobot: () => this.robot.disconnect(),
       jogEndEffector: ({ delta }) => this.robot.jogEndEffector(delta),
       emergencyStop: ({ reason }) => this.robot.emergencyStop(reason),

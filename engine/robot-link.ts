@@ -9,9 +9,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RobotConfigInfo, RobotStatus } from '../protocol/api.ts';
 import { BusRobot } from '../bridges/bus-robot.ts';
+import { DryRunRobot } from '../bridges/dry-run-robot.ts';
 import { MeasuredRobot } from '../bridges/measured-robot.ts';
 import { loadRobotConfig, robotModelPath } from '../bridges/robot-config.ts';
 import { EndEffectorJog } from '../bridges/teleop/end-effector-jog.ts';
+import { loadRapier } from '../sim/rapier/load-rapier.ts';
 import type { RobotState } from '../sim/robot/robot.ts';
 import type { Session } from './session.ts';
 
@@ -30,6 +32,9 @@ export interface RobotLinkOptions {
 export class RobotLink {
   private robot: BusRobot | undefined;
   private configPath: string | undefined;
+  private dryRun = false;
+  /** What the session drives: the robot, or in a dry run its twin (released with it). */
+  private driven: BusRobot | DryRunRobot | undefined;
   private last: RobotState | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** The model's kinematics for end-effector jogging (made for the scene of the connected robot). */
@@ -69,19 +74,21 @@ export class RobotLink {
     return found;
   }
 
-  async connect(configPath: string, port?: string): Promise<RobotStatus> {
+  async connect(configPath: string, port?: string, dryRun = false): Promise<RobotStatus> {
     const real = this.options.checkConfig(configPath);
     const config = loadRobotConfig(real);
     const model = robotModelPath(real, config);
     if (!model) throw new Error(`${configPath}: no robotModel (the URDF or MJCF the studio shows and jogs)`);
     const taskId = await this.options.openModel(model);
     await this.disconnect();
-    const robot = new BusRobot(config, { ...(port ? { port } : {}), guardProcess: true });
+    const robot = new BusRobot(config, { ...(port ? { port } : {}), guardProcess: true, ...(dryRun ? { torque: false } : {}) });
     await robot.connect();
     try {
       const here = await robot.read();
       const s = this.session;
       await s.setTaskWithController(taskId, {}, 'jog');
+      const driven = dryRun ? new DryRunRobot(robot, await loadRapier(), s.task.scene) : robot;
+      if (driven instanceof DryRunRobot) await driven.connect();
       // The sliders start where the arm is: attaching and playing hold it there.
       const scene = s.task.scene;
       const sliders: Record<string, number> = {};
@@ -90,10 +97,12 @@ export class RobotLink {
         if (k >= 0) sliders[a.name] = here.position[k]!;
       }
       await s.setParams('controller', sliders);
-      await s.attachRobot(new MeasuredRobot(robot, { read: (_ms, state) => (this.last = state) }));
+      await s.attachRobot(new MeasuredRobot(driven, { read: (_ms, state) => (this.last = state) }));
       this.robot = robot;
       this.kinematics = new EndEffectorJog(scene);
       this.configPath = real;
+      this.dryRun = dryRun;
+      this.driven = driven;
       this.last = here;
       // A leader arm only reports; a follower is commanded from now on.
       s.play();
@@ -151,10 +160,12 @@ export class RobotLink {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.robot = undefined;
+    const driven = this.driven;
+    this.driven = undefined;
     if (robot) {
       this.session.pause();
       await this.session.attachRobot(undefined);
-      await robot.disconnect();
+      await (driven ?? robot).disconnect();
     }
     this.configPath = undefined;
     this.last = undefined;
@@ -173,6 +184,7 @@ export class RobotLink {
       name: robot.name,
       port: robot.port,
       torque: robot.torqueEnabled,
+      ...(this.dryRun ? { dryRun: true } : {}),
       ...(robot.stopReason ? { stopReason: robot.stopReason } : {}),
       hardwareWatchdog: robot.busWatchdogMs > 0,
       joints: robot.capabilities.joints.map((name, i) => ({

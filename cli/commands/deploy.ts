@@ -146,7 +146,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
     // The session lets go of the robot with an emergency stop (torque off); then the port closes.
     await session.dispose();
     await robot.disconnect();
-    recording?.stop();
+    await recording?.stop();
     log.close();
     console.log(values.json ? JSON.stringify(summary) : describe(summary));
     // A run the safety layer or a failing controller had to stop is a failure.

@@ -60,6 +60,7 @@ function Connect() {
   const [port, setPort] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [dryRun, setDryRun] = useState(false);
   useEffect(() => {
     store.request('listRobotConfigs', {}).then(
       (list) => {
@@ -77,7 +78,7 @@ function Connect() {
     setBusy(true);
     setError('');
     try {
-      await store.request('connectRobot', { config: chosen, ...(port ? { port } : {}) });
+      await store.request('connectRobot', { config: chosen, ...(port ? { port } : {}), ...(dryRun ? { dryRun } : {}) });
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -100,6 +101,9 @@ function Connect() {
       <label>
         Port
         <input data-testid="robot-port" value={port} onChange={(e) => setPort(e.target.value)} placeholder="/dev/ttyACM0" />
+      </label>
+      <label className="robot-dry-run" title="Torque stays off; the commands drive the robot's simulated twin in the viewport">
+        <input type="checkbox" data-testid="robot-dry-run" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> Dry run: read the robot, move only its twin
       </label>
       <button type="button" data-testid="robot-connect" disabled={!chosen || busy} onClick={() => void connect()}>
         {busy ? 'Connecting…' : 'Connect'}
@@ -146,6 +150,7 @@ function Connected({ robot }: { robot: RobotStatus }) {
         <span className={`robot-mode mode-${robot.mode}`} data-testid="robot-mode">{robot.mode}</span>{' '}
         <span data-testid="robot-torque" className={robot.torque ? 'torque-on' : 'torque-off'}>{robot.torque ? 'torque on' : 'torque off'}</span>{' '}
         <span className="muted">{robot.port}</span>
+        {robot.dryRun && <span className="robot-mode mode-holding" data-testid="robot-dry-run-badge">dry run: joints are the twin's</span>}
       </p>
       {robot.stopReason && <p className="robot-error" data-testid="robot-stop-reason">{robot.stopReason}</p>}
       <div className="robot-jog" tabIndex={0} data-testid="robot-jog" onKeyDown={onKey}>
