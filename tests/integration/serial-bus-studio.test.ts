@@ -37,6 +37,22 @@ function slow(ms: number): ControllerDefinition {
   };
 }
 
+/** A virtual SO-101, its calibrated robot.json in a folder of its own, a session and a robot link. */
+async function setUp() {
+  const bus = await VirtualBusProcess.start('feetech', IDS.map((id) => ({ id, model: 'sts3215' })));
+  cleanup.push(() => bus.stop());
+  const dir = mkdtempSync(join(tmpdir(), 'actuate-link-'));
+  const file = join(dir, 'arm.robot.json');
+  const base = JSON.parse(readFileSync(FOLLOWER, 'utf8'));
+  const cal = { homingOffset: 0, direction: 1, rangeMin: 1024, rangeMax: 3072 };
+  writeFileSync(file, JSON.stringify({ ...base, robotModel: URDF, bus: { ...base.bus, port: bus.port, timeoutMs: 250 }, calibration: Object.fromEntries(Object.keys(base.motors).map((j) => [j, cal])), safety: { ...base.safety, commandTimeoutMs: 30_000, torqueOffAfterMs: 60_000 } }));
+  const session = await Session.create({ findController: (id) => (id === 'slow' ? slow(4000) : findController(id)) });
+  cleanup.push(() => session.dispose());
+  const link = new RobotLink(session, { checkConfig: (p) => p, openModel: async (p) => `${ROBOT_TASK_PREFIX}${p}`, folders: [dir] });
+  cleanup.push(() => link.dispose());
+  return { bus, file, dir, base, session, link };
+}
+
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanup.reverse()) await c().catch(() => undefined);
@@ -44,18 +60,25 @@ afterEach(async () => {
 });
 
 describe.skipIf(!hasSocat)('the studio robot link on a virtual SO-101', () => {
+  it('a dry run reads the arm and jogs only its twin: the twin moves, the bus gets no goal and no torque', async () => {
+    const { bus, file, session, link } = await setUp();
+    const since = bus.events.length;
+    const status = await link.connect(file, undefined, true);
+    expect(status).toMatchObject({ mode: 'active', torque: false, dryRun: true });
+    await session.setParams('controller', { shoulder_pan: 0.3 });
+    const pan = async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      return link.status().joints[0]!.position;
+    };
+    await expect.poll(pan, { timeout: 30_000, interval: 100 }).toBeGreaterThan(0.25);
+    const servos = await bus.snapshot();
+    expect(servos.map((s) => s.goalWrites)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(servos.map((s) => s.position)).toEqual([2048, 2048, 2048, 2048, 2048, 2048]);
+    expect(bus.events.slice(since).filter((e) => e.register === 'Torque_Enable' && e.value !== 0)).toEqual([]);
+  });
+
   it('connects without moving the arm; the emergency stop turns torque off while a controller step is still running', async () => {
-    const bus = await VirtualBusProcess.start('feetech', IDS.map((id) => ({ id, model: 'sts3215' })));
-    cleanup.push(() => bus.stop());
-    const dir = mkdtempSync(join(tmpdir(), 'actuate-link-'));
-    const file = join(dir, 'arm.robot.json');
-    const base = JSON.parse(readFileSync(FOLLOWER, 'utf8'));
-    const cal = { homingOffset: 0, direction: 1, rangeMin: 1024, rangeMax: 3072 };
-    writeFileSync(file, JSON.stringify({ ...base, robotModel: URDF, bus: { ...base.bus, port: bus.port, timeoutMs: 250 }, calibration: Object.fromEntries(Object.keys(base.motors).map((j) => [j, cal])), safety: { ...base.safety, commandTimeoutMs: 30_000, torqueOffAfterMs: 60_000 } }));
-    const session = await Session.create({ findController: (id) => (id === 'slow' ? slow(4000) : findController(id)) });
-    cleanup.push(() => session.dispose());
-    const link = new RobotLink(session, { checkConfig: (p) => p, openModel: async (p) => `${ROBOT_TASK_PREFIX}${p}`, folders: [dir] });
-    cleanup.push(() => link.dispose());
+    const { bus, file, base, session, link } = await setUp();
     expect(link.list()).toEqual([{ path: file, name: 'so101-follower', role: 'follower', bus: 'feetech', port: bus.port }]);
 
     const status = await link.connect(file);
