@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { HeavyFirstSequencer } from './tests/heavy-first-sequencer.ts';
 
 /** Tests that compare rates measured while they run: alone, after the rest, so other files do not share their 2 cores. */
-const MEASURING = ['tests/integration/big-robot-load.test.ts'];
+const MEASURING = ['tests/integration/big-robot-load.test.ts', 'tests/integration/edit-storm.test.ts'];
 const EXCLUDE = ['node_modules/**', 'dist/**', 'scratch/**', 'out/**'];
 
 export default defineConfig({
@@ -11,6 +12,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: integration tests start worker threads of their own.
     maxWorkers: 2,
+    sequence: { sequencer: HeavyFirstSequencer },
     projects: [
       { extends: true, test: { name: 'main', include: ['**/*.test.ts'], exclude: [...EXCLUDE, ...MEASURING] } },
       { extends: true, test: { name: 'measuring', include: MEASURING, exclude: EXCLUDE, sequence: { groupOrder: 1 } } },

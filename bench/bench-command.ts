@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.ts';
 import type { BenchResult, BenchSuite } from './result.ts';
 import { cliStart } from './suites/cli-start.ts';
+import { editStormSuite } from './suites/edit-storm.ts';
 import { jointModels } from './suites/joint-models.ts';
 import { livePlanning } from './suites/live-planning.ts';
 import { mppiOnnxReplan } from './suites/mppi-onnx-replan.ts';
@@ -20,7 +21,7 @@ import { learnerThroughput } from './suites/learner.ts';
 import { vecEnvSteps } from './suites/vec-env.ts';
 import { projectPath } from '../sim/project-paths.ts';
 
-export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, livePlanning, serialBus, recordingOverhead, ros1Loopback, learnerThroughput, vecEnvSteps];
+export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, onnxInference, mppiOnnxReplan, jointModels, livePlanning, serialBus, recordingOverhead, ros1Loopback, learnerThroughput, vecEnvSteps, editStormSuite];
 
 export async function benchCommand(argv: string[], suites: readonly BenchSuite[] = SUITES): Promise<number> {
   const { values } = parseArgs({

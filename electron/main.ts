@@ -49,7 +49,7 @@ function connectEngine(win: BrowserWindow): void {
   const child = utilityProcess.fork(join(__dirname, 'electron-entry.cjs'), [], { serviceName: 'Actuate engine', stdio: 'inherit' });
   engine = child;
   const { port1, port2 } = new MessageChannelMain();
-  child.postMessage({ type: 'port' }, [port1]);
+  child.postMessage({ type: 'port', trainingDir: join(app.getPath('userData'), 'runs') }, [port1]);
   win.webContents.postMessage('actuate:port', null, [port2]);
   child.on('exit', (code) => {
     if (engine !== child) return; // replaced on purpose by a reload

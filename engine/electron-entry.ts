@@ -51,7 +51,9 @@ const onMessage = (event: { data: unknown; ports: StructuredPort[] }): void => {
   const wrapped = fromStructuredPort(port, true);
   // The renderer going away (window closed or reloaded) ends the session; nothing keeps running unseen.
   wrapped.onClose(() => void shutdown(0));
-  hostEngine(wrapped).then(
+  // Runs started from the desktop studio go to the user's data folder (the main process names it).
+  const { trainingDir } = (event.data ?? {}) as { trainingDir?: unknown };
+  hostEngine(wrapped, typeof trainingDir === 'string' ? { trainingDir } : {}).then(
     (hosted) => {
       engine = hosted;
       for (const path of pickedEarly.splice(0)) hosted.allowFile(path);

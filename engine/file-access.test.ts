@@ -63,4 +63,25 @@ describe('FileAccess', () => {
     picked.allowFile(join(outside, 'secret.urdf'));
     expect(picked.check(join(outside, 'secret.urdf'), 'robot')).toBe(join(outside, 'secret.urdf'));
   });
+
+  it('checks files named inside a checked file: outside refused naming who named it, missing inside left to the importer', () => {
+    const card = join(allowed, 'card.json');
+    expect(() => access.checkNested(join(outside, 'secret.urdf'), 'robot', card)).toThrow(
+      `${card} names a file the studio may not open: ${join(outside, 'secret.urdf')} is outside the folders this studio may open`,
+    );
+    // Outside and missing: the same refusal (no probing through a card).
+    expect(() => access.checkNested(join(outside, 'nothing.onnx'), 'model', card)).toThrow(/is outside the folders/);
+    expect(() => access.checkNested(join(allowed, 'link.urdf'), 'robot', card)).toThrow(/names a file the studio may not open: .* is a link to a file outside/);
+    expect(() => access.checkNested(join(allowed, 'pipe.urdf'), 'robot', card)).toThrow(/not a regular file \(a FIFO\)/);
+    expect(access.checkNested(join(allowed, 'missing.stl'), 'mesh', card)).toBeUndefined();
+    expect(access.checkNested(join(allowed, 'arm.urdf'), 'robot', card)).toBe(join(allowed, 'arm.urdf'));
+  });
+
+  it('crosses to a worker thread as plain data', () => {
+    const single = join(outside, 'secret.urdf');
+    const access2 = new FileAccess([allowed], [single]);
+    const copy = new FileAccess(access2.spec().folders, access2.spec().files);
+    expect(copy.check(single, 'robot')).toBe(single);
+    expect(copy.check(join(allowed, 'arm.urdf'), 'robot')).toBe(join(allowed, 'arm.urdf'));
+  });
 });

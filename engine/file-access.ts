@@ -9,11 +9,11 @@
  * must be a regular file (never a FIFO or a device: `stat` does not block on them, `open` would) and
  * must fit the size limit of its kind. Errors name the path and the rule, never the file's contents.
  */
-import { realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { projectPath } from '../sim/project-paths.ts';
 
-export type FileKind = 'robot' | 'model' | 'card' | 'recording';
+export type FileKind = 'robot' | 'model' | 'card' | 'mesh' | 'recording';
 
 const MB = 1 << 20;
 
@@ -22,6 +22,7 @@ export const SIZE_LIMITS: Record<FileKind, number> = {
   robot: 64 * MB,
   model: 1024 * MB,
   card: 4 * MB,
+  mesh: 64 * MB,
   // Read whole into memory to build a playback.
   recording: 512 * MB,
 };
@@ -30,10 +31,11 @@ const EXTENSIONS: Record<FileKind, readonly string[]> = {
   robot: ['.urdf', '.xml', '.mjcf'],
   model: ['.onnx'],
   card: ['.json'],
+  mesh: ['.stl', '.obj', '.dae'],
   recording: ['.mcap'],
 };
 
-const KIND_WORDS: Record<FileKind, string> = { robot: 'robot files', model: 'models', card: 'model cards', recording: 'recordings' };
+const KIND_WORDS: Record<FileKind, string> = { robot: 'robot files', model: 'models', card: 'model cards', mesh: 'meshes', recording: 'recordings' };
 
 /** The folders shipped with Actuate that any client may read: robots and scenes, models and cards. */
 export const SHIPPED_FOLDERS = [projectPath('assets'), projectPath('models')];
@@ -48,10 +50,16 @@ export class FileAccess {
   private readonly realFolders: string[];
   private readonly files = new Set<string>();
 
-  /** `folders` must exist (the CLI checks); duplicates are dropped. */
-  constructor(folders: readonly string[]) {
+  /** `folders` must exist (the CLI checks); duplicates are dropped. `files`: single files allowed besides. */
+  constructor(folders: readonly string[], files: readonly string[] = []) {
     this.folders = [...new Set(folders.map((f) => resolve(f)))];
     this.realFolders = [...new Set(this.folders.map((f) => safeRealpath(f) ?? f))];
+    for (const file of files) this.allowFile(file);
+  }
+
+  /** What this access allows, as plain data: a worker thread rebuilds it with `new FileAccess(folders, files)`. */
+  spec(): { folders: string[]; files: string[] } {
+    return { folders: [...this.folders], files: [...this.files] };
   }
 
   /** The allowed folders, for messages and listings. */
@@ -95,6 +103,24 @@ export class FileAccess {
     const limit = SIZE_LIMITS[kind];
     if (stats.size > limit) throw new FileAccessError(`${path}: ${formatSize(stats.size)} is over the ${formatSize(limit)} limit for ${KIND_WORDS[kind]}`);
     return real;
+  }
+
+  /**
+   * Checks a file named inside a file already checked (`namedIn`): a card's .onnx, an MJCF
+   * `<include>`, a URDF mesh. The same rules as `check`, so a trusted file cannot lead the engine out
+   * of the allowed folders; the error names the file that named it. A missing file inside the allowed
+   * folders returns undefined: the importer says what is missing, as for any broken reference.
+   */
+  checkNested(path: string, kind: FileKind, namedIn: string): string | undefined {
+    const file = resolve(path);
+    try {
+      if (!this.files.has(file) && !inside(this.folders, file) && !inside(this.realFolders, file)) throw this.outside(path);
+      if (!existsSync(file)) return undefined;
+      return this.check(file, kind);
+    } catch (err) {
+      if (!(err instanceof FileAccessError)) throw err;
+      throw new FileAccessError(`${namedIn} names a file the studio may not open: ${err.message}`);
+    }
   }
 
   private outside(path: string): FileAccessError {

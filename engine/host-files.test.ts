@@ -1,6 +1,6 @@
 /** What a client can make the engine open: only files in allowed folders, loaded off the event loop, with errors that quote nothing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,16 @@ writeFileSync(join(robots, 'loop.urdf'), '<robot name="r"><link name="a"/><link 
 const so101 = fileURLToPath(new URL('../assets/robots/so101/so101_new_calib.urdf', import.meta.url));
 const arm = join(robots, 'arm.urdf');
 copyFileSync(so101, arm);
+
+// Trusted-looking files inside the allowed folder that name files outside it.
+writeFileSync(join(elsewhere, 'secret.xml'), '<mujoco><worldbody><body name="API_KEY=sk-live"/></worldbody></mujoco>');
+writeFileSync(join(elsewhere, 'part.stl'), SECRET);
+writeFileSync(join(robots, 'includes.xml'), `<mujoco model="m">\n<include file="../home/secret.xml"/>\n<worldbody><body name="b"><geom type="box" size="0.1 0.1 0.1"/></body></worldbody></mujoco>`);
+writeFileSync(join(robots, 'mesh-outside.urdf'), `<robot name="r"><link name="a"><visual><geometry><mesh filename="file://${join(elsewhere, 'part.stl')}"/></geometry></visual></link></robot>`);
+writeFileSync(join(robots, 'mesh-package.urdf'), '<robot name="r"><link name="a"><visual><geometry><mesh filename="package://home/part.stl"/></geometry></visual></link></robot>');
+copyFileSync(fileURLToPath(new URL('../models/go2w_robot_lab/policy.onnx', import.meta.url)), join(elsewhere, 'policy.onnx'));
+writeFileSync(join(robots, 'card-outside.card.json'), JSON.stringify({ ...JSON.parse(readFileSync(fileURLToPath(new URL('../models/cards/go2w_robot_lab.card.json', import.meta.url)), 'utf8')), model: '../home/policy.onnx' }));
+writeFileSync(join(robots, 'broken.onnx'), Buffer.concat([Buffer.from([0x08, 0x07, 0x12]), Buffer.from(SECRET)]));
 
 let host: EngineHost;
 let client: Client;
@@ -97,5 +107,27 @@ describe('EngineHost file access', () => {
     } finally {
       await slow.dispose();
     }
+  });
+
+  it('refuses files that a robot file or a model card names outside the allowed folders, before reading them', async () => {
+    const refusals = [
+      [await errorOf(client.call('openRobot', { file: join(robots, 'includes.xml') })), 'includes.xml:2 names a file the studio may not open'],
+      [await errorOf(client.call('openRobot', { file: join(robots, 'mesh-outside.urdf') })), 'mesh-outside.urdf names a file the studio may not open'],
+      [await errorOf(client.call('openRobot', { file: join(robots, 'mesh-package.urdf') })), 'mesh-package.urdf names a file the studio may not open'],
+      [await errorOf(client.call('setController', { id: 'onnx-policy', params: { card: join(robots, 'card-outside.card.json') } })), 'card-outside.card.json names a file the studio may not open'],
+    ] as const;
+    for (const [message, expected] of refusals) {
+      expect(message).toContain(expected);
+      expect(message).toMatch(/is outside the folders this studio may open/);
+      for (const fragment of SECRET_FRAGMENTS) expect(message).not.toContain(fragment);
+    }
+    expect((await client.call('getSession')).controller.id).toBe('jog');
+  });
+
+  it('decodes a model file on a worker thread before a controller loads it, quoting none of it', async () => {
+    const message = await errorOf(client.call('setController', { id: 'diffusion-policy', params: { model: join(robots, 'broken.onnx') } }));
+    // The decoder's words (model-info.ts), not ORT's: refused before the engine thread loaded it.
+    expect(message).toMatch(/broken\.onnx: not an ONNX model \(/);
+    for (const fragment of SECRET_FRAGMENTS) expect(message).not.toContain(fragment);
   });
 });

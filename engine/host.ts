@@ -4,7 +4,7 @@
  * each client has its own backpressure window.
  */
 import { statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { FrameEvent, Handlers, OverlaySubscriptions, StreamName } from '../protocol/api.ts';
 import type { ModelDescription } from '../protocol/models.ts';
 import type { ParamSpec } from '../protocol/params.ts';
@@ -16,17 +16,23 @@ import { adoptRobot } from '../sim/tasks/robot-assets.ts';
 import { FREE_PLAY_VARIANT, freePlaySceneOptions, ROBOT_TASK_PREFIX } from '../sim/tasks/free-play.ts';
 import { EditCoalescer } from './edit-coalescer.ts';
 import { FileAccess, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
-import type { LoadedRobot } from './load-robot-job.ts';
+import type { LoadedRobot, LoadRobotInput } from './load-robot-job.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { withModelKinds } from './model-kind.ts';
+import { CardError, loadModelCard } from '../models/model-card.ts';
+import { parsePackageList } from '../sim/importers/resolve-path.ts';
 import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
 import { Session, type SessionOptions } from './session.ts';
 import { StudioRecording } from './studio-recording.ts';
+import { TrainingRuns } from './training-runs.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
 
 const LOAD_ROBOT_JOB = new URL('./load-robot-job.ts', import.meta.url);
 const DESCRIBE_MODEL_JOB = new URL('./describe-model-job.ts', import.meta.url);
+const VALIDATE_MODEL_JOB = new URL('./validate-model-job.ts', import.meta.url);
+/** Reading and decoding a controller's model files off the event loop: limits of its thread. */
+const MODEL_CHECK_LIMITS: OffThreadLimits = { timeoutMs: 60_000, heapMb: 4096 };
 /** Model and card files bigger than this are described off the event loop (smaller ones parse in milliseconds). */
 const DESCRIBE_INLINE_BYTES = 4 << 20;
 
@@ -37,7 +43,10 @@ export interface HostOptions extends SessionOptions {
   robotPackages?: string;
   /** Folders of robot files (and training runs) clients may open, besides the shipped assets/. */
   robotDirs?: string[];
+  /** Folders of training runs the studio lists and plots (and whose exported policies it may run). */
   runDirs?: string[];
+  /** Where runs started from the studio go (created on the first one; clients may open files there). */
+  trainingDir?: string;
   /** Limits of loading a robot file for a client (off the event loop). */
   robotLoad?: Partial<OffThreadLimits> & { maxLinks?: number };
   /** Start the robot loader's thread now (a server), not at the first openRobot (tests, one-shot hosts). */
@@ -58,6 +67,7 @@ export class EngineHost {
     readonly models: ModelCatalog,
     /** The folders and files clients may name; every path a client sends is checked here first. */
     readonly files: FileAccess,
+    readonly training: TrainingRuns,
     robotLoad: HostOptions['robotLoad'] = {},
     private readonly robotPackages = '',
     runDirs: readonly string[] = [],
@@ -68,9 +78,14 @@ export class EngineHost {
   }
 
   static async create(options: HostOptions = {}): Promise<EngineHost> {
-    const { modelDirs = [], robotDirs = [], runDirs = [], robotLoad, warmLoader, robotPackages, ...sessionOptions } = options;
-    const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs]);
-    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, robotLoad, robotPackages, runDirs);
+    const { modelDirs = [], robotDirs = [], runDirs = [], trainingDir, robotLoad, warmLoader, robotPackages, ...sessionOptions } = options;
+    // `--package` roots are folders the user named: meshes a robot file finds there may be read.
+    const packageRoots = Object.values(parsePackageList(robotPackages ?? ''));
+    const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs, ...packageRoots, ...(trainingDir ? [trainingDir] : [])]);
+    const training = new TrainingRuns(runDirs, trainingDir);
+    // Recordings go beside the studio's training runs (trainingDir/recordings), and any --runs folder's are listed.
+    const recordingDirs = [...new Set([...(trainingDir ? [trainingDir] : []), ...runDirs])];
+    const host = new EngineHost(await Session.create(sessionOptions), new ModelCatalog(modelDirs), files, training, robotLoad, robotPackages, recordingDirs);
     if (warmLoader) host.warmLoader();
     return host;
   }
@@ -104,7 +119,7 @@ export class EngineHost {
       }
       server.emit(stream, data as never);
     };
-    const unsubscribe = STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data)));
+    const unsubscribe = [...STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data))), this.training.watch((event) => server.emit('training', event))];
     const disconnect = () => {
       if (!this.disconnects.delete(disconnect)) return;
       for (const off of unsubscribe) off();
@@ -131,12 +146,12 @@ export class EngineHost {
         const file = await this.loadRobot(id.slice(ROBOT_TASK_PREFIX.length));
         return this.edits.submit('task', () => s.setTask(`${ROBOT_TASK_PREFIX}${file}`, params));
       },
-      setController: ({ id, params }) => {
-        const checked = this.checkFileParams(CONTROLLERS.find((c) => c.id === id)?.params ?? [], params ?? {});
+      setController: async ({ id, params }) => {
+        const checked = await this.checkFileParams(CONTROLLERS.find((c) => c.id === id)?.params ?? [], params ?? {});
         return this.edits.submit('controller', () => s.setController(id, checked));
       },
-      setParams: ({ scope, values }) => {
-        const checked = scope === 'controller' ? this.checkFileParams(s.snapshot().controller.params, values) : values;
+      setParams: async ({ scope, values }) => {
+        const checked = scope === 'controller' ? await this.checkFileParams(s.snapshot().controller.params, values) : values;
         return this.edits.submit('params', (merged) => s.setParams(scope, merged ?? checked), scope, checked);
       },
       play: () => s.play(),
@@ -153,6 +168,10 @@ export class EngineHost {
       },
       listModels: () => withModelKinds(this.models.list()),
       describeModel: ({ path, card }) => this.describeModel(path, card),
+      listRuns: () => this.training.list(),
+      runMetrics: ({ run }) => this.training.metrics(run),
+      startTraining: (options) => this.training.start(options),
+      stopTraining: ({ run }) => this.training.stop(run),
       record: ({ action }) => (action === 'start' ? this.recording.start() : action === 'stop' ? this.recording.stop() : this.recording.status()),
       listRecordings: () => this.recording.list(),
       openRecording: ({ file }) => this.recording.open(file),
@@ -167,20 +186,47 @@ export class EngineHost {
   private async loadRobot(file: string): Promise<string> {
     const real = this.files.check(file, 'robot');
     const { maxLinks, ...limits } = this.robotLoad;
-    const loaded = await this.offThread.run<LoadedRobot>(LOAD_ROBOT_JOB, { file: real, maxLinks }, `loading ${file}`, limits, 'robot');
+    const input: LoadRobotInput = { file: real, maxLinks, access: this.files.spec(), ...(this.robotPackages ? { packages: this.robotPackages } : {}) };
+    const loaded = await this.offThread.run<LoadedRobot>(LOAD_ROBOT_JOB, input, `loading ${file}`, limits, 'robot');
     adoptRobot(real, loaded.model, { options: freePlaySceneOptions(), variant: FREE_PLAY_VARIANT, scene: loaded.scene });
     return real;
   }
 
-  /** Text parameters that name files (models, cards) must name files clients may open: checked, and replaced by their real paths. */
-  private checkFileParams(specs: readonly ParamSpec[], values: Record<string, unknown>): Record<string, string | number> {
+  /**
+   * Text parameters that name files (models, cards) must name files clients may open: checked, and
+   * replaced by their real paths. The model files a card names are checked as well (a card cannot
+   * lead the engine out of the allowed folders), and every .onnx file the controller will load is
+   * read and decoded on a worker thread first, so a huge or malformed one is refused without
+   * stalling the session. A newer check supersedes one still running.
+   */
+  private async checkFileParams(specs: readonly ParamSpec[], values: Record<string, unknown>): Promise<Record<string, string | number>> {
     const checked = { ...values } as Record<string, string | number>;
+    const models: string[] = [];
     for (const spec of specs) {
       const value = values[spec.key];
       if (spec.kind !== 'text' || !spec.file || typeof value !== 'string' || value === '') continue;
-      checked[spec.key] = this.files.check(value, spec.file === 'onnx' ? 'model' : 'card');
+      const real = this.files.check(value, spec.file === 'onnx' ? 'model' : 'card');
+      checked[spec.key] = real;
+      if (spec.file === 'onnx') models.push(real);
+      else models.push(...this.cardModels(real));
+    }
+    if (models.length) {
+      await this.offThread.run(VALIDATE_MODEL_JOB, { files: [...new Set(models)] }, `checking ${models.map((m) => basename(m)).join(', ')}`, MODEL_CHECK_LIMITS, 'model');
     }
     return checked;
+  }
+
+  /** The model files a card names, each checked against the allowed folders (missing ones are the controller's to report). */
+  private cardModels(card: string): string[] {
+    let named: string[];
+    try {
+      named = loadModelCard(card).modelFiles;
+    } catch (err) {
+      // A card that does not parse names nothing; the controller says what is wrong with it.
+      if (err instanceof CardError) return [];
+      throw err;
+    }
+    return named.flatMap((file) => this.files.checkNested(file, 'model', card) ?? []);
   }
 
   private async describeModel(path: string, card?: string): Promise<ModelDescription> {
@@ -199,14 +245,15 @@ export class EngineHost {
   async dispose(): Promise<void> {
     for (const disconnect of [...this.disconnects]) disconnect();
     this.offThread.dispose();
+    this.training.dispose();
     await this.recording.dispose();
     await this.session.dispose();
   }
 }
 
 /** Runs one engine session on a single port (the Electron utility process). */
-export async function hostEngine(port: MessagePortLike): Promise<{ dispose(): Promise<void>; allowFile(path: string): void }> {
-  const host = await EngineHost.create({ warmLoader: true });
+export async function hostEngine(port: MessagePortLike, options: Pick<HostOptions, 'trainingDir'> = {}): Promise<{ dispose(): Promise<void>; allowFile(path: string): void }> {
+  const host = await EngineHost.create({ warmLoader: true, runDirs: options.trainingDir ? [options.trainingDir] : [], ...options });
   host.connect(port);
   return { dispose: () => host.dispose(), allowFile: (path) => host.files.allowFile(path) };
 }

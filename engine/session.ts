@@ -686,7 +686,9 @@ export class Session {
     this.error = undefined;
     this.forgetTiming();
     next.reset(this.seed);
-    await stopLoop(old);
+    // The old controller's plan in flight is for a state that no longer matters: the edit does not wait
+    // for it (halt discards it at once); the controller is disposed when it lands.
+    void stopLoop(old).catch(() => undefined);
   }
 
   /** The live loop around a controller: plan times go to the timing readout, a failure stops the controller. */

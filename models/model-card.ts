@@ -222,6 +222,8 @@ export interface LoadedCard {
   modelPath?: string;
   /** Resolves a path written in the card (relative to the card's folder). */
   resolvePath(relative: string): string;
+  /** Every model file the card names (its model, a world model's five networks), resolved. */
+  modelFiles: string[];
 }
 
 export function loadModelCard(file: string): LoadedCard {
@@ -240,7 +242,14 @@ export function loadModelCard(file: string): LoadedCard {
   }
   const card = parseModelCard(raw, file);
   const dir = dirname(resolve(file));
-  return { card, file, ...(card.model ? { modelPath: resolve(dir, card.model) } : {}), resolvePath: (p) => resolve(dir, p) };
+  const named = [...(card.model ? [card.model] : []), ...(card.worldModel ? Object.values(card.worldModel.models) : [])];
+  return {
+    card,
+    file,
+    ...(card.model ? { modelPath: resolve(dir, card.model) } : {}),
+    resolvePath: (p) => resolve(dir, p),
+    modelFiles: named.map((p) => resolve(dir, p)),
+  };
 }
 
 /**

@@ -9,7 +9,8 @@
  * skipped with the reason. Probing a provider that fails costs a session creation, so the outcome is
  * remembered for the life of the process.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -256,7 +257,8 @@ export async function loadModel(source: string | Uint8Array, options: RuntimeOpt
   let bytes: Uint8Array;
   if (typeof source === 'string') {
     try {
-      bytes = readFileSync(source);
+      // Read on libuv's pool, not this thread: a big model must not stop a session's frames while it loads.
+      bytes = await readFile(source);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       throw new ModelLoadError(e.code === 'ENOENT' ? `model file not found: ${source}` : `cannot read model ${source}: ${e.message}`);

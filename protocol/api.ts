@@ -7,6 +7,7 @@ import type { ModelDescription, ModelListing } from './models.ts';
 import type { ParamSpec, ParamValues } from './params.ts';
 import type { PlaybackData, RecordingListing, RecordingStatus } from './recording.ts';
 import type { SceneDescription } from './scene.ts';
+import type { TrainingEvent, TrainingMetrics, TrainingRun } from './training.ts';
 
 export interface TaskInfo {
   id: string;
@@ -162,6 +163,16 @@ export const commandSchemas = {
   listModels: z.object({}).strict(),
   /** An .onnx file's facts and its card (found beside it or in a cards/ folder, or `card`); `path` may also be a card. */
   describeModel: z.object({ path: z.string().min(1).max(4096), card: z.string().min(1).max(4096).optional() }).strict(),
+  /** Training runs in the folders the studio was given (`--runs`), newest first. */
+  listRuns: z.object({}).strict(),
+  /** Every metrics row of a listed run (its `dir`). */
+  runMetrics: z.object({ run: z.string().min(1).max(4096) }).strict(),
+  /** Trains a PPO policy on a task for a number of minutes, in a process of its own. */
+  startTraining: z
+    .object({ task: z.string().min(1).max(4096), minutes: z.number().min(0.1).max(24 * 60), envs: z.number().int().min(1).max(4096).optional(), seed: z.number().int().min(0).optional() })
+    .strict(),
+  /** Stops a run started here: it finishes its iteration, saves its checkpoint and policy, and exits. */
+  stopTraining: z.object({ run: z.string().min(1).max(4096) }).strict(),
   /** Records the live session to a new MCAP file in the engine's recordings folder (start), stops, or tells. */
   record: z.object({ action: z.enum(['start', 'stop', 'status']) }).strict(),
   /** The recordings in the engine's recordings folders. */
@@ -190,6 +201,10 @@ export interface CommandResults {
   openRobot: SessionSnapshot;
   listModels: ModelListing;
   describeModel: ModelDescription;
+  listRuns: TrainingRun[];
+  runMetrics: TrainingMetrics[];
+  startTraining: TrainingRun;
+  stopTraining: TrainingRun;
   record: RecordingStatus;
   listRecordings: RecordingListing;
   openRecording: PlaybackData;
@@ -201,6 +216,7 @@ export interface StreamEvents {
   telemetry: TelemetryEvent;
   plan: PlanEvent;
   status: StatusEvent;
+  training: TrainingEvent;
 }
 
 export type StreamName = keyof StreamEvents;

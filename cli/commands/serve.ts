@@ -61,7 +61,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   const robotPackages = packageList(roots);
-  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, ...(robotPackages ? { robotPackages } : {}) });
+  // Runs started from the studio go to the first --runs folder, else to runs/ here (made on the first).
+  const trainingDir = runDirs[0] ?? resolve('runs');
+  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, trainingDir, ...(robotPackages ? { robotPackages } : {}) });
   let server;
   // The studio's live session on ROS and recorded, exactly as `run --ros1/--rosbridge/--record` does.
   let bridges: Awaited<ReturnType<typeof connectSessionBridges>> = [];

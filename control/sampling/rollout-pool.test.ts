@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { RolloutPool } from './rollout-pool.ts';
+import { RolloutPool, rolloutThreadCount, stopRolloutThreads } from './rollout-pool.ts';
 import { RolloutRunner, type RolloutRequest } from './rollout.ts';
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
@@ -22,7 +22,10 @@ const request: RolloutRequest = {
   trace: true,
 };
 const pools: RolloutPool[] = [];
-afterAll(() => Promise.all(pools.map((p) => p.dispose())));
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.dispose()));
+  await stopRolloutThreads();
+});
 
 describe('RolloutPool', () => {
   it('gives the same costs and traces on 1 and 3 workers as in this thread', async () => {
@@ -49,5 +52,30 @@ describe('RolloutPool', () => {
 
   it('reports a task the worker cannot build', async () => {
     await expect(RolloutPool.create('no-such-task', params, 1)).rejects.toThrow("unknown task 'no-such-task'");
+  });
+
+  it('keeps its threads for the next pool: a new task or controller builds worlds, not threads', async () => {
+    const first = await RolloutPool.create(def.id, params, 2);
+    const threads = rolloutThreadCount();
+    expect(threads).toBeGreaterThanOrEqual(2);
+    const expected = await first.run(request);
+    // The next controller's pool is made before the old one is let go; both share the threads.
+    const pendulum = findTask('pendulum-swingup');
+    const other = await RolloutPool.create(pendulum.id, defaults(pendulum.params), 2);
+    await first.dispose();
+    await expect(first.run(request)).rejects.toThrow('used after dispose');
+    const again = await RolloutPool.create(def.id, params, 2);
+    pools.push(other, again);
+    expect(rolloutThreadCount()).toBe(threads);
+    expect(Array.from((await again.run(request)).costs)).toEqual(Array.from(expected.costs));
+  });
+
+  it('replaces a stopped thread with a fresh one', async () => {
+    await stopRolloutThreads();
+    expect(rolloutThreadCount()).toBe(0);
+    const pool = await RolloutPool.create(def.id, params, 1);
+    pools.push(pool);
+    expect(rolloutThreadCount()).toBe(1);
+    expect((await pool.run(request)).costs.length).toBe(request.sampleCount);
   });
 });

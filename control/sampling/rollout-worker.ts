@@ -1,6 +1,7 @@
 /**
- * Worker thread that owns its own Rapier world built from the task's scene description and evaluates
- * slices of rollout requests. Messages: {type:'init', taskId, taskParams} then {type:'run', id, request, from, to}.
+ * Worker thread of rollout-pool.ts. It holds one Rapier world per task instance a pool uses (built
+ * from the task's scene description) and evaluates slices of rollout requests on the one named.
+ * Messages are answered in order, each with its id.
  */
 import { parentPort } from 'node:worker_threads';
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
@@ -8,40 +9,56 @@ import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
 import { findTask } from '../../sim/tasks/index.ts';
 import { simulateOnly } from '../../sim/tasks/robot-assets.ts';
 import type { ParamValues } from '../../sim/params.ts';
-import { RolloutRunner, type RolloutRequest } from './rollout.ts';
+import { RolloutRunner, type RolloutRequest, type RolloutResult } from './rollout.ts';
 
-type Message =
-  | { type: 'init'; taskId: string; taskParams: ParamValues; modelTimestep?: number }
-  | { type: 'run'; id: number; request: RolloutRequest; from: number; to: number }
-  | { type: 'dispose' };
+export type WorkerMessage =
+  | { type: 'init'; id: number; world: string; taskId: string; taskParams: ParamValues; modelTimestep: number | undefined }
+  | { type: 'run'; id: number; world: string; request: RolloutRequest; from: number; to: number }
+  | { type: 'release'; world: string };
+
+export type WorkerReply =
+  | { type: 'booted' }
+  | { type: 'ready'; id: number }
+  | { type: 'result'; id: number; result: RolloutResult }
+  | { type: 'error'; id: number; message: string };
 
 const port = parentPort!;
 // Rollouts need bodies, joints and collision shapes; reading Collada visuals would only cost start-up time.
 simulateOnly();
-let world: PhysicsWorld | undefined;
-let runner: RolloutRunner | undefined;
+// Told once the modules and Rapier are loaded: a pool can then count on a world in milliseconds.
+void loadRapier().then(() => port.postMessage({ type: 'booted' } satisfies WorkerReply));
+const worlds = new Map<string, { world: PhysicsWorld; runner: RolloutRunner }>();
 
-port.on('message', async (message: Message) => {
-  try {
-    if (message.type === 'init') {
-      const R = await loadRapier();
-      const task = findTask(message.taskId).build(message.taskParams);
-      world?.dispose();
-      const scene = message.modelTimestep ? { ...task.scene, timestep: message.modelTimestep } : task.scene;
-      world = new PhysicsWorld(R, scene);
-      runner = new RolloutRunner(world, task);
-      port.postMessage({ type: 'ready' });
-    } else if (message.type === 'run') {
-      if (!runner) throw new Error('rollout worker used before init');
-      const result = runner.run(message.request, message.from, message.to);
-      const transfer = [result.costs.buffer, ...(result.traces ? [result.traces.buffer] : [])] as ArrayBuffer[];
-      port.postMessage({ type: 'result', id: message.id, result }, transfer);
-    } else if (message.type === 'dispose') {
-      world?.dispose();
-      world = undefined;
-      port.close();
-    }
-  } catch (err) {
-    port.postMessage({ type: 'error', id: (message as { id?: number }).id, message: (err as Error).message });
+const handle = async (message: WorkerMessage): Promise<WorkerReply | undefined> => {
+  if (message.type === 'init') {
+    const R = await loadRapier();
+    const task = findTask(message.taskId).build(message.taskParams);
+    const scene = message.modelTimestep ? { ...task.scene, timestep: message.modelTimestep } : task.scene;
+    const world = new PhysicsWorld(R, scene);
+    worlds.set(message.world, { world, runner: new RolloutRunner(world, task) });
+    return { type: 'ready', id: message.id };
   }
+  if (message.type === 'run') {
+    const entry = worlds.get(message.world);
+    if (!entry) throw new Error('rollout worker asked for a world it does not hold (its pool was disposed)');
+    return { type: 'result', id: message.id, result: entry.runner.run(message.request, message.from, message.to) };
+  }
+  worlds.get(message.world)?.world.dispose();
+  worlds.delete(message.world);
+  return undefined;
+};
+
+/** One message at a time, in order: a release never overtakes the init of its world. */
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (message: WorkerMessage) => {
+  queue = queue.then(async () => {
+    try {
+      const reply = await handle(message);
+      if (!reply) return;
+      const transfer = reply.type === 'result' ? ([reply.result.costs.buffer, ...(reply.result.traces ? [reply.result.traces.buffer] : [])] as ArrayBuffer[]) : [];
+      port.postMessage(reply, transfer);
+    } catch (err) {
+      if ('id' in message) port.postMessage({ type: 'error', id: message.id, message: (err as Error).message } satisfies WorkerReply);
+    }
+  });
 });

@@ -13,7 +13,7 @@ import type { ControlContext, Controller, PlanTrace } from '../controller.ts';
 import { evaluateSpline, shiftSpline, type Interpolation, type SplineShape } from './action-spline.ts';
 import type { RolloutRequest } from './rollout.ts';
 import { OnnxRollouts } from './onnx-rollouts.ts';
-import { RolloutPool } from './rollout-pool.ts';
+import { RolloutPool, startRolloutThreads } from './rollout-pool.ts';
 
 export const DEFAULT_THREADS = Math.min(2, availableParallelism());
 
@@ -46,7 +46,8 @@ export abstract class SamplingPlanner implements Controller {
   private nominalShape: SplineShape | undefined;
   private nominalTime = 0;
   private lastPlan: PlanTrace | undefined;
-  private pool: RolloutPool | undefined;
+  /** Building in the threads while the session goes on; the first plan waits for it (and reports its failure). */
+  private pool: Promise<RolloutPool> | undefined;
   private poolKey = '';
   private onnx: OnnxRollouts | undefined;
   private onnxFile = '';
@@ -179,12 +180,18 @@ export abstract class SamplingPlanner implements Controller {
   }
 
   /**
-   * Starts what plans roll out on (worker threads, or the learned model) for the current settings, so the
-   * first plan does not pay for it; a bad dynamics file fails here, when the controller is created.
+   * Starts what plans roll out on for the current settings, so the first plan does not pay for it: a
+   * learned model is loaded here (a bad dynamics file fails when the controller is created); rollout
+   * threads are started here, but the task's worlds are built in them while the session goes on — a
+   * thread may be finishing the last controller's plan, and a switch must not wait for it.
    */
   async prepare(): Promise<this> {
     try {
-      await this.rollouts({ ...this.values });
+      if (this.values.dynamics) await this.rollouts({ ...this.values });
+      else {
+        await startRolloutThreads(this.values.threads as number);
+        void this.rollouts({ ...this.values });
+      }
     } catch (err) {
       await this.dispose();
       throw err;
@@ -197,23 +204,34 @@ export abstract class SamplingPlanner implements Controller {
     return dynamics ? this.learnedModel(dynamics) : this.rolloutPool(settings.threads as number, settings.modelStep === 'control');
   }
 
-  private async rolloutPool(threads: number, coarse: boolean): Promise<RolloutPool> {
+  private rolloutPool(threads: number, coarse: boolean): Promise<RolloutPool> {
     const key = `${threads}/${coarse}`;
     if (!this.pool || this.poolKey !== key) {
-      await this.pool?.dispose();
+      void releasePool(this.pool);
       const modelTimestep = coarse ? this.context.task.timing.controlDt : undefined;
-      this.pool = await RolloutPool.create(this.context.taskId, this.context.taskParams, threads, modelTimestep);
+      this.pool = RolloutPool.create(this.context.taskId, this.context.taskParams, threads, modelTimestep);
+      // Awaited by the plan that needs it, which reports a failure; not an unhandled rejection meanwhile.
+      this.pool.catch(() => undefined);
       this.poolKey = key;
     }
     return this.pool;
   }
 
   async dispose(): Promise<void> {
-    await this.pool?.dispose();
+    const pool = this.pool;
     this.pool = undefined;
+    await releasePool(pool);
     await this.onnx?.dispose();
     this.onnx = undefined;
   }
+}
+
+/** Lets go of a pool once it is built (one that failed to build holds nothing). */
+async function releasePool(pool: Promise<RolloutPool> | undefined): Promise<void> {
+  await pool?.then(
+    (p) => p.dispose(),
+    () => undefined,
+  );
 }
 
 function traceOf(traces: Float32Array, costs: Float64Array, sampleCount: number, steps: number): PlanTrace {

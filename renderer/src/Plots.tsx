@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { SessionSnapshot } from '../../protocol/api.ts';
 import { JointTable } from './JointTable.tsx';
+import { TrainingPanel } from './TrainingPanel.tsx';
 import { RECORD_SECONDS, signalLayout } from './signals.ts';
 import { useEngine, useStore } from './use-engine.ts';
 
@@ -12,7 +13,7 @@ const WINDOWS = [5, 10, 30, RECORD_SECONDS];
 
 /** Below the viewport: the plots, or the joint table. */
 export function BottomPanel() {
-  const [tab, setTab] = useState<'plots' | 'joints'>('plots');
+  const [tab, setTab] = useState<'plots' | 'joints' | 'training'>('plots');
   return (
     <div className="bottom-panel">
       <div className="tabs" role="tablist">
@@ -22,8 +23,11 @@ export function BottomPanel() {
         <button role="tab" data-testid="tab-joints" className={tab === 'joints' ? 'active' : ''} onClick={() => setTab('joints')}>
           Joints
         </button>
+        <button role="tab" data-testid="tab-training" className={tab === 'training' ? 'active' : ''} onClick={() => setTab('training')}>
+          Training
+        </button>
       </div>
-      {tab === 'plots' ? <Plots /> : <JointTable />}
+      {tab === 'plots' ? <Plots /> : tab === 'joints' ? <JointTable /> : <TrainingPanel />}
     </div>
   );
 }

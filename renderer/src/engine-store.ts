@@ -6,6 +6,7 @@
 import type { CommandName, CommandParams, CommandResults, ControllerInfo, FrameEvent, OverlaySubscriptions, PlanEvent, SessionSnapshot, StatusEvent, TaskInfo, TelemetryEvent } from '../../protocol/api.ts';
 import type { ModelListing } from '../../protocol/models.ts';
 import type { PlaybackData } from '../../protocol/recording.ts';
+import type { TrainingEvent } from '../../protocol/training.ts';
 import { createClient, type Client } from '../../protocol/rpc.ts';
 import { connect } from './connection.ts';
 import { SignalRecorder } from './signals.ts';
@@ -40,6 +41,7 @@ export class EngineStore {
   private readonly frameListeners = new Set<(f: FrameEvent) => void>();
   private readonly planListeners = new Set<(p: PlanEvent) => void>();
   private readonly resetListeners = new Set<() => void>();
+  private readonly trainingListeners = new Set<(e: TrainingEvent) => void>();
   private client: Client | undefined;
   private nextToast = 1;
   private attempts = 0;
@@ -69,6 +71,12 @@ export class EngineStore {
   onPlan(listener: (p: PlanEvent) => void): () => void {
     this.planListeners.add(listener);
     return () => this.planListeners.delete(listener);
+  }
+
+  /** Training runs' progress (new metrics rows, a run starting or ending). */
+  onTraining(listener: (e: TrainingEvent) => void): () => void {
+    this.trainingListeners.add(listener);
+    return () => this.trainingListeners.delete(listener);
   }
 
   /** Called when the episode starts over (reset): views drop what belonged to the last one (plans, drags). */
@@ -110,6 +118,9 @@ export class EngineStore {
       client.on('plan', (p) => {
         if (this.state.playback) return;
         for (const l of this.planListeners) l(p);
+      });
+      client.on('training', (e) => {
+        for (const l of this.trainingListeners) l(e);
       });
       client.onError((message) => this.toast(message));
       const [tasks, controllers, snapshot] = await Promise.all([client.call('listTasks'), client.call('listControllers'), client.call('getSession')]);

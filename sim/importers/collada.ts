@@ -5,12 +5,12 @@
  * line; the loader then gets linkedom's DOMParser, which has every DOM call it makes (querySelector
  * and parentElement included, for kinematics and animations). Textures are not drawn.
  */
-import { DOMParser as LinkedomParser } from 'linkedom';
 import { SRGBColorSpace, Vector3, type BufferGeometry, type Color, type Material, type Matrix4, type Mesh, type Object3D } from 'three';
 import { ColladaLoader } from 'three/examples/jsm/loaders/ColladaLoader.js';
 import type { MeshPart } from '../robot/mesh-files.ts';
 import { RobotFileError } from '../robot/robot-model.ts';
 import { childElements, lineOf, parseXml } from './xml-document.ts';
+import { linkedomParser } from './linkedom.ts';
 
 export function parseCollada(text: string, file: string): MeshPart[] {
   const root = parseXml(text, file);
@@ -80,7 +80,7 @@ export function parseCollada(text: string, file: string): MeshPart[] {
  */
 class ColladaDomParser {
   parseFromString(text: string) {
-    const doc = new LinkedomParser().parseFromString(text, 'text/xml');
+    const doc = new (linkedomParser())().parseFromString(text, 'text/xml');
     for (const images of [...doc.getElementsByTagName('library_images')]) images.remove();
     return doc;
   }

@@ -19,6 +19,7 @@ import {
 import type { Pose, Quat, Vec3 } from '../scene.ts';
 import { rotate } from '../kinematics.ts';
 import { MjcfDefaults } from './mjcf-defaults.ts';
+import type { NestedFileCheck } from './resolve-path.ts';
 import { mjcfAxisAngle, mjcfEuler, mjcfQuat } from './rotations.ts';
 import { childElements, lineOf, numbers, parseXml, type XmlElement } from './xml-document.ts';
 
@@ -58,8 +59,9 @@ interface Context {
   warnings: string[];
 }
 
-export function importMjcf(file: string): RobotModel {
-  const root = loadWithIncludes(file);
+/** `checkFile` vets every included file and mesh before it is read (a server's allowed folders). */
+export function importMjcf(file: string, checkFile?: NestedFileCheck): RobotModel {
+  const root = loadWithIncludes(file, [], checkFile);
   if (root.nodeName !== 'mujoco') throw new RobotFileError(file, lineOf(root), 'not an MJCF file: expected a <mujoco> root element');
   const compilerEl = childElements(root, 'compiler')[0];
   const angle = compilerEl?.getAttribute('angle') ?? 'degree';
@@ -79,7 +81,9 @@ export function importMjcf(file: string): RobotModel {
       const meshFile = mesh.getAttribute('file') ?? '';
       const name = mesh.getAttribute('name') ?? meshFile.replace(/^.*[/\\]/, '').replace(/\.[^.]+$/, '');
       const scale = (numbers(ctx.defaults.get(mesh, 'mesh', 'scale', 'main')) ?? [1, 1, 1]) as Vec3;
-      ctx.meshes.set(name, { file: resolve(dirname(file), compiler.meshdir, meshFile), scale });
+      const path = resolve(dirname(file), compiler.meshdir, meshFile);
+      checkFile?.(path, 'mesh', where(mesh, file));
+      ctx.meshes.set(name, { file: path, scale });
     }
   }
   ctx.links.push({ name: 'world', parentJoint: -1, geoms: [] });
@@ -127,7 +131,7 @@ function optionTimestep(root: XmlElement, ctx: Context): number | undefined {
 }
 
 /** Parses the file and splices every <include file="…"/> in place (paths relative to the including file). */
-function loadWithIncludes(file: string, seen: string[] = []): XmlElement {
+function loadWithIncludes(file: string, seen: string[] = [], checkFile?: NestedFileCheck): XmlElement {
   if (seen.includes(resolve(file))) throw new RobotFileError(file, undefined, `include cycle: ${[...seen, file].join(' → ')}`);
   let text: string;
   try {
@@ -143,8 +147,9 @@ function loadWithIncludes(file: string, seen: string[] = []): XmlElement {
         continue;
       }
       const target = join(dirname(file), child.getAttribute('file') ?? '');
+      checkFile?.(target, 'robot', where(child, file));
       if (!existsSync(target)) throw new RobotFileError(file, lineOf(child), `<include file="${child.getAttribute('file')}"> not found (${target})`);
-      const included = loadWithIncludes(target, [...seen, resolve(file)]);
+      const included = loadWithIncludes(target, [...seen, resolve(file)], checkFile);
       for (const node of childElements(included)) {
         const copy = element.ownerDocument!.importNode(node, true) as XmlElement;
         markSource(node, copy, target);

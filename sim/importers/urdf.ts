@@ -5,7 +5,7 @@
  * Dynamics (damping, friction), geometry sizes and materials are read from the URDF elements.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { DOMParser as LinkedomParser } from 'linkedom';
+import { isAbsolute } from 'node:path';
 import { Object3D, Quaternion } from 'three';
 import URDFLoader from 'urdf-loader';
 import type { URDFJoint, URDFLink, URDFRobot } from 'urdf-loader/src/URDFClasses.js';
@@ -21,8 +21,9 @@ import {
 } from '../robot/robot-model.ts';
 import type { Pose, Quat, Vec3 } from '../scene.ts';
 import { childElements, lineOf, numbers, parseXml, type XmlElement } from './xml-document.ts';
-import { resolveResource, type PackageRoots } from './resolve-path.ts';
+import { resolveResource, type NestedFileCheck, type PackageRoots } from './resolve-path.ts';
 import { rpyToQuat } from './rotations.ts';
+import { linkedomParser } from './linkedom.ts';
 
 /** The slice of a DOM element urdf-loader hands back (linkedom); the engine has no DOM types. */
 interface Element {
@@ -39,6 +40,8 @@ export interface UrdfOptions {
   floatingBase?: boolean;
   /** Refuse a robot of more links, before the costly part of the import (a server's limit). */
   maxLinks?: number;
+  /** Vets each mesh file before anything reads it (a server's allowed folders). */
+  checkFile?: NestedFileCheck;
 }
 
 export function importUrdf(file: string, options: UrdfOptions = {}): RobotModel {
@@ -62,7 +65,7 @@ export function importUrdf(file: string, options: UrdfOptions = {}): RobotModel 
   const links: RobotLink[] = linkNames.map((name) => {
     const link = robot.links[name]!;
     const parentJoint = link.parent && (link.parent as URDFJoint).isURDFJoint ? jointIndex.get((link.parent as URDFJoint).urdfName)! : -1;
-    return { name, parentJoint, ...inertialOf(link), geoms: geomsOf(link, file, options.packages ?? {}, materials, warnings) };
+    return { name, parentJoint, ...inertialOf(link), geoms: geomsOf(link, file, options, materials, warnings) };
   });
   const linkIndex = new Map(linkNames.map((n, i) => [n, i]));
   const joints: RobotJoint[] = jointNames.map((name) => jointOf(robot.joints[name]!, linkIndex));
@@ -149,7 +152,7 @@ function checkNoLoop(parentOf: Map<string, { parent: string; joint: string; line
 }
 
 function loadWithUrdfLoader(text: string, file: string, packages: PackageRoots, meshFiles: string[]): URDFRobot {
-  const doc = new LinkedomParser().parseFromString(text, 'text/xml');
+  const doc = new (linkedomParser())().parseFromString(text, 'text/xml');
   const robotElement = doc.documentElement as unknown as Element & { constructor: unknown };
   const g = globalThis as Record<string, unknown>;
   const saved = { Document: g.Document, Element: g.Element };
@@ -231,7 +234,7 @@ function materialColors(root: XmlElement): Map<string, [number, number, number, 
 function geomsOf(
   link: URDFLink,
   file: string,
-  packages: PackageRoots,
+  options: UrdfOptions,
   materials: Map<string, [number, number, number, number]>,
   warnings: string[],
 ): RobotGeom[] {
@@ -247,7 +250,7 @@ function geomsOf(
     };
     const shapeEl = [...([...el.children].find((c) => c.nodeName === 'geometry')?.children ?? [])][0];
     if (!shapeEl) continue;
-    const geometry = geometryOf(shapeEl, file, packages, link.urdfName, warnings);
+    const geometry = geometryOf(shapeEl, file, options, link.urdfName, warnings);
     if (!geometry) continue;
     const materialEl = [...el.children].find((c) => c.nodeName === 'material');
     const inline = numbers([...(materialEl?.children ?? [])].find((c) => c.nodeName === 'color')?.getAttribute('rgba'));
@@ -263,7 +266,7 @@ function geomsOf(
   return geoms;
 }
 
-function geometryOf(el: Element, file: string, packages: PackageRoots, link: string, warnings: string[]): RobotGeometry | undefined {
+function geometryOf(el: Element, file: string, options: UrdfOptions, link: string, warnings: string[]): RobotGeometry | undefined {
   const n = (a: string) => Number(el.getAttribute(a));
   switch (el.nodeName) {
     case 'box': {
@@ -278,8 +281,11 @@ function geometryOf(el: Element, file: string, packages: PackageRoots, link: str
       return { type: 'capsule', radius: n('radius'), halfLength: n('length') / 2 };
     case 'mesh': {
       const reference = el.getAttribute('filename') ?? '';
-      const path = resolveResource(reference, file, packages);
-      const found = existsSync(path);
+      const path = resolveResource(reference, file, options.packages ?? {});
+      // A `package://` with no root given or found names no file: never looked up in the working folder.
+      const resolved = isAbsolute(path);
+      if (resolved) options.checkFile?.(path, 'mesh', file);
+      const found = resolved && existsSync(path);
       if (!found) warnings.push(`link '${link}': mesh '${reference}' not found (looked at ${path}); drawn as a placeholder`);
       const scale = (numbers(el.getAttribute('scale')) ?? [1, 1, 1]) as Vec3;
       return { type: 'mesh', file: path, scale, found };

@@ -7,10 +7,13 @@
  * frames and contacts on request, a floor under an arm, camera presets, a body inspector and a
  * Ctrl+drag pull; the joint table and the plots show any streamed signal and export CSV. Measures the
  * viewport's frames per second during the Go2-W run. Saves test-results/studio.png, model-card.png,
- * overlays.png, pull.png, go2w.png, go2w-joints.png and so101.png.
+ * overlays.png, pull.png, go2w.png, go2w-joints.png, so101.png and training.png. Trains PPO for a few
+ * seconds from the Training panel and runs the exported policy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { hasChromium, openStudio, startServer, type Studio } from './studio-page.ts';
 
@@ -117,7 +120,7 @@ async function playFor(seconds: number): Promise<number[]> {
 
 describe.skipIf(!hasChromium)('studio in the browser', () => {
   beforeAll(async () => {
-    studio = await openStudio();
+    studio = await openStudio(['--runs', mkdtempSync(join(tmpdir(), 'actuate-studio-runs-'))]);
     page = studio.page;
     await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
   }, 240_000);
@@ -490,6 +493,29 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.waitForTimeout(500);
     expect(changedFraction(before, await canvasStats())).toBeGreaterThan(0.01);
     await page.screenshot({ path: 'test-results/so101.png' });
+  });
+
+  it('trains PPO from the Training panel, draws its curve as it learns, and runs the policy it exported', async () => {
+    await page.getByTestId('task-select').selectOption('cartpole-swingup');
+    await page.getByTestId('tab-training').click();
+    await page.getByTestId('training-minutes').fill('0.1');
+    await page.getByTestId('training-envs').fill('8');
+    await page.getByTestId('training-start').click();
+    await expect.poll(async () => page.getByTestId('training-status').textContent(), POLL).toBe('training');
+    await expect.poll(async () => page.getByTestId('training-status').textContent(), { timeout: 150_000, interval: 500 }).toBe('finished');
+    expect(await readNumber('training-iteration')).toBeGreaterThan(0);
+    // Episodes last 10 s, longer than this run: no return yet, but every iteration has its KL.
+    await page.getByTestId('training-metric').selectOption('approxKl');
+    expect(Number(await page.getByTestId('training-curve').getAttribute('data-points'))).toBe(await readNumber('training-iteration'));
+    await page.getByTestId('training-use').click();
+    await expect.poll(async () => page.getByTestId('controller-select').inputValue(), POLL).toBe('onnx-policy');
+    const t0 = await simTime();
+    await page.getByTestId('play').click();
+    await expect.poll(simTime, POLL).toBeGreaterThan(t0 + 0.5);
+    await page.getByTestId('play').click();
+    expect(await page.getByTestId('error').count()).toBe(0);
+    await page.screenshot({ path: 'test-results/training.png' });
+    await page.getByTestId('tab-plots').click();
   });
 
   it('shows an engine error as a toast and keeps running', async () => {
