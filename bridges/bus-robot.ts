@@ -98,6 +98,21 @@ export class BusRobot implements Robot {
     return this.safety.counters;
   }
 
+  /** The port in use: the configured one unless overridden. */
+  get port(): string {
+    return this.options.port ?? this.config.bus.port;
+  }
+
+  /** Torque is on: a follower taking commands or holding (a leader never). */
+  get torqueEnabled(): boolean {
+    return this.torqueOn && (this.mode === 'active' || this.mode === 'holding');
+  }
+
+  /** Every fault seen since connecting (also after a stop, when nothing reads the robot any more). */
+  get faultList(): readonly RobotFault[] {
+    return this.faults;
+  }
+
   /** The bus, once connected (for the CLI's calibration and statistics). */
   get motorBus(): DynamixelBus | FeetechBus {
     if (!this.bus) throw new Error(`${this.name} is not connected`);

@@ -9,11 +9,15 @@ const USAGE = `usage: actuate <command> [options]
   tasks [--json]                     list tasks and their default controllers
   controllers [--json]               list controllers
   run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
+      [--engine rapier|mujoco]
       [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
                                      run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
                                      without --controller, the task's default controller
                                      --ros1 / --rosbridge publish joint_states, tf, odom, task_state and take cmd_vel,
                                      joint_commands, joint_trajectory, pacing the run in real time
+  sim2sim (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
+                                     the same controller in Rapier and MuJoCo from the same start: both runs' metrics
+                                     and their divergence over time (base position and heading, joint RMS)
   record --task T --out FILE.mcap [run options]
                                      a headless run recorded to MCAP (opens in Foxglove), then what the file holds
   replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)
@@ -36,8 +40,13 @@ const USAGE = `usage: actuate <command> [options]
                                      set each joint's middle and record its range; saves the calibration into FILE
   robot virtual-bus --bus dynamixel|feetech --servo ID:MODEL …
                                      a virtual servo bus on a pseudo-terminal (needs socat), for trying the above
-  deploy --robot FILE --controller hold|sine [--rate Hz] [--seconds S] [--port P] [--log FILE] [--dry-run] [--json]
-                                     run a controller on a real robot with the safety layer; loop statistics and a JSONL log
+  deploy --robot FILE [--task T] [--controller C] [--set key=value …] [--rate Hz] [--seconds S] [--port P]
+         [--log FILE.jsonl] [--record FILE.mcap] [--dry-run] [--json]
+                                     run any task controller on a real robot through the safety layer (default task:
+                                     free play of the config's robotModel); loop statistics, a JSONL log; --dry-run
+                                     reads the robot and drives only its simulated twin
+  teleop --robot FOLLOWER --leader LEADER [--port P] [--leader-port P] [--rate Hz] [--seconds S] [--json]
+                                     leader–follower: the leader arm's joint positions drive the follower
   policy info <model.onnx> [--json]  inputs, outputs, shapes, dtypes, opset, producer, parameter count
   policy check <model.onnx> --card <card.json>
                                      validate a model card and that it matches the model (exit 1 with the error)
@@ -61,6 +70,7 @@ const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number
   tasks: async (_args, json) => print(await (await import('./commands/list.ts')).listTasks(json)),
   controllers: async (_args, json) => print(await (await import('./commands/list.ts')).listControllers(json)),
   run: async (args) => print(await (await import('./commands/run.ts')).runCommand(args)),
+  sim2sim: async (args) => print(await (await import('./commands/sim2sim.ts')).sim2simCommand(args)),
   robot: async (args) => {
     // Bus commands load serialport: only when asked for.
     if (!ROBOT_BUS_COMMANDS.has(args[0] ?? '')) return print((await import('./commands/robot.ts')).robotCommand(args));
@@ -68,6 +78,7 @@ const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number
     return out ? print(out) : 0;
   },
   deploy: async (args) => (await import('./commands/deploy.ts')).deployCommand(args),
+  teleop: async (args) => (await import('./commands/teleop.ts')).teleopCommand(args),
   record: async (args) => print(await (await import('./commands/record.ts')).recordCommand(args)),
   replay: async (args) => print(await (await import('./commands/replay.ts')).replayCommand(args)),
   policy: async (args) => print(await (await import('./commands/policy.ts')).policyCommand(args)),

@@ -13,7 +13,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { projectPath } from '../sim/project-paths.ts';
 
-export type FileKind = 'robot' | 'model' | 'card' | 'mesh' | 'recording';
+export type FileKind = 'robot' | 'model' | 'card' | 'mesh' | 'robotConfig' | 'recording';
 
 const MB = 1 << 20;
 
@@ -23,6 +23,7 @@ export const SIZE_LIMITS: Record<FileKind, number> = {
   model: 1024 * MB,
   card: 4 * MB,
   mesh: 64 * MB,
+  robotConfig: 1 * MB,
   // Read whole into memory to build a playback.
   recording: 512 * MB,
 };
@@ -32,13 +33,24 @@ const EXTENSIONS: Record<FileKind, readonly string[]> = {
   model: ['.onnx'],
   card: ['.json'],
   mesh: ['.stl', '.obj', '.dae'],
+  robotConfig: ['.json'],
   recording: ['.mcap'],
 };
 
-const KIND_WORDS: Record<FileKind, string> = { robot: 'robot files', model: 'models', card: 'model cards', mesh: 'meshes', recording: 'recordings' };
+const KIND_WORDS: Record<FileKind, string> = {
+  robot: 'robot files',
+  model: 'models',
+  card: 'model cards',
+  mesh: 'meshes',
+  robotConfig: 'robot configurations',
+  recording: 'recordings',
+};
 
 /** The folders shipped with Actuate that any client may read: robots and scenes, models and cards. */
-export const SHIPPED_FOLDERS = [projectPath('assets'), projectPath('models')];
+export const SHIPPED_FOLDERS = [projectPath('assets'), projectPath('models'), projectPath('bridges/configs')];
+
+/** The shipped robot configurations (robot.json: SO-101 follower and leader). */
+export const ROBOT_CONFIG_FOLDER = projectPath('bridges/configs');
 
 export class FileAccessError extends Error {
   override name = 'FileAccessError';

@@ -1,5 +1,5 @@
 /** A headless closed-loop run as fast as the machine allows: what `actuate run` prints. */
-import { Session } from './session.ts';
+import { Session, type PhysicsEngine } from './session.ts';
 import { recordSession } from './session-recording.ts';
 import { connectSessionBridges, type Ros1SessionOptions, type RosbridgeSessionOptions, type RosSessionBridge } from './ros-session.ts';
 
@@ -18,6 +18,8 @@ export interface RunOptions {
   rosbridge?: RosbridgeSessionOptions;
   /** Records the run to this MCAP file. */
   record?: string;
+  /** The physics engine of the simulated robot (default rapier). */
+  engine?: PhysicsEngine;
   /** Called about once per simulated second. */
   onProgress?: (simSeconds: number, totalSeconds: number) => void;
 }
@@ -25,6 +27,7 @@ export interface RunOptions {
 export interface RunResult {
   task: string;
   controller: string;
+  engine: PhysicsEngine;
   seed: number;
   simSeconds: number;
   wallSeconds: number;
@@ -50,6 +53,7 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     ...(options.taskParams ? { taskParams: options.taskParams } : {}),
     ...(options.controllerParams ? { controllerParams: options.controllerParams } : {}),
     ...(options.costWeights ? { costWeights: options.costWeights } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
   });
   const recording = options.record ? recordSession(session, options.record) : undefined;
   let bridges: RosSessionBridge[];
@@ -82,6 +86,7 @@ export async function runEpisode(options: RunOptions): Promise<RunResult> {
     return {
       task: options.taskId,
       controller: session.snapshot().controller.id,
+      engine: options.engine ?? 'rapier',
       seed: options.seed,
       simSeconds: round(session.simTime, 6),
       wallSeconds: round(wallSeconds, 3),

@@ -26,6 +26,8 @@ import { jointReadings } from '../sim/joint-readings.ts';
 import { defaults, mergeParams, type NumberParam, type ParamSpec, type ParamValues } from '../sim/params.ts';
 import { Random } from '../sim/random.ts';
 import { loadRapier, type Rapier } from '../sim/rapier/load-rapier.ts';
+import { loadMujoco, type Mujoco } from '../sim/mujoco/load-mujoco.ts';
+import { mujocoWorldForTask } from '../sim/mujoco/mujoco-world.ts';
 import { ActuatorMap } from '../sim/robot/actuator-map.ts';
 import type { Robot } from '../sim/robot/robot.ts';
 import { RobotTwin } from '../sim/robot/robot-twin.ts';
@@ -46,7 +48,11 @@ export interface SessionOptions {
   costWeights?: Record<string, unknown>;
   /** Where controller ids are looked up (tests add their own). */
   findController?: (id: string) => ControllerDefinition;
+  /** The physics engine of the task's simulated robot (default rapier; planners' rollouts stay on Rapier). */
+  engine?: PhysicsEngine;
 }
+
+export type PhysicsEngine = 'rapier' | 'mujoco';
 
 /** A robot driven instead of the task's simulated one: its twin poses the scene from each reading. */
 interface AttachedRobot {
@@ -110,6 +116,8 @@ export class Session {
   /** A body being dragged in the studio (released by reset and by any new scene). */
   private perturbation: Perturbation | undefined;
   private lastPush: PerturbTelemetry | undefined;
+  /** Set when the task's robot simulates in MuJoCo instead of Rapier. */
+  private mujoco: Mujoco | undefined;
 
   private constructor(
     private readonly R: Rapier,
@@ -122,6 +130,7 @@ export class Session {
   static async create(options: SessionOptions = {}): Promise<Session> {
     const lookup = options.findController ?? findController;
     const session = new Session(await loadRapier(), options.seed ?? 0, lookup);
+    if (options.engine === 'mujoco') session.mujoco = await loadMujoco();
     const taskDef = findTask(options.taskId ?? 'cartpole-swingup');
     const controllerDef = lookup(options.controllerId ?? taskDef.defaultController);
     const taskValues = mergeParams(taskDef.params, defaults(taskDef.params), options.taskParams ?? {}, 'task');
@@ -431,6 +440,14 @@ export class Session {
   }
 
   /**
+   * One live control step for a caller that paces its own loop (`actuate deploy --rate`): as a tick of
+   * `play`, an attached robot is read, the latest plan applied, the command sent.
+   */
+  async tick(): Promise<void> {
+    await this.queue.push(() => this.controlStep(true));
+  }
+
+  /**
    * Runs as fast as possible until simulated time reaches `seconds` (headless runs and benchmarks).
    * Steps run in batches inside one queue job, yielding whenever an edit is waiting.
    */
@@ -625,7 +642,7 @@ export class Session {
     this.taskDef = def;
     this.taskValues = values;
     this.task = task;
-    this.sim = new SimRobot(this.R, task.scene, def.id);
+    this.sim = new SimRobot(this.mujoco ? mujocoWorldForTask(this.mujoco, task.scene, def.id) : this.R, task.scene, def.id);
     this.weights = Float64Array.from(task.costTerms, (t) => t.weight);
     this.state = new Float64Array(task.scene.bodies.length * 13);
     this.action = new Float64Array(task.actionDim);

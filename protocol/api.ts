@@ -134,6 +134,33 @@ export interface StatusEvent {
   error?: string;
 }
 
+/** A robot configuration (robot.json) the studio may connect: bridges/configs and the --robots folders. */
+export interface RobotConfigInfo {
+  path: string;
+  name: string;
+  role: 'follower' | 'leader';
+  bus: string;
+  port: string;
+}
+
+/** The real robot the studio is connected to: live joints, faults and safety counters (the Robot panel). */
+export interface RobotStatus {
+  /** 'disconnected' when none; 'stopped' after an emergency stop or a safety trip (torque off, latched). */
+  mode: 'disconnected' | 'active' | 'holding' | 'stopped';
+  config?: string;
+  name?: string;
+  port?: string;
+  /** Torque is on (the follower holds or moves); false for a leader, after a stop, or disconnected. */
+  torque: boolean;
+  stopReason?: string;
+  /** The servos stop by themselves if the engine dies (Dynamixel Bus Watchdog). */
+  hardwareWatchdog?: boolean;
+  joints: { name: string; position: number; velocity: number; effort?: number; temperature?: number; voltage?: number }[];
+  faults: { kind: string; joint?: string; message: string }[];
+  /** Safety-layer clamps and trips since connecting, by name. */
+  counters: Record<string, number>;
+}
+
 const values = z.record(z.string(), z.union([z.number(), z.string()]));
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -173,6 +200,13 @@ export const commandSchemas = {
     .strict(),
   /** Stops a run started here: it finishes its iteration, saves its checkpoint and policy, and exits. */
   stopTraining: z.object({ run: z.string().min(1).max(4096) }).strict(),
+  /** Robot configurations (robot.json) the studio may connect. */
+  listRobotConfigs: z.object({}).strict(),
+  /** Connects a real robot from its configuration (`port` overrides the config's), opens its model and drives it with joint jogging. */
+  connectRobot: z.object({ config: z.string().min(1).max(4096), port: z.string().min(1).max(4096).optional() }).strict(),
+  disconnectRobot: z.object({}).strict(),
+  /** Torque off now, whatever the controller is doing (not queued behind it); latched until reconnect. */
+  emergencyStop: z.object({ reason: z.string().max(200).optional() }).strict(),
   /** Records the live session to a new MCAP file in the engine's recordings folder (start), stops, or tells. */
   record: z.object({ action: z.enum(['start', 'stop', 'status']) }).strict(),
   /** The recordings in the engine's recordings folders. */
@@ -205,6 +239,10 @@ export interface CommandResults {
   runMetrics: TrainingMetrics[];
   startTraining: TrainingRun;
   stopTraining: TrainingRun;
+  listRobotConfigs: RobotConfigInfo[];
+  connectRobot: RobotStatus;
+  disconnectRobot: RobotStatus;
+  emergencyStop: RobotStatus;
   record: RecordingStatus;
   listRecordings: RecordingListing;
   openRecording: PlaybackData;
@@ -217,11 +255,13 @@ export interface StreamEvents {
   plan: PlanEvent;
   status: StatusEvent;
   training: TrainingEvent;
+  /** The connected real robot's state, about 10 times a second while one is connected. */
+  robot: RobotStatus;
 }
 
 export type StreamName = keyof StreamEvents;
 
 /** Streams a slow client may miss: the newest value replaces any not yet delivered. */
-export const LOSSY_STREAMS: ReadonlySet<StreamName> = new Set(['frame', 'telemetry', 'plan']);
+export const LOSSY_STREAMS: ReadonlySet<StreamName> = new Set(['frame', 'telemetry', 'plan', 'robot']);
 
 export type Handlers = { [C in CommandName]: (params: CommandParams<C>) => Promise<CommandResults[C]> | CommandResults[C] };

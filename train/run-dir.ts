@@ -69,6 +69,7 @@ export function readCheckpoint(dir: string): Checkpoint {
   for (const key of ['taskId', 'spec', 'learner', 'normalizer', 'rewardScale', 'learningRate', 'iteration', 'envSteps', 'wallSeconds', 'seed']) {
     if (raw[key] === undefined) fail(key, 'missing');
   }
+  if (raw.episodeSeconds !== undefined && !(typeof raw.episodeSeconds === 'number' && raw.episodeSeconds > 0)) fail('episodeSeconds', `expected a positive number, got ${JSON.stringify(raw.episodeSeconds)}`);
   const spec = raw.spec as ActorCriticSpec;
   const learner = raw.learner as { steps: number; tensors: { name: string; dims: number[]; param: string; m: string; v: string }[] };
   if (!Array.isArray(learner.tensors)) fail('learner.tensors', 'missing');

@@ -41,6 +41,7 @@ export function applyWrite(servo: VirtualServo, address: number, data: Uint8Arra
       return DXL_ERROR.dataLimit;
     }
     if (name === 'Bus_Watchdog' && value === 0) servo.watchdogTripped = false;
+    if (name === 'Goal_Position') servo.goalWrites++;
     // EEPROM survives a restart; on Feetech only what was written while Lock was 0.
     if (servo.reg(name).eeprom && (dynamixel || servo.get('Lock') === 0)) {
       const r = servo.reg(name);

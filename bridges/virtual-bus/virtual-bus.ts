@@ -143,6 +143,7 @@ export class VirtualBus {
       torque: s.torque,
       position: s.get('Present_Position'),
       goal: s.get('Goal_Position'),
+      goalWrites: s.goalWrites,
       homingOffset: s.get('Homing_Offset'),
       watchdogTripped: s.watchdogTripped,
       overloaded: s.overloaded,

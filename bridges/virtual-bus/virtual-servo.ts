@@ -31,6 +31,8 @@ export class VirtualServo {
   /** Feetech: EEPROM fields as saved (Lock cleared while writing); a restart reloads them. */
   readonly saved = new Uint8Array(256);
   lastPacketAt = performance.now();
+  /** Goal_Position writes accepted (too many to report one by one: tests read the count from a snapshot). */
+  goalWrites = 0;
 
   constructor(
     readonly model: MotorModel,

@@ -1,23 +1,30 @@
 /**
- * `actuate deploy --robot robot.json --controller hold|sine [--rate Hz] [--seconds S] [--dry-run] [--json]`:
- * a fixed-rate control loop on a real robot — read the state, compute the action, send it through
- * the robot's safety layer — with loop statistics (achieved rate, period jitter, overruns, bus
- * round-trip, clamps) and a JSONL log flushed every 100 ms, so a crash loses at most that much.
- * --dry-run reads the real robot with torque off and logs what would have been sent.
+ * `actuate deploy --robot robot.json [--task T] [--controller C] [--set k=v …] [--rate Hz] [--seconds S]
+ * [--dry-run] [--log FILE.jsonl] [--record FILE.mcap] [--json]`: any task controller on a real robot,
+ * through the engine session that drives the studio (the robot attached, the task's scene its twin,
+ * planners in their own loop). The robot's safety layer sits in its send path whatever the controller.
+ * A fixed-rate loop ticks the session and reports achieved rate, period jitter, overruns, bus round
+ * trips and clamps; every step goes to a JSONL log flushed every 100 ms (and, with --record, to MCAP),
+ * so a crash loses at most that much. --dry-run reads the real robot with torque off and drives only
+ * its simulated twin: nothing but reads reaches the bus.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BusRobot } from '../../bridges/bus-robot.ts';
-import { loadRobotConfig } from '../../bridges/robot-config.ts';
-import { RollingStats } from '../../engine/timing-stats.ts';
+import { DryRunRobot } from '../../bridges/dry-run-robot.ts';
+import { MeasuredRobot } from '../../bridges/measured-robot.ts';
+import { loadRobotConfig, robotModelPath } from '../../bridges/robot-config.ts';
+import { findController } from '../../control/registry.ts';
+import { Session } from '../../engine/session.ts';
+import { recordSession } from '../../engine/session-recording.ts';
+import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import type { RobotState } from '../../sim/robot/robot.ts';
+import { ROBOT_TASK_PREFIX } from '../../sim/tasks/free-play.ts';
+import { findTask } from '../../sim/tasks/index.ts';
+import { LoopStats, loopOptions, runAtRate, type LoopSummary } from '../control-loop.ts';
+import { parseSetOptions } from '../set-options.ts';
 import { UsageError } from '../usage-error.ts';
-
-/** Controllers that need nothing but the robot's joint state. */
-const CONTROLLERS: Record<string, (start: Float64Array, amplitude: number) => (state: RobotState, t: number) => Float64Array> = {
-  hold: (start) => () => start,
-  sine: (start, amplitude) => (_s, t) => start.map((p) => p + amplitude * Math.sin(2 * Math.PI * 0.5 * t)),
-};
 
 const FLUSH_MS = 100;
 
@@ -29,119 +36,156 @@ export async function deployCommand(argv: string[]): Promise<number> {
       port: { type: 'string' },
       task: { type: 'string' },
       controller: { type: 'string', default: 'hold' },
-      rate: { type: 'string', default: '100' },
+      set: { type: 'string', multiple: true, default: [] },
+      seed: { type: 'string', default: '0' },
+      rate: { type: 'string' },
       seconds: { type: 'string', default: '10' },
-      amplitude: { type: 'string', default: '0.2' },
       log: { type: 'string' },
+      record: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
   if (!values.robot) throw new UsageError('deploy needs --robot robot.json');
-  const make = CONTROLLERS[values.controller!];
-  if (!make)
-    throw new UsageError(`deploy runs the joint-space controllers ${Object.keys(CONTROLLERS).join(', ')} today; '${values.controller}' needs a task's observation built from a Robot, which the engine session does not provide yet`);
-  const rate = Number(values.rate);
-  const seconds = Number(values.seconds);
-  const amplitude = Number(values.amplitude);
-  if (!(rate > 0 && rate <= 2000)) throw new UsageError(`--rate ${values.rate}: expected a rate in Hz (0–2000]`);
-  if (!(seconds > 0)) throw new UsageError(`--seconds ${values.seconds}: expected a positive duration`);
-  if (!Number.isFinite(amplitude)) throw new UsageError(`--amplitude ${values.amplitude} is not a number`);
-  const dryRun = values['dry-run']!;
   const config = loadRobotConfig(values.robot);
-  const robot = new BusRobot(config, { torque: !dryRun, ...(values.port ? { port: values.port } : {}) });
-  const logFile = values.log ?? `deploy-${config.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
-  const fd = openSync(logFile, 'a');
-  let pending: string[] = [];
-  const flush = () => {
-    if (!pending.length) return;
-    writeSync(fd, pending.join(''));
-    pending = [];
-  };
-  const log = (record: object) => pending.push(`${JSON.stringify(record)}\n`);
-  process.on('exit', flush);
-  const flusher = setInterval(flush, FLUSH_MS);
-
-  await robot.connect();
-  const period = 1000 / rate;
-  const jitter = new RollingStats(4096);
-  const readMs = new RollingStats(4096);
-  const sendMs = new RollingStats(4096);
-  let overruns = 0;
-  let ticks = 0;
-  let clampedCommands = 0;
-  let state = await robot.read();
-  const controller = make(state.position.slice(), amplitude);
-  log({ type: 'start', robot: config.name, controller: values.controller, task: values.task ?? null, rate, seconds, dryRun, joints: robot.capabilities.joints, stamp: Date.now() });
-  const t0 = performance.now();
-  let last = t0;
-  let tripped = false;
+  // Without --task: free play of the robot's own model file, its joints as the actions.
+  const model = robotModelPath(values.robot, config);
+  if (!values.task && !model) throw new UsageError(`deploy needs --task: ${values.robot} names no robotModel to build a free-play scene from`);
+  const taskId = values.task ?? `${ROBOT_TASK_PREFIX}${model}`;
+  const controllerId = values.controller!;
   try {
-    for (let k = 0; ; k++) {
-      const deadline = t0 + k * period;
-      if (deadline - t0 >= seconds * 1000) break;
-      await sleepUntil(deadline);
-      const start = performance.now();
-      if (k > 0) jitter.add(Math.abs(start - last - period));
-      last = start;
-      state = await robot.read();
-      const afterRead = performance.now();
-      readMs.add(afterRead - start);
-      const action = controller(state, (start - t0) / 1000);
-      const sent = dryRun ? { ...robot.safety.filter(action, state.position, undefined, period / 1000), overridden: 'dry run' } : await robot.send({ action });
-      sendMs.add(performance.now() - afterRead);
-      if (sent.clamped) clampedCommands++;
-      ticks++;
-      if (performance.now() > deadline + period) overruns++;
-      log({ t: (start - t0) / 1000, position: [...state.position], action: [...sent.action], clamped: sent.clamped, ...(sent.overridden ? { overridden: sent.overridden } : {}), faults: state.faults.length });
-      if (robot.mode === 'stopped' || robot.mode === 'disconnected') break;
-    }
+    findTask(taskId);
+    findController(controllerId);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got '${values.seed}'`);
+  const set = parseSetOptions(values.set!, taskId, controllerId);
+  const dryRun = values['dry-run']!;
+
+  const session = await Session.create({ taskId, controllerId, seed, taskParams: set.task, controllerParams: set.controller, costWeights: set.cost }).catch((err: Error) => {
+    throw err.name === 'ParamError' ? new UsageError(err.message) : err;
+  });
+  const { rate, seconds } = loopOptions(values.rate ?? String(1 / session.task.timing.controlDt), values.seconds, (m) => new UsageError(m));
+  const bus = new BusRobot(config, { torque: !dryRun, ...(values.port ? { port: values.port } : {}) });
+  const stats = new LoopStats(rate);
+  let lastReal: RobotState | undefined;
+  const inner = dryRun ? new DryRunRobot(bus, await loadRapier(), session.task.scene) : bus;
+  const robot = new MeasuredRobot(inner, {
+    read: (ms, state) => {
+      stats.readMs.add(ms);
+      lastReal = inner instanceof DryRunRobot ? inner.lastReal : state;
+    },
+    sent: (ms) => stats.sendMs.add(ms),
+  });
+
+  const logFile = values.log ?? `deploy-${config.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+  const log = new FlushedLog(logFile);
+  let steps = 0;
+  let clampedCommands = 0;
+  try {
+    await robot.connect();
+  } catch (err) {
+    log.close();
+    await session.dispose();
+    throw err;
+  }
+  const recording = values.record ? recordSession(session, resolve(values.record), { flushSeconds: 1 }) : undefined;
+  let error: string | undefined;
+  let failed = false;
+  try {
+    await session.attachRobot(robot);
+    log.write({ type: 'start', robot: config.name, task: taskId, controller: controllerId, rate, seconds, dryRun, joints: robot.capabilities.joints, stamp: Date.now() });
+    const t0 = performance.now();
+    session.onStep((sample) => {
+      const command = sample.command;
+      if (!command) return;
+      steps++;
+      if (command.sent.clamped) clampedCommands++;
+      log.write({
+        t: (performance.now() - t0) / 1000,
+        position: lastReal ? [...lastReal.position] : null,
+        ...(dryRun ? { twin: [...(robot.inner as DryRunRobot).twinPosition()] } : {}),
+        requested: [...command.requested],
+        sent: [...command.sent.action],
+        clamped: command.sent.clamped,
+        ...(command.sent.overridden ? { overridden: command.sent.overridden } : {}),
+        faults: lastReal?.faults.length ?? 0,
+      });
+    });
+    await runAtRate(stats, seconds, async () => {
+      await session.tick();
+      error = session.status().error;
+      return !error && bus.mode !== 'stopped' && bus.mode !== 'disconnected';
+    });
   } finally {
-    const elapsed = (performance.now() - t0) / 1000;
-    const r = (x: number) => Math.round(x * 1000) / 1000;
     const summary = {
       robot: config.name,
-      controller: values.controller,
+      task: taskId,
+      controller: controllerId,
       dryRun,
-      ticks,
-      seconds: r(elapsed),
-      rateHz: r(ticks / elapsed),
-      targetHz: rate,
-      jitterMs: { p50: r(jitter.percentile(50)), p99: r(jitter.percentile(99)) },
-      overruns,
-      busRttMs: { read: { p50: r(readMs.percentile(50)), p99: r(readMs.percentile(99)) }, send: { p50: r(sendMs.percentile(50)), p99: r(sendMs.percentile(99)) } },
+      ...stats.summary(),
+      steps,
       clampedCommands,
-      safety: robot.counters,
-      mode: robot.mode,
-      ...(robot.stopReason ? { stopReason: robot.stopReason } : {}),
-      faults: state.faults.map((f) => f.message),
+      safety: { ...bus.counters },
+      mode: bus.mode,
+      ...(bus.stopReason ? { stopReason: bus.stopReason } : {}),
+      ...(error ? { error } : {}),
+      faults: (lastReal?.faults ?? []).map((f) => f.message),
       log: logFile,
+      ...(recording ? { record: recording.path } : {}),
     };
-    log({ type: 'end', ...summary });
-    tripped = robot.mode === 'stopped';
+    log.write({ type: 'end', ...summary });
+    // The session lets go of the robot with an emergency stop (torque off); then the port closes.
+    await session.dispose();
     await robot.disconnect();
-    clearInterval(flusher);
-    flush();
-    closeSync(fd);
-    process.off('exit', flush);
+    recording?.stop();
+    log.close();
     console.log(values.json ? JSON.stringify(summary) : describe(summary));
+    // A run the safety layer or a failing controller had to stop is a failure.
+    failed = summary.mode === 'stopped' || error !== undefined;
   }
-  // A run the safety layer had to stop is a failure.
-  return tripped ? 1 : 0;
+  return failed ? 1 : 0;
 }
 
-/** setTimeout to within a millisecond, then yield to the event loop until the deadline: ≈0.1 ms precision without a busy core. */
-async function sleepUntil(deadline: number): Promise<void> {
-  const coarse = deadline - performance.now() - 1;
-  if (coarse > 0) await new Promise((r) => setTimeout(r, coarse));
-  while (performance.now() < deadline) await new Promise((r) => setImmediate(r));
+/** JSON lines appended to a file and written out every FLUSH_MS, and at exit, so a crash loses at most that much. */
+class FlushedLog {
+  private readonly fd: number;
+  private pending: string[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private readonly onExit = () => this.flush();
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'a');
+    this.timer = setInterval(this.onExit, FLUSH_MS);
+    process.on('exit', this.onExit);
+  }
+
+  write(record: object): void {
+    this.pending.push(`${JSON.stringify(record)}\n`);
+  }
+
+  flush(): void {
+    if (!this.pending.length) return;
+    writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.flush();
+    closeSync(this.fd);
+    process.off('exit', this.onExit);
+  }
 }
 
-function describe(s: { robot: string; controller?: string; ticks: number; rateHz: number; targetHz: number; jitterMs: { p50: number; p99: number }; overruns: number; busRttMs: { read: { p50: number; p99: number } }; clampedCommands: number; mode: string; stopReason?: string; faults: string[]; log: string }): string {
+function describe(s: LoopSummary & { robot: string; controller: string; task: string; dryRun: boolean; steps: number; clampedCommands: number; mode: string; stopReason?: string; error?: string; faults: string[]; log: string; record?: string }): string {
   return [
-    `${s.robot}: ${s.controller} for ${s.ticks} ticks at ${s.rateHz} Hz (target ${s.targetHz}), jitter p50 ${s.jitterMs.p50} ms p99 ${s.jitterMs.p99} ms, ${s.overruns} overruns`,
-    `  bus read p50 ${s.busRttMs.read.p50} ms p99 ${s.busRttMs.read.p99} ms, ${s.clampedCommands} clamped commands, ended ${s.mode}${s.stopReason ? ` (${s.stopReason})` : ''}`,
+    `${s.robot}${s.dryRun ? ' (dry run: twin only)' : ''}: ${s.controller} on ${s.task} for ${s.ticks} ticks at ${s.rateHz} Hz (target ${s.targetHz}), jitter p50 ${s.jitterMs.p50} ms p99 ${s.jitterMs.p99} ms, ${s.overruns} overruns`,
+    `  bus read p50 ${s.busRttMs.read.p50} ms p99 ${s.busRttMs.read.p99} ms, send p50 ${s.busRttMs.send.p50} ms, ${s.clampedCommands} of ${s.steps} commands clamped, ended ${s.mode}${s.stopReason ? ` (${s.stopReason})` : ''}`,
+    ...(s.error ? [`  error: ${s.error}`] : []),
     ...s.faults.map((f) => `  fault: ${f}`),
-    `  log: ${s.log}`,
+    `  log: ${s.log}${s.record ? `, recording: ${s.record}` : ''}`,
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 /** `actuate run`: the closed loop headless, as fast as it can. */
 import { parseArgs } from 'node:util';
 import { runEpisode, type RunResult } from '../../engine/run-episode.ts';
+import type { PhysicsEngine } from '../../engine/session.ts';
 import { findController } from '../../control/registry.ts';
 import { findTask } from '../../sim/tasks/index.ts';
 import { ROBOT_TASK_PREFIX } from '../../sim/tasks/free-play.ts';
@@ -25,6 +26,7 @@ export async function runCommand(argv: string[]): Promise<string> {
       set: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
       record: { type: 'string' },
+      engine: { type: 'string', default: 'rapier' },
     },
   });
   if (!values.task && !values.robot) throw new UsageError('--task (see `actuate tasks`) or --robot <file> is required');
@@ -43,6 +45,7 @@ export async function runCommand(argv: string[]): Promise<string> {
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got '${values.seed}'`);
   const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
   if (seconds !== undefined && !(seconds > 0)) throw new UsageError(`--seconds must be a positive number, got '${values.seconds}'`);
+  const engine = parseEngine(values.engine!);
   const set = parseSetOptions(values.set!, taskId, controllerId);
   if (values.robot) Object.assign(set.task, robotOptions(values.package!, values.keyframe), policyOnRobot(controllerId, set));
   else if (values.package!.length || values.keyframe !== undefined) throw new UsageError('--package and --keyframe go with --robot');
@@ -58,6 +61,7 @@ export async function runCommand(argv: string[]): Promise<string> {
       controllerParams: set.controller,
       costWeights: set.cost,
       ...(values.record ? { record: resolve(values.record) } : {}),
+      engine,
       ...(ros.ros1 ? { ros1: { ...ros.ros1, onStatus: (m: string) => process.stderr.write(`${showProgress ? '\n' : ''}ros1: ${m}\n`) } } : {}),
       ...(ros.rosbridge ? { rosbridge: { ...ros.rosbridge, onStatus: (m: string) => process.stderr.write(`${showProgress ? '\n' : ''}rosbridge: ${m}\n`) } } : {}),
       onProgress: showProgress ? (t, total) => process.stderr.write(`\r${progressBar(t / total)} ${t.toFixed(1)}/${total} s`) : undefined,
@@ -73,8 +77,14 @@ export async function runCommand(argv: string[]): Promise<string> {
   return describe(result);
 }
 
+/** `--engine rapier|mujoco`: which physics engine simulates the robot. */
+export function parseEngine(value: string): PhysicsEngine {
+  if (value === 'rapier' || value === 'mujoco') return value;
+  throw new UsageError(`--engine must be rapier or mujoco, got '${value}'`);
+}
+
 /** `--package name=dir` (checked as `robot inspect` checks it) and `--keyframe NAME` as free-play task parameters. */
-function robotOptions(packages: string[], keyframe: string | undefined): Record<string, string> {
+export function robotOptions(packages: string[], keyframe: string | undefined): Record<string, string> {
   let roots;
   try {
     roots = parsePackageOptions(packages);
@@ -90,7 +100,7 @@ function robotOptions(packages: string[], keyframe: string | undefined): Record<
  * `--set task.cardGains=report` keeps the file's). The velocity command (task.vx, vy, yawRate) is the
  * task's: the policy gets it and the run's tracking error is measured against it.
  */
-function policyOnRobot(controllerId: string, set: ReturnType<typeof parseSetOptions>): Record<string, string> {
+export function policyOnRobot(controllerId: string, set: ReturnType<typeof parseSetOptions>): Record<string, string> {
   const cardParam = findController(controllerId).params.find((p) => p.kind === 'text' && p.file === 'card');
   const out: Record<string, string> = {};
   const card = set.controller[cardParam?.key ?? ''] ?? (cardParam?.default as string | undefined);
@@ -107,7 +117,7 @@ function progressBar(fraction: number): string {
 function describe(r: RunResult): string {
   const metrics = Object.entries(r.metrics).map(([k, v]) => `${k}=${Number(v.toFixed(4))}`).join(' ');
   return [
-    `${r.task} with ${r.controller} (seed ${r.seed}): ${r.success ? 'SUCCESS' : 'not solved'}${r.error ? ` — ${r.error}` : ''}`,
+    `${r.task} with ${r.controller} in ${r.engine} (seed ${r.seed}): ${r.success ? 'SUCCESS' : 'not solved'}${r.error ? ` — ${r.error}` : ''}`,
     `  ${r.simSeconds} s simulated in ${r.wallSeconds} s (${r.steps} control steps), return ${r.return}`,
     `  metrics: ${metrics}`,
     `  physics step ${r.timing.physicsStepUs} µs, plan ${r.timing.planMs.mean} ms (p99 ${r.timing.planMs.p99}), ${r.timing.replanHz} plans/s`,

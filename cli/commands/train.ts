@@ -30,6 +30,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
       resume: { type: 'string' },
       hidden: { type: 'string' },
       'steps-per-env': { type: 'string' },
+      'episode-seconds': { type: 'string' },
       'checkpoint-every': { type: 'string', default: '10' },
       json: { type: 'boolean', default: false },
     },
@@ -51,6 +52,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
   const minutes = values.minutes === undefined ? undefined : positive('--minutes', values.minutes);
   const maxSteps = values.steps === undefined ? (minutes === undefined ? 1_000_000 : Infinity) : count('--steps', values.steps, 1);
   const hidden = values.hidden?.split(',').map((h) => count('--hidden', h, 1));
+  const episodeSeconds = values['episode-seconds'] === undefined ? resume?.episodeSeconds : positive('--episode-seconds', values['episode-seconds']);
   const taskParams: Record<string, string> = {};
   for (const pair of values.set!) {
     const m = /^task\.([^=]+)=(.*)$/.exec(pair);
@@ -66,6 +68,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
     workers,
     seed: resume?.seed ?? seed,
     ...(hidden ? { hidden } : {}),
+    ...(episodeSeconds === undefined ? {} : { episodeSeconds }),
     ...(values['steps-per-env'] ? { ppo: { stepsPerEnv: count('--steps-per-env', values['steps-per-env'], 1) } } : {}),
     ...(resume ? { resume } : {}),
   };

@@ -4,6 +4,7 @@ import { EngineContext } from './use-engine.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { Viewport } from './Viewport.tsx';
 import { ParamPanel } from './ParamPanel.tsx';
+import { RobotPanel } from './RobotPanel.tsx';
 import { StageBottom } from './Playback.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { Toasts } from './Toasts.tsx';
@@ -26,6 +27,7 @@ export function App() {
         </main>
         <StatusBar />
       </div>
+      <RobotPanel />
       <Toasts />
     </EngineContext.Provider>
   );

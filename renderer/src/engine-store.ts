@@ -3,10 +3,10 @@
  * snapshot, status and the latest telemetry. React components subscribe to it; frames and plans go
  * straight to their listeners (the viewport) without re-rendering React.
  */
-import type { CommandName, CommandParams, CommandResults, ControllerInfo, FrameEvent, OverlaySubscriptions, PlanEvent, SessionSnapshot, StatusEvent, TaskInfo, TelemetryEvent } from '../../protocol/api.ts';
+import type { CommandName, CommandParams, CommandResults, ControllerInfo, FrameEvent, OverlaySubscriptions, PlanEvent, RobotStatus, SessionSnapshot, StatusEvent, TaskInfo, TelemetryEvent } from '../../protocol/api.ts';
 import type { ModelListing } from '../../protocol/models.ts';
-import type { PlaybackData } from '../../protocol/recording.ts';
 import type { TrainingEvent } from '../../protocol/training.ts';
+import type { PlaybackData } from '../../protocol/recording.ts';
 import { createClient, type Client } from '../../protocol/rpc.ts';
 import { connect } from './connection.ts';
 import { SignalRecorder } from './signals.ts';
@@ -31,6 +31,8 @@ export interface EngineState {
   speed: number;
   /** The body picked in the viewport for the inspector (index into scene.bodies). */
   selectedBody?: number | undefined;
+  /** The real robot connected in the Robot panel (its stream), if any. */
+  robot?: RobotStatus;
   /** A recording opened for playback: the viewport draws it (showFrame) instead of the live frames. */
   playback?: PlaybackData | undefined;
 }
@@ -105,6 +107,7 @@ export class EngineStore {
       });
       client.on('session', (s) => this.adopt(s));
       client.on('status', (status) => this.set({ status }));
+      client.on('robot', (robot) => this.set({ robot }));
       client.on('telemetry', (t) => {
         this.signals?.push(t);
         this.set({ telemetry: t });

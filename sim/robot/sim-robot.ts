@@ -11,12 +11,13 @@ import { jointPosition } from '../kinematics.ts';
 import { stateSize, type SceneDescription } from '../scene.ts';
 import type { ActuatorInfo, Robot, RobotCapabilities, RobotCommand, RobotState, SentCommand } from './robot.ts';
 import { SceneRobotReader } from './scene-robot-state.ts';
+import type { SimWorld } from './sim-world.ts';
 
 const KIND = { motor: 'torque', position: 'position', velocity: 'velocity' } as const;
 
 export class SimRobot implements Robot {
   readonly capabilities: RobotCapabilities;
-  private readonly world: PhysicsWorld;
+  private readonly world: SimWorld;
   private readonly reader: SceneRobotReader;
   private readonly state: Float64Array;
   /** The command the actuators hold until the next send (zeros before the first). */
@@ -29,12 +30,13 @@ export class SimRobot implements Robot {
   /** Command entries clamped to the actuator ranges since construction. */
   clamps = 0;
 
+  /** `physics`: the Rapier module (a PhysicsWorld is built from the scene) or a world of another engine built from it. */
   constructor(
-    R: Rapier,
+    physics: Rapier | SimWorld,
     readonly scene: SceneDescription,
     readonly name = scene.name,
   ) {
-    this.world = new PhysicsWorld(R, scene);
+    this.world = 'getState' in physics ? physics : new PhysicsWorld(physics, scene);
     this.reader = new SceneRobotReader(scene);
     this.state = this.world.getState(new Float64Array(stateSize(scene)));
     this.held = new Float64Array(scene.actuators.length);

@@ -4,9 +4,9 @@
  * torque-off packet is seen arriving at the virtual bus.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BusRobot } from '../../bridges/bus-robot.ts';
@@ -56,6 +56,11 @@ function dynamixelConfig(port: string, safety: Partial<RobotConfig['safety']> = 
   });
 }
 const XL330 = [1, 2, 3].map((id) => ({ id, model: 'xl330-m288' }));
+
+/** A fixed-base chain of three revolute joints j1–j3: the robot model of the three-XL330 test arm. */
+const link = (name: string) => `<link name="${name}"><inertial><mass value="0.05"/><inertia ixx="1e-5" iyy="1e-5" izz="1e-5" ixy="0" ixz="0" iyz="0"/></inertial><visual><geometry><box size="0.02 0.02 0.05"/></geometry></visual></link>`;
+const joint = (n: number, parent: string) => `<joint name="j${n}" type="revolute"><parent link="${parent}"/><child link="l${n}"/><origin xyz="0 0 0.05"/><axis xyz="0 1 0"/><limit lower="-1.5" upper="1.5" effort="0.5" velocity="6"/></joint>`;
+const THREE_JOINT_URDF = `<robot name="xl330-arm">${link('base')}${link('l1')}${link('l2')}${link('l3')}${joint(1, 'base')}${joint(2, 'l1')}${joint(3, 'l2')}</robot>`;
 
 async function connected(config: RobotConfig): Promise<BusRobot> {
   const robot = new BusRobot(config, { guardProcess: false });
@@ -107,7 +112,7 @@ describe.skipIf(!hasSocat)('SO-101 on a virtual Feetech bus through the CLI', ()
     const before = await vb.snapshot();
     const since = vb.events.length;
     const log = join(dir, 'deploy.jsonl');
-    const deploy = await actuate('deploy', '--robot', file, '--controller', 'hold', '--rate', '100', '--seconds', '2', '--log', log, '--json');
+    const deploy = await actuate('deploy', '--robot', file, '--task', 'so101-reach', '--controller', 'hold', '--rate', '100', '--seconds', '2', '--log', log, '--json');
     expect(deploy.code, deploy.stderr).toBe(0);
     const summary = JSON.parse(deploy.stdout);
     // The rate is the benchmark's business (a loaded CI machine runs this far below 100 Hz).
@@ -119,9 +124,44 @@ describe.skipIf(!hasSocat)('SO-101 on a virtual Feetech bus through the CLI', ()
     const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines[0].type).toBe('start');
     expect(lines.at(-1).type).toBe('end');
-    expect(lines.length).toBe(summary.ticks + 2);
+    expect(lines.length).toBe(summary.steps + 2);
+    expect(summary.steps).toBeGreaterThan(10);
+  });
+
+  it('deploy --dry-run runs a planner on the twin only: the twin moves, the bus gets reads and no goal or torque-on write', async () => {
+    const vb = await virtualBus('feetech', SERVOS);
+    const dir = tmp();
+    const file = join(dir, 'so101.robot.json');
+    writeFileSync(file, JSON.stringify(calibratedSo101(vb.port)));
+    const since = vb.events.length;
+    const log = join(dir, 'dry.jsonl');
+    const mcap = join(dir, 'dry.mcap');
+    const deploy = await actuate('deploy', '--robot', file, '--task', 'so101-reach', '--controller', 'mppi', '--seconds', '4', '--dry-run', '--log', log, '--record', mcap, '--json');
+    expect(deploy.code, deploy.stderr).toBe(0);
+    const summary = JSON.parse(deploy.stdout);
+    expect(summary).toMatchObject({ dryRun: true, controller: 'mppi', task: 'so101-reach', targetHz: 25 });
+    expect(summary.steps).toBeGreaterThan(5);
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const steps = lines.filter((l) => l.sent);
+    // The real arm stays in the middle (0 rad) while the twin reaches for the target.
+    const last = steps.at(-1);
+    expect(last.position.every((p: number) => Math.abs(p) < 0.01)).toBe(true);
+    expect(Math.max(...last.twin.map((p: number) => Math.abs(p)))).toBeGreaterThan(0.05);
+    // Reads only: no goal ever written, torque never enabled.
+    const servos = await vb.snapshot();
+    expect(servos.map((s) => s.goalWrites)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(servos.every((s) => !s.torque)).toBe(true);
+    expect(vb.events.slice(since).filter((e) => e.register === 'Torque_Enable' && e.value !== 0)).toEqual([]);
+    expect(statSync(mcap).size).toBeGreaterThan(1000);
   });
 });
+
+/** The SO-101 follower on `port`, calibrated: ±90° around the middle (2048 ticks = 0 rad). */
+function calibratedSo101(port: string, file = SO101): RobotConfig {
+  const base = JSON.parse(readFileSync(file, 'utf8'));
+  const cal = { homingOffset: 0, direction: 1, rangeMin: 1024, rangeMax: 3072 };
+  return parseRobotConfig({ ...base, robotModel: resolve(dirname(file), base.robotModel), bus: { type: 'feetech', port, ...BUS }, calibration: Object.fromEntries(Object.keys(base.motors).map((j) => [j, cal])) });
+}
 
 describe.skipIf(!hasSocat)('faults on a virtual Dynamixel bus end in a safe state', () => {
   it('a command beyond the limits is clamped and counted; the bus never sees it', async () => {
@@ -208,8 +248,10 @@ describe.skipIf(!hasSocat)('faults on a virtual Dynamixel bus end in a safe stat
     const dir = tmp();
     const file = join(dir, 'xl330.robot.json');
     // 300 ms: a loaded CI machine's loop stalls must not trip it while the controller is alive.
-    writeFileSync(file, JSON.stringify(dynamixelConfig(vb.port, { busWatchdogMs: 300, commandTimeoutMs: 2000, torqueOffAfterMs: 5000 })));
-    const child = spawn(process.execPath, [BIN, 'deploy', '--robot', file, '--controller', 'sine', '--amplitude', '0.5', '--rate', '100', '--seconds', '60', '--log', join(dir, 'log.jsonl')], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'xl330-arm.urdf'), THREE_JOINT_URDF);
+    writeFileSync(file, JSON.stringify({ ...dynamixelConfig(vb.port, { busWatchdogMs: 300, commandTimeoutMs: 2000, torqueOffAfterMs: 5000 }), robotModel: 'xl330-arm.urdf' }));
+    // Free play of the arm's model (its default task), its joints commanded from sliders at 100 Hz.
+    const child = spawn(process.execPath, [BIN, 'deploy', '--robot', file, '--controller', 'jog', '--set', 'controller.j2=0.5', '--rate', '100', '--seconds', '60', '--log', join(dir, 'log.jsonl')], { stdio: 'ignore' });
     try {
       await vb.waitFor((e) => e.register === 'Bus_Watchdog' && e.value === 15 && e.id === 3, 120_000);
       await sleep(700);
@@ -231,5 +273,42 @@ describe.skipIf(!hasSocat)('faults on a virtual Dynamixel bus end in a safe stat
     } finally {
       child.kill('SIGKILL');
     }
+  });
+});
+
+describe.skipIf(!hasSocat)('leader–follower teleoperation over two virtual Feetech buses', () => {
+  const SERVOS = [1, 2, 3, 4, 5, 6].map((id) => ({ id, model: 'sts3215' }));
+  const LEADER = fileURLToPath(new URL('../../bridges/configs/so101-leader.robot.json', import.meta.url));
+
+  it('the follower tracks the leader moved by hand; the leader’s torque is never enabled; the end turns the follower’s torque off', async () => {
+    const [leaderBus, followerBus] = await Promise.all([virtualBus('feetech', SERVOS), virtualBus('feetech', SERVOS)]);
+    const dir = tmp();
+    const leader = join(dir, 'leader.robot.json');
+    const follower = join(dir, 'follower.robot.json');
+    writeFileSync(leader, JSON.stringify(calibratedSo101(leaderBus.port, LEADER)));
+    writeFileSync(follower, JSON.stringify(calibratedSo101(followerBus.port)));
+    const run = actuate('teleop', '--robot', follower, '--leader', leader, '--rate', '50', '--seconds', '6', '--json');
+    // Once the follower's torque is on, a hand moves three leader joints.
+    await followerBus.waitFor((e) => e.register === 'Torque_Enable' && e.value === 1 && e.id === 6, 30_000);
+    const moves = new Map([[1, 2048 + 300], [3, 2048 - 200], [6, 2048 + 150]]);
+    for (const [id, position] of moves) await leaderBus.inject({ op: 'move', id, position });
+    let goals: number[] = [];
+    for (let i = 0; i < 60; i++, await sleep(50)) {
+      goals = (await followerBus.snapshot()).map((s) => Number(s.goal));
+      if (goals.every((g, k) => Math.abs(g - (moves.get(k + 1) ?? 2048)) <= 2)) break;
+    }
+    expect(goals.map((g, k) => Math.abs(g - (moves.get(k + 1) ?? 2048)) <= 2)).toEqual([true, true, true, true, true, true]);
+    const since = followerBus.events.length;
+    const result = await run;
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ leader: 'so101-leader', follower: 'so101-follower', mode: 'active' });
+    expect(summary.commands).toBeGreaterThan(20);
+    // 0.46 rad in one tick is beyond maxStep (0.25): the safety layer spread it over ticks, and counted it.
+    expect(summary.clampedCommands).toBeGreaterThan(0);
+    expect(summary.safety.stepClamps + summary.safety.velocityClamps).toBeGreaterThan(0);
+    expect(leaderBus.events.filter((e) => e.register === 'Torque_Enable' && e.value !== 0)).toEqual([]);
+    expect((await leaderBus.snapshot()).map((s) => s.goalWrites)).toEqual([0, 0, 0, 0, 0, 0]);
+    await torqueOffReached(followerBus, [1, 2, 3, 4, 5, 6], since);
   });
 });

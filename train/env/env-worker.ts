@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { policyLayout } from '../policy-layout.ts';
 import { buildTask } from './task-build.ts';
-import { VecEnv } from './vec-env.ts';
+import { VecEnv, type VecEnvOptions } from './vec-env.ts';
 
 export interface EnvInit {
   type: 'init';
@@ -16,6 +16,7 @@ export interface EnvInit {
   /** Index of this worker's first environment among all (so seeds do not depend on the split). */
   first: number;
   seed: number;
+  options: VecEnvOptions;
 }
 
 let env: VecEnv | undefined;
@@ -26,7 +27,7 @@ port.on('message', async (m: EnvInit | { type: 'reset' } | { type: 'step'; actio
     if (m.type === 'init') {
       const R = await loadRapier();
       const { task } = buildTask(m.taskId, m.taskParams);
-      env = new VecEnv(R, task, policyLayout(task), m.count, m.seed, m.first);
+      env = new VecEnv(R, task, policyLayout(task), m.count, m.seed, m.first, m.options);
       port.postMessage({ type: 'ready' });
     } else if (m.type === 'reset') {
       const features = env!.reset();

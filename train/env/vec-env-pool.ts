@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { WORKER_BOOTSTRAP } from '../../control/worker-bootstrap.ts';
 import type { EnvInit } from './env-worker.ts';
-import type { StepResult } from './vec-env.ts';
+import type { StepResult, VecEnvOptions } from './vec-env.ts';
 
 const ENTRY = new URL('./env-worker.ts', import.meta.url).href;
 
@@ -56,6 +56,7 @@ export interface VecEnvPoolOptions {
   seed: number;
   featureDim: number;
   actionDim: number;
+  env?: VecEnvOptions;
 }
 
 export class VecEnvPool {
@@ -74,7 +75,7 @@ export class VecEnvPool {
       let start = 0;
       await Promise.all(
         workers.map((worker) => {
-          const init: EnvInit = { type: 'init', taskId: o.taskId, taskParams: o.taskParams ?? {}, count: worker.count, first: start, seed: o.seed };
+          const init: EnvInit = { type: 'init', taskId: o.taskId, taskParams: o.taskParams ?? {}, count: worker.count, first: start, seed: o.seed, options: o.env ?? {} };
           start += worker.count;
           return worker.request(init);
         }),

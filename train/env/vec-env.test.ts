@@ -57,6 +57,41 @@ describe('vectorized environments', () => {
     single.dispose();
   });
 
+  it('staggers first episodes when training (random lengths, marked partial), then runs whole ones; a shorter training episode length truncates with bootstrapping', async () => {
+    const R = await loadRapier();
+    const { task } = buildTask('pendulum-swingup', {});
+    const layout = policyLayout(task);
+    const full = 50; // 1 s at 50 Hz
+    const n = 8;
+    const env = new VecEnv(R, task, layout, n, 4, 0, { staggerEpisodes: true, episodeSeconds: full * task.timing.controlDt });
+    env.reset();
+    const ends: { step: number; env: number; length: number; partial: boolean }[] = [];
+    for (let t = 1; t <= 2 * full; t++) {
+      const r = env.step(new Float32Array(n));
+      r.truncated.forEach((x, i) => x && ends.push({ step: t, env: i, length: 0, partial: false }));
+      const fresh = ends.slice(-r.episodes.length);
+      r.episodes.forEach((e, k) => Object.assign(fresh[k]!, { length: e.length, partial: e.partial }));
+      expect(Array.from(r.terminated)).toEqual(new Array(n).fill(0));
+    }
+    // Every environment's first episode ends within the first episode length, at spread-out steps, marked partial…
+    const firsts = Array.from({ length: n }, (_, i) => ends.find((e) => e.env === i)!);
+    expect(firsts.every((e) => e.step <= full && e.length === e.step)).toBe(true);
+    expect(new Set(firsts.map((e) => e.step)).size).toBeGreaterThan(n / 2);
+    expect(firsts.filter((e) => e.partial).length).toBeGreaterThanOrEqual(n - 1);
+    // …and the next one lasts exactly the (shortened) training episode length and counts as a whole episode.
+    const seconds = ends.filter((e) => !firsts.includes(e));
+    expect(seconds.length).toBe(n);
+    expect(seconds.every((e) => e.length === full && !e.partial)).toBe(true);
+    env.dispose();
+    // Without staggering (evaluation), every first episode is whole.
+    const plain = new VecEnv(R, task, layout, 2, 4);
+    plain.reset();
+    let r;
+    for (let t = 0; t < 500; t++) r = plain.step(new Float32Array(2));
+    expect(r!.episodes.map((e) => [e.length, e.partial])).toEqual([[500, false], [500, false]]);
+    plain.dispose();
+  });
+
   it('gives the same results on 1 and 2 worker threads (seeds follow the environment, not the split)', async () => {
     const run = async (workers: number) => {
       const pool = await VecEnvPool.create({ taskId: 'cartpole-swingup', envs: 5, workers, seed: 9, featureDim: 5, actionDim: 1 });

@@ -22,6 +22,27 @@ export interface EpisodeEnd {
   length: number;
   success: boolean;
   terminated: boolean;
+  /** Cut short by a staggered start (see VecEnvOptions.staggerEpisodes): not a full episode, so not a score. */
+  partial: boolean;
+}
+
+export interface VecEnvOptions {
+  /**
+   * Truncate each environment's first episode after a random number of steps (legged_gym's
+   * `init_at_random_ep_len`), so the environments' episodes are out of phase from then on. Without it
+   * every environment resets on the same step and a rollout shorter than an episode holds only one
+   * phase of it: on cart-pole balance, seven rollouts in eight held nothing but a fallen pole swinging,
+   * and the updates on them undid what the eighth taught (PPO plateaued at the zero-action return).
+   * Training turns it on; evaluation, which scores whole episodes, leaves it off.
+   */
+  staggerEpisodes?: boolean;
+  /**
+   * Truncate training episodes after this many seconds instead of the task's episode length. Truncation
+   * is bootstrapped, so this changes which states are visited (more resets), not what is optimal: on
+   * cart-pole balance, 2-s episodes make half the data the first moments after a reset, where balancing
+   * happens, rather than a tenth.
+   */
+  episodeSeconds?: number;
 }
 
 /** One step's results for every environment (flat arrays, env-major). */
@@ -46,6 +67,8 @@ interface Env {
   monitor: TaskMonitor;
   lastRaw: Float64Array;
   steps: number;
+  /** Steps at which this episode is truncated (the task's episode length, or less for a staggered first episode). */
+  limit: number;
   episodeReturn: number;
 }
 
@@ -71,12 +94,13 @@ export class VecEnv {
     seed: number,
     /** Index of the first environment among all workers' (seeds follow the global index). */
     first = 0,
+    private readonly options: VecEnvOptions = {},
   ) {
     this.featureDim = layout.featureDim;
     this.actionDim = layout.actionDim;
     this.drives = jointDrives(layout.policy, task.scene).drives;
     this.substeps = Math.max(1, Math.round(task.timing.controlDt / task.scene.timestep));
-    this.maxSteps = Math.round(task.timing.episodeSeconds / task.timing.controlDt);
+    this.maxSteps = Math.max(1, Math.round((options.episodeSeconds ?? task.timing.episodeSeconds) / task.timing.controlDt));
     this.weights = Float64Array.from(task.costTerms, (t) => t.weight);
     this.residual = new Float64Array(residualSize(task.costTerms));
     this.ctrl = new Float64Array(task.actionDim);
@@ -92,6 +116,7 @@ export class VecEnv {
         monitor: task.monitor(),
         lastRaw: new Float64Array(layout.actionDim),
         steps: 0,
+        limit: 0,
         episodeReturn: 0,
       };
       this.envs.push(env);
@@ -103,6 +128,7 @@ export class VecEnv {
     const features = new Float32Array(this.count * this.featureDim);
     this.envs.forEach((env, i) => {
       this.resetEnv(env);
+      if (this.options.staggerEpisodes) env.limit = 1 + Math.floor(env.random.uniform() * this.maxSteps);
       this.features(env, features, i * this.featureDim);
     });
     return features;
@@ -138,10 +164,10 @@ export class VecEnv {
       out.rewards[i] = reward;
       if (finite) env.monitor.record(env.steps * dt, env.state, this.ctrl);
       const terminated = !finite || (this.task.terminated?.(env.state) ?? false);
-      const truncated = !terminated && env.steps >= this.maxSteps;
+      const truncated = !terminated && env.steps >= env.limit;
       if (terminated || truncated) {
         const { success } = env.monitor.result();
-        out.episodes.push({ return: env.episodeReturn, length: env.steps, success: success && !terminated, terminated });
+        out.episodes.push({ return: env.episodeReturn, length: env.steps, success: success && !terminated, terminated, partial: env.limit < this.maxSteps });
         if (truncated) {
           out.truncated[i] = 1;
           this.features(env, out.finalFeatures, i * F);
@@ -172,6 +198,7 @@ export class VecEnv {
     env.monitor = this.task.monitor();
     env.lastRaw.fill(0);
     env.steps = 0;
+    env.limit = this.maxSteps;
     env.episodeReturn = 0;
   }
 

@@ -24,6 +24,8 @@ export interface RunnerOptions {
   ppo?: Partial<PpoConfig>;
   hidden?: number[];
   initNoiseStd?: number;
+  /** Training episode length in seconds (default: the task's); see VecEnvOptions.episodeSeconds. */
+  episodeSeconds?: number;
   /** Continue from a checkpoint (its network, optimiser, normaliser, learning rate and counters). */
   resume?: Checkpoint;
 }
@@ -41,6 +43,8 @@ export interface Checkpoint {
   envSteps: number;
   wallSeconds: number;
   seed: number;
+  /** The run's training episode length, when not the task's. */
+  episodeSeconds?: number;
 }
 
 /** One line of metrics.jsonl. */
@@ -117,7 +121,7 @@ export class PpoRunner {
     const learner = await LearnerClient.create(spec, state);
     let envs: VecEnvPool;
     try {
-      envs = await VecEnvPool.create({ taskId: options.taskId, taskParams: values, envs: options.envs, workers: options.workers, seed: options.seed + (options.resume?.iteration ?? 0), featureDim: spec.obsDim, actionDim: spec.actionDim });
+      envs = await VecEnvPool.create({ taskId: options.taskId, taskParams: values, envs: options.envs, workers: options.workers, seed: options.seed + (options.resume?.iteration ?? 0), featureDim: spec.obsDim, actionDim: spec.actionDim, env: { staggerEpisodes: true, ...(options.episodeSeconds === undefined ? {} : { episodeSeconds: options.episodeSeconds }) } });
     } catch (err) {
       await learner.dispose();
       throw err;
@@ -173,7 +177,8 @@ export class PpoRunner {
       }
       storage.rewards.set(rewards, base);
       storage.episodeEnds.set(ends, base);
-      episodes.push(...r.episodes);
+      // Staggered first episodes were cut short: they train, but are no score.
+      episodes.push(...r.episodes.filter((e) => !e.partial));
       this.features = r.features;
     }
     const { value: lastValues } = await this.learner.act(normalizer.normalize(this.features, N), N);
@@ -223,6 +228,7 @@ export class PpoRunner {
       envSteps: this.envSteps,
       wallSeconds: this.wallSeconds(),
       seed: this.options.seed,
+      ...(this.options.episodeSeconds === undefined ? {} : { episodeSeconds: this.options.episodeSeconds }),
     };
   }
 

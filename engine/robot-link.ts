@@ -1,0 +1,165 @@
+/**
+ * The studio's link to one real robot (the Robot panel): connects a robot.json, opens its model for
+ * free play with joint sliders (`jog`) set to where the arm is — so connecting moves nothing — and
+ * attaches it to the session, which then drives it through its safety layer while playing. Streams
+ * the robot's joints, faults and safety counters. The emergency stop goes straight to the robot,
+ * not through the session's queue, so it acts while a controller step is still running.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RobotConfigInfo, RobotStatus } from '../protocol/api.ts';
+import { BusRobot } from '../bridges/bus-robot.ts';
+import { MeasuredRobot } from '../bridges/measured-robot.ts';
+import { loadRobotConfig, robotModelPath } from '../bridges/robot-config.ts';
+import type { RobotState } from '../sim/robot/robot.ts';
+import type { Session } from './session.ts';
+
+/** How often the panel's state goes out while a robot is connected. */
+const STATUS_INTERVAL_MS = 100;
+
+export interface RobotLinkOptions {
+  /** Checks a robot.json path a client named; returns its real path (the host's FileAccess). */
+  checkConfig(path: string): string;
+  /** Checks and loads the robot model file; returns the free-play task id for it. */
+  openModel(path: string): Promise<string>;
+  /** Folders searched for *.robot.json. */
+  folders: readonly string[];
+}
+
+export class RobotLink {
+  private robot: BusRobot | undefined;
+  private configPath: string | undefined;
+  private last: RobotState | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<(status: RobotStatus) => void>();
+
+  constructor(
+    private readonly session: Session,
+    private readonly options: RobotLinkOptions,
+  ) {}
+
+  onStatus(listener: (status: RobotStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(): RobotConfigInfo[] {
+    const found: RobotConfigInfo[] = [];
+    for (const folder of this.options.folders) {
+      let names: string[];
+      try {
+        names = readdirSync(folder).filter((n) => n.endsWith('.robot.json')).sort();
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const path = join(folder, name);
+        try {
+          const c = loadRobotConfig(path);
+          found.push({ path, name: c.name, role: c.role, bus: c.bus.type, port: c.bus.port });
+        } catch {
+          // A broken file is reported when connected, with the field that is wrong.
+        }
+      }
+    }
+    return found;
+  }
+
+  async connect(configPath: string, port?: string): Promise<RobotStatus> {
+    const real = this.options.checkConfig(configPath);
+    const config = loadRobotConfig(real);
+    const model = robotModelPath(real, config);
+    if (!model) throw new Error(`${configPath}: no robotModel (the URDF or MJCF the studio shows and jogs)`);
+    const taskId = await this.options.openModel(model);
+    await this.disconnect();
+    const robot = new BusRobot(config, { ...(port ? { port } : {}), guardProcess: true });
+    await robot.connect();
+    try {
+      const here = await robot.read();
+      const s = this.session;
+      await s.setTaskWithController(taskId, {}, 'jog');
+      // The sliders start where the arm is: attaching and playing hold it there.
+      const scene = s.task.scene;
+      const sliders: Record<string, number> = {};
+      for (const a of scene.actuators) {
+        const k = robot.capabilities.joints.indexOf(scene.joints[a.joint]!.name);
+        if (k >= 0) sliders[a.name] = here.position[k]!;
+      }
+      await s.setParams('controller', sliders);
+      await s.attachRobot(new MeasuredRobot(robot, { read: (_ms, state) => (this.last = state) }));
+      this.robot = robot;
+      this.configPath = real;
+      this.last = here;
+      // A leader arm only reports; a follower is commanded from now on.
+      s.play();
+    } catch (err) {
+      await robot.disconnect();
+      throw err;
+    }
+    this.timer = setInterval(() => this.emit(), STATUS_INTERVAL_MS);
+    this.timer.unref();
+    return this.emit();
+  }
+
+  /** Torque off at once; the session pauses (its controller keeps nothing moving: the robot is latched off). */
+  async emergencyStop(reason = 'studio emergency stop'): Promise<RobotStatus> {
+    const robot = this.robot;
+    if (robot) {
+      const stopping = robot.emergencyStop(reason);
+      this.session.pause();
+      await stopping;
+    }
+    return this.emit();
+  }
+
+  async disconnect(): Promise<RobotStatus> {
+    const robot = this.robot;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.robot = undefined;
+    if (robot) {
+      this.session.pause();
+      await this.session.attachRobot(undefined);
+      await robot.disconnect();
+    }
+    this.configPath = undefined;
+    this.last = undefined;
+    return this.emit();
+  }
+
+  status(): RobotStatus {
+    const robot = this.robot;
+    if (!robot) return { mode: 'disconnected', torque: false, joints: [], faults: [], counters: {} };
+    const r = this.last;
+    const at = (a: Float64Array | undefined, i: number) => (a && Number.isFinite(a[i]) ? { value: a[i]! } : undefined);
+    return {
+      mode: robot.mode,
+      config: this.configPath!,
+      name: robot.name,
+      port: robot.port,
+      torque: robot.torqueEnabled,
+      ...(robot.stopReason ? { stopReason: robot.stopReason } : {}),
+      hardwareWatchdog: robot.busWatchdogMs > 0,
+      joints: robot.capabilities.joints.map((name, i) => ({
+        name,
+        position: r?.position[i] ?? NaN,
+        velocity: r?.velocity[i] ?? NaN,
+        ...(at(r?.effort, i) ? { effort: r!.effort![i]! } : {}),
+        ...(at(r?.temperature, i) ? { temperature: r!.temperature![i]! } : {}),
+        ...(at(r?.voltage, i) ? { voltage: r!.voltage![i]! } : {}),
+      })),
+      faults: robot.faultList.map((f) => ({ kind: f.kind, ...(f.joint ? { joint: f.joint } : {}), message: f.message })),
+      counters: { ...robot.counters },
+    };
+  }
+
+  private emit(): RobotStatus {
+    const status = this.status();
+    for (const l of this.listeners) l(status);
+    return status;
+  }
+
+  async dispose(): Promise<void> {
+    await this.disconnect();
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The Robot panel: connect a real robot from its robot.json (the shipped configs and --robots
+ * folders), see its joints, faults and safety counters live, jog its joints from the keyboard, and
+ * stop it. EMERGENCY STOP (the button, or Esc anywhere in the studio) turns torque off in the engine
+ * at once, not behind the controller's queue.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { RobotConfigInfo, RobotStatus, SessionSnapshot } from '../../protocol/api.ts';
+import { useEngine, useStore } from './use-engine.ts';
+import './RobotPanel.css';
+
+/** Radians per arrow key press (Shift: five times as far). */
+const JOG_STEP = 0.02;
+/** A press within this long of the last builds on the value sent, not on a snapshot still on its way. */
+const JOG_MEMORY_MS = 2000;
+
+export function RobotPanel() {
+  const store = useStore();
+  const { robot, connection } = useEngine();
+  const [open, setOpen] = useState(false);
+  const connected = robot !== undefined && robot.mode !== 'disconnected';
+
+  // Esc stops the robot from anywhere in the studio, before any other handler sees the key.
+  useEffect(() => {
+    if (!connected) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      void store.call('emergencyStop', { reason: 'Esc pressed in the studio' });
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, [store, connected]);
+
+  return (
+    <div className={`robot-panel${open ? ' open' : ''}`} data-testid="robot-panel">
+      <div className="robot-panel-bar">
+        <button type="button" data-testid="robot-panel-toggle" onClick={() => setOpen(!open)}>
+          Robot{connected ? `: ${robot.name}` : ''} {open ? '▾' : '▸'}
+        </button>
+        {connected && (
+          <button type="button" className="estop" data-testid="robot-estop" title="Torque off now (Esc)" onClick={() => void store.call('emergencyStop', { reason: 'studio button' })}>
+            EMERGENCY STOP
+          </button>
+        )}
+      </div>
+      {open && connection === 'connected' && (connected ? <Connected robot={robot} /> : <Connect />)}
+    </div>
+  );
+}
+
+function Connect() {
+  const store = useStore();
+  const [configs, setConfigs] = useState<RobotConfigInfo[]>([]);
+  const [chosen, setChosen] = useState('');
+  const [port, setPort] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    store.request('listRobotConfigs', {}).then(
+      (list) => {
+        setConfigs(list);
+        const first = list.find((c) => c.role === 'follower') ?? list[0];
+        if (first) {
+          setChosen(first.path);
+          setPort(first.port);
+        }
+      },
+      (err: Error) => setError(err.message),
+    );
+  }, [store]);
+  const connect = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      await store.request('connectRobot', { config: chosen, ...(port ? { port } : {}) });
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="robot-connect">
+      <label>
+        Configuration
+        <select data-testid="robot-config" value={chosen} onChange={(e) => {
+          setChosen(e.target.value);
+          setPort(configs.find((c) => c.path === e.target.value)?.port ?? '');
+        }}>
+          {configs.map((c) => (
+            <option key={c.path} value={c.path}>{`${c.name} (${c.role}, ${c.bus})`}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Port
+        <input data-testid="robot-port" value={port} onChange={(e) => setPort(e.target.value)} placeholder="/dev/ttyACM0" />
+      </label>
+      <button type="button" data-testid="robot-connect" disabled={!chosen || busy} onClick={() => void connect()}>
+        {busy ? 'Connecting…' : 'Connect'}
+      </button>
+      {configs.length === 0 && !error && <p className="muted">No robot.json found (start the studio with --robots &lt;folder&gt;).</p>}
+      {error && <p className="robot-error" data-testid="robot-error">{error}</p>}
+    </div>
+  );
+}
+
+function Connected({ robot }: { robot: RobotStatus }) {
+  const store = useStore();
+  const { snapshot } = useEngine();
+  const [selected, setSelected] = useState(0);
+  const sent = useRef(new Map<string, { value: number; at: number }>());
+  const joint = robot.joints[selected];
+
+  const jog = (direction: number, fast: boolean) => {
+    const target = joint && snapshot ? jogTarget(snapshot, joint.name) : undefined;
+    if (!target || !joint) return;
+    const last = sent.current.get(target.key);
+    const from = last && performance.now() - last.at < JOG_MEMORY_MS ? last.value : (target.value ?? joint.position);
+    const value = Math.min(target.max, Math.max(target.min, from + direction * JOG_STEP * (fast ? 5 : 1)));
+    sent.current.set(target.key, { value, at: performance.now() });
+    void store.call('setParams', { scope: 'controller', values: { [target.key]: value } });
+  };
+  const onKey = (e: React.KeyboardEvent) => {
+    const n = robot.joints.length;
+    if (e.key === 'ArrowUp') setSelected((selected + n - 1) % n);
+    else if (e.key === 'ArrowDown') setSelected((selected + 1) % n);
+    else if (e.key === 'ArrowLeft') jog(-1, e.shiftKey);
+    else if (e.key === 'ArrowRight') jog(1, e.shiftKey);
+    else return;
+    e.preventDefault();
+  };
+  const counters = Object.entries(robot.counters).filter(([, v]) => v > 0);
+  return (
+    <div className="robot-connected">
+      <p>
+        <span className={`robot-mode mode-${robot.mode}`} data-testid="robot-mode">{robot.mode}</span>{' '}
+        <span data-testid="robot-torque" className={robot.torque ? 'torque-on' : 'torque-off'}>{robot.torque ? 'torque on' : 'torque off'}</span>{' '}
+        <span className="muted">{robot.port}</span>
+      </p>
+      {robot.stopReason && <p className="robot-error" data-testid="robot-stop-reason">{robot.stopReason}</p>}
+      <div className="robot-jog" tabIndex={0} data-testid="robot-jog" onKeyDown={onKey}>
+        <table className="robot-joints">
+          <thead>
+            <tr><th>joint</th><th>rad</th><th>rad/s</th><th>°C</th><th>V</th></tr>
+          </thead>
+          <tbody>
+            {robot.joints.map((j, i) => (
+              <tr key={j.name} className={i === selected ? 'selected' : ''} data-testid={`robot-joint-${j.name}`} onClick={() => setSelected(i)}>
+                <td>{j.name}</td>
+                <td data-testid={`robot-joint-${j.name}-position`}>{fixed(j.position, 3)}</td>
+                <td>{fixed(j.velocity, 2)}</td>
+                <td>{fixed(j.temperature, 0)}</td>
+                <td>{fixed(j.voltage, 1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="muted">Click here, then ↑/↓ pick a joint, ←/→ jog it ({JOG_STEP} rad; Shift ×5). Esc: emergency stop.</p>
+      </div>
+      <h3>Safety</h3>
+      <p data-testid="robot-counters" className="muted">{counters.length ? counters.map(([k, v]) => `${k} ${v}`).join(' · ') : 'no clamps or trips'}</p>
+      {robot.hardwareWatchdog && <p className="muted">Bus Watchdog armed: the servos stop by themselves if the engine dies.</p>}
+      {robot.faults.length > 0 && (
+        <ul className="robot-faults" data-testid="robot-faults">
+          {robot.faults.map((f) => <li key={f.message}>{f.message}</li>)}
+        </ul>
+      )}
+      <button type="button" data-testid="robot-disconnect" onClick={() => void store.call('disconnectRobot', {})}>Disconnect (torque off)</button>
+    </div>
+  );
+}
+
+/** The jog controller's slider for a robot joint: its key, range and present value. */
+function jogTarget(snapshot: SessionSnapshot, jointName: string): { key: string; min: number; max: number; value: number | undefined } | undefined {
+  const { scene, controller } = snapshot;
+  const actuator = scene.actuators.find((a) => scene.joints[a.joint]?.name === jointName);
+  const spec = actuator && controller.params.find((p) => p.key === actuator.name);
+  if (!actuator || !spec || spec.kind !== 'number') return undefined;
+  const value = controller.values[spec.key];
+  return { key: spec.key, min: spec.min ?? -Infinity, max: spec.max ?? Infinity, value: typeof value === 'number' ? value : undefined };
+}
+
+function fixed(x: number | null | undefined, digits: number): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '–';
+}

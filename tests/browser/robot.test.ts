@@ -1,0 +1,118 @@
+/**
+ * The Robot panel in Debian's Chromium against the real `actuate serve` and a virtual SO-101 (six
+ * STS3215 servos on a socat pty): connect its robot.json from a --robots folder, see its joints live,
+ * jog two joints from the keyboard and watch the goals reach the bus, then EMERGENCY STOP (the button,
+ * and after reconnecting the Esc key): torque off in the studio and Torque_Enable = 0 on every servo.
+ * Saves test-results/robot-panel.png.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualBusProcess } from '../../bridges/virtual-bus/harness.ts';
+import { hasChromium, openStudio, type Studio } from './studio-page.ts';
+
+const hasSocat = spawnSync('socat', ['-V']).status === 0;
+const POLL = { timeout: 30_000, interval: 100 };
+const FOLLOWER = fileURLToPath(new URL('../../bridges/configs/so101-follower.robot.json', import.meta.url));
+const URDF = fileURLToPath(new URL('../../assets/robots/so101/so101_new_calib.urdf', import.meta.url));
+const IDS = [1, 2, 3, 4, 5, 6];
+
+let studio: Studio;
+let page: Page;
+let bus: VirtualBusProcess;
+
+async function goals(): Promise<number[]> {
+  return (await bus.snapshot()).map((s) => Number(s.goal));
+}
+
+async function connectArm(): Promise<void> {
+  await page.getByTestId('robot-config').selectOption({ label: 'so101-test-arm (follower, feetech)' });
+  await expect.poll(() => page.getByTestId('robot-port').inputValue(), POLL).toBe(bus.port);
+  await page.getByTestId('robot-connect').click();
+  await expect.poll(() => page.getByTestId('robot-torque').textContent(), { ...POLL, timeout: 60_000 }).toBe('torque on');
+}
+
+/** Every servo got a Torque_Enable = 0 write after event `since`, and reports torque off. */
+async function torqueOffOnBus(since: number): Promise<void> {
+  for (const id of IDS) await bus.waitFor((e) => e.event === 'write' && e.register === 'Torque_Enable' && e.value === 0 && e.id === id, 10_000, since);
+  expect((await bus.snapshot()).every((s) => !s.torque)).toBe(true);
+}
+
+describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', () => {
+  beforeAll(async () => {
+    bus = await VirtualBusProcess.start('feetech', IDS.map((id) => ({ id, model: 'sts3215' })));
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'actuate-robots-')));
+    const base = JSON.parse(readFileSync(FOLLOWER, 'utf8'));
+    // Calibrated: ±90° around the middle (2048 ticks = 0 rad, where the virtual servos start).
+    const cal = { homingOffset: 0, direction: 1, rangeMin: 1024, rangeMax: 3072 };
+    writeFileSync(join(dir, 'test-arm.robot.json'), JSON.stringify({
+      ...base,
+      name: 'so101-test-arm',
+      robotModel: URDF,
+      bus: { ...base.bus, port: bus.port, timeoutMs: 250 },
+      calibration: Object.fromEntries(Object.keys(base.motors).map((j) => [j, cal])),
+      // The studio may sit paused between steps of this test on a busy machine: no watchdog trips meanwhile.
+      safety: { ...base.safety, commandTimeoutMs: 30_000, torqueOffAfterMs: 60_000 },
+    }));
+    studio = await openStudio(['--robots', dir]);
+    page = studio.page;
+    await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
+  }, 240_000);
+
+  afterAll(async () => {
+    await studio?.close();
+    await bus?.stop();
+  });
+
+  it('connects the arm without moving it, jogs two joints from the keyboard, and the E-stop button turns torque off in the studio and on the bus', async () => {
+    await page.getByTestId('robot-panel-toggle').click();
+    const labels = await page.getByTestId('robot-config').locator('option').allTextContents();
+    expect(labels).toEqual(expect.arrayContaining(['so101-follower (follower, feetech)', 'so101-leader (leader, feetech)', 'so101-test-arm (follower, feetech)']));
+    await connectArm();
+    await expect.poll(() => page.getByTestId('robot-mode').textContent(), POLL).toBe('active');
+    for (const id of IDS) await bus.waitFor((e) => e.register === 'Torque_Enable' && e.value === 1 && e.id === id, 10_000);
+    // Connecting moved nothing: the goals are where the servos are.
+    expect(await goals()).toEqual([2048, 2048, 2048, 2048, 2048, 2048]);
+    await expect.poll(async () => Number(await page.getByTestId('robot-joint-shoulder_pan-position').textContent()), POLL).toBeCloseTo(0, 2);
+    // The viewport draws the arm's model (free play of its URDF), posed from the readings.
+    expect(await page.getByTestId('task-select').inputValue()).toMatch(/so101_new_calib\.urdf$/);
+
+    // Keyboard: the first joint (shoulder_pan) is selected; → five times, then ↓ and Shift+← once.
+    // (A click on the table's header focuses the jog area without picking a joint.)
+    await page.getByTestId('robot-jog').locator('thead').click();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Shift+ArrowLeft');
+    // 5 × 0.02 rad = 0.1 rad = 65 ticks on shoulder_pan (ID 1); −0.1 rad on shoulder_lift (ID 2).
+    await expect.poll(async () => (await goals()).slice(0, 3), POLL).toEqual([2048 + 65, 2048 - 65, 2048]);
+    await expect.poll(async () => Number(await page.getByTestId('robot-joint-shoulder_pan-position').textContent()), POLL).toBeGreaterThan(0.08);
+    await expect.poll(async () => Number(await page.getByTestId('robot-joint-shoulder_lift-position').textContent()), POLL).toBeLessThan(-0.08);
+
+    const since = bus.events.length;
+    await page.getByTestId('robot-estop').click();
+    await expect.poll(() => page.getByTestId('robot-torque').textContent(), POLL).toBe('torque off');
+    expect(await page.getByTestId('robot-mode').textContent()).toBe('stopped');
+    expect(await page.getByTestId('robot-stop-reason').textContent()).toMatch(/emergency stop: studio button/);
+    expect(await page.getByTestId('robot-counters').textContent()).toMatch(/emergencyStops 1/);
+    await torqueOffOnBus(since);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/robot-panel.png' });
+  }, 240_000);
+
+  it('after reconnecting, Esc stops the arm from anywhere in the studio', async () => {
+    await page.getByTestId('robot-disconnect').click();
+    await page.getByTestId('robot-connect').waitFor({ timeout: 30_000 });
+    await connectArm();
+    const since = bus.events.length;
+    // Focus away from the panel: the key works wherever the focus is.
+    await page.getByTestId('viewport').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('robot-torque').textContent(), POLL).toBe('torque off');
+    expect(await page.getByTestId('robot-stop-reason').textContent()).toMatch(/Esc pressed/);
+    await torqueOffOnBus(since);
+  }, 240_000);
+});
