@@ -28,7 +28,9 @@ const USAGE = `usage: actuate <command> [options]
                                      --models (also offered in the pickers), --robots and --runs folders
       [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
                                      the studio's live session recorded and on ROS, as with run; the studio's
-                                     Record button writes to the first --runs folder's recordings/
+                                     Record button writes to recordings/ in the first --runs folder (default ./runs)
+      [--foxglove [PORT]]            the live session on the Foxglove WebSocket protocol (default port 8765; loopback
+                                     only, read-only): watch it in Foxglove or Lichtblick
   robot inspect <file> [--package name=dir …] [--floating] [--json]
                                      summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
   robot ports [--json]               list serial ports

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runEpisode } from '../../engine/run-episode.ts';
-import { parseEngine } from './run.ts';
+import { parseEngine } from '../episode-options.ts';
 import { findController } from '../../control/registry.ts';
 import { findTask } from '../../sim/tasks/index.ts';
 import { parseSetOptions } from '../set-options.ts';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseEngine } from './run.ts';
+import { parseEngine } from '../episode-options.ts';
 import { EngineHost } from '../../engine/host.ts';
 import { packageList, parsePackageOptions } from '../../sim/importers/resolve-path.ts';
 import { startServer } from '../../engine/http-server.ts';

@@ -47,7 +47,8 @@ describe('the live session on the Foxglove WebSocket protocol', () => {
       const jointSub = client.subscribe(joints.id);
       // Nothing steps yet: only the latched scene can arrive.
       await expect.poll(() => messages.filter((m) => m.subscriptionId === sceneSub).length, { timeout: 10_000 }).toBe(1);
-      const scene = JSON.parse(new TextDecoder().decode(messages.find((m) => m.subscriptionId === sceneSub)!.data)) as { bodies: unknown[] };
+      const sceneData = messages.find((m) => m.subscriptionId === sceneSub)!.data;
+      const scene = JSON.parse(new TextDecoder().decode(new Uint8Array(sceneData.buffer, sceneData.byteOffset, sceneData.byteLength))) as { bodies: unknown[] };
       expect(messages.some((m) => m.subscriptionId === jointSub)).toBe(false);
       expect(scene.bodies.length).toBeGreaterThan(1);
       await session.runFor(1);
