@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { HeavyFirstSequencer } from './tests/heavy-first-sequencer.ts';
 
 /** Tests that compare rates measured while they run: alone, after the rest, so other files do not share their 2 cores. */
-const MEASURING = ['tests/integration/big-robot-load.test.ts', 'tests/integration/edit-storm.test.ts'];
+const MEASURING = ['tests/integration/big-robot-load.test.ts', 'tests/integration/edit-storm.test.ts', 'tests/integration/big-model-check.test.ts'];
 const EXCLUDE = ['node_modules/**', 'dist/**', 'scratch/**', 'out/**'];
 
 export default defineConfig({

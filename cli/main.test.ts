@@ -36,8 +36,8 @@ describe('actuate CLI', () => {
     const { code, stdout } = await actuate('run', '--task', 'pendulum-swingup', '--controller', 'zero', '--seconds', '1', '--seed', '4', '--set', 'task.mass=2', '--json');
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
-    expect(Object.keys(result)).toEqual(['task', 'controller', 'seed', 'simSeconds', 'wallSeconds', 'steps', 'return', 'success', 'metrics', 'timing']);
-    expect(result).toMatchObject({ task: 'pendulum-swingup', controller: 'zero', seed: 4, simSeconds: 1, steps: 50, success: false });
+    expect(Object.keys(result)).toEqual(['task', 'controller', 'engine', 'seed', 'simSeconds', 'wallSeconds', 'steps', 'return', 'success', 'metrics', 'timing']);
+    expect(result).toMatchObject({ task: 'pendulum-swingup', controller: 'zero', engine: 'rapier', seed: 4, simSeconds: 1, steps: 50, success: false });
     expect(Object.keys(result.metrics)).toEqual(['uprightFraction', 'finalAngle']);
     expect(Object.keys(result.timing)).toEqual(['physicsStepUs', 'planMs', 'replanHz']);
   });

@@ -21,14 +21,16 @@ const USAGE = `usage: actuate <command> [options]
   record --task T --out FILE.mcap [run options]
                                      a headless run recorded to MCAP (opens in Foxglove), then what the file holds
   replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)
-  serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …]
+  serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …] [--engine rapier|mujoco]
                                      serve the studio and the engine protocol on 127.0.0.1 (or --host), guarded by a new
                                      random token (printed once in the address; --no-token on loopback only; --token T or
                                      ACTUATE_TOKEN to choose it); clients open files only in assets/, models/ and the
                                      --models (also offered in the pickers), --robots and --runs folders
       [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
                                      the studio's live session recorded and on ROS, as with run; the studio's
-                                     Record button writes to the first --runs folder's recordings/
+                                     Record button writes to recordings/ in the first --runs folder (default ./runs)
+      [--foxglove [PORT]]            the live session on the Foxglove WebSocket protocol (default port 8765; loopback
+                                     only, read-only): watch it in Foxglove or Lichtblick
   robot inspect <file> [--package name=dir …] [--floating] [--json]
                                      summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
   robot ports [--json]               list serial ports
@@ -55,7 +57,7 @@ const USAGE = `usage: actuate <command> [options]
   train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
         [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--json]
                                      train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
-  eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--json]
+  eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--engine rapier|mujoco] [--json]
                                      run N episodes: success rate, return mean and spread, task metrics
   bench [--json] [--only NAME…]      run the benchmarks
 

@@ -17,6 +17,7 @@ import { FREE_PLAY_VARIANT, freePlaySceneOptions, ROBOT_TASK_PREFIX } from '../s
 import { EditCoalescer } from './edit-coalescer.ts';
 import { FileAccess, ROBOT_CONFIG_FOLDER, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
 import type { LoadedRobot, LoadRobotInput } from './load-robot-job.ts';
+import type { ValidateModelsInput } from './validate-model-job.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { withModelKinds } from './model-kind.ts';
 import { CardError, loadModelCard } from '../models/model-card.ts';
@@ -34,6 +35,12 @@ const DESCRIBE_MODEL_JOB = new URL('./describe-model-job.ts', import.meta.url);
 const VALIDATE_MODEL_JOB = new URL('./validate-model-job.ts', import.meta.url);
 /** Reading and decoding a controller's model files off the event loop: limits of its thread. */
 const MODEL_CHECK_LIMITS: OffThreadLimits = { timeoutMs: 60_000, heapMb: 4096 };
+/**
+ * Largest model file a client may have a controller load. Its session is created without blocking,
+ * but its first runs (warm-up) hold the engine's thread for a time that grows with the weights
+ * (measured: 16 MB ≈ 0.9 s, 64 MB ≈ 4.3 s on a busy 2-core machine); policies are kilobytes to a few MB.
+ */
+export const CONTROLLER_MODEL_BYTES = 32 << 20;
 /** Model and card files bigger than this are described off the event loop (smaller ones parse in milliseconds). */
 const DESCRIBE_INLINE_BYTES = 4 << 20;
 
@@ -50,6 +57,8 @@ export interface HostOptions extends SessionOptions {
   trainingDir?: string;
   /** Limits of loading a robot file for a client (off the event loop). */
   robotLoad?: Partial<OffThreadLimits> & { maxLinks?: number };
+  /** Largest model file a controller may load for a client, bytes (default CONTROLLER_MODEL_BYTES). */
+  controllerModelBytes?: number;
   /** Start the robot loader's thread now (a server), not at the first openRobot (tests, one-shot hosts). */
   warmLoader?: boolean;
 }
@@ -75,6 +84,7 @@ export class EngineHost {
     private readonly robotPackages = '',
     robotDirs: readonly string[] = [],
     recordingDirs: readonly string[] = [],
+    private readonly controllerModelBytes = CONTROLLER_MODEL_BYTES,
   ) {
     this.recording = new StudioRecording(session, files, recordingDirs);
     this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
@@ -87,7 +97,7 @@ export class EngineHost {
   }
 
   static async create(options: HostOptions = {}): Promise<EngineHost> {
-    const { modelDirs = [], robotDirs = [], runDirs = [], trainingDir, robotLoad, warmLoader, robotPackages, ...sessionOptions } = options;
+    const { modelDirs = [], robotDirs = [], runDirs = [], trainingDir, robotLoad, warmLoader, robotPackages, controllerModelBytes, ...sessionOptions } = options;
     // `--package` roots are folders the user named: meshes a robot file finds there may be read.
     const packageRoots = Object.values(parsePackageList(robotPackages ?? ''));
     const files = new FileAccess([...SHIPPED_FOLDERS, ...modelDirs, ...robotDirs, ...runDirs, ...packageRoots, ...(trainingDir ? [trainingDir] : [])]);
@@ -95,14 +105,15 @@ export class EngineHost {
     // Recordings of the Record button go where runs started here go (the first --runs folder, or ./runs).
     const recordingDirs = [...new Set([...(trainingDir ? [trainingDir] : []), ...runDirs])];
     const session = await Session.create(sessionOptions);
-    const host = new EngineHost(session, new ModelCatalog(modelDirs), files, training, robotLoad, robotPackages, robotDirs, recordingDirs);
+    const host = new EngineHost(session, new ModelCatalog(modelDirs), files, training, robotLoad, robotPackages, robotDirs, recordingDirs, controllerModelBytes);
     if (warmLoader) host.warmLoader();
     return host;
   }
 
-  /** Starts the robot loader's thread ahead of the first Open robot (a server, once it is listening). */
+  /** Starts the robot loader's and model checker's threads ahead of their first use (a server, once it is listening). */
   warmLoader(): void {
     this.offThread.warm(LOAD_ROBOT_JOB, this.robotLoad.heapMb);
+    this.offThread.warm(VALIDATE_MODEL_JOB, MODEL_CHECK_LIMITS.heapMb);
   }
 
   get connections(): number {
@@ -187,8 +198,9 @@ export class EngineHost {
       startTraining: (options) => this.training.start(options),
       stopTraining: ({ run }) => this.training.stop(run),
       listRobotConfigs: () => this.robot.list(),
-      connectRobot: ({ config, port }) => this.robot.connect(config, port),
+      connectRobot: ({ config, port, dryRun }) => this.robot.connect(config, port, dryRun),
       disconnectRobot: () => this.robot.disconnect(),
+      jogEndEffector: ({ delta }) => this.robot.jogEndEffector(delta),
       emergencyStop: ({ reason }) => this.robot.emergencyStop(reason),
       record: ({ action }) => (action === 'start' ? this.recording.start() : action === 'stop' ? this.recording.stop() : this.recording.status()),
       listRecordings: () => this.recording.list(),
@@ -229,7 +241,8 @@ export class EngineHost {
       else models.push(...this.cardModels(real));
     }
     if (models.length) {
-      await this.offThread.run(VALIDATE_MODEL_JOB, { files: [...new Set(models)] }, `checking ${models.map((m) => basename(m)).join(', ')}`, MODEL_CHECK_LIMITS, 'model');
+      const input: ValidateModelsInput = { files: [...new Set(models)], maxBytes: this.controllerModelBytes };
+      await this.offThread.run(VALIDATE_MODEL_JOB, input, `checking ${models.map((m) => basename(m)).join(', ')}`, MODEL_CHECK_LIMITS, 'model');
     }
     return checked;
   }

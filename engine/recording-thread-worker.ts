@@ -6,11 +6,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { McapTypes } from '@mcap/core';
 import { FlushingMcapWriter, type FlushingMcapWriterOptions } from '../bridges/recording/flushing-mcap-writer.ts';
+import { unpackMessages } from './packed-messages.ts';
 
 export type ToWriter =
   | { type: 'schema'; schema: Omit<McapTypes.Schema, 'id'> }
   | { type: 'channel'; channel: Omit<McapTypes.Channel, 'id'> }
-  | { type: 'messages'; messages: McapTypes.Message[]; bytes: number }
+  /** Messages packed by RecordingThread.pack: `used` bytes of `buffer`; `bytes` is what the sender counts as queued. */
+  | { type: 'packed'; buffer: ArrayBuffer; used: number; bytes: number }
   | { type: 'close' };
 
 export type FromWriter = { type: 'written'; bytes: number } | { type: 'closed' } | { type: 'failed'; message: string };
@@ -32,8 +34,8 @@ port.on('message', (m: ToWriter) => {
   try {
     if (m.type === 'schema') writer.registerSchema(m.schema);
     else if (m.type === 'channel') writer.registerChannel(m.channel);
-    else if (m.type === 'messages') {
-      for (const message of m.messages) writer.addMessage(message);
+    else if (m.type === 'packed') {
+      for (const message of unpackMessages(m.buffer, m.used)) writer.addMessage(message);
       port.postMessage({ type: 'written', bytes: m.bytes } satisfies FromWriter);
     } else {
       clearInterval(timer);

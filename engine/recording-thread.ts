@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { McapTypes } from '@mcap/core';
 import type { FlushingMcapWriterOptions, McapSink } from '../bridges/recording/flushing-mcap-writer.ts';
 import { WORKER_BOOTSTRAP } from '../control/worker-bootstrap.ts';
+import { MessagePacker } from './packed-messages.ts';
 import type { FromWriter, ToWriter } from './recording-thread-worker.ts';
 
 const ENTRY = new URL('./recording-thread-worker.ts', import.meta.url).href;
@@ -35,7 +36,8 @@ export class RecordingThread implements McapSink {
   private readonly say: (message: string) => void;
   private schemas = 0;
   private channels = 0;
-  private batch: McapTypes.Message[] = [];
+  /** The open batch, packed: one transfer per batch, no per-message copy between threads. */
+  private readonly batch = new MessagePacker();
   private batchBytes = 0;
   private batchOpenedAt = 0;
   private queued = 0;
@@ -98,22 +100,22 @@ export class RecordingThread implements McapSink {
       }
       return;
     }
-    if (this.batch.length === 0) this.batchOpenedAt = performance.now();
-    this.batch.push(message);
+    if (this.batch.count === 0) this.batchOpenedAt = performance.now();
+    this.batch.add(message);
     this.batchBytes += bytes;
     this.queued += bytes;
-    if (this.batch.length >= BATCH_MESSAGES || this.chunkIsDue()) this.flush();
+    if (this.batch.count >= BATCH_MESSAGES || this.chunkIsDue()) this.flush();
   }
 
   chunkIsDue(): boolean {
-    return this.batch.length > 0 && performance.now() - this.batchOpenedAt >= this.batchMs;
+    return this.batch.count > 0 && performance.now() - this.batchOpenedAt >= this.batchMs;
   }
 
-  /** Hands the open batch to the writing thread. */
+  /** Hands the open batch to the writing thread (its buffer is transferred, not copied). */
   flush(): void {
-    if (this.batch.length === 0) return;
-    this.post({ type: 'messages', messages: this.batch, bytes: this.batchBytes });
-    this.batch = [];
+    if (this.batch.count === 0) return;
+    const { buffer, used } = this.batch.take();
+    if (this.failure === undefined) this.worker.postMessage({ type: 'packed', buffer, used, bytes: this.batchBytes } satisfies ToWriter, [buffer]);
     this.batchBytes = 0;
   }
 

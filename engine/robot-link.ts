@@ -9,8 +9,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RobotConfigInfo, RobotStatus } from '../protocol/api.ts';
 import { BusRobot } from '../bridges/bus-robot.ts';
+import { DryRunRobot } from '../bridges/dry-run-robot.ts';
 import { MeasuredRobot } from '../bridges/measured-robot.ts';
 import { loadRobotConfig, robotModelPath } from '../bridges/robot-config.ts';
+import { EndEffectorJog } from '../bridges/teleop/end-effector-jog.ts';
+import { loadRapier } from '../sim/rapier/load-rapier.ts';
 import type { RobotState } from '../sim/robot/robot.ts';
 import type { Session } from './session.ts';
 
@@ -29,8 +32,14 @@ export interface RobotLinkOptions {
 export class RobotLink {
   private robot: BusRobot | undefined;
   private configPath: string | undefined;
+  private dryRun = false;
+  /** What the session drives: the robot, or in a dry run its twin (released with it). */
+  private driven: BusRobot | DryRunRobot | undefined;
   private last: RobotState | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The model's kinematics for end-effector jogging (made for the scene of the connected robot). */
+  private kinematics: EndEffectorJog | undefined;
+  private jogs: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(status: RobotStatus) => void>();
 
   constructor(
@@ -65,19 +74,21 @@ export class RobotLink {
     return found;
   }
 
-  async connect(configPath: string, port?: string): Promise<RobotStatus> {
+  async connect(configPath: string, port?: string, dryRun = false): Promise<RobotStatus> {
     const real = this.options.checkConfig(configPath);
     const config = loadRobotConfig(real);
     const model = robotModelPath(real, config);
     if (!model) throw new Error(`${configPath}: no robotModel (the URDF or MJCF the studio shows and jogs)`);
     const taskId = await this.options.openModel(model);
     await this.disconnect();
-    const robot = new BusRobot(config, { ...(port ? { port } : {}), guardProcess: true });
+    const robot = new BusRobot(config, { ...(port ? { port } : {}), guardProcess: true, ...(dryRun ? { torque: false } : {}) });
     await robot.connect();
     try {
       const here = await robot.read();
       const s = this.session;
       await s.setTaskWithController(taskId, {}, 'jog');
+      const driven = dryRun ? new DryRunRobot(robot, await loadRapier(), s.task.scene) : robot;
+      if (driven instanceof DryRunRobot) await driven.connect();
       // The sliders start where the arm is: attaching and playing hold it there.
       const scene = s.task.scene;
       const sliders: Record<string, number> = {};
@@ -86,9 +97,12 @@ export class RobotLink {
         if (k >= 0) sliders[a.name] = here.position[k]!;
       }
       await s.setParams('controller', sliders);
-      await s.attachRobot(new MeasuredRobot(robot, { read: (_ms, state) => (this.last = state) }));
+      await s.attachRobot(new MeasuredRobot(driven, { read: (_ms, state) => (this.last = state) }));
       this.robot = robot;
+      this.kinematics = new EndEffectorJog(scene);
       this.configPath = real;
+      this.dryRun = dryRun;
+      this.driven = driven;
       this.last = here;
       // A leader arm only reports; a follower is commanded from now on.
       s.play();
@@ -112,18 +126,50 @@ export class RobotLink {
     return this.emit();
   }
 
+  /**
+   * Moves the tool point by `delta` (world, m): the jog sliders (the goals, so quick presses add up
+   * before the arm gets there) become the joint positions that move it so, clamped to their ranges.
+   */
+  jogEndEffector(delta: [number, number, number]): Promise<RobotStatus> {
+    // One at a time: each builds on the sliders the one before set (quick presses add up).
+    const run = this.jogs.then(() => this.jogOnce(delta));
+    this.jogs = run.catch(() => undefined);
+    return run;
+  }
+
+  private async jogOnce(delta: [number, number, number]): Promise<RobotStatus> {
+    const kinematics = this.kinematics;
+    if (!this.robot || !kinematics) throw new Error('no robot connected');
+    const snapshot = this.session.snapshot();
+    if (snapshot.controller.id !== 'jog') throw new Error(`end-effector jogging drives the joint sliders; the controller is '${snapshot.controller.id}'`);
+    const scene = this.session.task.scene;
+    const byJoint = new Map(scene.actuators.map((a) => [a.joint, a]));
+    const q = scene.joints.map((_, j) => {
+      const value = snapshot.controller.values[byJoint.get(j)?.name ?? ''];
+      return typeof value === 'number' ? value : 0;
+    });
+    const next = kinematics.step(q, delta, (j) => byJoint.has(j));
+    const sliders: Record<string, number> = {};
+    for (const [j, a] of byJoint) sliders[a.name] = Math.min(a.ctrlRange[1], Math.max(a.ctrlRange[0], next[j]!));
+    await this.session.setParams('controller', sliders);
+    return this.emit();
+  }
+
   async disconnect(): Promise<RobotStatus> {
     const robot = this.robot;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.robot = undefined;
+    const driven = this.driven;
+    this.driven = undefined;
     if (robot) {
       this.session.pause();
       await this.session.attachRobot(undefined);
-      await robot.disconnect();
+      await (driven ?? robot).disconnect();
     }
     this.configPath = undefined;
     this.last = undefined;
+    this.kinematics = undefined;
     return this.emit();
   }
 
@@ -138,6 +184,7 @@ export class RobotLink {
       name: robot.name,
       port: robot.port,
       torque: robot.torqueEnabled,
+      ...(this.dryRun ? { dryRun: true } : {}),
       ...(robot.stopReason ? { stopReason: robot.stopReason } : {}),
       hardwareWatchdog: robot.busWatchdogMs > 0,
       joints: robot.capabilities.joints.map((name, i) => ({
@@ -150,7 +197,16 @@ export class RobotLink {
       })),
       faults: robot.faultList.map((f) => ({ kind: f.kind, ...(f.joint ? { joint: f.joint } : {}), message: f.message })),
       counters: { ...robot.counters },
+      ...(r && this.kinematics ? { tool: this.toolAt(r) } : {}),
     };
+  }
+
+  /** The tool point for a reading, by forward kinematics of the robot model. */
+  private toolAt(reading: RobotState): { body: string; position: [number, number, number] } {
+    const kinematics = this.kinematics!;
+    const joints = this.robot!.capabilities.joints;
+    const q = kinematics.scene.joints.map((j) => reading.position[joints.indexOf(j.name)] ?? 0);
+    return { body: kinematics.bodyName, position: kinematics.toolPoint(q) };
   }
 
   private emit(): RobotStatus {

@@ -7,6 +7,7 @@
  * interval.
  */
 import type { SessionSnapshot } from '../protocol/api.ts';
+import type { McapSink } from '../bridges/recording/flushing-mcap-writer.ts';
 import { SessionRecorder } from '../bridges/recording/session-recorder.ts';
 import { RecordingThread, type RecordingThreadOptions } from './recording-thread.ts';
 import type { Session } from './session.ts';
@@ -19,13 +20,16 @@ export interface SessionRecording {
   stop(): Promise<void>;
 }
 
-export type RecordSessionOptions = Pick<RecordingThreadOptions, 'flushSeconds' | 'maxQueuedBytes' | 'onStatus'>;
+export type RecordSessionOptions = Pick<RecordingThreadOptions, 'flushSeconds' | 'maxQueuedBytes' | 'onStatus'> & {
+  /** Where the messages go instead of a file written on a thread of its own (the live Foxglove server). */
+  sink?: (path: string) => McapSink;
+};
 
 export function recordSession(session: Session, path: string, options: RecordSessionOptions = {}): SessionRecording {
-  const { maxQueuedBytes, onStatus, ...writer } = options;
+  const { maxQueuedBytes, onStatus, sink, ...writer } = options;
   const recorder = new SessionRecorder(path, {
     ...writer,
-    sink: (p, o) => new RecordingThread(p, { ...o, ...(maxQueuedBytes !== undefined ? { maxQueuedBytes } : {}), ...(onStatus ? { onStatus } : {}) }),
+    sink: sink ?? ((p, o) => new RecordingThread(p, { ...o, ...(maxQueuedBytes !== undefined ? { maxQueuedBytes } : {}), ...(onStatus ? { onStatus } : {}) })),
   });
   let sceneShown: unknown;
   const writeSettings = (snapshot: SessionSnapshot) => {

@@ -21,7 +21,7 @@ export class StudioRecording {
   constructor(
     private readonly session: Session,
     private readonly files: FileAccess,
-    /** The `--runs` folders; recordings go to the first one's recordings/. */
+    /** The studio's runs folder, then the other `--runs` folders; recordings go to the first one's recordings/. */
     private readonly runDirs: readonly string[],
   ) {}
 

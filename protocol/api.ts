@@ -152,6 +152,8 @@ export interface RobotStatus {
   port?: string;
   /** Torque is on (the follower holds or moves); false for a leader, after a stop, or disconnected. */
   torque: boolean;
+  /** A dry run: the robot is only read; commands drive its simulated twin, and `joints` are the twin's. */
+  dryRun?: boolean;
   stopReason?: string;
   /** The servos stop by themselves if the engine dies (Dynamixel Bus Watchdog). */
   hardwareWatchdog?: boolean;
@@ -159,6 +161,8 @@ export interface RobotStatus {
   faults: { kind: string; joint?: string; message: string }[];
   /** Safety-layer clamps and trips since connecting, by name. */
   counters: Record<string, number>;
+  /** The tool point (world, m) by forward kinematics of the robot model from the present joints: what end-effector jogging moves. */
+  tool?: { body: string; position: [number, number, number] };
 }
 
 const values = z.record(z.string(), z.union([z.number(), z.string()]));
@@ -202,9 +206,14 @@ export const commandSchemas = {
   stopTraining: z.object({ run: z.string().min(1).max(4096) }).strict(),
   /** Robot configurations (robot.json) the studio may connect. */
   listRobotConfigs: z.object({}).strict(),
-  /** Connects a real robot from its configuration (`port` overrides the config's), opens its model and drives it with joint jogging. */
-  connectRobot: z.object({ config: z.string().min(1).max(4096), port: z.string().min(1).max(4096).optional() }).strict(),
+  /**
+   * Connects a real robot from its configuration (`port` overrides the config's), opens its model and
+   * drives it with joint jogging; `dryRun`: torque stays off and the commands drive its simulated twin.
+   */
+  connectRobot: z.object({ config: z.string().min(1).max(4096), port: z.string().min(1).max(4096).optional(), dryRun: z.boolean().optional() }).strict(),
   disconnectRobot: z.object({}).strict(),
+  /** Moves the connected robot's tool point by `delta` (world, m; at most 5 cm a call) through the model's kinematics. */
+  jogEndEffector: z.object({ delta: vec3.refine((d) => Math.hypot(...d) <= 0.05, 'a jog moves at most 0.05 m') }).strict(),
   /** Torque off now, whatever the controller is doing (not queued behind it); latched until reconnect. */
   emergencyStop: z.object({ reason: z.string().max(200).optional() }).strict(),
   /** Records the live session to a new MCAP file in the engine's recordings folder (start), stops, or tells. */
@@ -242,6 +251,7 @@ export interface CommandResults {
   listRobotConfigs: RobotConfigInfo[];
   connectRobot: RobotStatus;
   disconnectRobot: RobotStatus;
+  jogEndEffector: RobotStatus;
   emergencyStop: RobotStatus;
   record: RecordingStatus;
   listRecordings: RecordingListing;

@@ -3,6 +3,7 @@
  * and a recording opened for playback, already laid out for drawing — body poses per frame in scene
  * order and every recorded numeric signal as a series.
  */
+import type { PlanEvent } from './api.ts';
 import type { SceneDescription } from './scene.ts';
 
 export interface RecordingStatus {
@@ -47,6 +48,8 @@ export interface PlaybackData {
   times: Float64Array;
   poses: Float32Array;
   series: PlaybackSeries[];
+  /** The planner's trajectories as recorded (`/plan`), their `time` on the recording's clock; none for controllers that do not plan. */
+  plans: PlanEvent[];
   /** What the reader or the builder had to say: a file cut off by a crash, frames thinned out, meshes missing. */
   notes: string[];
 }

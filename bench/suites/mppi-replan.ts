@@ -1,4 +1,7 @@
-/** mppi-cartpole-replan-hz: closed-loop MPPI plans per wall second on cart-pole, default settings. */
+/**
+ * mppi-cartpole-replan-hz: closed-loop MPPI plans per wall second on cart-pole, default settings;
+ * mppi-cartpole-replan-hz-mujoco: the same with the rollouts simulated in MuJoCo (controller.engine).
+ */
 import { runEpisode } from '../../engine/run-episode.ts';
 import { defaults } from '../../sim/params.ts';
 import { mppi } from '../../control/sampling/mppi.ts';
@@ -8,6 +11,7 @@ export const mppiReplan: BenchSuite = {
   name: 'mppi-replan',
   async run() {
     const result = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'mppi', seed: 0, seconds: 6 });
+    const onMujoco = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'mppi', seed: 0, seconds: 6, controllerParams: { engine: 'mujoco' } });
     return [
       {
         name: 'mppi-cartpole-replan-hz',
@@ -15,6 +19,13 @@ export const mppiReplan: BenchSuite = {
         unit: 'Hz',
         target: '>= 50',
         details: { settings: defaults(mppi.params), planMs: result.timing.planMs, success: result.success },
+      },
+      {
+        name: 'mppi-cartpole-replan-hz-mujoco',
+        value: round(onMujoco.timing.replanHz, 1),
+        unit: 'Hz',
+        target: '>= 200',
+        details: { planMs: onMujoco.timing.planMs, success: onMujoco.success },
       },
     ];
   },

@@ -1,13 +1,13 @@
 /**
  * so101-step-ratio-vs-mujoco, barkour-step-ratio-vs-mujoco: time per physics step of the same MJCF
  * scene in Actuate (Rapier, via our importer) and in MuJoCo's official WebAssembly build (npm
- * `mujoco-js`, a dev dependency used only here), at MuJoCo's time step, interleaved in one run.
+ * `mujoco-js`, compiling the file itself), at MuJoCo's time step, interleaved in one run.
  * Ratio = Actuate µs / MuJoCo µs (goal ≤ 1.0).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import loadMujoco from 'mujoco-js';
+import { join } from 'node:path';
 import { importRobot } from '../../sim/importers/import-robot.ts';
+import { loadMujoco } from '../../sim/mujoco/load-mujoco.ts';
+import { compileMjcfFile } from '../../sim/mujoco/mjcf-file.ts';
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
 import { robotToScene } from '../../sim/robot/robot-scene.ts';
@@ -21,33 +21,14 @@ const SCENES = [
   { name: 'barkour-step-ratio-vs-mujoco', file: join(ROBOTS, 'barkour_vb/scene.xml'), steps: 1000 },
 ];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Mujoco = any;
-
-/** Copies a robot folder into MuJoCo's in-memory file system. */
-function mount(mujoco: Mujoco, folder: string, target: string): void {
-  for (const entry of readdirSync(folder)) {
-    const path = join(folder, entry);
-    const dest = `${target}/${entry}`;
-    if (statSync(path).isDirectory()) {
-      mujoco.FS.mkdir(dest);
-      mount(mujoco, path, dest);
-    } else mujoco.FS.writeFile(dest, readFileSync(path));
-  }
-}
-
-
 export const mujocoComparison: BenchSuite = {
   name: 'mujoco-comparison',
   async run() {
-    const mujoco: Mujoco = await loadMujoco();
+    const mujoco = await loadMujoco();
     const R = await loadRapier();
     const results: BenchResult[] = [];
-    for (const [i, s] of SCENES.entries()) {
-      const root = `/robot${i}`;
-      mujoco.FS.mkdir(root);
-      mount(mujoco, dirname(s.file), root);
-      const model = mujoco.MjModel.loadFromXML(`${root}/${relative(dirname(s.file), s.file)}`);
+    for (const s of SCENES) {
+      const model = compileMjcfFile(mujoco, s.file, { ground: false });
       const data = new mujoco.MjData(model);
       const timestep: number = model.opt.timestep;
       const robot = robotToScene(importRobot(s.file), { timestep });

@@ -37,6 +37,8 @@ export interface McapSink {
   close(): void | Promise<void>;
   /** Messages not recorded because the writer could not keep up, per channel id. */
   readonly dropped?: ReadonlyMap<number, number>;
+  /** False when nobody would read a message of this channel now (a live sink): it is not even encoded. */
+  wants?(channelId: number): boolean;
 }
 
 export class FlushingMcapWriter implements McapSink {

@@ -4,6 +4,7 @@
  * and every numeric signal — cost and its terms, the controller's actions, joint positions — as a
  * series on the recording's own clock (seconds since its first message).
  */
+import type { PlanEvent } from '../../protocol/api.ts';
 import type { PlaybackData, PlaybackSeries } from '../../protocol/recording.ts';
 import type { SceneDescription } from '../../protocol/scene.ts';
 import type { Recording, RecordedMessage } from './read-recording.ts';
@@ -11,6 +12,8 @@ import { RECORDING_TOPICS } from './recording-topics.ts';
 
 /** More frames than this are thinned (every n-th kept): the studio holds them all in memory. */
 export const MAX_PLAYBACK_FRAMES = 20_000;
+/** Plans beyond this many are thinned the same way (a plan of 32 samples × 50 steps is about 20 kB). */
+export const MAX_PLAYBACK_PLANS = 2_000;
 
 interface Transform {
   child_frame_id: string;
@@ -71,6 +74,10 @@ export function recordingPlayback(recording: Recording, liveScene?: SceneDescrip
   addSeries('joint position', on(RECORDING_TOPICS.jointStates.topic), (d: { name: string[]; position: ArrayLike<number> }) =>
     Object.fromEntries(d.name.map((n, i) => [n, d.position[i]!])),
   );
+  const recordedPlans = on(RECORDING_TOPICS.plan.topic).filter((m) => m.logTime >= recorded.logTime);
+  const planStride = Math.max(1, Math.ceil(recordedPlans.length / MAX_PLAYBACK_PLANS));
+  if (planStride > 1) notes.push(`${recordedPlans.length} plans thinned to every ${planStride}th for playback`);
+  const plans = recordedPlans.filter((_, k) => k % planStride === 0).flatMap((m) => planEvent(seconds(m), m.data as SceneUpdateMessage));
   const settings = on(RECORDING_TOPICS.settings.topic).at(-1)?.data as { task?: string; controller?: string } | undefined;
   const last = recording.messages.reduce((a, m) => (m.logTime > a ? m.logTime : a), t0);
   return {
@@ -82,8 +89,28 @@ export function recordingPlayback(recording: Recording, liveScene?: SceneDescrip
     times,
     poses,
     series,
+    plans,
     notes,
   };
+}
+
+interface SceneUpdateMessage {
+  entities: { lines: { points: { x: number; y: number; z: number }[] }[] }[];
+}
+
+/** A recorded plan back as the viewport draws it: SessionRecorder.plan writes the best line first, then the samples. */
+function planEvent(time: number, update: SceneUpdateMessage): PlanEvent[] {
+  const lines = update.entities[0]?.lines ?? [];
+  const best = lines[0];
+  if (!best) return [];
+  const steps = best.points.length;
+  const samples = lines.slice(1).filter((l) => l.points.length === steps);
+  const flat = (points: { x: number; y: number; z: number }[], out: Float32Array, at: number) =>
+    points.forEach((p, k) => out.set([p.x, p.y, p.z], at + k * 3));
+  const event: PlanEvent = { time, steps, sampleCount: samples.length, best: new Float32Array(steps * 3), samples: new Float32Array(samples.length * steps * 3) };
+  flat(best.points, event.best, 0);
+  samples.forEach((l, s) => flat(l.points, event.samples, s * steps * 3));
+  return [event];
 }
 
 /** Recordings leave meshes out; the live scene lends its own when it has every mesh the recorded one names. */

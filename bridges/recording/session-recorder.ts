@@ -194,6 +194,7 @@ export class SessionRecorder {
     if (this.closed) return;
     if (time > this.lastTime) this.lastTime = time;
     const channel = this.channels.get(topic)!;
+    if (this.writer.wants?.(channel.id) === false) return;
     this.writer.addMessage({
       channelId: channel.id,
       sequence: 0,

@@ -85,6 +85,9 @@ export async function deployCommand(argv: string[]): Promise<number> {
   let steps = 0;
   let clampedCommands = 0;
   try {
+    // Attached before connecting: the controller (a planner's workers …) starts while torque is still
+    // off, so the first command follows torque-on at once, not after the software watchdog trips.
+    await session.attachRobot(robot);
     await robot.connect();
   } catch (err) {
     log.close();
@@ -95,7 +98,6 @@ export async function deployCommand(argv: string[]): Promise<number> {
   let error: string | undefined;
   let failed = false;
   try {
-    await session.attachRobot(robot);
     log.write({ type: 'start', robot: config.name, task: taskId, controller: controllerId, rate, seconds, dryRun, joints: robot.capabilities.joints, stamp: Date.now() });
     const t0 = performance.now();
     session.onStep((sample) => {
@@ -114,6 +116,10 @@ export async function deployCommand(argv: string[]): Promise<number> {
         faults: lastReal?.faults.length ?? 0,
       });
     });
+    // One tick before the clock starts: a controller's lazy start (a planner's first plan) is not loop jitter.
+    await session.tick();
+    stats.readMs.clear();
+    stats.sendMs.clear();
     await runAtRate(stats, seconds, async () => {
       await session.tick();
       error = session.status().error;
@@ -140,7 +146,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
     // The session lets go of the robot with an emergency stop (torque off); then the port closes.
     await session.dispose();
     await robot.disconnect();
-    recording?.stop();
+    await recording?.stop();
     log.close();
     console.log(values.json ? JSON.stringify(summary) : describe(summary));
     // A run the safety layer or a failing controller had to stop is a failure.

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runEpisode } from '../../engine/run-episode.ts';
+import { parseEngine } from '../episode-options.ts';
 import { findController } from '../../control/registry.ts';
 import { findTask } from '../../sim/tasks/index.ts';
 import { parseSetOptions } from '../set-options.ts';
@@ -30,8 +31,10 @@ export async function evalCommand(argv: string[]): Promise<string> {
       seed: { type: 'string', default: '0' },
       set: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
+      engine: { type: 'string', default: 'rapier' },
     },
   });
+  const engine = parseEngine(values.engine!);
   if (!values.task) throw new UsageError('--task is required (see `actuate tasks`)');
   if (!values.controller) throw new UsageError('--controller is required (see `actuate controllers`)');
   try {
@@ -51,7 +54,7 @@ export async function evalCommand(argv: string[]): Promise<string> {
   for (let e = 0; e < episodes; e++) {
     let r;
     try {
-      r = await runEpisode({ taskId: values.task, controllerId: values.controller, seed: seed + e, taskParams: set.task, controllerParams: set.controller, costWeights: set.cost });
+      r = await runEpisode({ taskId: values.task, controllerId: values.controller, seed: seed + e, taskParams: set.task, controllerParams: set.controller, costWeights: set.cost, engine });
     } catch (err) {
       if ((err as Error).name === 'ParamError' || (err as Error).name === 'CardError' || (err as Error).name === 'ModelLoadError') throw new UsageError((err as Error).message);
       throw err;

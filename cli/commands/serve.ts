@@ -8,18 +8,21 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseEngine } from '../episode-options.ts';
 import { EngineHost } from '../../engine/host.ts';
 import { packageList, parsePackageOptions } from '../../sim/importers/resolve-path.ts';
 import { startServer } from '../../engine/http-server.ts';
 import { isLoopback } from '../../engine/request-policy.ts';
 import { connectSessionBridges } from '../../engine/ros-session.ts';
+import { serveFoxglove, type LiveFoxglove } from '../../engine/foxglove-live.ts';
 import { takeRosOptions } from '../ros-options.ts';
 import { UsageError } from '../usage-error.ts';
 import { ensureStudioBuilt, STUDIO_DIR } from '../studio-build.ts';
 
 
 export async function serveCommand(argv: string[]): Promise<void> {
-  const { rest, ros } = takeRosOptions(argv);
+  const { rest: withoutRos, ros } = takeRosOptions(argv);
+  const { rest, foxglovePort } = takeFoxgloveOption(withoutRos);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -39,8 +42,11 @@ export async function serveCommand(argv: string[]): Promise<void> {
       runs: { type: 'string', multiple: true, default: [] },
       /** Records the live session from the start to this MCAP file (the studio's Record button stops it). */
       record: { type: 'string' },
+      /** The physics engine of the studio's simulated robot: rapier (default) or mujoco. */
+      engine: { type: 'string', default: 'rapier' },
     },
   });
+  const physics = parseEngine(values.engine!);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got '${values.port}'`);
   const host = values.host!;
@@ -63,11 +69,13 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const robotPackages = packageList(roots);
   // Runs started from the studio go to the first --runs folder, else to runs/ here (made on the first).
   const trainingDir = runDirs[0] ?? resolve('runs');
-  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, trainingDir, ...(robotPackages ? { robotPackages } : {}) });
+  const engine = await EngineHost.create({ modelDirs, robotDirs, runDirs, trainingDir, ...(robotPackages ? { robotPackages } : {}), engine: physics });
   let server;
   // The studio's live session on ROS and recorded, exactly as `run --ros1/--rosbridge/--record` does.
   let bridges: Awaited<ReturnType<typeof connectSessionBridges>> = [];
+  let foxglove: LiveFoxglove | undefined;
   try {
+    if (foxglovePort !== undefined) foxglove = await serveFoxglove(engine.session, { port: foxglovePort });
     if (values.record) engine.recording.start(resolve(values.record));
     const say = (prefix: string) => (m: string) => process.stderr.write(`${prefix}: ${m}\n`);
     bridges = await connectSessionBridges(engine.session, {
@@ -77,6 +85,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     server = await startServer(engine, { host, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });
   } catch (err) {
     for (const b of bridges) b.close();
+    await foxglove?.close();
     await engine.dispose();
     throw err;
   }
@@ -86,6 +95,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const recording = engine.recording.status();
   if (recording.active) console.log(`  recording to ${recording.path}`);
   for (const b of bridges) console.log(`  on ROS: publishing ${b.topics.joint_states}, ${b.topics.tf}, ${b.topics.odom}, ${b.topics.task_state}; taking ${b.topics.cmd_vel}, ${b.topics.joint_commands}, ${b.topics.joint_trajectory}`);
+  if (foxglove) console.log(`  Foxglove WebSocket at ${foxglove.url} (in Foxglove: Open connection → Foxglove WebSocket)`);
   engine.warmLoader();
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -93,8 +103,30 @@ export async function serveCommand(argv: string[]): Promise<void> {
     process.once('SIGTERM', stop);
   });
   for (const b of bridges) b.close();
+  await foxglove?.close();
   await server.close();
   await engine.dispose();
+}
+
+/** Foxglove's own default port. */
+const FOXGLOVE_PORT = 8765;
+
+/** `--foxglove [PORT]`, taken out before parseArgs (which has no options with an optional value). */
+export function takeFoxgloveOption(argv: string[]): { rest: string[]; foxglovePort?: number } {
+  const rest: string[] = [];
+  let port: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg === '--foxglove') {
+      port = next !== undefined && /^\d+$/.test(next) ? Number(argv[++i]) : FOXGLOVE_PORT;
+    } else if (arg.startsWith('--foxglove=')) {
+      port = Number(arg.slice('--foxglove='.length));
+      if (!/^\d+$/.test(arg.slice('--foxglove='.length))) port = NaN;
+    } else rest.push(arg);
+  }
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError('--foxglove takes a port number 0–65535 (default 8765)');
+  return { rest, ...(port !== undefined ? { foxglovePort: port } : {}) };
 }
 
 function checkFolder(flag: string, dir: string, holds: string): string {

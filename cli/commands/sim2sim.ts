@@ -3,51 +3,23 @@
  * the same controller in Rapier and in MuJoCo from the same start; both runs' metrics and how far
  * the two drift apart (engine/sim2sim.ts).
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findController } from '../../control/registry.ts';
 import { sim2sim, type Divergence, type Sim2simResult } from '../../engine/sim2sim.ts';
-import { ROBOT_TASK_PREFIX } from '../../sim/tasks/free-play.ts';
-import { findTask } from '../../sim/tasks/index.ts';
-import { parseSetOptions } from '../set-options.ts';
+import { EPISODE_OPTIONS, parseEpisodeOptions } from '../episode-options.ts';
 import { UsageError } from '../usage-error.ts';
-import { policyOnRobot, robotOptions } from './run.ts';
 
 export async function sim2simCommand(argv: string[]): Promise<string> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      task: { type: 'string' },
-      robot: { type: 'string' },
-      package: { type: 'string', multiple: true, default: [] },
-      keyframe: { type: 'string' },
-      controller: { type: 'string' },
-      seconds: { type: 'string' },
-      seed: { type: 'string', default: '0' },
-      set: { type: 'string', multiple: true, default: [] },
+      ...EPISODE_OPTIONS,
       'sample-every': { type: 'string', default: '0.1' },
       json: { type: 'boolean', default: false },
     },
   });
-  if (!values.task && !values.robot) throw new UsageError('--task (see `actuate tasks`) or --robot <file> is required');
-  if (values.task && values.robot) throw new UsageError('give either --task or --robot, not both');
-  const taskId = values.robot ? `${ROBOT_TASK_PREFIX}${resolve(values.robot)}` : values.task!;
-  let controllerId: string;
-  try {
-    controllerId = values.controller ?? findTask(taskId).defaultController;
-    findController(controllerId);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got '${values.seed}'`);
-  const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
-  if (seconds !== undefined && !(seconds > 0)) throw new UsageError(`--seconds must be a positive number, got '${values.seconds}'`);
+  const { taskId, controllerId, seed, seconds, set } = parseEpisodeOptions(values);
   const sampleEvery = Number(values['sample-every']);
   if (!(sampleEvery > 0)) throw new UsageError(`--sample-every must be a positive number of seconds, got '${values['sample-every']}'`);
-  const set = parseSetOptions(values.set!, taskId, controllerId);
-  if (values.robot) Object.assign(set.task, robotOptions(values.package!, values.keyframe), policyOnRobot(controllerId, set));
-  else if (values.package!.length || values.keyframe !== undefined) throw new UsageError('--package and --keyframe go with --robot');
   let result: Sim2simResult;
   try {
     result = await sim2sim({

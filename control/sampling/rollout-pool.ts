@@ -14,7 +14,7 @@
 import { Worker } from 'node:worker_threads';
 import { WORKER_BOOTSTRAP } from '../worker-bootstrap.ts';
 import type { ParamValues } from '../../sim/params.ts';
-import type { RolloutRequest, RolloutResult } from './rollout.ts';
+import type { RolloutEngine, RolloutRequest, RolloutResult } from './rollout.ts';
 import type { WorkerMessage, WorkerReply } from './rollout-worker.ts';
 
 const ENTRY = new URL('./rollout-worker.ts', import.meta.url).href;
@@ -58,8 +58,8 @@ class RolloutThread {
   }
 
   /** Builds (or shares) the world of `world` in this thread. */
-  acquire(world: string, taskId: string, taskParams: ParamValues, modelTimestep: number | undefined): Promise<unknown> {
-    return this.send((id) => ({ type: 'init', id, world, taskId, taskParams, modelTimestep }));
+  acquire(world: string, taskId: string, taskParams: ParamValues, modelTimestep: number | undefined, engine: RolloutEngine): Promise<unknown> {
+    return this.send((id) => ({ type: 'init', id, world, taskId, taskParams, modelTimestep, engine }));
   }
 
   run(world: string, request: RolloutRequest, from: number, to: number): Promise<RolloutResult> {
@@ -141,14 +141,17 @@ export class RolloutPool {
     private readonly world: string,
   ) {}
 
-  /** `modelTimestep` overrides the scene's physics step in the rollout worlds (a coarser, faster model). */
-  static async create(taskId: string, taskParams: ParamValues, workers: number, modelTimestep?: number): Promise<RolloutPool> {
+  /**
+   * `modelTimestep` overrides the scene's physics step in the rollout worlds (a coarser, faster model);
+   * `engine` is what they simulate in.
+   */
+  static async create(taskId: string, taskParams: ParamValues, workers: number, modelTimestep?: number, engine: RolloutEngine = 'rapier'): Promise<RolloutPool> {
     const pool = new RolloutPool(
       Array.from({ length: Math.max(1, workers) }, (_, i) => thread(i)),
       `${nextPool++}`,
     );
     try {
-      await Promise.all(pool.threads.map((t) => t.acquire(pool.world, taskId, taskParams, modelTimestep)));
+      await Promise.all(pool.threads.map((t) => t.acquire(pool.world, taskId, taskParams, modelTimestep, engine)));
     } catch (err) {
       await pool.dispose();
       throw err;

@@ -1,18 +1,21 @@
 /**
- * Worker thread of rollout-pool.ts. It holds one Rapier world per task instance a pool uses (built
+ * Worker thread of rollout-pool.ts. It holds one world (Rapier, or MuJoCo when asked) per task instance a pool uses (built
  * from the task's scene description) and evaluates slices of rollout requests on the one named.
  * Messages are answered in order, each with its id.
  */
 import { parentPort } from 'node:worker_threads';
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
+import { loadMujoco } from '../../sim/mujoco/load-mujoco.ts';
+import { mujocoWorldForTask } from '../../sim/mujoco/mujoco-world.ts';
+import type { SimWorld } from '../../sim/robot/sim-world.ts';
 import { findTask } from '../../sim/tasks/index.ts';
 import { simulateOnly } from '../../sim/tasks/robot-assets.ts';
 import type { ParamValues } from '../../sim/params.ts';
-import { RolloutRunner, type RolloutRequest, type RolloutResult } from './rollout.ts';
+import { RolloutRunner, type RolloutEngine, type RolloutRequest, type RolloutResult } from './rollout.ts';
 
 export type WorkerMessage =
-  | { type: 'init'; id: number; world: string; taskId: string; taskParams: ParamValues; modelTimestep: number | undefined }
+  | { type: 'init'; id: number; world: string; taskId: string; taskParams: ParamValues; modelTimestep: number | undefined; engine: RolloutEngine }
   | { type: 'run'; id: number; world: string; request: RolloutRequest; from: number; to: number }
   | { type: 'release'; world: string };
 
@@ -27,14 +30,13 @@ const port = parentPort!;
 simulateOnly();
 // Told once the modules and Rapier are loaded: a pool can then count on a world in milliseconds.
 void loadRapier().then(() => port.postMessage({ type: 'booted' } satisfies WorkerReply));
-const worlds = new Map<string, { world: PhysicsWorld; runner: RolloutRunner }>();
+const worlds = new Map<string, { world: SimWorld; runner: RolloutRunner }>();
 
 const handle = async (message: WorkerMessage): Promise<WorkerReply | undefined> => {
   if (message.type === 'init') {
-    const R = await loadRapier();
     const task = findTask(message.taskId).build(message.taskParams);
     const scene = message.modelTimestep ? { ...task.scene, timestep: message.modelTimestep } : task.scene;
-    const world = new PhysicsWorld(R, scene);
+    const world = message.engine === 'mujoco' ? mujocoWorldForTask(await loadMujoco(), scene, message.taskId) : new PhysicsWorld(await loadRapier(), scene);
     worlds.set(message.world, { world, runner: new RolloutRunner(world, task) });
     return { type: 'ready', id: message.id };
   }

@@ -3,7 +3,10 @@
  * and sum the task's cost. Shared by the worker threads and by single-threaded evaluation.
  */
 import { residualSize, totalCost } from '../../sim/cost.ts';
-import type { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
+import type { SimWorld } from '../../sim/robot/sim-world.ts';
+
+/** The physics engine rollouts simulate in. */
+export type RolloutEngine = 'rapier' | 'mujoco';
 import type { TaskInstance } from '../../sim/task.ts';
 import { evaluateSpline, type SplineShape } from './action-spline.ts';
 
@@ -36,7 +39,7 @@ export class RolloutRunner {
   private readonly substeps: number;
 
   constructor(
-    private readonly world: PhysicsWorld,
+    private readonly world: SimWorld,
     private readonly task: TaskInstance,
   ) {
     this.residual = new Float64Array(residualSize(task.costTerms));

@@ -11,7 +11,7 @@ import type { ParamSpec, ParamValues } from '../../sim/params.ts';
 import { Random } from '../../sim/random.ts';
 import type { ControlContext, Controller, PlanTrace } from '../controller.ts';
 import { evaluateSpline, shiftSpline, type Interpolation, type SplineShape } from './action-spline.ts';
-import type { RolloutRequest } from './rollout.ts';
+import type { RolloutEngine, RolloutRequest } from './rollout.ts';
 import { OnnxRollouts } from './onnx-rollouts.ts';
 import { RolloutPool, startRolloutThreads } from './rollout-pool.ts';
 
@@ -26,6 +26,7 @@ export const SAMPLING_PARAMS: ParamSpec[] = [
   { kind: 'number', key: 'iterations', label: 'Iterations', default: 1, min: 1, max: 16, step: 1, integer: true, help: 'sample-and-update rounds per plan' },
   { kind: 'choice', key: 'modelStep', label: 'Model time step', default: 'control', options: ['control', 'physics'], help: "rollouts step once per control period ('control', fast) or at the simulator's own step ('physics', exact)" },
   { kind: 'text', key: 'dynamics', label: 'Learned dynamics (.onnx)', default: '', placeholder: 'empty: roll out the Rapier model', file: 'onnx', model: 'dynamics', help: "plan with an ONNX model of the task's reduced state (inputs state, action → next_state) instead of Rapier" },
+  { kind: 'choice', key: 'engine', label: 'Rollout engine', default: 'rapier', options: ['rapier', 'mujoco'], help: 'the physics engine rollouts simulate in: Rapier, or MuJoCo (faster on articulated robots, docs/physics.md)' },
   { kind: 'number', key: 'threads', label: 'Rollout threads', default: DEFAULT_THREADS, min: 1, max: 16, step: 1, integer: true },
 ];
 
@@ -201,15 +202,15 @@ export abstract class SamplingPlanner implements Controller {
 
   private rollouts(settings: ParamValues): Promise<RolloutPool | OnnxRollouts> {
     const dynamics = settings.dynamics as string | undefined;
-    return dynamics ? this.learnedModel(dynamics) : this.rolloutPool(settings.threads as number, settings.modelStep === 'control');
+    return dynamics ? this.learnedModel(dynamics) : this.rolloutPool(settings.threads as number, settings.modelStep === 'control', (settings.engine as RolloutEngine | undefined) ?? 'rapier');
   }
 
-  private rolloutPool(threads: number, coarse: boolean): Promise<RolloutPool> {
-    const key = `${threads}/${coarse}`;
+  private rolloutPool(threads: number, coarse: boolean, engine: RolloutEngine): Promise<RolloutPool> {
+    const key = `${threads}/${coarse}/${engine}`;
     if (!this.pool || this.poolKey !== key) {
       void releasePool(this.pool);
       const modelTimestep = coarse ? this.context.task.timing.controlDt : undefined;
-      this.pool = RolloutPool.create(this.context.taskId, this.context.taskParams, threads, modelTimestep);
+      this.pool = RolloutPool.create(this.context.taskId, this.context.taskParams, threads, modelTimestep, engine);
       // Awaited by the plan that needs it, which reports a failure; not an unhandled rejection meanwhile.
       this.pool.catch(() => undefined);
       this.poolKey = key;

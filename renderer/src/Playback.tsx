@@ -3,11 +3,11 @@
  * recorded poses at the cursor, and one plot per recorded signal group (cost and its terms, actions,
  * joint positions) over the whole recording with the cursor marked and its values read out.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { PlaybackData, PlaybackSeries } from '../../protocol/recording.ts';
-import { columns, frameAt, valuesAt } from './playback-cursor.ts';
+import { columns, frameAt, indexAt, valuesAt } from './playback-cursor.ts';
 import { BottomPanel } from './Plots.tsx';
 import { RecordingBar } from './RecordingBar.tsx';
 import { useEngine, useStore } from './use-engine.ts';
@@ -28,11 +28,17 @@ function Playback({ playback }: { playback: PlaybackData }) {
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
 
-  // The viewport draws the recorded poses at the cursor.
+  // The viewport draws the recorded poses at the cursor, and the last plan made by then.
   useEffect(() => {
     const frame = frameAt(playback, t);
     if (frame) store.showFrame(frame);
   }, [store, playback, t]);
+  const planTimes = useMemo(() => Float64Array.from(playback.plans, (p) => p.time), [playback]);
+  const planIndex = indexAt(planTimes, t);
+  const plan = planIndex >= 0 && playback.plans[planIndex]!.time <= t ? playback.plans[planIndex] : undefined;
+  useEffect(() => {
+    if (plan) store.showPlan(plan);
+  }, [store, plan]);
 
   useEffect(() => {
     if (!playing) return;

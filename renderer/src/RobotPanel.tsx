@@ -11,6 +11,10 @@ import './RobotPanel.css';
 
 /** Radians per arrow key press (Shift: five times as far). */
 const JOG_STEP = 0.02;
+/** Metres per end-effector key press (Shift: four times as far). */
+const TOOL_STEP = 0.005;
+/** End-effector keys: world-frame directions of the tool point. */
+const TOOL_KEYS: Record<string, [number, number, number]> = { w: [1, 0, 0], s: [-1, 0, 0], a: [0, 1, 0], d: [0, -1, 0], r: [0, 0, 1], f: [0, 0, -1] };
 /** A press within this long of the last builds on the value sent, not on a snapshot still on its way. */
 const JOG_MEMORY_MS = 2000;
 
@@ -56,6 +60,7 @@ function Connect() {
   const [port, setPort] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [dryRun, setDryRun] = useState(false);
   useEffect(() => {
     store.request('listRobotConfigs', {}).then(
       (list) => {
@@ -73,7 +78,7 @@ function Connect() {
     setBusy(true);
     setError('');
     try {
-      await store.request('connectRobot', { config: chosen, ...(port ? { port } : {}) });
+      await store.request('connectRobot', { config: chosen, ...(port ? { port } : {}), ...(dryRun ? { dryRun } : {}) });
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -96,6 +101,9 @@ function Connect() {
       <label>
         Port
         <input data-testid="robot-port" value={port} onChange={(e) => setPort(e.target.value)} placeholder="/dev/ttyACM0" />
+      </label>
+      <label className="robot-dry-run" title="Torque stays off; the commands drive the robot's simulated twin in the viewport">
+        <input type="checkbox" data-testid="robot-dry-run" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> Dry run: read the robot, move only its twin
       </label>
       <button type="button" data-testid="robot-connect" disabled={!chosen || busy} onClick={() => void connect()}>
         {busy ? 'Connecting…' : 'Connect'}
@@ -128,7 +136,11 @@ function Connected({ robot }: { robot: RobotStatus }) {
     else if (e.key === 'ArrowDown') setSelected((selected + 1) % n);
     else if (e.key === 'ArrowLeft') jog(-1, e.shiftKey);
     else if (e.key === 'ArrowRight') jog(1, e.shiftKey);
-    else return;
+    else if (TOOL_KEYS[e.key.toLowerCase()]) {
+      const step = TOOL_STEP * (e.shiftKey ? 4 : 1);
+      const d = TOOL_KEYS[e.key.toLowerCase()]!;
+      void store.call('jogEndEffector', { delta: [d[0] * step, d[1] * step, d[2] * step] });
+    } else return;
     e.preventDefault();
   };
   const counters = Object.entries(robot.counters).filter(([, v]) => v > 0);
@@ -138,6 +150,7 @@ function Connected({ robot }: { robot: RobotStatus }) {
         <span className={`robot-mode mode-${robot.mode}`} data-testid="robot-mode">{robot.mode}</span>{' '}
         <span data-testid="robot-torque" className={robot.torque ? 'torque-on' : 'torque-off'}>{robot.torque ? 'torque on' : 'torque off'}</span>{' '}
         <span className="muted">{robot.port}</span>
+        {robot.dryRun && <span className="robot-mode mode-holding" data-testid="robot-dry-run-badge">dry run: joints are the twin's</span>}
       </p>
       {robot.stopReason && <p className="robot-error" data-testid="robot-stop-reason">{robot.stopReason}</p>}
       <div className="robot-jog" tabIndex={0} data-testid="robot-jog" onKeyDown={onKey}>
@@ -157,7 +170,12 @@ function Connected({ robot }: { robot: RobotStatus }) {
             ))}
           </tbody>
         </table>
-        <p className="muted">Click here, then ↑/↓ pick a joint, ←/→ jog it ({JOG_STEP} rad; Shift ×5). Esc: emergency stop.</p>
+        <p className="muted">Click here, then ↑/↓ pick a joint, ←/→ jog it ({JOG_STEP} rad; Shift ×5); W/S, A/D, R/F move the {robot.tool?.body ?? 'tool'} along x, y, z ({TOOL_STEP * 1000} mm; Shift ×4). Esc: emergency stop.</p>
+        {robot.tool && (
+          <p className="muted" data-testid="robot-tool">
+            {robot.tool.body} at <span data-testid="robot-tool-position">{robot.tool.position.map((v) => v.toFixed(4)).join(' ')}</span> m
+          </p>
+        )}
       </div>
       <h3>Safety</h3>
       <p data-testid="robot-counters" className="muted">{counters.length ? counters.map(([k, v]) => `${k} ${v}`).join(' · ') : 'no clamps or trips'}</p>

@@ -69,7 +69,9 @@ export function Viewport() {
     <div className="viewport" data-testid="viewport">
       <div ref={container} className="canvas-host" />
       <div className="overlay top-left view-toggles">
-        <span className="time" data-testid="sim-time">t = {(status?.playing && telemetry ? telemetry.time : (status?.time ?? 0)).toFixed(2)} s</span>
+        <span className="time" data-testid="sim-time">
+          {playback ? 'playback · live ' : ''}t = {(status?.playing && telemetry ? telemetry.time : (status?.time ?? 0)).toFixed(2)} s
+        </span>
         {plans && <Toggle testId="show-plan" label="Plan" title="The planner's sampled (blue) and chosen (yellow) trajectories" checked={showPlan} onChange={setShowPlan} />}
         <Toggle testId="show-collision" label="Collision" title="Collision-only geometry as pink wireframe" checked={showCollision} onChange={setShowCollision} />
         <Toggle testId="show-joint-frames" label="Joint frames" title="Each joint's frame at its anchor (x red, y green, z blue) and its axis (yellow arrow)" checked={showJointFrames} onChange={setShowJointFrames} />
@@ -94,10 +96,11 @@ export function Viewport() {
       )}
       <OverlayLegend view={view} jointFrames={showJointFrames} contacts={showContacts} />
       <div className="overlay top-right right-stack">
-        <EpisodeBadge />
+        {/* The live episode's verdict and readouts would mislabel a recording being played back. */}
+        {!playback && <EpisodeBadge />}
         <Inspector view={view} />
       </div>
-      <Readouts />
+      {!playback && <Readouts />}
       <FrameRate view={view} />
     </div>
   );

@@ -183,6 +183,11 @@ export class EngineStore {
     this.set({ playback });
   }
 
+  /** Draws a plan that did not come from the engine's stream (a playback's). */
+  showPlan(plan: PlanEvent): void {
+    for (const l of this.planListeners) l(plan);
+  }
+
   /** Draws a frame that did not come from the engine's stream (a playback's). */
   showFrame(frame: FrameEvent): void {
     for (const l of this.frameListeners) l(frame);

@@ -83,6 +83,8 @@ describe.skipIf(!hasChromium)('recording and playback in the studio', () => {
     await page.getByTestId('open-recording').click();
     await page.getByTestId('playback').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('recording-bar').count()).toBe(0);
+    // The live session's readouts and verdict are not shown over a recording.
+    expect(await page.getByTestId('readout-cart-position').count()).toBe(0);
     await expect.poll(async () => (await playbackTime()).duration, POLL).toBeGreaterThan(2.5);
     const { duration } = await playbackTime();
     expect(await page.getByTestId('playback-file').textContent()).toContain('cartpole-swingup');
@@ -120,5 +122,6 @@ describe.skipIf(!hasChromium)('recording and playback in the studio', () => {
     await page.getByTestId('playback-close').click();
     await page.getByTestId('recording-bar').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('playback').count()).toBe(0);
+    await page.getByTestId('readout-cart-position').waitFor({ timeout: 10_000 });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The Robot panel in Debian's Chromium against the real `actuate serve` and a virtual SO-101 (six
  * STS3215 servos on a socat pty): connect its robot.json from a --robots folder, see its joints live,
- * jog two joints from the keyboard and watch the goals reach the bus, then EMERGENCY STOP (the button,
+ * jog two joints and then the gripper (end effector, through the model's kinematics) from the keyboard
+ * and watch the goals reach the bus, then EMERGENCY STOP (the button,
  * and after reconnecting the Esc key): torque off in the studio and Torque_Enable = 0 on every servo.
  * Saves test-results/robot-panel.png.
  */
@@ -68,7 +69,7 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
     await bus?.stop();
   });
 
-  it('connects the arm without moving it, jogs two joints from the keyboard, and the E-stop button turns torque off in the studio and on the bus', async () => {
+  it('connects the arm without moving it, jogs two joints and the gripper from the keyboard, and the E-stop button turns torque off in the studio and on the bus', async () => {
     await page.getByTestId('robot-panel-toggle').click();
     const labels = await page.getByTestId('robot-config').locator('option').allTextContents();
     expect(labels).toEqual(expect.arrayContaining(['so101-follower (follower, feetech)', 'so101-leader (leader, feetech)', 'so101-test-arm (follower, feetech)']));
@@ -91,6 +92,17 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
     await expect.poll(async () => (await goals()).slice(0, 3), POLL).toEqual([2048 + 65, 2048 - 65, 2048]);
     await expect.poll(async () => Number(await page.getByTestId('robot-joint-shoulder_pan-position').textContent()), POLL).toBeGreaterThan(0.08);
     await expect.poll(async () => Number(await page.getByTestId('robot-joint-shoulder_lift-position').textContent()), POLL).toBeLessThan(-0.08);
+
+    // End effector: R three times lifts the gripper 15 mm through the arm's kinematics (several joints move).
+    const toolZ = async () => Number((await page.getByTestId('robot-tool-position').textContent())!.split(' ')[2]);
+    const z0 = await toolZ();
+    const before = await goals();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('r');
+    await expect.poll(async () => (await toolZ()) - z0, POLL).toBeGreaterThan(0.012);
+    expect(await toolZ() - z0).toBeLessThan(0.018);
+    const after = await goals();
+    expect(after.filter((g, i) => Math.abs(g - before[i]!) > 2).length).toBeGreaterThanOrEqual(2);
+    expect(after[5]).toBe(before[5]);
 
     const since = bus.events.length;
     await page.getByTestId('robot-estop').click();
