@@ -9,17 +9,16 @@
  * and the validated card; a bad file fails with the same message `actuate policy info` gives.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { dirname, extname, join, relative, resolve } from 'node:path';
 import type { ModelCardView, ModelDescription, ModelFileEntry, ModelListing } from '../protocol/models.ts';
 import { compareSignatures } from '../models/io-validation.ts';
-import { loadModelCard, type ModelCard } from '../models/model-card.ts';
+import { CARD_SUFFIX, cardBeside, loadModelCard, type ModelCard } from '../models/model-card.ts';
 import { modelInfo } from '../models/model-info.ts';
 import { projectPath } from '../sim/project-paths.ts';
 
 /** The shipped models (the repository's models/ folder, or the packaged app's copy of it). */
 export const SHIPPED_MODELS_DIR = projectPath('models');
 
-const CARD_SUFFIX = '.card.json';
 /** A listing stops after this many files, so a folder like ~ cannot stall the engine. */
 const MAX_FILES = 2000;
 const MAX_DEPTH = 6;
@@ -64,7 +63,7 @@ export class ModelCatalog {
     }
     const cardPaths = new Set(cards.map((c) => c.path));
     for (const m of models) {
-      const beside = besideCard(m.path);
+      const beside = cardBeside(m.path);
       const card = cardPaths.has(beside) ? beside : named.get(m.path);
       if (card) m.card = card;
     }
@@ -74,7 +73,7 @@ export class ModelCatalog {
   /** The card for a model file, by the conventions above, or undefined. */
   findCard(modelPath: string): string | undefined {
     const model = resolve(modelPath);
-    const beside = besideCard(model);
+    const beside = cardBeside(model);
     if (existsSync(beside)) return beside;
     const dir = dirname(model);
     const cardFolders = [dir, join(dir, '..', 'cards'), ...this.folders.map((f) => join(f, 'cards'))];
@@ -127,9 +126,6 @@ function mismatches(card: ModelCard, model: NonNullable<ModelDescription['model'
   return [...compareSignatures('input', card.inputs, model.inputs), ...compareSignatures('output', card.outputs, model.outputs)];
 }
 
-function besideCard(modelPath: string): string {
-  return join(dirname(modelPath), `${basename(modelPath, extname(modelPath))}${CARD_SUFFIX}`);
-}
 
 /** The model file a card names (resolved against the card's folder), read without validating the card. */
 function cardModelPath(cardFile: string): string | undefined {

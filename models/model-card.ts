@@ -8,7 +8,7 @@
  * problem is reported with the field's path: "policy.pd.stiffness: 12 values, the card has 16 joints".
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 export const CARD_SCHEMA_VERSION = 1;
@@ -342,4 +342,11 @@ function checkPolicy(card: ModelCard, p: PolicySpec): string[] {
     if (typeof last === 'number' && last !== n) problems.push(`policy.joints: ${n} joints, output '${output.name}' has ${last} values`);
   }
   return problems;
+}
+
+/** Where a model's own card sits by convention: `<name>.card.json` beside `<name>.onnx` (docs/neural.md). */
+export const CARD_SUFFIX = '.card.json';
+
+export function cardBeside(modelPath: string): string {
+  return join(dirname(modelPath), `${basename(modelPath, extname(modelPath))}${CARD_SUFFIX}`);
 }

@@ -6,7 +6,8 @@
  * name. The velocity command is the task's own (TaskInstance.command, live sliders of the task): the
  * policy is fed exactly what the task scores.
  */
-import { loadModelCard, type PolicySpec } from '../../models/model-card.ts';
+import { existsSync } from 'node:fs';
+import { cardBeside, loadModelCard, type PolicySpec } from '../../models/model-card.ts';
 import { actionTypes, jointIndexMap, mapAction, ObservationBuilder, ObservationError } from '../../models/observation-layout.ts';
 import { float32Tensor, loadModel, type ModelSession } from '../../models/runtime.ts';
 import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.ts';
@@ -163,7 +164,7 @@ export class OnnxPolicy implements Controller {
 }
 
 async function create(context: ControlContext, values: ParamValues): Promise<Controller> {
-  const cardPath = typeof values.card === 'string' && values.card ? values.card : undefined;
+  const cardPath = cardFor(values);
   if (!cardPath) throw new ParamError('onnx-policy needs controller.card=<policy.card.json> (the observation and action layout)');
   const loaded = loadModelCard(cardPath);
   const policy = loaded.card.policy;
@@ -186,3 +187,11 @@ export const onnxPolicy: ControllerDefinition = {
   params: FILE_PARAMS,
   create,
 };
+
+/** The card named, or — when only a model is named — the card beside that model, if it has one (a training run's export). */
+function cardFor(values: ParamValues): string | undefined {
+  const card = typeof values.card === 'string' && values.card ? values.card : undefined;
+  const model = typeof values.model === 'string' && values.model ? values.model : undefined;
+  if (model && card === SHIPPED_POLICY_CARD && existsSync(cardBeside(model))) return cardBeside(model);
+  return card;
+}

@@ -9,7 +9,8 @@ import { projectPath } from '../../sim/project-paths.ts';
 
 describe('shipped PPO policies', () => {
   it('cartpole-swingup-ppo swings the pole up and balances it (onnx-policy, one 10-s episode)', async () => {
-    const r = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'onnx-policy', seed: 11, controllerParams: { card: projectPath('models/cartpole-swingup-ppo/policy.card.json') } });
+    // Only the model named: onnx-policy finds the card beside it (as for a training run's export).
+    const r = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'onnx-policy', seed: 11, controllerParams: { model: projectPath('models/cartpole-swingup-ppo/policy.onnx') } });
     expect(r.error).toBeUndefined();
     expect(r.success).toBe(true);
     // The card's evaluation: −27.6 ± 0.4 over 20 episodes; hanging still is −200.
