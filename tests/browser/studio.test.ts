@@ -475,26 +475,6 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.getByTestId('follow').check();
   });
 
-  it('opens the SO-101 as a free-play scene and jogs a joint with its slider', async () => {
-    const file = new URL('../../assets/robots/so101/so101_new_calib.xml', import.meta.url).pathname;
-    await page.getByTestId('robot-path').fill(file);
-    await page.getByTestId('open-robot').click();
-    await page.getByTestId('param-controller-shoulder_lift').waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('controller-select').inputValue()).toBe('jog');
-    await page.waitForTimeout(1000);
-    const before = await canvasStats();
-    // The arm's meshes, and a floor under it: most of the view, not a grid seen edge-on.
-    expect(before.drawn).toBeGreaterThan(0.4);
-    await page.getByTestId('param-controller-shoulder_lift-value').fill('-1');
-    await page.getByTestId('param-controller-elbow_flex-value').fill('1.2');
-    await page.getByTestId('play').click();
-    await expect.poll(() => readNumber('readout-shoulder_lift'), { timeout: 30_000 }).toBeLessThan(-0.9);
-    await page.getByTestId('play').click();
-    await page.waitForTimeout(500);
-    expect(changedFraction(before, await canvasStats())).toBeGreaterThan(0.01);
-    await page.screenshot({ path: 'test-results/so101.png' });
-  });
-
   it('trains PPO from the Training panel, draws its curve as it learns, and runs the policy it exported', async () => {
     await page.getByTestId('task-select').selectOption('cartpole-swingup');
     await page.getByTestId('tab-training').click();
@@ -516,6 +496,26 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     expect(await page.getByTestId('error').count()).toBe(0);
     await page.screenshot({ path: 'test-results/training.png' });
     await page.getByTestId('tab-plots').click();
+  });
+
+  it('opens the SO-101 as a free-play scene and jogs a joint with its slider', async () => {
+    const file = new URL('../../assets/robots/so101/so101_new_calib.xml', import.meta.url).pathname;
+    await page.getByTestId('robot-path').fill(file);
+    await page.getByTestId('open-robot').click();
+    await page.getByTestId('param-controller-shoulder_lift').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('controller-select').inputValue()).toBe('jog');
+    await page.waitForTimeout(1000);
+    const before = await canvasStats();
+    // The arm's meshes, and a floor under it: most of the view, not a grid seen edge-on.
+    expect(before.drawn).toBeGreaterThan(0.4);
+    await page.getByTestId('param-controller-shoulder_lift-value').fill('-1');
+    await page.getByTestId('param-controller-elbow_flex-value').fill('1.2');
+    await page.getByTestId('play').click();
+    await expect.poll(() => readNumber('readout-shoulder_lift'), { timeout: 30_000 }).toBeLessThan(-0.9);
+    await page.getByTestId('play').click();
+    await page.waitForTimeout(500);
+    expect(changedFraction(before, await canvasStats())).toBeGreaterThan(0.01);
+    await page.screenshot({ path: 'test-results/so101.png' });
   });
 
   it('shows an engine error as a toast and keeps running', async () => {
