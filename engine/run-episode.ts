@@ -3,15 +3,20 @@ import { Session, type PhysicsEngine } from './session.ts';
 import { recordSession } from './session-recording.ts';
 import { connectSessionBridges, type Ros1SessionOptions, type RosbridgeSessionOptions, type RosSessionBridge } from './ros-session.ts';
 
-export interface RunOptions {
+/** What an episode runs: the task, its controller, the seed, how long, and their settings. */
+export interface EpisodeSpec {
   taskId: string;
   /** Default: the task's own default controller. */
   controllerId?: string;
   seed: number;
+  /** Default: the task's episode length. */
   seconds?: number;
   taskParams?: Record<string, unknown>;
   controllerParams?: Record<string, unknown>;
   costWeights?: Record<string, unknown>;
+}
+
+export interface RunOptions extends EpisodeSpec {
   /** Connects the session to a ROS 1 master; the run then paces itself in real time so ROS tools see real rates. */
   ros1?: Ros1SessionOptions;
   /** Connects the session to a rosbridge server (ROS 1 or ROS 2); paced in real time as with ros1. */

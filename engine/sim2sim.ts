@@ -6,16 +6,10 @@
  */
 import { mjcfFileOfTask } from '../sim/mujoco/mujoco-world.ts';
 import type { RobotState } from '../sim/robot/robot.ts';
+import type { EpisodeSpec } from './run-episode.ts';
 import { Session, type PhysicsEngine } from './session.ts';
 
-export interface Sim2simOptions {
-  taskId: string;
-  controllerId?: string;
-  seed: number;
-  seconds?: number;
-  taskParams?: Record<string, unknown>;
-  controllerParams?: Record<string, unknown>;
-  costWeights?: Record<string, unknown>;
+export interface Sim2simOptions extends EpisodeSpec {
   /** Seconds between the divergence samples reported (every control step is compared). */
   sampleEvery?: number;
 }
