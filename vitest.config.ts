@@ -15,7 +15,8 @@ export default defineConfig({
     sequence: { sequencer: HeavyFirstSequencer },
     projects: [
       { extends: true, test: { name: 'main', include: ['**/*.test.ts'], exclude: [...EXCLUDE, ...MEASURING] } },
-      { extends: true, test: { name: 'measuring', include: MEASURING, exclude: EXCLUDE, sequence: { groupOrder: 1 } } },
+      // One file at a time: each compares rates, and two at once would share the cores.
+      { extends: true, test: { name: 'measuring', include: MEASURING, exclude: EXCLUDE, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },
 });
