@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { findController } from '../control/registry.ts';
+import type { EpisodeSpec } from '../engine/run-episode.ts';
 import type { PhysicsEngine } from '../engine/session.ts';
 import { packageList, parsePackageOptions } from '../sim/importers/resolve-path.ts';
 import { ROBOT_TASK_PREFIX } from '../sim/tasks/free-play.ts';
@@ -99,4 +100,9 @@ function policyOnRobot(controllerId: string, set: SetOptions): Record<string, st
   const card = set.controller[cardParam?.key ?? ''] ?? (cardParam?.default as string | undefined);
   if (cardParam && card && set.task.card === undefined) out.card = card;
   return out;
+}
+
+/** The episode a parsed choice describes, as the engine takes it. */
+export function episodeSpec({ taskId, controllerId, seed, seconds, set }: EpisodeChoice): EpisodeSpec {
+  return { taskId, controllerId, seed, ...(seconds !== undefined ? { seconds } : {}), taskParams: set.task, controllerParams: set.controller, costWeights: set.cost };
 }

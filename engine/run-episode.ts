@@ -1,5 +1,5 @@
 /** A headless closed-loop run as fast as the machine allows: what `actuate run` prints. */
-import { Session, type PhysicsEngine } from './session.ts';
+import { Session, type PhysicsEngine, type SessionOptions } from './session.ts';
 import { recordSession } from './session-recording.ts';
 import { connectSessionBridges, type Ros1SessionOptions, type RosbridgeSessionOptions, type RosSessionBridge } from './ros-session.ts';
 
@@ -50,16 +50,21 @@ export interface RunResult {
   recordingDropped?: Record<string, number>;
 }
 
+/** The session an episode runs in (its length is the caller's business). */
+export function episodeSessionOptions(spec: EpisodeSpec, engine?: PhysicsEngine): SessionOptions {
+  return {
+    taskId: spec.taskId,
+    ...(spec.controllerId ? { controllerId: spec.controllerId } : {}),
+    seed: spec.seed,
+    ...(spec.taskParams ? { taskParams: spec.taskParams } : {}),
+    ...(spec.controllerParams ? { controllerParams: spec.controllerParams } : {}),
+    ...(spec.costWeights ? { costWeights: spec.costWeights } : {}),
+    ...(engine ? { engine } : {}),
+  };
+}
+
 export async function runEpisode(options: RunOptions): Promise<RunResult> {
-  const session = await Session.create({
-    taskId: options.taskId,
-    ...(options.controllerId ? { controllerId: options.controllerId } : {}),
-    seed: options.seed,
-    ...(options.taskParams ? { taskParams: options.taskParams } : {}),
-    ...(options.controllerParams ? { controllerParams: options.controllerParams } : {}),
-    ...(options.costWeights ? { costWeights: options.costWeights } : {}),
-    ...(options.engine ? { engine: options.engine } : {}),
-  });
+  const session = await Session.create(episodeSessionOptions(options, options.engine));
   const recording = options.record ? recordSession(session, options.record) : undefined;
   let bridges: RosSessionBridge[];
   try {

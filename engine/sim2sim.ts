@@ -6,7 +6,7 @@
  */
 import { mjcfFileOfTask } from '../sim/mujoco/mujoco-world.ts';
 import type { RobotState } from '../sim/robot/robot.ts';
-import type { EpisodeSpec } from './run-episode.ts';
+import { episodeSessionOptions, type EpisodeSpec } from './run-episode.ts';
 import { Session, type PhysicsEngine } from './session.ts';
 
 export interface Sim2simOptions extends EpisodeSpec {
@@ -55,17 +55,7 @@ export async function sim2sim(options: Sim2simOptions): Promise<Sim2simResult> {
   const sessions: Session[] = [];
   try {
     for (const engine of ENGINES) {
-      sessions.push(
-        await Session.create({
-          taskId: options.taskId,
-          ...(options.controllerId ? { controllerId: options.controllerId } : {}),
-          seed: options.seed,
-          ...(options.taskParams ? { taskParams: options.taskParams } : {}),
-          ...(options.controllerParams ? { controllerParams: options.controllerParams } : {}),
-          ...(options.costWeights ? { costWeights: options.costWeights } : {}),
-          engine,
-        }),
-      );
+      sessions.push(await Session.create(episodeSessionOptions(options, engine)));
     }
     const [rapier, mujoco] = sessions as [Session, Session];
     const controlDt = rapier.task.timing.controlDt;

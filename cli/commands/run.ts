@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { runEpisode, type RunResult } from '../../engine/run-episode.ts';
 import { resolve } from 'node:path';
-import { EPISODE_OPTIONS, parseEngine, parseEpisodeOptions } from '../episode-options.ts';
+import { EPISODE_OPTIONS, parseEngine, parseEpisodeOptions, episodeSpec } from '../episode-options.ts';
 import { takeRosOptions } from '../ros-options.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -17,19 +17,13 @@ export async function runCommand(argv: string[]): Promise<string> {
       engine: { type: 'string', default: 'rapier' },
     },
   });
-  const { taskId, controllerId, seed, seconds, set } = parseEpisodeOptions(values);
+  const episode = episodeSpec(parseEpisodeOptions(values));
   const engine = parseEngine(values.engine!);
   const showProgress = !values.json && process.stderr.isTTY;
   let result: RunResult;
   try {
     result = await runEpisode({
-      taskId,
-      controllerId,
-      seed,
-      ...(seconds !== undefined ? { seconds } : {}),
-      taskParams: set.task,
-      controllerParams: set.controller,
-      costWeights: set.cost,
+      ...episode,
       ...(values.record ? { record: resolve(values.record) } : {}),
       engine,
       ...(ros.ros1 ? { ros1: { ...ros.ros1, onStatus: (m: string) => process.stderr.write(`${showProgress ? '\n' : ''}ros1: ${m}\n`) } } : {}),

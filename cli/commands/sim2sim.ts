@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { sim2sim, type Divergence, type Sim2simResult } from '../../engine/sim2sim.ts';
-import { EPISODE_OPTIONS, parseEpisodeOptions } from '../episode-options.ts';
+import { EPISODE_OPTIONS, parseEpisodeOptions, episodeSpec } from '../episode-options.ts';
 import { UsageError } from '../usage-error.ts';
 
 export async function sim2simCommand(argv: string[]): Promise<string> {
@@ -17,19 +17,13 @@ export async function sim2simCommand(argv: string[]): Promise<string> {
       json: { type: 'boolean', default: false },
     },
   });
-  const { taskId, controllerId, seed, seconds, set } = parseEpisodeOptions(values);
+  const episode = episodeSpec(parseEpisodeOptions(values));
   const sampleEvery = Number(values['sample-every']);
   if (!(sampleEvery > 0)) throw new UsageError(`--sample-every must be a positive number of seconds, got '${values['sample-every']}'`);
   let result: Sim2simResult;
   try {
     result = await sim2sim({
-      taskId,
-      controllerId,
-      seed,
-      ...(seconds !== undefined ? { seconds } : {}),
-      taskParams: set.task,
-      controllerParams: set.controller,
-      costWeights: set.cost,
+      ...episode,
       sampleEvery,
     });
   } catch (err) {
