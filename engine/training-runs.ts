@@ -62,12 +62,17 @@ export class TrainingRuns {
 
   /** Every run in the folders, newest first. */
   list(): TrainingRun[] {
+    return [...this.runDirs()].map((dir) => this.describe(dir)).sort((a, b) => modified(b.dir) - modified(a.dir));
+  }
+
+  /** The run folders: started here, or found in (or given as) the folders. */
+  private runDirs(): Set<string> {
     const dirs = new Set<string>(this.children.keys());
     for (const folder of new Set([...this.folders, ...(this.trainingDir ? [this.trainingDir] : [])])) {
       if (isRun(folder)) dirs.add(folder);
       for (const entry of safeReaddir(folder)) if (entry.isDirectory() && isRun(join(folder, entry.name))) dirs.add(join(folder, entry.name));
     }
-    return [...dirs].map((dir) => this.describe(dir)).sort((a, b) => modified(b.dir) - modified(a.dir));
+    return dirs;
   }
 
   metrics(dir: string): TrainingMetrics[] {
@@ -134,8 +139,9 @@ export class TrainingRuns {
     for (const child of this.children.values()) if (!child.exited) child.process.kill('SIGINT');
   }
 
+  /** Polls the runs followed and the ones written to lately (a run started from the CLI), reading only what grew. */
   private pollAll(): void {
-    for (const run of this.list()) if (run.running || this.offsets.has(run.dir)) this.poll(run.dir);
+    for (const dir of this.runDirs()) if (this.offsets.has(dir) || Date.now() - modified(dir) < LIVE_MS) this.poll(dir);
   }
 
   /** Sends the rows written since the last poll (a partly written last line waits for the next). */
@@ -187,7 +193,7 @@ export class TrainingRuns {
 
   /** A run folder `list()` gave out; anything else is refused (clients never name other paths). */
   private known(dir: string): string {
-    if (typeof dir === 'string' && (this.children.has(dir) || this.list().some((r) => r.dir === dir))) return dir;
+    if (typeof dir === 'string' && this.runDirs().has(dir)) return dir;
     throw new TrainingRunError(`no training run ${JSON.stringify(String(dir)).slice(0, 200)} in this studio's run folders`);
   }
 }

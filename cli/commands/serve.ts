@@ -121,8 +121,8 @@ export function takeFoxgloveOption(argv: string[]): { rest: string[]; foxglovePo
     if (arg === '--foxglove') {
       port = next !== undefined && /^\d+$/.test(next) ? Number(argv[++i]) : FOXGLOVE_PORT;
     } else if (arg.startsWith('--foxglove=')) {
-      port = Number(arg.slice('--foxglove='.length));
-      if (!/^\d+$/.test(arg.slice('--foxglove='.length))) port = NaN;
+      const value = arg.slice('--foxglove='.length);
+      port = /^\d+$/.test(value) ? Number(value) : NaN;
     } else rest.push(arg);
   }
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError('--foxglove takes a port number 0–65535 (default 8765)');
