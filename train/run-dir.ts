@@ -70,6 +70,7 @@ export function readCheckpoint(dir: string): Checkpoint {
     if (raw[key] === undefined) fail(key, 'missing');
   }
   if (raw.episodeSeconds !== undefined && !(typeof raw.episodeSeconds === 'number' && raw.episodeSeconds > 0)) fail('episodeSeconds', `expected a positive number, got ${JSON.stringify(raw.episodeSeconds)}`);
+  if (raw.stepsPerEnv !== undefined && !(Number.isInteger(raw.stepsPerEnv) && (raw.stepsPerEnv as number) > 0)) fail('stepsPerEnv', `expected a whole number ≥ 1, got ${JSON.stringify(raw.stepsPerEnv)}`);
   if (raw.randomize !== undefined && typeof raw.randomize !== 'boolean') fail('randomize', `expected true or false, got ${JSON.stringify(raw.randomize)}`);
   const cont = raw.continuation as { envs?: unknown; features?: unknown } | undefined;
   if (cont !== undefined && !(Array.isArray(cont.envs) && Array.isArray(cont.features))) fail('continuation', 'expected the environments (envs) and network inputs (features) as arrays');

@@ -12,6 +12,7 @@ import { appendMetrics, prepareRunDir, readCheckpoint, writeCheckpoint, writeExp
 import { UsageError } from '../usage-error.ts';
 
 const ALGORITHMS = ['ppo'];
+const DEFAULT_ENVS = 64;
 const PLANNED = ['diffusion', 'world-model'];
 
 export async function trainCommand(argv: string[]): Promise<string> {
@@ -20,7 +21,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
     options: {
       task: { type: 'string' },
       algo: { type: 'string', default: 'ppo' },
-      envs: { type: 'string', default: '64' },
+      envs: { type: 'string' },
       workers: { type: 'string' },
       minutes: { type: 'string' },
       steps: { type: 'string' },
@@ -45,7 +46,8 @@ export async function trainCommand(argv: string[]): Promise<string> {
   if (!taskId) throw new UsageError('--task is required (see `actuate tasks`)');
   if (resume && values.task && values.task !== resume.taskId) throw new UsageError(`--resume ${values.resume}: the checkpoint trained '${resume.taskId}', not '${values.task}'`);
   const def = guard(() => findTask(taskId));
-  const envs = count('--envs', values.envs!, 1);
+  // A resumed run keeps its number of environments unless told otherwise, so it continues exactly.
+  const envs = count('--envs', values.envs ?? String(resume?.continuation?.envs.length ?? DEFAULT_ENVS), 1);
   const workers = count('--workers', values.workers ?? String(Math.max(1, Math.min(2, availableParallelism()))), 1);
   const seed = count('--seed', values.seed!, 0);
   const every = count('--checkpoint-every', values['checkpoint-every']!, 1);
@@ -71,7 +73,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
     ...(hidden ? { hidden } : {}),
     ...(episodeSeconds === undefined ? {} : { episodeSeconds }),
     ...(values.randomize || resume?.randomize ? { randomize: true } : {}),
-    ...(values['steps-per-env'] ? { ppo: { stepsPerEnv: count('--steps-per-env', values['steps-per-env'], 1) } } : {}),
+    ...(values['steps-per-env'] ? { ppo: { stepsPerEnv: count('--steps-per-env', values['steps-per-env'], 1) } } : resume?.stepsPerEnv ? { ppo: { stepsPerEnv: resume.stepsPerEnv } } : {}),
     ...(resume ? { resume } : {}),
   };
   const runner = await guardAsync(() => PpoRunner.create(options));

@@ -49,6 +49,8 @@ export interface Checkpoint {
   seed: number;
   /** The run's training episode length, when not the task's. */
   episodeSeconds?: number;
+  /** Environment steps per environment per iteration (absent in older checkpoints). */
+  stepsPerEnv?: number;
   /** The run trained with domain randomization. */
   randomize?: boolean;
   /**
@@ -264,6 +266,7 @@ export class PpoRunner {
       wallSeconds: this.wallSeconds(),
       seed: this.options.seed,
       ...(this.options.episodeSeconds === undefined ? {} : { episodeSeconds: this.options.episodeSeconds }),
+      stepsPerEnv: this.config.stepsPerEnv,
       ...(this.options.randomize ? { randomize: true } : {}),
       ...(this.features
         ? { continuation: { envs: await this.envs.snapshot(), features: Array.from(this.features), actionNoise: this.random.save(), shuffle: this.ppo.shuffle.save(), recent: this.recent } }
