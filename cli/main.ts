@@ -55,7 +55,7 @@ const USAGE = `usage: actuate <command> [options]
   policy run <model.onnx> --input <file.json> [--json]
                                      feed named inputs ({"obs": [[…]]}) and print the named outputs
   train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
-        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--json]
+        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--init-noise-std 1] [--json]
                                      train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
   eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--engine rapier|mujoco] [--json]
                                      run N episodes: success rate, return mean and spread, task metrics

@@ -30,6 +30,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
       out: { type: 'string' },
       resume: { type: 'string' },
       hidden: { type: 'string' },
+      'init-noise-std': { type: 'string' },
       'steps-per-env': { type: 'string' },
       'episode-seconds': { type: 'string' },
       randomize: { type: 'boolean', default: false },
@@ -55,6 +56,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
   const minutes = values.minutes === undefined ? undefined : positive('--minutes', values.minutes);
   const maxSteps = values.steps === undefined ? (minutes === undefined ? 1_000_000 : Infinity) : count('--steps', values.steps, 1);
   const hidden = values.hidden?.split(',').map((h) => count('--hidden', h, 1));
+  const initNoiseStd = values['init-noise-std'] === undefined ? undefined : positive('--init-noise-std', values['init-noise-std']);
   const episodeSeconds = values['episode-seconds'] === undefined ? resume?.episodeSeconds : positive('--episode-seconds', values['episode-seconds']);
   const taskParams: Record<string, string> = {};
   for (const pair of values.set!) {
@@ -71,6 +73,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
     workers,
     seed: resume?.seed ?? seed,
     ...(hidden ? { hidden } : {}),
+    ...(initNoiseStd === undefined ? {} : { initNoiseStd }),
     ...(episodeSeconds === undefined ? {} : { episodeSeconds }),
     ...(values.randomize || resume?.randomize ? { randomize: true } : {}),
     ...(values['steps-per-env'] ? { ppo: { stepsPerEnv: count('--steps-per-env', values['steps-per-env'], 1) } } : resume?.stepsPerEnv ? { ppo: { stepsPerEnv: resume.stepsPerEnv } } : {}),
