@@ -59,6 +59,8 @@ export interface TaskInstance {
   command?: Float64Array;
   /** Applies the task parameters marked `live` (see NumberParam.live) without rebuilding the scene. */
   setLive?(values: ParamValues): void;
+  /** The model card of a learned policy shipped for this task: onnx-policy's default card on it. */
+  policyCard?: string;
   /** Joint-coordinate state for learned dynamics models (tasks that offer one). */
   reduced?: ReducedState;
   /** What the user should know about how the scene was built (robot file warnings): printed by the CLI. */

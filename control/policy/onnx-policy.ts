@@ -165,7 +165,7 @@ export class OnnxPolicy implements Controller {
 }
 
 async function create(context: ControlContext, values: ParamValues): Promise<Controller> {
-  const cardPath = cardFor(values);
+  const cardPath = cardFor(values, context.task.policyCard ?? SHIPPED_POLICY_CARD);
   if (!cardPath) throw new ParamError('onnx-policy needs controller.card=<policy.card.json> (the observation and action layout)');
   const loaded = loadModelCard(cardPath);
   const policy = loaded.card.policy;
@@ -186,13 +186,15 @@ export const onnxPolicy: ControllerDefinition = {
   title: 'ONNX policy',
   description: 'Runs an RL policy exported to ONNX as its model card describes (observation terms, joint order, action scale, PD gains, rate).',
   params: FILE_PARAMS,
+  // A task that ships a policy of its own (TaskInstance.policyCard) runs it by default.
+  paramsFor: (task) => (task.policyCard ? [{ ...FILE_PARAMS[0]!, default: task.policyCard } as ParamSpec, FILE_PARAMS[1]!] : FILE_PARAMS),
   create,
 };
 
 /** The card named, or — when only a model is named — the card beside that model, if it has one (a training run's export). */
-function cardFor(values: ParamValues): string | undefined {
+function cardFor(values: ParamValues, defaultCard: string): string | undefined {
   const card = typeof values.card === 'string' && values.card ? values.card : undefined;
   const model = typeof values.model === 'string' && values.model ? values.model : undefined;
-  if (model && card === SHIPPED_POLICY_CARD && existsSync(cardBeside(model))) return cardBeside(model);
+  if (model && card === defaultCard && existsSync(cardBeside(model))) return cardBeside(model);
   return card;
 }

@@ -11,6 +11,10 @@ import type { TaskDefinition, TaskInstance } from '../task.ts';
 import { go2DefaultPose, go2Servos, GO2_SERVO } from './go2-stand.ts';
 import { ROBOT_FILES, robotScene } from './robot-assets.ts';
 import { velocityTracking } from './velocity-tracking.ts';
+import { projectPath } from '../project-paths.ts';
+
+/** The PPO policy trained on this task (models/go2-walk-ppo). */
+export const GO2_WALK_POLICY_CARD = projectPath('models/go2-walk-ppo/policy.card.json');
 
 /** legged_gym's action scale: joint target = default + 0.25 · action. */
 export const ACTION_SCALE = 0.25;
@@ -28,9 +32,8 @@ export const go2Walk: TaskDefinition = {
   id: 'go2-walk',
   title: 'Go2 walk',
   description: 'Unitree Go2 tracks a velocity command (vx, vy, yaw rate) on flat ground; RL-ready observations and rewards.',
-  // No controller walks the Go2 yet (its PPO policy comes with training): hold keeps it standing
-  // and the task reports not solved; see docs/success-matrix.md.
-  defaultController: 'hold',
+  // The PPO policy trained here on this task (models/go2-walk-ppo/README.md); it learned vx = 0.5 m/s only.
+  defaultController: 'onnx-policy',
   params: [...COMMAND_PARAMS],
   build(p: ParamValues): TaskInstance {
     const gains = { kp: GO2_SERVO.kp, kv: GO2_SERVO.kv };
@@ -45,6 +48,7 @@ export const go2Walk: TaskDefinition = {
     return {
       scene,
       timing: { controlDt: 0.02, episodeSeconds: 20 },
+      policyCard: GO2_WALK_POLICY_CARD,
       actionDim: n,
       ...tracking,
       reset(random) {
