@@ -8,6 +8,7 @@
 import { noiseSchedule } from '../../control/diffusion/noise-schedule.ts';
 import type { SchedulerConfig } from '../../control/diffusion/schedulers.ts';
 import { Random } from '../../sim/random.ts';
+import type { ParamTensor } from '../actor-critic.ts';
 import type { ExportedPolicy } from '../export/policy-export.ts';
 import { exportDenoiser, type DenoiserProvenance } from '../export/denoiser-export.ts';
 import { DenoiserLearner, type DenoiserBatch } from '../learner/denoiser-learner.ts';
@@ -123,6 +124,11 @@ export class DiffusionTrainer {
     const stats = await this.learner.step(batch, { learningRate, maxGradNorm: this.options.maxGradNorm });
     this.ema.update(this.learner.parameters());
     return { ...stats, learningRate };
+  }
+
+  /** The EMA weights: what is exported. */
+  averagedParameters(): ParamTensor[] {
+    return this.ema.parameters();
   }
 
   /** The EMA weights as policy.onnx + card. */
