@@ -6,6 +6,6 @@ export function progressBar(fraction: number, width = 20): string {
 
 /** "m:ss" left, extrapolated from `seconds` spent on `fraction` of the work. */
 export function timeLeft(fraction: number, seconds: number): string {
-  const eta = fraction > 0 ? Math.max(0, seconds / Math.min(1, fraction) - seconds) : 0;
-  return `${Math.floor(eta / 60)}:${String(Math.round(eta % 60)).padStart(2, '0')}`;
+  const eta = Math.round(fraction > 0 ? Math.max(0, seconds / Math.min(1, fraction) - seconds) : 0);
+  return `${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')}`;
 }
