@@ -27,6 +27,7 @@ import { RobotLink } from './robot-link.ts';
 import { Session, type SessionOptions } from './session.ts';
 import { TrainingRuns } from './training-runs.ts';
 import { StudioRecording } from './studio-recording.ts';
+import { VelocityCommand } from './velocity-command.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
 
@@ -41,6 +42,8 @@ const MODEL_CHECK_LIMITS: OffThreadLimits = { timeoutMs: 60_000, heapMb: 4096 };
  * (measured: 16 MB ≈ 0.9 s, 64 MB ≈ 4.3 s on a busy 2-core machine); policies are kilobytes to a few MB.
  */
 export const CONTROLLER_MODEL_BYTES = 32 << 20;
+/** A studio velocity command (held keys, a deflected stick) not renewed within this long goes back to zero. */
+const VELOCITY_TIMEOUT_MS = 500;
 /** Model and card files bigger than this are described off the event loop (smaller ones parse in milliseconds). */
 const DESCRIBE_INLINE_BYTES = 4 << 20;
 
@@ -73,6 +76,8 @@ export class EngineHost {
   readonly robot: RobotLink;
   /** The Record button's recording of the live session, and recordings opened for playback. */
   readonly recording: StudioRecording;
+  /** The studio's Twist (keys, gamepad sticks): the path ROS cmd_vel takes, zeroed when a client stops renewing it. */
+  readonly velocity: VelocityCommand;
 
   private constructor(
     readonly session: Session,
@@ -89,6 +94,11 @@ export class EngineHost {
     this.recording = new StudioRecording(session, files, recordingDirs);
     this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
     this.edits = new EditCoalescer(() => session.snapshot());
+    this.velocity = new VelocityCommand({
+      snapshot: () => session.snapshot(),
+      apply: (scope, values) => this.edits.submit('params', (merged) => session.setParams(scope, merged ?? values), scope, values),
+      timeoutMs: VELOCITY_TIMEOUT_MS,
+    });
     this.robot = new RobotLink(session, {
       checkConfig: (path) => files.check(path, 'robotConfig'),
       openModel: async (path) => `${ROBOT_TASK_PREFIX}${await this.loadRobot(path)}`,
@@ -202,6 +212,7 @@ export class EngineHost {
       disconnectRobot: () => this.robot.disconnect(),
       jogEndEffector: ({ delta }) => this.robot.jogEndEffector(delta),
       emergencyStop: ({ reason }) => this.robot.emergencyStop(reason),
+      setVelocity: (velocity) => this.velocity.set(velocity),
       record: ({ action }) => (action === 'start' ? this.recording.start() : action === 'stop' ? this.recording.stop() : this.recording.status()),
       listRecordings: () => this.recording.list(),
       openRecording: ({ file }) => this.recording.open(file),
@@ -275,6 +286,7 @@ export class EngineHost {
 
   async dispose(): Promise<void> {
     for (const disconnect of [...this.disconnects]) disconnect();
+    this.velocity.dispose();
     this.offThread.dispose();
     this.training.dispose();
     await this.robot.dispose();

@@ -216,6 +216,12 @@ export const commandSchemas = {
   jogEndEffector: z.object({ delta: vec3.refine((d) => Math.hypot(...d) <= 0.05, 'a jog moves at most 0.05 m') }).strict(),
   /** Torque off now, whatever the controller is doing (not queued behind it); latched until reconnect. */
   emergencyStop: z.object({ reason: z.string().max(200).optional() }).strict(),
+  /**
+   * The Twist-style velocity command of a mobile or legged robot (the studio's keys and gamepad; ROS
+   * cmd_vel takes the same path): set on the task's live command (else the controller's vx, vy, yawRate),
+   * clamped to their ranges; back to zero unless renewed within half a second.
+   */
+  setVelocity: z.object({ vx: z.number(), vy: z.number(), yawRate: z.number() }).strict(),
   /** Records the live session to a new MCAP file in the engine's recordings folder (start), stops, or tells. */
   record: z.object({ action: z.enum(['start', 'stop', 'status']) }).strict(),
   /** The recordings in the engine's recordings folders. */
@@ -253,6 +259,7 @@ export interface CommandResults {
   disconnectRobot: RobotStatus;
   jogEndEffector: RobotStatus;
   emergencyStop: RobotStatus;
+  setVelocity: { scope: 'task' | 'controller'; command: { vx: number; vy: number; yawRate: number } };
   record: RecordingStatus;
   listRecordings: RecordingListing;
   openRecording: PlaybackData;
