@@ -2,8 +2,10 @@
  * The Robot panel in Debian's Chromium against the real `actuate serve` and a virtual SO-101 (six
  * STS3215 servos on a socat pty): connect its robot.json from a --robots folder, see its joints live,
  * jog two joints and then the gripper (end effector, through the model's kinematics) from the keyboard
- * and watch the goals reach the bus, then EMERGENCY STOP (the button,
- * and after reconnecting the Esc key): torque off in the studio and Torque_Enable = 0 on every servo.
+ * and from a gamepad (a fake navigator.getGamepads: our mapping — deadman, rates — under the browser's
+ * real polling, not the browser's gamepad plumbing), and watch the goals reach the bus, then EMERGENCY
+ * STOP (the button, and after reconnecting the Esc key and the gamepad's B): torque off in the studio
+ * and Torque_Enable = 0 on every servo.
  * Saves test-results/robot-panel.png.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualBusProcess } from '../../bridges/virtual-bus/harness.ts';
-import { hasChromium, openStudio, type Studio } from './studio-page.ts';
+import { hasChromium, openStudio, PAD, setFakePad, type Studio } from './studio-page.ts';
 
 const hasSocat = spawnSync('socat', ['-V']).status === 0;
 const POLL = { timeout: 30_000, interval: 100 };
@@ -59,7 +61,7 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
       // The studio may sit paused between steps of this test on a busy machine: no watchdog trips meanwhile.
       safety: { ...base.safety, commandTimeoutMs: 30_000, torqueOffAfterMs: 60_000 },
     }));
-    studio = await openStudio(['--robots', dir]);
+    studio = await openStudio(['--robots', dir], { fakeGamepad: true });
     page = studio.page;
     await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
   }, 240_000);
@@ -104,6 +106,23 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
     expect(after.filter((g, i) => Math.abs(g - before[i]!) > 2).length).toBeGreaterThanOrEqual(2);
     expect(after[5]).toBe(before[5]);
 
+    // Gamepad: the right stick up without the deadman (LB) moves nothing; with LB and RB (full rate,
+    // 50 mm/s) the gripper rises; releasing LB stops the goals where they are.
+    await setFakePad(page, [PAD.RB], [0, 0, 0, -1]);
+    await expect.poll(() => page.getByTestId('robot-gamepad').textContent(), POLL).toContain('Fake pad');
+    const held = await goals();
+    await page.waitForTimeout(500);
+    expect(await goals()).toEqual(held);
+    const z1 = await toolZ();
+    await setFakePad(page, [PAD.LB, PAD.RB], [0, 0, 0, -1]);
+    await expect.poll(async () => (await toolZ()) - z1, POLL).toBeGreaterThan(0.01);
+    await setFakePad(page, [PAD.RB], [0, 0, 0, -1]);
+    await page.waitForTimeout(400);
+    const stopped = await goals();
+    await page.waitForTimeout(500);
+    expect(await goals()).toEqual(stopped);
+    await setFakePad(page, null);
+
     const since = bus.events.length;
     await page.getByTestId('robot-estop').click();
     await expect.poll(() => page.getByTestId('robot-torque').textContent(), POLL).toBe('torque off');
@@ -126,5 +145,17 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
     await expect.poll(() => page.getByTestId('robot-torque').textContent(), POLL).toBe('torque off');
     expect(await page.getByTestId('robot-stop-reason').textContent()).toMatch(/Esc pressed/);
     await torqueOffOnBus(since);
+  }, 240_000);
+
+  it('after reconnecting, the gamepad\'s B button stops the arm', async () => {
+    await page.getByTestId('robot-disconnect').click();
+    await page.getByTestId('robot-connect').waitFor({ timeout: 30_000 });
+    await connectArm();
+    const since = bus.events.length;
+    await setFakePad(page, [PAD.B]);
+    await expect.poll(() => page.getByTestId('robot-torque').textContent(), POLL).toBe('torque off');
+    expect(await page.getByTestId('robot-stop-reason').textContent()).toMatch(/gamepad B pressed/);
+    await torqueOffOnBus(since);
+    await setFakePad(page, null);
   }, 240_000);
 });
