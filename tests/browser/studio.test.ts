@@ -3,7 +3,8 @@
  * a cost-weight slider changes what the controller does, a typed value out of range says so, Reset
  * starts everything over, the timing says what the controller does (plans or steps), a model picker
  * offers only models that fit and says why the others do not, the shipped Go2-W policy drives its
- * robot to the task's success on the one command the task scores, and the viewport draws joint
+ * robot to the task's success on the one command the task scores, the keyboard (hold W) and a gamepad
+ * (a fake navigator.getGamepads: deadman, sticks, release) drive it through that command, and the viewport draws joint
  * frames and contacts on request, a floor under an arm, camera presets, a body inspector and a
  * Ctrl+drag pull; the joint table and the plots show any streamed signal and export CSV. Measures the
  * viewport's frames per second during the Go2-W run. Saves test-results/studio.png, model-card.png,
