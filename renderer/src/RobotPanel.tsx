@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { RobotConfigInfo, RobotStatus, SessionSnapshot } from '../../protocol/api.ts';
+import { CalibrationFlow } from './CalibrationFlow.tsx';
 import { padArm, PAD_HELP, type PadState } from './gamepad.ts';
 import { useGamepad } from './use-gamepad.ts';
 import { useEngine, useStore } from './use-engine.ts';
@@ -25,8 +26,9 @@ const JOG_MEMORY_MS = 2000;
 
 export function RobotPanel() {
   const store = useStore();
-  const { robot, connection } = useEngine();
+  const { robot, connection, calibration } = useEngine();
   const [open, setOpen] = useState(false);
+  const [calibrating, setCalibrating] = useState(false);
   const connected = robot !== undefined && robot.mode !== 'disconnected';
 
   // Esc stops the robot from anywhere in the studio, before any other handler sees the key.
@@ -53,12 +55,19 @@ export function RobotPanel() {
           </button>
         )}
       </div>
-      {open && connection === 'connected' && (connected ? <Connected robot={robot} /> : <Connect />)}
+      {open && connection === 'connected' &&
+        (calibrating && calibration && calibration.step !== 'idle' ? (
+          <CalibrationFlow status={calibration} onClose={() => setCalibrating(false)} />
+        ) : connected ? (
+          <Connected robot={robot} />
+        ) : (
+          <Connect onCalibrate={() => setCalibrating(true)} />
+        ))}
     </div>
   );
 }
 
-function Connect() {
+function Connect({ onCalibrate }: { onCalibrate: () => void }) {
   const store = useStore();
   const [configs, setConfigs] = useState<RobotConfigInfo[]>([]);
   const [chosen, setChosen] = useState('');
@@ -90,6 +99,18 @@ function Connect() {
       setBusy(false);
     }
   };
+  const calibrate = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      await store.request('calibrateRobot', { action: 'start', config: chosen, ...(port ? { port } : {}) });
+      onCalibrate();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <div className="robot-connect">
       <label>
@@ -112,6 +133,9 @@ function Connect() {
       </label>
       <button type="button" data-testid="robot-connect" disabled={!chosen || busy} onClick={() => void connect()}>
         {busy ? 'Connecting…' : 'Connect'}
+      </button>
+      <button type="button" data-testid="robot-calibrate" disabled={!chosen || busy} title="Torque off; set each joint's middle and record its range; saved into the robot.json" onClick={() => void calibrate()}>
+        Calibrate…
       </button>
       {configs.length === 0 && !error && <p className="muted">No robot.json found (start the studio with --robots &lt;folder&gt;).</p>}
       {error && <p className="robot-error" data-testid="robot-error">{error}</p>}

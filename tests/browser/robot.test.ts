@@ -5,8 +5,9 @@
  * and from a gamepad (a fake navigator.getGamepads: our mapping — deadman, rates — under the browser's
  * real polling, not the browser's gamepad plumbing), and watch the goals reach the bus, then EMERGENCY
  * STOP (the button, and after reconnecting the Esc key and the gamepad's B): torque off in the studio
- * and Torque_Enable = 0 on every servo.
- * Saves test-results/robot-panel.png.
+ * and Torque_Enable = 0 on every servo; then the guided calibration: torque off, Set middle (homing
+ * offsets on the bus), live range bars while the virtual servos are swept, saved into the robot.json.
+ * Saves test-results/robot-panel.png and robot-calibration.png.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const IDS = [1, 2, 3, 4, 5, 6];
 let studio: Studio;
 let page: Page;
 let bus: VirtualBusProcess;
+let configFile: string;
 
 async function goals(): Promise<number[]> {
   return (await bus.snapshot()).map((s) => Number(s.goal));
@@ -52,7 +54,8 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
     const base = JSON.parse(readFileSync(FOLLOWER, 'utf8'));
     // Calibrated: ±90° around the middle (2048 ticks = 0 rad, where the virtual servos start).
     const cal = { homingOffset: 0, direction: 1, rangeMin: 1024, rangeMax: 3072 };
-    writeFileSync(join(dir, 'test-arm.robot.json'), JSON.stringify({
+    configFile = join(dir, 'test-arm.robot.json');
+    writeFileSync(configFile, JSON.stringify({
       ...base,
       name: 'so101-test-arm',
       robotModel: URDF,
@@ -157,5 +160,43 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
     expect(await page.getByTestId('robot-stop-reason').textContent()).toMatch(/gamepad B pressed/);
     await torqueOffOnBus(since);
     await setFakePad(page, null);
+  }, 240_000);
+
+  it('calibrates the arm step by step: torque off, middle, live ranges, saved into its robot.json; a shipped template is refused', async () => {
+    await page.getByTestId('robot-disconnect').click();
+    await page.getByTestId('robot-connect').waitFor({ timeout: 30_000 });
+    await page.getByTestId('robot-config').selectOption({ label: 'so101-follower (follower, feetech)' });
+    await page.getByTestId('robot-calibrate').click();
+    await expect.poll(() => page.getByTestId('robot-error').textContent(), POLL).toMatch(/shipped template: copy it into a --robots folder/);
+
+    await page.getByTestId('robot-config').selectOption({ label: 'so101-test-arm (follower, feetech)' });
+    await expect.poll(() => page.getByTestId('robot-port').inputValue(), POLL).toBe(bus.port);
+    const since = bus.events.length;
+    await page.getByTestId('robot-calibrate').click();
+    await expect.poll(() => page.getByTestId('calibration').getAttribute('data-step'), POLL).toBe('middle');
+    expect((await bus.snapshot()).every((s) => !s.torque)).toBe(true);
+    // The hand puts every joint in the middle; Set middle writes each servo's homing offset.
+    for (const id of IDS) await bus.inject({ op: 'move', id, position: 2048 });
+    await page.getByTestId('calibration-middle').click();
+    await expect.poll(() => page.getByTestId('calibration').getAttribute('data-step'), POLL).toBe('range');
+    for (const id of IDS) await bus.waitFor((e) => e.event === 'write' && e.register === 'Homing_Offset' && e.id === id && e.value !== 0, 10_000, since);
+    // Then sweeps every joint between 1000 and 3100: the bars show the recorded range live.
+    // (A hand is slow: each end is held until the bars have it.)
+    const ranges = () => page.getByTestId('calibration').locator('[data-testid$="-range"]').allTextContents();
+    for (const [position, shown] of [[1000, '1000…2047'], [3100, '1000…3100']] as const) {
+      for (const id of IDS) await bus.inject({ op: 'move', id, position });
+      await expect.poll(ranges, POLL).toEqual(IDS.map(() => shown));
+    }
+    await page.screenshot({ path: 'test-results/robot-calibration.png' });
+    await page.getByTestId('calibration-finish').click();
+    await expect.poll(() => page.getByTestId('calibration-saved').textContent(), POLL).toBe(`Saved to ${configFile}`);
+    const saved = JSON.parse(readFileSync(configFile, 'utf8'));
+    for (const joint of Object.keys(saved.motors)) expect(saved.calibration[joint]).toMatchObject({ rangeMin: 1000, rangeMax: 3100, direction: 1 });
+    // Everything else in the file is kept (the test's port and safety settings).
+    expect(saved.bus.port).toBe(bus.port);
+    expect(saved.safety.commandTimeoutMs).toBe(30_000);
+    expect(await page.getByTestId('calibration-result-gripper').textContent()).toContain('10003100');
+    await page.getByTestId('calibration-close').click();
+    await page.getByTestId('robot-connect').waitFor({ timeout: 30_000 });
   }, 240_000);
 });
