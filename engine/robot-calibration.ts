@@ -17,6 +17,8 @@ export interface RobotCalibrationOptions {
   cannotSave(realPath: string): string | undefined;
   /** Lets go of the robot the studio has connected (the bus is needed here). */
   releaseRobot(): Promise<unknown>;
+  /** Makes the robot whose bus is calibrated (default: its configured serial port, or `port`; torque off). */
+  open?: (config: RobotConfig, port?: string) => BusRobot;
 }
 
 export class RobotCalibration {
@@ -47,13 +49,13 @@ export class RobotCalibration {
 
   /** Opens the robot's bus with torque off and asks for the middle pose. */
   async start(configPath: string, port?: string): Promise<CalibrationStatus> {
-    await this.cancel();
+    if (this.state.step !== 'idle') await this.cancel();
     const real = this.options.checkConfig(configPath);
     const refused = this.options.cannotSave(real);
     if (refused) throw new Error(refused);
     const config = loadRobotConfig(real);
     await this.options.releaseRobot();
-    const robot = new BusRobot(config, { torque: false, guardProcess: true, ...(port ? { port } : {}) });
+    const robot = this.options.open?.(config, port) ?? new BusRobot(config, { torque: false, guardProcess: true, ...(port ? { port } : {}) });
     await robot.connect();
     this.robot = robot;
     this.config = config;
