@@ -5,7 +5,7 @@
  * so the servos stop even if this process is killed; serious servo faults and lost communication
  * trip to torque off; emergencyStop() and process exit turn torque off. Everything is counted.
  */
-import type { ActuatorInfo, Robot, RobotCapabilities, RobotCommand, RobotFault, RobotState, SentCommand } from '../sim/robot/robot.ts';
+import type { ActuatorInfo, RobotCapabilities, RobotCommand, RobotFault, RobotState, SentCommand } from '../sim/robot/robot.ts';
 import { rangeRadians, radiansToTicks, ticksToRadians, type MotorCalibration } from './buses/calibration.ts';
 import { DynamixelBus } from './buses/dynamixel/dynamixel-bus.ts';
 import type { BusFault } from './buses/fault.ts';
