@@ -2,7 +2,8 @@
  * Recording and playback in the studio (Debian's Chromium against the real `actuate serve --runs`):
  * the Record button records a few seconds of the live cart-pole to the recordings folder, the file is
  * opened for playback, and scrubbing the timeline moves the drawn robot and the plots' cursor — the
- * values read out on screen are the file's, read back here with @mcap/core. Saves
+ * values read out on screen are the file's, read back here with @mcap/core; any recorded field (the
+ * pole's velocity) can be picked into a new plot and is drawn. Saves
  * test-results/playback.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +110,25 @@ describe.skipIf(!hasChromium)('recording and playback in the studio', () => {
     const at = [...joints].reverse().find((m) => Number(m.logTime - t0) / 1e9 <= target + 1e-9)!.data as { position: Float64Array };
     await expect.poll(shownAngle, POLL).toBeCloseTo(at.position[first.name.length - 1]!, 3);
     await expect.poll(async () => changed(start, await viewportSample()), POLL).toBeGreaterThan(0.002);
+
+    // Any recorded field plots: a new plot, the pole's velocity picked from the /joint_states topic.
+    await page.getByTestId('playback-add-plot').click();
+    const added = page.getByTestId('playback-plot-Plot-4');
+    await added.waitFor({ timeout: 10_000 });
+    const ink = () => added.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let yellow = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i]! > 200 && d[i + 1]! > 170 && d[i + 2]! < 120) yellow++;
+      return yellow;
+    });
+    expect(await ink()).toBe(0);
+    const velocity = `/joint_states / velocity.${pole}`;
+    await page.getByTestId('playback-plot-Plot-4-add').selectOption(velocity);
+    const shownVelocity = async () => Number(await page.getByTestId(`playback-value-Plot-4-${slug}`).textContent());
+    const atVelocity = [...joints].reverse().find((m) => Number(m.logTime - t0) / 1e9 <= target + 1e-9)!.data as { velocity: Float64Array };
+    await expect.poll(shownVelocity, POLL).toBeCloseTo(atVelocity.velocity[first.name.length - 1]!, 3);
+    // Its curve is drawn in the plot's first colour.
+    await expect.poll(ink, POLL).toBeGreaterThan(50);
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/playback.png' });
 
