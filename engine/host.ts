@@ -24,6 +24,7 @@ import { CardError, loadModelCard } from '../models/model-card.ts';
 import { parsePackageList } from '../sim/importers/resolve-path.ts';
 import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
 import { RobotLink } from './robot-link.ts';
+import { RosLink } from './ros-link.ts';
 import { Session, type SessionOptions } from './session.ts';
 import { TrainingRuns } from './training-runs.ts';
 import { StudioRecording } from './studio-recording.ts';
@@ -71,6 +72,8 @@ export class EngineHost {
   readonly edits: EditCoalescer;
   /** The real robot the studio connects (the Robot panel). */
   readonly robot: RobotLink;
+  /** The live session's ROS connections (the ROS panel). */
+  readonly ros: RosLink;
   /** The Record button's recording of the live session, and recordings opened for playback. */
   readonly recording: StudioRecording;
 
@@ -89,6 +92,7 @@ export class EngineHost {
     this.recording = new StudioRecording(session, files, recordingDirs);
     this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
     this.edits = new EditCoalescer(() => session.snapshot());
+    this.ros = new RosLink(session);
     this.robot = new RobotLink(session, {
       checkConfig: (path) => files.check(path, 'robotConfig'),
       openModel: async (path) => `${ROBOT_TASK_PREFIX}${await this.loadRobot(path)}`,
@@ -143,6 +147,7 @@ export class EngineHost {
     const unsubscribe = [
       ...STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data))),
       this.robot.onStatus((status) => server.emit('robot', status)),
+      this.ros.onStatus((status) => server.emit('ros', status)),
       this.training.watch((event) => server.emit('training', event)),
     ];
     const disconnect = () => {
@@ -200,6 +205,9 @@ export class EngineHost {
       listRobotConfigs: () => this.robot.list(),
       connectRobot: ({ config, port, dryRun }) => this.robot.connect(config, port, dryRun),
       disconnectRobot: () => this.robot.disconnect(),
+      rosStatus: () => this.ros.status(),
+      rosConnect: (options) => this.ros.connect(options),
+      rosDisconnect: ({ id }) => this.ros.disconnect(id),
       jogEndEffector: ({ delta }) => this.robot.jogEndEffector(delta),
       emergencyStop: ({ reason }) => this.robot.emergencyStop(reason),
       record: ({ action }) => (action === 'start' ? this.recording.start() : action === 'stop' ? this.recording.stop() : this.recording.status()),
@@ -278,6 +286,7 @@ export class EngineHost {
     this.offThread.dispose();
     this.training.dispose();
     await this.robot.dispose();
+    this.ros.dispose();
     await this.recording.dispose();
     await this.session.dispose();
   }
