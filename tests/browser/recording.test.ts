@@ -4,7 +4,9 @@
  * opened for playback, and scrubbing the timeline moves the drawn robot and the plots' cursor — the
  * values read out on screen are the file's, read back here with @mcap/core; any recorded field (the
  * pole's velocity) can be picked into a new plot and is drawn. Saves
- * test-results/playback.png.
+ * test-results/playback.png. Then the ROS panel puts the live session on a ROS 1 master URI (none
+ * answers there: the node keeps trying and says so, and publishes to whoever connects), counts what
+ * it publishes while the session plays, and disconnects. Saves test-results/ros-panel.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -143,5 +145,33 @@ describe.skipIf(!hasChromium)('recording and playback in the studio', () => {
     await page.getByTestId('recording-bar').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('playback').count()).toBe(0);
     await page.getByTestId('readout-cart-position').waitFor({ timeout: 10_000 });
+  });
+
+  it('the ROS panel connects the live session, counts its messages and disconnects', async () => {
+    await page.getByTestId('ros-panel-toggle').click();
+    await page.getByTestId('ros-url').fill('localhost:11311');
+    await page.getByTestId('ros-connect-button').click();
+    await expect.poll(() => page.getByTestId('ros-error').textContent(), POLL).toMatch(/a ROS 1 master URI looks like http:\/\/localhost:11311/);
+    // Nothing listens on port 9: the node starts anyway, keeps looking for its master and says so.
+    await page.getByTestId('ros-url').fill('http://127.0.0.1:9');
+    await page.getByTestId('ros-namespace').fill('studio');
+    await page.getByTestId('ros-rate').fill('20');
+    await page.getByTestId('ros-connect-button').click();
+    const connection = page.locator('[data-testid^="ros-connection-"]');
+    await connection.waitFor({ timeout: 30_000 });
+    expect(await connection.textContent()).toContain('http://127.0.0.1:9');
+    const published = page.getByTestId('ros-count-out-/studio/joint_states');
+    expect(Number(await published.textContent())).toBe(0);
+    await page.getByTestId('play').click();
+    await expect.poll(async () => Number(await published.textContent()), POLL).toBeGreaterThan(5);
+    await page.getByTestId('play').click();
+    expect(await page.getByTestId('ros-count-in-/studio/cmd_vel').textContent()).toBe('0');
+    await expect.poll(async () => (await page.locator('[data-testid^="ros-log-"]').textContent()) ?? '', POLL).toMatch(/master/);
+    expect(await page.getByTestId('ros-panel-toggle').textContent()).toContain('1 connected');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/ros-panel.png' });
+    await page.locator('[data-testid^="ros-disconnect-"]').click();
+    await expect.poll(() => connection.count(), POLL).toBe(0);
+    expect(await page.getByTestId('ros-panel-toggle').textContent()).not.toContain('connected');
   });
 });
