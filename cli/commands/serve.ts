@@ -104,7 +104,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const recording = engine.recording.status();
   if (recording.active) console.log(`  recording to ${recording.path}`);
   for (const c of engine.ros.status().connections) {
-    console.log(`  on ROS (${c.url}): publishing ${c.published.map((t) => t.topic).join(', ')}; taking ${c.subscribed.map((t) => t.topic).join(', ')}`);
+    console.log(`  on ROS: publishing ${c.published.map((t) => t.topic).join(', ')}; taking ${c.subscribed.map((t) => t.topic).join(', ')} (${c.url})`);
   }
   if (foxglove) console.log(`  Foxglove WebSocket at ${foxglove.url} (in Foxglove: Open connection → Foxglove WebSocket)`);
   engine.warmLoader();
