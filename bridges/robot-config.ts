@@ -109,6 +109,7 @@ export function migrateRobotConfig(raw: unknown): unknown {
 
 /** Validates a configuration; errors name the source and every bad field. */
 export function parseRobotConfig(raw: unknown, source = 'robot configuration'): RobotConfig {
+  if ((raw as { kind?: unknown } | null)?.kind === 'ros') throw new Error(`${source} describes a robot on ROS ("kind": "ros"); this needs servos on a bus (deploy and the studio's Robot panel take either)`);
   const version = (raw as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > ROBOT_CONFIG_VERSION)
     throw new Error(`${source}: version ${version} is newer than this Actuate understands (${ROBOT_CONFIG_VERSION}); update Actuate`);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SceneDescription } from '../../protocol/scene.ts';
+import { loadRobotConfig } from '../robot-config.ts';
 import { loadRobotFile } from '../robot-file.ts';
 import { parseRosRobotConfig, rosRobotFromConfig } from './ros-robot-config.ts';
 
@@ -22,6 +23,8 @@ describe('ROS robot configuration', () => {
     const file = loadRobotFile(SHIPPED);
     expect(file).toMatchObject({ name: 'so101-ros', transport: 'ros1', port: 'http://localhost:11311', config: { kind: 'ros' } });
     expect(file.robotModel).toMatch(/assets\/robots\/so101\/so101_new_calib\.urdf$/);
+    // Commands that need a servo bus (robot read, calibrate, teleop) say so.
+    expect(() => loadRobotConfig(SHIPPED)).toThrow(/so101-ros\.robot\.json describes a robot on ROS \("kind": "ros"\); this needs servos on a bus/);
   });
 
   it('names every bad field: no master or rosbridge, a bad URL, inverted limits', () => {
