@@ -48,7 +48,8 @@ const USAGE = `usage: actuate <command> [options]
          [--log FILE.jsonl] [--record FILE.mcap] [--dry-run] [--json]
                                      run any task controller on a real robot through the safety layer (default task:
                                      free play of the config's robotModel); loop statistics, a JSONL log; --dry-run
-                                     reads the robot and drives only its simulated twin
+                                     reads the robot and drives only its simulated twin. FILE: servos on a bus, or a
+                                     robot on ROS ("kind": "ros": master or rosbridge URL, topics; --port another URL)
   teleop --robot FOLLOWER --leader LEADER [--port P] [--leader-port P] [--rate Hz] [--seconds S] [--json]
                                      leader–follower: the leader arm's joint positions drive the follower
   policy info <model.onnx> [--json]  inputs, outputs, shapes, dtypes, opset, producer, parameter count
