@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
-export const CARD_SCHEMA_VERSION = 1;
+export const CARD_SCHEMA_VERSION = 2;
 
 const dim = z.union([z.number().int().nonnegative(), z.string().min(1)], { error: 'expected a size ≥ 0 or a symbolic name like "batch"' });
 export const DTYPES = ['float32', 'float64', 'float16', 'int64', 'int32', 'bool'] as const;
@@ -92,12 +92,25 @@ const policySpec = z.object({
       })
       .optional(),
   }),
+  /**
+   * How the trainer drove each joint, per joint in card order (Isaac Lab's actuator configs, MuJoCo
+   * Playground's actuator and joint attributes). Two dampings, never confused: the servo's derivative
+   * gain acts on the command's velocity error; joint damping is passive and acts whatever the command.
+   */
   pd: z.object({
+    /** Servo proportional gain kp (N·m/rad or N/m): Isaac Lab's `stiffness`, MJCF position `kp`. */
     stiffness: z.array(z.number().nonnegative()),
-    damping: z.array(z.number().nonnegative()),
+    /** Servo derivative gain kv (N·m·s/rad): Isaac Lab's actuator `damping`, MJCF position/velocity `kv`. */
+    servoDamping: z.array(z.number().nonnegative()),
+    /** Passive joint damping (N·m·s/rad): MJCF joint `damping`, Isaac Lab's joint `damping` of an explicit actuator. */
+    jointDamping: z.array(z.number().nonnegative()).optional(),
+    /** Torque limit of the actuator (N·m): Isaac Lab's `effort_limit`, MJCF `forcerange` / `actuatorfrcrange`. */
     torqueLimit: z.array(z.number().positive()).optional(),
     /** Reflected rotor inertia per joint (kg·m²), as Isaac Lab and MuJoCo Playground set it; URDF has none. */
     armature: z.array(z.number().nonnegative()).optional(),
+    damping: z
+      .never({ error: "renamed in card schema 2: 'servoDamping' for the servo's kv (what version 1 meant), 'jointDamping' for passive joint damping" })
+      .optional(),
   }),
   rates: z.object({
     controlHz: z.number().positive(),
@@ -178,9 +191,18 @@ export class CardError extends Error {
   override name = 'CardError';
 }
 
-/** Migrations from version v to v + 1. Version 1 is the first; add `1: (card) => …` when version 2 comes. */
+/** Migrations from version v to v + 1, applied on read: a card of any earlier version keeps loading. */
 export type CardMigration = (raw: Record<string, unknown>) => Record<string, unknown>;
-export const CARD_MIGRATIONS: Record<number, CardMigration> = {};
+export const CARD_MIGRATIONS: Record<number, CardMigration> = {
+  // 1 → 2: version 1's `pd.damping` was always the servo's kv (card-drive-setup applied it so).
+  1: (card) => {
+    const policy = card.policy as Record<string, unknown> | undefined;
+    const pd = policy?.pd as Record<string, unknown> | undefined;
+    if (!policy || typeof pd !== 'object' || pd === null || !('damping' in pd)) return card;
+    const { damping, ...rest } = pd;
+    return { ...card, policy: { ...policy, pd: { ...rest, servoDamping: damping } } };
+  },
+};
 
 export function migrateCard(raw: unknown, migrations: Record<number, CardMigration> = CARD_MIGRATIONS, current = CARD_SCHEMA_VERSION): Record<string, unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CardError('a model card must be a JSON object');
@@ -296,7 +318,8 @@ function checkPolicy(card: ModelCard, p: PolicySpec): string[] {
   });
   perJoint('policy.defaultPose', p.defaultPose);
   perJoint('policy.pd.stiffness', p.pd.stiffness);
-  perJoint('policy.pd.damping', p.pd.damping);
+  perJoint('policy.pd.servoDamping', p.pd.servoDamping);
+  perJoint('policy.pd.jointDamping', p.pd.jointDamping);
   perJoint('policy.pd.torqueLimit', p.pd.torqueLimit);
   perJoint('policy.pd.armature', p.pd.armature);
   if (Array.isArray(p.action.type)) perJoint('policy.action.type', p.action.type);

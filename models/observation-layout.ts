@@ -178,7 +178,7 @@ export function mapAction(policy: PolicySpec, raw: ArrayLike<number>): JointComm
     velocity: new Float64Array(n),
     torque: new Float64Array(n),
     stiffness: Float64Array.from(policy.pd.stiffness),
-    damping: Float64Array.from(policy.pd.damping),
+    damping: Float64Array.from(policy.pd.servoDamping),
   };
   for (let i = 0; i < n; i++) {
     let v = raw[i]!;
