@@ -23,7 +23,14 @@ export type Shape =
    * A mesh from `scene.meshes`: drawn as triangles, collides as the convex hull of `hull` (a coarser
    * copy: a hull's cost grows with its vertex count) or of the mesh itself.
    */
-  | { type: 'mesh'; mesh: string; hull?: string };
+  | { type: 'mesh'; mesh: string; hull?: string }
+  /**
+   * Terrain (MJCF `hfield`): a grid of heights in metres above the geom's origin, row-major, `rows` × `cols`
+   * samples spanning x ∈ [−halfExtents[0], +halfExtents[0]] along a row and y ∈ [−halfExtents[1], +halfExtents[1]]
+   * from the first row to the last (MuJoCo's hfield_data order); the surface between samples is linear.
+   * `base` is the depth of MuJoCo's solid box under the lowest height (Rapier's heightfield is a surface).
+   */
+  | { type: 'heightfield'; rows: number; cols: number; halfExtents: [number, number]; heights: Float32Array; base: number };
 
 /** Triangle mesh data, in the geom's frame (already scaled). */
 export interface MeshData {

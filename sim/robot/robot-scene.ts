@@ -51,6 +51,8 @@ const Y_TO_Z: Quat = axisAngle([1, 0, 0], Math.PI / 2);
 const MIN_MASS = 1e-3;
 /** Collision group of robot links when self-collision is off: they collide with the world, not each other. */
 const ROBOT_GROUP = 1;
+/** The body holding an MJCF file's own <worldbody> geoms (floor, terrain). */
+export const WORLD_GEOMS = 'worldbody geoms';
 
 export function robotToScene(model: RobotModel, options: RobotSceneOptions = {}): RobotScene {
   const warnings = [...model.warnings];
@@ -66,13 +68,15 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
   const hasWorldLink = model.format === 'mjcf';
 
   const meshes = new SceneMeshes(options.meshCell ?? 0.002);
+  const linkGeoms = (l: number, origin: Vec3) =>
+    geomsOfLink(model, l, worldPose[l]!, origin, meshes, warnings, options.visuals ?? true).flatMap((g) => (options.noCollision ? (g.collisionOnly ? [] : [{ ...g, visualOnly: true }]) : [g]));
+  // The MJCF world link's own geoms (its floor, terrain), set apart below.
+  const worldGeoms = hasWorldLink ? linkGeoms(0, worldPose[0]!.position) : [];
   const bodies: BodyDesc[] = roots.map((r) => {
     const members = model.links.map((_, i) => i).filter((i) => find(i) === r);
     const origin = worldPose[r]!.position;
     const fixed = r === rootLink ? (hasWorldLink || !model.floatingBase) : false;
-    const geoms = members
-      .flatMap((l) => geomsOfLink(model, l, worldPose[l]!, origin, meshes, warnings, options.visuals ?? true))
-      .flatMap((g) => (options.noCollision ? (g.collisionOnly ? [] : [{ ...g, visualOnly: true }]) : [g]));
+    const geoms = members.flatMap((l) => (hasWorldLink && l === 0 ? [] : linkGeoms(l, origin)));
     const body: BodyDesc = {
       name: model.links[r]!.name,
       kind: fixed ? 'fixed' : 'dynamic',
@@ -83,6 +87,11 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
     if (!fixed) body.inertial = combinedInertial(model, members, worldPose, origin);
     return body;
   });
+  // What an MJCF file puts in <worldbody> itself (its floor, terrain, obstacles) is the world, not part
+  // of the robot: it collides with every body, as in MuJoCo. It moves to a body of its own, so that a
+  // fixed base welded to the world keeps the robot's group.
+  if (worldGeoms.some((g) => !g.visualOnly)) bodies.push({ name: WORLD_GEOMS, kind: 'fixed', pose: { position: worldPose[0]!.position, rotation: [0, 0, 0, 1] }, geoms: worldGeoms });
+  else bodies[linkBody[0]!]!.geoms.push(...worldGeoms);
   // An MJCF free joint makes its body the floating root: not welded to the world.
   for (const j of model.joints) if (j.type === 'floating') bodies[linkBody[j.child]!]!.kind = 'dynamic';
   for (const [b, body] of bodies.entries()) {
@@ -255,7 +264,7 @@ function geomsOfLink(model: RobotModel, link: number, linkPose: Pose, bodyOrigin
       out.push({
         ...(g.name ? { name: g.name } : {}),
         shape: c.shape,
-        pose: { position, rotation: c.turn ? multiply(worldRotation, c.turn) : worldRotation },
+        pose: { position: c.shift ? add3(position, rotate(worldRotation, c.shift)) : position, rotation: c.turn ? multiply(worldRotation, c.turn) : worldRotation },
         ...(g.role === 'visual' || c.placeholder ? { visualOnly: true } : {}),
         ...(g.role === 'collision' && !drawCollision ? { collisionOnly: true } : {}),
         ...(g.friction !== undefined ? { friction: g.friction } : {}),
@@ -270,10 +279,15 @@ interface ConvertedShape {
   shape: Shape;
   /** Turns the shape's axis (three.js and Rapier: y) onto the robot file's (z). */
   turn?: Quat;
+  /** Moves the shape in the geom's frame (a plane's slab lies below its surface). */
+  shift?: Vec3;
   /** Stands in for a mesh that is missing or cannot be read: drawn, never collides. */
   placeholder?: boolean;
   rgba?: [number, number, number, number];
 }
+
+/** A plane becomes a slab this thick under its surface. */
+const PLANE_HALF_THICKNESS = 0.001;
 
 const PLACEHOLDER: ConvertedShape = { shape: { type: 'box', halfExtents: [0.01, 0.01, 0.01] }, placeholder: true };
 
@@ -293,7 +307,9 @@ function shapesOf(g: RobotGeom, meshes: SceneMeshes, warnings: string[]): Conver
       warnings.push('ellipsoid geoms are simulated as spheres of their mean radius');
       return [{ shape: { type: 'sphere', radius: (s.radii[0] + s.radii[1] + s.radii[2]) / 3 } }];
     case 'plane':
-      return [{ shape: { type: 'box', halfExtents: [s.halfExtents[0], s.halfExtents[1], 0.001] } }];
+      return [{ shape: { type: 'box', halfExtents: [s.halfExtents[0], s.halfExtents[1], PLANE_HALF_THICKNESS] }, shift: [0, 0, -PLANE_HALF_THICKNESS] }];
+    case 'hfield':
+      return [{ shape: { type: 'heightfield', rows: s.rows, cols: s.cols, halfExtents: s.halfExtents, heights: s.data.map((v) => v * s.elevation), base: s.base } }];
     case 'mesh': {
       if (g.role === 'visual') {
         const parts = meshes.visual(s.file, s.scale, s.found);
