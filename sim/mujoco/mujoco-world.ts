@@ -18,6 +18,7 @@
 import { bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, jointVelocity, multiply, rotate, rotateInverse } from '../kinematics.ts';
 import { BODY_POSE_SIZE, BODY_STATE_SIZE, type Quat, type SceneDescription } from '../scene.ts';
 import type { SimWorld } from '../robot/sim-world.ts';
+import { packContacts, type Contact } from '../../protocol/contacts.ts';
 import { compileText } from './compile.ts';
 import { loadMujoco, type Mujoco } from './load-mujoco.ts';
 import { compileMjcfFile } from './mjcf-file.ts';
@@ -58,6 +59,11 @@ export class MujocoWorld implements SimWorld {
   /** Whether xpos, xquat and cvel describe the current qpos/qvel (MuJoCo computes them before integrating). */
   private synced = false;
   private pushed: number | undefined;
+  /**
+   * mj_contactForce's answer (normal force, two frictional forces, three torques; contact frame), in
+   * MuJoCo's heap: a plain typed array would be copied in and the answer lost. Made on first use.
+   */
+  private contactForce: { GetView(): Float64Array; delete(): void } | undefined;
 
   /** Builds the world from a scene, written out as MJCF, or compiled from the robot's MJCF file. */
   static async create(scene: SceneDescription, options: MujocoWorldOptions = {}): Promise<MujocoWorld> {
@@ -228,8 +234,40 @@ export class MujocoWorld implements SimWorld {
   }
 
   /** Contacts are not read back from MuJoCo yet: the viewport shows none for this engine. */
+  /**
+   * The last step's contacts as Rapier's world reports them (protocol/contacts.ts): MuJoCo's contact
+   * point, the normal force from mj_contactForce, and the normal turned to push the body that is not
+   * welded to the world (else the higher scene index) — MuJoCo's frame normal points from geom1 to geom2.
+   */
   contacts(): Float32Array {
-    return new Float32Array(0);
+    const { mj, model: m, data: d } = this;
+    const count = d.ncon as number;
+    const found: Contact[] = [];
+    if (!count) return packContacts(found);
+    const geomBody = m.geom_bodyid as Int32Array;
+    const weld = m.body_weldid as Int32Array;
+    const sceneIndex = (body: number) => this.bodyId.indexOf(body);
+    const list = d.contact;
+    for (let i = 0; i < count; i++) {
+      const contact = list.get(i);
+      if (!contact) continue;
+      this.contactForce ??= new mj.DoubleBuffer(6);
+      mj.mj_contactForce(m, d, i, this.contactForce);
+      const force = this.contactForce.GetView()[0]!;
+      const b1 = geomBody[contact.geom1]!;
+      const b2 = geomBody[contact.geom2]!;
+      // Copied out before the handle (a copy of MuJoCo's contact) is freed.
+      const normal = Array.from((contact.frame as Float64Array).subarray(0, 3));
+      const point = Array.from((contact.pos as Float64Array).subarray(0, 3));
+      contact.delete();
+      if (force <= 0) continue;
+      const fixed1 = weld[b1] === 0;
+      const fixed2 = weld[b2] === 0;
+      const toSecond = fixed1 !== fixed2 ? fixed1 : sceneIndex(b1) < sceneIndex(b2);
+      const sign = toSecond ? 1 : -1;
+      found.push({ point: [point[0]!, point[1]!, point[2]!], normal: [normal[0]! * sign, normal[1]! * sign, normal[2]! * sign], force });
+    }
+    return packContacts(found);
   }
 
   bodyMass(index: number): number {
@@ -238,6 +276,7 @@ export class MujocoWorld implements SimWorld {
   }
 
   dispose(): void {
+    this.contactForce?.delete();
     this.data.delete();
     this.model.delete();
   }
