@@ -34,6 +34,7 @@ export const OBSERVATION_TERMS = [
   'joint_vel', // joint velocities
   'joint_vel_rel', // joint velocities minus the default (zero) velocity; Isaac Lab's name
   'last_action', // the previous raw policy output
+  'sensor', // a site sensor of the robot by name (key): gyro, accelerometer, framequat (w, x, y, z), touch…
   'custom', // read from RobotQuantities.extra[key]
 ] as const;
 export type ObservationTermName = (typeof OBSERVATION_TERMS)[number];
@@ -51,7 +52,7 @@ const observationTerm = z.object({
   history: z.number().int().positive().default(1),
   /** Joints whose entries are forced to zero (wheels in joint_pos_rel). */
   zeroJoints: z.array(z.string()).optional(),
-  /** For 'custom': the key in RobotQuantities.extra. */
+  /** For 'sensor': the sensor's name (MJCF `<sensor>` name); for 'custom': the key in RobotQuantities.extra. */
   key: z.string().optional(),
   /**
    * For joint terms: the robot joints read, in this order, instead of the card's (actuated) joints —
@@ -347,7 +348,7 @@ function checkPolicy(card: ModelCard, p: PolicySpec): string[] {
     if (Array.isArray(t.scale) && t.scale.length !== t.size) problems.push(`${at}.scale: ${t.scale.length} values for size ${t.size}`);
     if (t.clip && t.clip[0] > t.clip[1]) problems.push(`${at}.clip: lower ${t.clip[0]} > upper ${t.clip[1]}`);
     for (const j of t.zeroJoints ?? []) if (!seen.has(j) && !t.joints?.includes(j)) problems.push(`${at}.zeroJoints: unknown joint '${j}'`);
-    if (t.name === 'custom' && !t.key) problems.push(`${at}.key: required for a custom term`);
+    if ((t.name === 'custom' || t.name === 'sensor') && !t.key) problems.push(`${at}.key: required for a ${t.name} term${t.name === 'sensor' ? " (the sensor's name)" : ''}`);
   });
   const inputName = p.observation.input ?? card.inputs[0]?.name;
   const input = card.inputs.find((i) => i.name === inputName);

@@ -114,6 +114,20 @@ export interface ActuatorDesc {
   forceLimit?: number;
 }
 
+/** What a site sensor measures (MuJoCo's sensor of the same name; sim/robot/site-sensors.ts). */
+export type SiteSensorType = 'gyro' | 'accelerometer' | 'velocimeter' | 'framequat' | 'framexaxis' | 'frameyaxis' | 'framezaxis' | 'framepos' | 'touch';
+
+/** A sensor on a frame fixed to a body (an MJCF site, or a body's own frame). */
+export interface SensorDesc {
+  name: string;
+  type: SiteSensorType;
+  body: number;
+  /** The site's frame in the body frame. */
+  pose: Pose;
+  /** touch: contacts within this distance of the site count (the site's largest size). */
+  radius?: number;
+}
+
 /** A point drawn in the viewport (goals, targets); not simulated. */
 export interface MarkerDesc {
   name: string;
@@ -138,6 +152,8 @@ export interface SceneDescription {
   joints: JointDesc[];
   actuators: ActuatorDesc[];
   markers: MarkerDesc[];
+  /** Site sensors the simulated robot reports (RobotState.sensors). */
+  sensors?: SensorDesc[];
   /** Meshes referenced by mesh geoms. */
   meshes?: Record<string, MeshData>;
 }

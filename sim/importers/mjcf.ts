@@ -25,7 +25,7 @@ import { mjcfAxisAngle, mjcfEuler, mjcfQuat } from './rotations.ts';
 import { childElements, lineOf, numbers, parseXml, type XmlElement } from './xml-document.ts';
 
 const JOINT_TYPES: Record<string, RobotJoint['type']> = { hinge: 'revolute', slide: 'prismatic', ball: 'ball', free: 'floating' };
-const SENSOR_TYPES = ['jointpos', 'jointvel', 'gyro', 'accelerometer', 'framequat', 'framepos', 'framelinvel', 'frameangvel', 'velocimeter', 'touch', 'actuatorfrc', 'subtreecom'];
+const SENSOR_TYPES = ['jointpos', 'jointvel', 'gyro', 'accelerometer', 'framequat', 'framexaxis', 'frameyaxis', 'framezaxis', 'framepos', 'framelinvel', 'frameangvel', 'velocimeter', 'touch', 'actuatorfrc', 'subtreecom'];
 const ACTUATOR_TAGS = ['motor', 'position', 'velocity', 'general'];
 
 interface Compiler {
@@ -226,6 +226,7 @@ function readBody(body: XmlElement, parentLink: number, parentClass: string, ctx
   const sites = childElements(body, 'site').map((site, i) => ({
     name: site.getAttribute('name') ?? `${name}_site${i}`,
     pose: { position: (numbers(ctx.defaults.get(site, 'site', 'pos', cls)) ?? [0, 0, 0]) as Vec3, rotation: orientation(site, 'site', cls, ctx) },
+    size: numbers(ctx.defaults.get(site, 'site', 'size', cls)) ?? [0.005],
   }));
   if (sites.length) link.sites = sites;
   const inertial = inertialOf(body, ctx);
@@ -484,7 +485,8 @@ function sensorsOf(root: XmlElement, ctx: Context): RobotSensor[] {
         return [];
       }
       const target = el.getAttribute('joint') ?? el.getAttribute('site') ?? el.getAttribute('objname') ?? el.getAttribute('actuator') ?? el.getAttribute('body') ?? '';
-      return [{ name: el.getAttribute('name') ?? `${el.nodeName}_${target}`, type: el.nodeName, target }];
+      const targetType = el.getAttribute('objtype') ?? (el.getAttribute('site') ? 'site' : el.getAttribute('body') ? 'body' : undefined);
+      return [{ name: el.getAttribute('name') ?? `${el.nodeName}_${target}`, type: el.nodeName, target, ...(targetType ? { targetType } : {}) }];
     }),
   );
 }

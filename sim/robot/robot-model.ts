@@ -38,6 +38,8 @@ export interface Inertial {
 export interface RobotSite {
   name: string;
   pose: Pose;
+  /** MJCF `size` (half-sizes or radius, m). */
+  size?: number[];
 }
 
 export interface RobotLink {
@@ -90,6 +92,8 @@ export interface RobotSensor {
   type: string;
   /** The joint, body, site or actuator it reads. */
   target: string;
+  /** What `target` names, where the sensor says (frame sensors' `objtype`: site, body, xbody, geom). */
+  targetType?: string;
 }
 
 export interface RobotKeyframe {

@@ -6,7 +6,8 @@
  * hull), and actuators become scene actuators.
  */
 import { axisAngle, multiply, rotate } from '../kinematics.ts';
-import type { ActuatorDesc, BodyDesc, GeomDesc, JointDesc, Pose, Quat, SceneDescription, Shape, Vec3 } from '../scene.ts';
+import type { ActuatorDesc, BodyDesc, GeomDesc, JointDesc, Pose, Quat, SceneDescription, SensorDesc, Shape, Vec3 } from '../scene.ts';
+import { isSiteSensorType } from './site-sensors.ts';
 import { add, fromComponents, parallelAxis, principalAxes, rotateInertia, type Matrix3 } from './inertia.ts';
 import type { RobotActuator, RobotGeom, RobotModel } from './robot-model.ts';
 import { reflectedInertia } from './reflected-inertia.ts';
@@ -179,6 +180,7 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
       sites.set(site.name, { body: linkBody[l]!, point: sub3(world, bodies[linkBody[l]!]!.pose.position) });
     }
   }
+  const sensors = siteSensors(model, linkBody, worldPose, bodies, warnings);
   const keyframes = sceneKeyframes(model, jointIndex, joints.length, restPoses, warnings);
   const timestep = (options.fileTimestep ? model.timestep : undefined) ?? options.timestep ?? 0.005;
   return {
@@ -194,12 +196,43 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
       joints,
       actuators,
       markers: [],
+      ...(sensors.length ? { sensors } : {}),
       meshes: meshes.meshes,
     },
     linkBody,
     jointIndex,
     warnings,
   };
+}
+
+/**
+ * The file's site sensors (gyro, accelerometer, frame sensors, touch…) on the scene's bodies: each site's
+ * frame relative to its body's (scene bodies are world-aligned at the rest pose). A sensor on a body
+ * (frame sensors' objtype body/xbody) reads the body's own frame. Joint and actuator sensors are the
+ * robot's joint readings already.
+ */
+function siteSensors(model: RobotModel, linkBody: number[], worldPose: Pose[], bodies: BodyDesc[], warnings: string[]): SensorDesc[] {
+  return model.sensors.flatMap((sensor): SensorDesc[] => {
+    if (!isSiteSensorType(sensor.type)) return [];
+    const onBody = sensor.targetType === 'body' || sensor.targetType === 'xbody';
+    const link = model.links.findIndex((l) => (onBody ? l.name === sensor.target : l.sites?.some((s) => s.name === sensor.target)));
+    if (link < 0 || (sensor.targetType && !onBody && sensor.targetType !== 'site')) {
+      warnings.push(`sensor '${sensor.name}': ${link < 0 ? `no ${onBody ? 'body' : 'site'} '${sensor.target}'` : `frames of a ${sensor.targetType} are not read`}; ignored`);
+      return [];
+    }
+    const site = onBody ? undefined : model.links[link]!.sites!.find((s) => s.name === sensor.target)!;
+    const linkPose = worldPose[link]!;
+    const body = linkBody[link]!;
+    const local = site?.pose ?? { position: [0, 0, 0] as Vec3, rotation: [0, 0, 0, 1] as Quat };
+    const position = sub3(add3(linkPose.position, rotate(linkPose.rotation, local.position)), bodies[body]!.pose.position);
+    return [{
+      name: sensor.name,
+      type: sensor.type,
+      body,
+      pose: { position, rotation: multiply(linkPose.rotation, local.rotation) },
+      ...(sensor.type === 'touch' ? { radius: Math.max(...(site?.size ?? [0.005])) } : {}),
+    }];
+  });
 }
 
 /**
