@@ -36,11 +36,11 @@ const VALIDATE_MODEL_JOB = new URL('./validate-model-job.ts', import.meta.url);
 /** Reading and decoding a controller's model files off the event loop: limits of its thread. */
 const MODEL_CHECK_LIMITS: OffThreadLimits = { timeoutMs: 60_000, heapMb: 4096 };
 /**
- * Largest model file a client may have a controller load. Its session is created without blocking,
- * but its first runs (warm-up) hold the engine's thread for a time that grows with the weights
- * (measured: 16 MB ≈ 0.9 s, 64 MB ≈ 4.3 s on a busy 2-core machine); policies are kilobytes to a few MB.
+ * Largest model file a client may have a controller load. Controllers load and run their models on the
+ * model thread (control/model-thread.ts), so the size bounds memory, not the engine's responsiveness:
+ * policies are kilobytes to a few MB, Diffusion Policy's UNet about 250 MB.
  */
-export const CONTROLLER_MODEL_BYTES = 32 << 20;
+export const CONTROLLER_MODEL_BYTES = 256 << 20;
 /** Model and card files bigger than this are described off the event loop (smaller ones parse in milliseconds). */
 const DESCRIBE_INLINE_BYTES = 4 << 20;
 

@@ -9,7 +9,8 @@
 import { existsSync } from 'node:fs';
 import { cardBeside, loadModelCard, type PolicySpec } from '../../models/model-card.ts';
 import { actionTypes, jointIndexMap, mapAction, ObservationBuilder, ObservationError } from '../../models/observation-layout.ts';
-import { float32Tensor, loadModel, type ModelSession } from '../../models/runtime.ts';
+import { float32Tensor, type ModelSession } from '../../models/runtime.ts';
+import { loadControllerModel } from '../model-thread.ts';
 import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.ts';
 import type { SceneDescription } from '../../sim/scene.ts';
 import type { TaskInstance } from '../../sim/task.ts';
@@ -174,7 +175,7 @@ async function create(context: ControlContext, values: ParamValues): Promise<Con
   if (!policy) throw new ParamError(`${cardPath}: not a policy card (it has no 'policy' section)`);
   const file = typeof values.model === 'string' && values.model ? values.model : loaded.modelPath;
   if (!file) throw new ParamError(`${cardPath}: the card names no model file; give controller.model=<file.onnx>`);
-  const model = await loadModel(file);
+  const model = await loadControllerModel(file);
   try {
     return new OnnxPolicy(model, policy, context.task, context.robot?.joints);
   } catch (err) {
