@@ -64,6 +64,7 @@ export class MujocoWorld implements SimWorld {
    * MuJoCo's heap: a plain typed array would be copied in and the answer lost. Made on first use.
    */
   private contactForce: { GetView(): Float64Array; delete(): void } | undefined;
+  private heap: HeapViews | undefined;
 
   /** Builds the world from a scene, written out as MJCF, or compiled from the robot's MJCF file. */
   static async create(scene: SceneDescription, options: MujocoWorldOptions = {}): Promise<MujocoWorld> {
@@ -152,11 +153,7 @@ export class MujocoWorld implements SimWorld {
 
   getState(out: Float64Array = new Float64Array(this.scene.bodies.length * BODY_STATE_SIZE)): Float64Array {
     this.sync();
-    const xpos = this.data.xpos as Float64Array;
-    const xquat = this.data.xquat as Float64Array;
-    const xipos = this.data.xipos as Float64Array;
-    const cvel = this.data.cvel as Float64Array;
-    const subtreeCom = this.data.subtree_com as Float64Array;
+    const { xpos, xquat, xipos, cvel, subtreeCom } = this.views();
     for (let b = 0; b < this.bodyId.length; b++) {
       const id = this.bodyId[b]!;
       const o = b * BODY_STATE_SIZE;
@@ -185,8 +182,7 @@ export class MujocoWorld implements SimWorld {
     if (state.length !== scene.bodies.length * BODY_STATE_SIZE) {
       throw new Error(`state has ${state.length} values, scene '${scene.name}' needs ${scene.bodies.length * BODY_STATE_SIZE}`);
     }
-    const qpos = this.data.qpos as Float64Array;
-    const qvel = this.data.qvel as Float64Array;
+    const { qpos, qvel } = this.views();
     const bodyIpos = this.model.body_ipos as Float64Array;
     for (let b = 0; b < scene.bodies.length; b++) {
       const a = this.freeQpos[b]!;
@@ -348,6 +344,19 @@ export class MujocoWorld implements SimWorld {
     });
   }
 
+  /**
+   * MjData's arrays as views into MuJoCo's heap. Each property read of mujoco-js makes a new view (a
+   * tenth of a rollout's time went to that), so they are kept; a heap that grows detaches them
+   * (length 0), and they are made again.
+   */
+  private views(): HeapViews {
+    if (!this.heap || this.heap.xpos.length === 0) {
+      const d = this.data;
+      this.heap = { xpos: d.xpos, xquat: d.xquat, xipos: d.xipos, cvel: d.cvel, subtreeCom: d.subtree_com, qpos: d.qpos, qvel: d.qvel };
+    }
+    return this.heap;
+  }
+
   private sync(): void {
     if (this.synced) return;
     this.mj.mj_kinematics(this.model, this.data);
@@ -355,6 +364,16 @@ export class MujocoWorld implements SimWorld {
     this.mj.mj_comVel(this.model, this.data);
     this.synced = true;
   }
+}
+
+interface HeapViews {
+  xpos: Float64Array;
+  xquat: Float64Array;
+  xipos: Float64Array;
+  cvel: Float64Array;
+  subtreeCom: Float64Array;
+  qpos: Float64Array;
+  qvel: Float64Array;
 }
 
 /** The free joint that makes MuJoCo body `body` a floating root, or −1. */
