@@ -209,6 +209,7 @@ export class EngineHost {
       step: ({ count }) => s.step(count),
       reset: ({ seed }) => s.reset(seed),
       setSpeed: ({ speed }) => s.setSpeed(speed),
+      setEngine: ({ engine }) => this.edits.submit('engine', () => s.setEngine(engine)),
       perturb: (params) => s.perturb(params),
       openRobot: async ({ file }) => {
         const real = await this.loadRobot(file);

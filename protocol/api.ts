@@ -50,6 +50,8 @@ export interface SessionSnapshot {
   notice?: string;
   /** The robot the session drives: the task's simulated one, or a real one with the scene as its twin. */
   robot?: { name: string; simulated: boolean };
+  /** The physics engine the task's robot simulates in. */
+  engine?: 'rapier' | 'mujoco';
 }
 
 export interface Timing {
@@ -214,6 +216,8 @@ export const commandSchemas = {
   step: z.object({ count: z.number().int().min(1).max(10_000).optional() }).strict(),
   reset: z.object({ seed: z.number().int().min(0).optional() }).strict(),
   setSpeed: z.object({ speed: z.number().min(0.01).max(100) }).strict(),
+  /** The physics engine the task's robot simulates in: the same scene, controller and start, rebuilt in the other engine. */
+  setEngine: z.object({ engine: z.enum(['rapier', 'mujoco']) }).strict(),
   /** Overlays whose data this client's frames carry; off by default, so frames stay small. */
   setOverlays: z.object({ contacts: z.boolean() }).strict(),
   /**
@@ -299,6 +303,7 @@ export interface CommandResults {
   step: StatusEvent;
   reset: StatusEvent;
   setSpeed: { speed: number };
+  setEngine: SessionSnapshot;
   setOverlays: OverlaySubscriptions;
   perturb: { active: boolean };
   openRobot: SessionSnapshot;

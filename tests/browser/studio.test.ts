@@ -308,6 +308,14 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.getByTestId('param-task-boxMass-value').fill('0.6');
     await page.getByTestId('step').click();
     await expect.poll(async () => Number(/([\d.]+) N/.exec((await page.getByTestId('contact-force').textContent()) ?? '')?.[1] ?? 0), POLL).toBeCloseTo(5.89, 1);
+    // The same scene simulated in MuJoCo: its contacts reach the overlay too, carrying the same weight.
+    const engine = page.getByTestId('engine-select');
+    await engine.selectOption('mujoco');
+    await expect.poll(() => engine.inputValue(), POLL).toBe('mujoco');
+    for (let i = 0; i < 5; i++) await page.getByTestId('step').click();
+    await expect.poll(async () => Number(/([\d.]+) N/.exec((await page.getByTestId('contact-force').textContent()) ?? '')?.[1] ?? 0), POLL).toBeCloseTo(5.89, 1);
+    await engine.selectOption('rapier');
+    await expect.poll(() => engine.inputValue(), POLL).toBe('rapier');
     expect(await contacts.isChecked()).toBe(true);
     await jointFrames.uncheck();
     await contacts.uncheck();
