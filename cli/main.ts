@@ -48,7 +48,8 @@ const USAGE = `usage: actuate <command> [options]
          [--log FILE.jsonl] [--record FILE.mcap] [--dry-run] [--json]
                                      run any task controller on a real robot through the safety layer (default task:
                                      free play of the config's robotModel); loop statistics, a JSONL log; --dry-run
-                                     reads the robot and drives only its simulated twin
+                                     reads the robot and drives only its simulated twin. FILE: servos on a bus, or a
+                                     robot on ROS ("kind": "ros": master or rosbridge URL, topics; --port another URL)
   teleop --robot FOLLOWER --leader LEADER [--port P] [--leader-port P] [--rate Hz] [--seconds S] [--json]
                                      leader–follower: the leader arm's joint positions drive the follower
   policy info <model.onnx> [--json]  inputs, outputs, shapes, dtypes, opset, producer, parameter count
@@ -57,7 +58,7 @@ const USAGE = `usage: actuate <command> [options]
   policy run <model.onnx> --input <file.json> [--json]
                                      feed named inputs ({"obs": [[…]]}) and print the named outputs
   train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
-        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--json]
+        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--init-noise-std 1] [--json]
                                      train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
   train --algo diffusion --demos demos.mcap … --out DIR [--steps N | --minutes M] [--seed S] [--hidden 256,256,256]
         [--horizon 16] [--obs-horizon 2] [--action-steps 8] [--batch 256] [--lr 0.001] [--all-episodes] [--json]

@@ -1,8 +1,7 @@
 /**
  * Off-thread job (see off-thread.ts): reads and decodes the .onnx files a controller is about to load,
  * so a huge or malformed file is refused on a worker thread, never while the engine's thread reads
- * it. A file over `maxBytes` is refused before it is read: a controller's model runs on the engine's
- * thread, and its first runs there grow with its size (docs/security.md). Returns each file's size;
+ * it. A file over `maxBytes` is refused before it is read (docs/security.md). Returns each file's size;
  * throws the first file's problem, naming the file and quoting none of it.
  */
 import { statSync } from 'node:fs';

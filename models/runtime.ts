@@ -179,48 +179,54 @@ export type Feeds = Record<string, ort.Tensor>;
 export type Outputs = Record<string, ort.Tensor>;
 
 /** A loaded model: run it, read its signature and latency, dispose it. */
-export class ModelSession {
+export interface ModelSession {
+  readonly label: string;
+  readonly provider: ProviderChoice;
   readonly inputs: TensorSignature[];
   readonly outputs: TensorSignature[];
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Feeds): Promise<Outputs>;
+  /** What the studio shows about a loaded model: file, execution provider, latency. */
+  summary(): Record<string, string | number>;
+  stats(): LatencyStats;
+  resetStats(): void;
+  dispose(): Promise<void>;
+}
+
+/**
+ * What every session does around a call, wherever the model runs: check the feeds against the
+ * signature, time the call as its caller waits for it, refuse non-finite outputs.
+ */
+export abstract class MeasuredSession implements ModelSession {
+  abstract readonly inputs: TensorSignature[];
+  abstract readonly outputs: TensorSignature[];
+  abstract readonly inputNames: readonly string[];
+  abstract readonly outputNames: readonly string[];
   private readonly latency: LatencyRecorder;
-  private disposed = false;
+  protected disposed = false;
 
   constructor(
-    private readonly session: ort.InferenceSession,
     readonly label: string,
     readonly provider: ProviderChoice,
     private readonly options: RuntimeOptions,
   ) {
-    this.inputs = signatures(session.inputMetadata);
-    this.outputs = signatures(session.outputMetadata);
     this.latency = new LatencyRecorder(options.latencyWindow ?? 1024);
   }
 
-  get inputNames(): readonly string[] {
-    return this.session.inputNames;
-  }
-
-  get outputNames(): readonly string[] {
-    return this.session.outputNames;
-  }
+  protected abstract call(feeds: Feeds): Promise<Outputs>;
+  abstract dispose(): Promise<void>;
 
   async run(feeds: Feeds): Promise<Outputs> {
     if (this.disposed) throw new Error(`${this.label}: session used after dispose()`);
     if (this.options.validateInputs !== false) validateFeeds(this.inputs, feeds as Record<string, TensorLike>, this.label);
     const t0 = performance.now();
-    const out = (await this.session.run(feeds)) as Outputs;
+    const out = await this.call(feeds);
     this.latency.record((performance.now() - t0) * 1000);
     if (this.options.checkOutputs !== false) checkFinite(out as Record<string, TensorLike>, this.label);
     return out;
   }
 
-  /** Runs with zeros shaped by the signature (symbolic dims = `batch`), `runs` times. */
-  async warmup(runs: number, batch = 1): Promise<void> {
-    const feeds = Object.fromEntries(this.inputs.map((s) => [s.name, zeros(s, batch)]));
-    for (let i = 0; i < runs; i++) await this.session.run(feeds);
-  }
-
-  /** What the studio shows about a loaded model: file, execution provider, latency. */
   summary(): Record<string, string | number> {
     const { count, p50Us, p99Us } = this.latency.stats();
     const skipped = this.provider.fallbacks.map((f) => f.provider).join(', ');
@@ -239,6 +245,41 @@ export class ModelSession {
 
   resetStats(): void {
     this.latency.reset();
+  }
+}
+
+/** A model whose ONNX Runtime session lives on this thread. */
+class OrtSession extends MeasuredSession {
+  readonly inputs: TensorSignature[];
+  readonly outputs: TensorSignature[];
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    label: string,
+    provider: ProviderChoice,
+    options: RuntimeOptions,
+  ) {
+    super(label, provider, options);
+    this.inputs = signatures(session.inputMetadata);
+    this.outputs = signatures(session.outputMetadata);
+  }
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  protected async call(feeds: Feeds): Promise<Outputs> {
+    return (await this.session.run(feeds)) as Outputs;
+  }
+
+  /** Runs with zeros shaped by the signature (symbolic dims = `batch`), `runs` times. */
+  async warmup(runs: number, batch = 1): Promise<void> {
+    const feeds = Object.fromEntries(this.inputs.map((s) => [s.name, zeros(s, batch)]));
+    for (let i = 0; i < runs; i++) await this.session.run(feeds);
   }
 
   async dispose(): Promise<void> {
@@ -301,7 +342,7 @@ export async function loadModel(source: string | Uint8Array, options: RuntimeOpt
       fallbacks.push({ provider, reason });
       continue;
     }
-    const model = new ModelSession(session, label, { provider, fallbacks }, options);
+    const model = new OrtSession(session, label, { provider, fallbacks }, options);
     const runs = options.warmupRuns ?? 3;
     if (runs > 0) {
       try {

@@ -3,7 +3,7 @@
  * demonstrations (train/diffusion/diffusion-trainer.ts). Writes DIR/metrics.jsonl every 100 steps and
  * DIR/policy.onnx + policy.card.json every 1000 steps and at the end; Ctrl-C finishes the step, exports, exits.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { readDemonstrations, type Demonstrations } from '../../bridges/recording/read-demonstrations.ts';
 import type { ParamValues } from '../../sim/params.ts';
 import { Random } from '../../sim/random.ts';
@@ -81,7 +81,7 @@ export async function trainDiffusion(values: DiffusionTrainValues): Promise<stri
     writeExport(out, trainer.export({
       task: demos.task,
       taskParams: demos.taskParams,
-      demonstrations: { files: files.map((f) => resolve(f)), episodes: episodes.length, steps: demoSteps, controller: controllers },
+      demonstrations: { files: files.map((f) => basename(f)), episodes: episodes.length, steps: demoSteps, controller: controllers },
       trainSteps: trainer.steps,
       batchSize: trainer.options.batchSize,
       wallSeconds: (performance.now() - t0) / 1000,

@@ -11,7 +11,8 @@
  */
 import { existsSync } from 'node:fs';
 import { cardBeside, loadModelCard, type DiffusionSpec, type NormalizerSpec } from '../../models/model-card.ts';
-import { loadModel, type ModelSession } from '../../models/runtime.ts';
+import { type ModelSession } from '../../models/runtime.ts';
+import { loadControllerModel } from '../model-thread.ts';
 import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.ts';
 import { Random } from '../../sim/random.ts';
 import type { ControlContext, Controller, ControllerDefinition } from '../controller.ts';
@@ -252,7 +253,7 @@ async function create(context: ControlContext, values: ParamValues): Promise<Con
   const file = modelPath ?? loaded?.modelPath;
   if (!file) throw new ParamError(`${cardPath}: the card names no model file; give controller.model=<file.onnx>`);
   const threads = values.threads as number;
-  const model = await loadModel(file, threads ? { intraOpThreads: threads } : {});
+  const model = await loadControllerModel(file, threads ? { intraOpThreads: threads } : {});
   try {
     const obsDim = context.task.observe(context.task.reset(new Random(0))).length;
     const spec = loaded?.card.diffusion ?? inferDiffusionSpec(model, obsDim);

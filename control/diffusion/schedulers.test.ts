@@ -149,16 +149,26 @@ describe('diffusion sampler with an exact ONNX denoiser for a Gaussian target', 
   for (const kind of ['ddpm', 'ddim'] as const) {
     it(`${kind} with all 1000 steps (cosine schedule) samples N(μ, σ²)`, async () => {
       const config: SchedulerConfig = { ...DP, trainTimesteps: 1000, clipSample: false };
+      // The closed form first: 1000 exact steps end on the target distribution (within 4 % of its
+      // variance: the cosine schedule's last ᾱ is not quite 0, so x_T ~ N(0, 1) is not quite its marginal).
+      for (let a = 0; a < 2; a++) {
+        const exact = exactOutput(kind, config, 1000, target[a]!, sigma[a]!);
+        expect(exact.mean).toBeCloseTo(target[a]!, 3);
+        expect(Math.abs(exact.variance / sigma[a]! ** 2 - 1)).toBeLessThan(0.04);
+      }
+      // Then the sampler, on 100 of the batch (1000 steps × 1600 draws; the 10- and 100-step cases below
+      // compare it with the closed form on the whole batch).
+      const rows = 100;
       const model = await gaussianDenoiser(config, sigma, m, W, 'epsilon');
       const sampler = new DiffusionSampler(model, { sample: 'sample', timestep: 'timestep', condition: 'global_cond', output: 'noise_pred' }, { horizon, actionDim: 2, conditionDim: 6 });
       const random = new Random(kind === 'ddpm' ? 1 : 2);
-      const x = await sampler.sample(condition, batch, createScheduler(kind, config), 1000, () => random.normal());
+      const x = await sampler.sample(condition.subarray(0, rows * 6), rows, createScheduler(kind, config), 1000, () => random.normal());
       const { mean, variance } = moments(x, 2);
+      const draws = rows * horizon;
       for (let a = 0; a < 2; a++) {
-        // 16 000 draws per dimension: the standard error of the mean is ≈ σ/126.
-        expect(Math.abs(mean[a]! - target[a]!), `mean[${a}]`).toBeLessThan(0.02 * sigma[a]! + 4 * (sigma[a]! / Math.sqrt(batch * horizon)));
-        expect(variance[a]! / sigma[a]! ** 2, `variance[${a}]`).toBeGreaterThan(0.96);
-        expect(variance[a]! / sigma[a]! ** 2, `variance[${a}]`).toBeLessThan(1.04);
+        // Standard errors: σ/40 for the mean, √(2/1600) = 3.5 % for the variance.
+        expect(Math.abs(mean[a]! - target[a]!), `mean[${a}]`).toBeLessThan(0.02 * sigma[a]! + 4 * (sigma[a]! / Math.sqrt(draws)));
+        expect(Math.abs(variance[a]! / sigma[a]! ** 2 - 1), `variance[${a}]`).toBeLessThan(4 * Math.sqrt(2 / draws));
       }
       await model.dispose();
     });

@@ -9,7 +9,8 @@
 import { existsSync } from 'node:fs';
 import { cardBeside, loadModelCard, type PolicySpec } from '../../models/model-card.ts';
 import { actionTypes, jointIndexMap, mapAction, ObservationBuilder, ObservationError } from '../../models/observation-layout.ts';
-import { float32Tensor, loadModel, type ModelSession } from '../../models/runtime.ts';
+import { float32Tensor, type ModelSession } from '../../models/runtime.ts';
+import { loadControllerModel } from '../model-thread.ts';
 import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.ts';
 import type { SceneDescription } from '../../sim/scene.ts';
 import type { TaskInstance } from '../../sim/task.ts';
@@ -57,9 +58,12 @@ export function jointDrives(policy: PolicySpec, scene: SceneDescription): { driv
     const kind = a.kind ?? 'motor';
     if (kind !== expected[type]) problems.push(`joint '${name}': the card sends ${type} commands, the robot's actuator '${a.name}' is a ${kind} actuator`);
     const kp = policy.pd.stiffness[i]!;
-    const kd = policy.pd.damping[i]!;
+    const kv = policy.pd.servoDamping[i]!;
     if (kind === 'position' && (a.kp ?? 0) !== kp) warnings.push(`${name}: servo kp ${num(a.kp ?? 0)}, card ${kp}`);
-    if (kind !== 'motor' && (a.kv ?? 0) !== kd) warnings.push(`${name}: servo kd ${num(a.kv ?? 0)}, card ${kd}`);
+    if (kind !== 'motor' && (a.kv ?? 0) !== kv) warnings.push(`${name}: servo kv ${num(a.kv ?? 0)}, card ${kv}`);
+    const jointDamping = policy.pd.jointDamping?.[i];
+    const robotDamping = scene.joints[a.joint]!.damping ?? 0;
+    if (jointDamping !== undefined && robotDamping !== jointDamping) warnings.push(`${name}: joint damping ${num(robotDamping)}, card ${jointDamping}`);
     const limit = policy.pd.torqueLimit?.[i];
     if (limit !== undefined && a.forceLimit !== limit) warnings.push(`${name}: torque limit ${a.forceLimit === undefined ? 'none' : num(a.forceLimit)}, card ${limit}`);
     const range = scene.joints[a.joint]!.limits;
@@ -171,7 +175,7 @@ async function create(context: ControlContext, values: ParamValues): Promise<Con
   if (!policy) throw new ParamError(`${cardPath}: not a policy card (it has no 'policy' section)`);
   const file = typeof values.model === 'string' && values.model ? values.model : loaded.modelPath;
   if (!file) throw new ParamError(`${cardPath}: the card names no model file; give controller.model=<file.onnx>`);
-  const model = await loadModel(file);
+  const model = await loadControllerModel(file);
   try {
     return new OnnxPolicy(model, policy, context.task, context.robot?.joints);
   } catch (err) {

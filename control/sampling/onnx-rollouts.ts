@@ -5,7 +5,8 @@
  * per horizon step advances every sample; costs and traces use the task's own residuals on the
  * rebuilt scene state (TaskInstance.reduced).
  */
-import { float32Tensor, loadModel, type ModelSession } from '../../models/runtime.ts';
+import { float32Tensor, type ModelSession } from '../../models/runtime.ts';
+import { loadControllerModel } from '../model-thread.ts';
 import { residualSize, totalCost } from '../../sim/cost.ts';
 import type { ReducedState, TaskInstance } from '../../sim/task.ts';
 import { evaluateSpline } from './action-spline.ts';
@@ -22,7 +23,7 @@ export class OnnxRollouts {
     const reduced = task.reduced;
     if (!reduced) throw new Error('this task has no reduced state for a learned dynamics model; clear controller.dynamics');
     // One thread: the graph is tiny and called 50 times a plan; thread hand-offs would cost more than they save.
-    const model = await loadModel(file, { intraOpThreads: 1 });
+    const model = await loadControllerModel(file, { intraOpThreads: 1 });
     for (const name of ['state', 'action']) {
       if (!model.inputNames.includes(name)) throw new Error(`${file}: a dynamics model needs inputs 'state' and 'action'; it has ${model.inputNames.join(', ')}`);
     }

@@ -3,7 +3,8 @@
  * Q ensemble Q(z, a) and policy prior π(z). The planner sees this interface; `OnnxLatentModel` runs
  * five ONNX files, one batched call per function per planning step.
  */
-import { float32Tensor, loadModel, type ModelSession, type RuntimeOptions } from '../../models/runtime.ts';
+import { float32Tensor, type ModelSession, type RuntimeOptions } from '../../models/runtime.ts';
+import { loadControllerModel } from '../model-thread.ts';
 
 export interface LatentModel {
   readonly latentDim: number;
@@ -61,7 +62,7 @@ export class OnnxLatentModel implements LatentModel {
     try {
       for (const n of names) {
         const src = files[n];
-        sessions.push(await loadModel(src, { ...options, label: typeof src === 'string' ? src : `${n} (in memory)` }));
+        sessions.push(await loadControllerModel(src, { ...options, label: typeof src === 'string' ? src : `${n} (in memory)` }));
       }
     } catch (err) {
       await Promise.all(sessions.map((s) => s.dispose()));

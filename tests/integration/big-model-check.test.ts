@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatSize } from '../../engine/file-access.ts';
 import { CONTROLLER_MODEL_BYTES } from '../../engine/host.ts';
 import { GraphBuilder } from '../../models/onnx-builder.ts';
 import { openClient, rate, serveEngine, type Served } from './support/studio-client.ts';
@@ -78,7 +79,7 @@ describe('a big model file named for a controller', () => {
       expect(message).toMatch(/truncated\.onnx: not an ONNX model \(protobuf decoding failed/);
       expect(message).not.toContain('API_KEY');
     }
-    expect(tooBig).toContain(`huge.onnx: 32 MB is over the 32 MB limit for models a controller runs in the studio`);
+    expect(tooBig).toContain(`huge.onnx: ${formatSize(CONTROLLER_MODEL_BYTES + 1)} is over the ${formatSize(CONTROLLER_MODEL_BYTES)} limit for models a controller runs in the studio`);
     expect((await editor.client.call('getSession')).controller.id).toBe('zero');
     // Decoding one copy takes ~0.7–1.5 s here; on the engine's thread the five would stop frames for most
     // of the window. Off it, frames keep coming (the decoder's thread still takes a share of 2 busy cores:

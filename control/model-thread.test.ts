@@ -1,0 +1,121 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { NonFiniteOutputError } from '../models/io-validation.ts';
+import { IN_THREAD_MODEL_BYTES, loadControllerModel, loadModelOffThread } from './model-thread.ts';
+import { GraphBuilder, mlpModel, randomMlpLayers } from '../models/onnx-builder.ts';
+import { ModelLoadError, float32Tensor, loadModel, ort } from '../models/runtime.ts';
+
+const GO2W = fileURLToPath(new URL('../models/go2w_robot_lab/policy.onnx', import.meta.url));
+
+/** y = x · W for a `size`² float32 W: 4·size² bytes of model. */
+function matmulModel(size: number): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('x', ['batch', size]);
+  const w = g.constant('w', Float32Array.from({ length: size * size }, (_, i) => ((i * 7919) % 1000) / 1000), [size, size]);
+  g.output(g.op('MatMul', [x, w]), 'y', ['batch', size]);
+  return g.toBytes();
+}
+
+/** The longest stall of this thread's event loop while `work` runs, and how long it ran, ms. */
+async function stallDuring(work: () => Promise<unknown>): Promise<{ stall: number; took: number }> {
+  let last = performance.now();
+  let stall = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    stall = Math.max(stall, now - last);
+    last = now;
+  }, 1);
+  const t0 = performance.now();
+  await work();
+  const took = performance.now() - t0;
+  clearInterval(timer);
+  return { stall: Math.max(stall, performance.now() - last), took };
+}
+
+describe('models on the model thread', () => {
+  it('answers exactly as the same model on this thread, through a mailbox that grows to fit', async () => {
+    const layers = randomMlpLayers([48, 64, 12], 'elu', mulberry(1));
+    const bytes = mlpModel(layers);
+    const here = await loadModel(bytes);
+    const there = await loadModelOffThread(bytes, { label: 'mlp' });
+    expect(there.inputs).toEqual(here.inputs);
+    expect(there.outputNames).toEqual(here.outputNames);
+    // 1 row, then 4000 rows: 768 kB in, 192 kB out, past the first 64 kB mailbox both ways.
+    for (const rows of [1, 4000, 3]) {
+      const x = Float32Array.from({ length: rows * 48 }, (_, i) => Math.sin(i));
+      const a = (await here.run({ obs: float32Tensor(x, [rows, 48]) })).actions!;
+      const b = (await there.run({ obs: float32Tensor(x, [rows, 48]) })).actions!;
+      expect(b.dims).toEqual(a.dims);
+      expect(Array.from(b.data as Float32Array)).toEqual(Array.from(a.data as Float32Array));
+    }
+    expect(there.stats().count).toBe(3);
+    expect(there.summary()).toMatchObject({ model: 'mlp', provider: expect.stringContaining('cpu'), calls: 3 });
+    await Promise.all([here.dispose(), there.dispose()]);
+    await expect(there.run({})).rejects.toThrow(/after dispose/);
+  });
+
+  it('runs the shipped Go2-W policy from its file', async () => {
+    const model = await loadModelOffThread(GO2W);
+    const out = await model.run({ [model.inputNames[0]!]: float32Tensor(new Float32Array(57), [1, 57]) });
+    expect(out[model.outputNames[0]!]!.dims).toEqual([1, 16]);
+    await model.dispose();
+  });
+
+  it('gives the same errors as loadModel: a file that is not ONNX, a wrong shape, a NaN output', async () => {
+    await expect(loadModelOffThread(new TextEncoder().encode('API_KEY=sk-secret'), { label: 'notes.onnx' })).rejects.toThrow(ModelLoadError);
+    await expect(loadModelOffThread('/nonexistent/policy.onnx')).rejects.toThrow(/model file not found: \/nonexistent\/policy.onnx/);
+    const g = new GraphBuilder();
+    g.output(g.op('Log', [g.input('x', [1, 2])]), 'y', [1, 2]);
+    const log = await loadModelOffThread(g.toBytes(), { label: 'log' });
+    await expect(log.run({ x: float32Tensor([1, 2, 3], [1, 3]) })).rejects.toThrow("input 'x' expects [1,2] float32, got [1,3]");
+    await expect(log.run({ x: float32Tensor([-1, 1], [1, 2]) })).rejects.toThrow(NonFiniteOutputError);
+    const y = (await log.run({ x: float32Tensor([1, Math.E], [1, 2]) })).y!.data as Float32Array;
+    expect(y[0]).toBe(0);
+    expect(y[1]).toBeCloseTo(1, 6);
+    await log.dispose();
+  });
+
+  it("loads a big model without stalling this thread's event loop, as loading it here does", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'actuate-model-')), 'big.onnx');
+    writeFileSync(file, matmulModel(2048)); // 16.8 MB
+    let here: Awaited<ReturnType<typeof loadModel>> | undefined;
+    let there: Awaited<ReturnType<typeof loadModelOffThread>> | undefined;
+    const offThread = await stallDuring(async () => (there = await loadModelOffThread(file, { warmupRuns: 0 })));
+    const onThread = await stallDuring(async () => (here = await loadModel(file, { warmupRuns: 0 })));
+    const say = (r: { stall: number; took: number }) => `${r.stall.toFixed(0)} of ${r.took.toFixed(0)} ms`;
+    // Ratios, not times: a busy machine stretches both, but only an on-thread load is one long stall.
+    const ratios = `off-thread: stalled ${say(offThread)}; here: ${say(onThread)}`;
+    expect(offThread.stall / offThread.took, ratios).toBeLessThan(0.3);
+    expect(offThread.stall / offThread.took, ratios).toBeLessThan((0.5 * onThread.stall) / onThread.took);
+    await Promise.all([here!.dispose(), there!.dispose()]);
+  });
+
+  it('keeps a small model on the calling thread and sends a big one to the model thread', async () => {
+    const small = await loadControllerModel(GO2W);
+    const big = await loadControllerModel(matmulModel(Math.ceil(Math.sqrt(IN_THREAD_MODEL_BYTES / 4)) + 8));
+    expect(small.summary().thread).toBeUndefined();
+    expect(big.summary().thread).toBe('model thread');
+    await Promise.all([small.dispose(), big.dispose()]);
+  });
+
+  it('gives up on a load past its time limit (the model is dropped when it lands); other models keep running', async () => {
+    const small = await loadModelOffThread(mlpModel(randomMlpLayers([4, 4], 'relu', mulberry(2))));
+    await expect(loadModelOffThread(matmulModel(512), { loadTimeoutMs: 1, label: 'big.onnx' })).rejects.toThrow(/loading big.onnx took longer than 0.001 s/);
+    const out = await small.run({ obs: new ort.Tensor('float32', Float32Array.of(1, 2, 3, 4), [1, 4]) });
+    expect(out.actions!.dims).toEqual([1, 4]);
+    await small.dispose();
+  });
+});
+
+function mulberry(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
