@@ -1,15 +1,15 @@
 /**
  * The denoiser network description shared by the training-step graph (train/learner/denoiser-step-graph.ts)
  * and the export (train/export/denoiser-export.ts), so what is trained and what is exported cannot
- * drift apart: an MLP on [noisy action chunk (horizon × actionDim, flattened), observation history
- * (obsHorizon × obsDim), sinusoidal timestep embedding] → the noise ε̂ in the chunk (ELU hidden layers).
- * Diffusion Policy conditions a 1-D conv U-Net the same way (global conditioning on observations and
- * the timestep embedding); an MLP is its small-model counterpart for low-dimensional states.
+ * drift apart: an MLP from the noisy action chunk (horizon × actionDim, flattened) to the noise ε̂ in it
+ * (ELU hidden layers), every layer also fed the context [observation history (obsHorizon × obsDim),
+ * sinusoidal timestep embedding] — as Diffusion Policy's 1-D conv U-Net conditions every block on them
+ * (FiLM); fed only at the input, the observations' say in the output was too weak to imitate MPPI.
  *
  * Actions and observations enter normalized to [−1, 1] (min_max, as Diffusion Policy's LinearNormalizer);
  * the card carries the normalization and `diffusion-policy` applies it.
  */
-import type { GraphBuilder } from '../../models/onnx-builder.ts';
+import type { GraphOps } from '../learner/graph-ops.ts';
 import type { Random } from '../../sim/random.ts';
 import type { LayerShape, ParamTensor } from '../actor-critic.ts';
 
@@ -30,10 +30,12 @@ export const DEFAULT_DENOISER_HIDDEN = [256, 256, 256];
 export const chunkSize = (spec: DenoiserSpec): number => spec.horizon * spec.actionDim;
 export const conditionSize = (spec: DenoiserSpec): number => spec.obsHorizon * spec.obsDim;
 
-/** The dense layers, input first: [chunk, condition, embedding] → hidden … → chunk. */
+export const contextSize = (spec: DenoiserSpec): number => conditionSize(spec) + spec.timeEmbedDim;
+
+/** The dense layers, input first: chunk → hidden … → chunk, each layer's input followed by the context. */
 export function denoiserLayers(spec: DenoiserSpec): LayerShape[] {
-  const sizes = [chunkSize(spec) + conditionSize(spec) + spec.timeEmbedDim, ...spec.hidden, chunkSize(spec)];
-  return sizes.slice(1).map((outSize, i) => ({ weight: `denoiser.${i}.weight`, bias: `denoiser.${i}.bias`, inSize: sizes[i]!, outSize }));
+  const sizes = [chunkSize(spec), ...spec.hidden, chunkSize(spec)];
+  return sizes.slice(1).map((outSize, i) => ({ weight: `denoiser.${i}.weight`, bias: `denoiser.${i}.bias`, inSize: sizes[i]! + contextSize(spec), outSize }));
 }
 
 export function denoiserParameterShapes(spec: DenoiserSpec): { name: string; dims: number[] }[] {
@@ -58,13 +60,49 @@ export function timeFrequencies(spec: DenoiserSpec): number[] {
   return Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / Math.max(half - 1, 1)));
 }
 
-/**
- * The network input [B, chunk + condition + embedding] from the flat noisy chunk [B, chunk], the
- * conditioning [B, condition] and the timestep as a float column [B, 1]: embedding = [sin(t·f), cos(t·f)].
- */
-export function denoiserInput(g: GraphBuilder, spec: DenoiserSpec, chunk: string, condition: string, timestep: string, dtype: 'float32' | 'float64' = 'float32'): string {
+/** The context [B, condition + embedding] from the conditioning and the timestep as a float column [B, 1]: embedding = [sin(t·f), cos(t·f)]. */
+export function denoiserContext(o: GraphOps, spec: DenoiserSpec, condition: string, timestep: string): string {
   const freqs = timeFrequencies(spec);
-  const f = g.constant('time_freqs', dtype === 'float64' ? Float64Array.from(freqs) : Float32Array.from(freqs), [freqs.length]);
-  const phase = g.op('Mul', [timestep, f]);
-  return g.op('Concat', [chunk, condition, g.op('Sin', [phase]), g.op('Cos', [phase])], { axis: { i: 1 } });
+  const f = o.g.constant('time_freqs', o.dtype === 'float64' ? Float64Array.from(freqs) : Float32Array.from(freqs), [freqs.length]);
+  const phase = o.mul(timestep, f);
+  return o.op('Concat', [condition, o.op('Sin', [phase]), o.op('Cos', [phase])], { axis: { i: 1 } });
+}
+
+/**
+ * The forward pass from the flat noisy chunk [B, chunk] and the context, with the layers' parameters
+ * already in the graph (inputs in training, constants in the export). Keeps each layer's input and
+ * hidden output for the backward pass.
+ */
+export function denoiserForward(o: GraphOps, spec: DenoiserSpec, chunk: string, context: string): { inputs: string[]; hidden: string[]; out: string } {
+  const layers = denoiserLayers(spec);
+  const inputs: string[] = [];
+  const hidden: string[] = [];
+  let h = chunk;
+  layers.forEach((l, i) => {
+    const x = o.op('Concat', [h, context], { axis: { i: 1 } });
+    inputs.push(x);
+    const pre = o.gemm(x, l.weight, { c: l.bias });
+    if (i + 1 < layers.length) hidden.push((h = o.elu(pre)));
+    else h = pre;
+  });
+  return { inputs, hidden, out: h };
+}
+
+/**
+ * Its backward pass from dL/d(out): dW = xᵀ·dy, db = Σ dy per layer; the gradient flows back through the
+ * hidden part of each layer's input (the first columns), the context part is data.
+ */
+export function denoiserBackward(o: GraphOps, spec: DenoiserSpec, net: { inputs: string[]; hidden: string[] }, dOut: string, grads: Map<string, string>): void {
+  const layers = denoiserLayers(spec);
+  let dy = dOut;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const l = layers[i]!;
+    grads.set(l.weight, o.gemm(net.inputs[i]!, dy, { transA: true }));
+    grads.set(l.bias, o.sum(dy, [0]));
+    if (i === 0) break;
+    const prev = l.inSize - contextSize(spec);
+    const dx = o.gemm(dy, l.weight, { transB: true });
+    const dh = o.op('Slice', [dx, o.g.int64s(`slice_start_${i}`, [0]), o.g.int64s(`slice_end_${i}`, [prev]), o.g.int64s(`slice_axis_${i}`, [1])]);
+    dy = o.mul(dh, o.eluGradFromOutput(net.hidden[i - 1]!));
+  }
 }

@@ -6,9 +6,9 @@
  */
 import type { SchedulerConfig } from '../../control/diffusion/schedulers.ts';
 import { CARD_SCHEMA_VERSION, parseModelCard, type NormalizerSpec } from '../../models/model-card.ts';
-import { addMlp, GraphBuilder, type DenseLayer } from '../../models/onnx-builder.ts';
 import type { ParamTensor } from '../actor-critic.ts';
-import { chunkSize, conditionSize, denoiserInput, denoiserLayers, type DenoiserSpec } from '../diffusion/denoiser.ts';
+import { chunkSize, conditionSize, denoiserContext, denoiserForward, type DenoiserSpec } from '../diffusion/denoiser.ts';
+import { GraphOps } from '../learner/graph-ops.ts';
 import type { ExportedPolicy } from './policy-export.ts';
 
 export interface DenoiserProvenance {
@@ -33,23 +33,19 @@ export interface DenoiserExportOptions {
   name?: string;
 }
 
-export function denoiserDenseLayers(spec: DenoiserSpec, params: ParamTensor[]): DenseLayer[] {
-  const byName = new Map(params.map((p) => [p.name, p.data]));
-  const layers = denoiserLayers(spec);
-  return layers.map((l, i) => ({ inSize: l.inSize, outSize: l.outSize, weight: byName.get(l.weight)!, bias: byName.get(l.bias)!, activation: i + 1 < layers.length ? 'elu' : 'none' }));
-}
-
 export function exportDenoiser(params: ParamTensor[], options: DenoiserExportOptions): ExportedPolicy {
   const { spec, provenance } = options;
   const name = options.name ?? 'policy';
-  const g = new GraphBuilder('denoiser');
+  const o = new GraphOps('denoiser', 'float32');
+  const g = o.g;
   const sample = g.input('sample', ['batch', spec.horizon, spec.actionDim]);
   const timestep = g.input('timestep', ['batch'], 'int64');
   const condition = g.input('global_cond', ['batch', conditionSize(spec)]);
+  // The trained parameters as constants under the names the forward pass uses.
+  for (const p of params) g.constant(p.name, p.data, p.dims);
   const flat = g.op('Reshape', [sample, g.int64s('flat_shape', [-1, chunkSize(spec)])]);
   const t = g.op('Reshape', [g.op('Cast', [timestep], { to: { i: 1 } }), g.int64s('column_shape', [-1, 1])]);
-  const x = denoiserInput(g, spec, flat, condition, t);
-  const out = addMlp(g, x, denoiserDenseLayers(spec, params), 'denoiser');
+  const { out } = denoiserForward(o, spec, flat, denoiserContext(o, spec, condition, t));
   g.output(g.op('Reshape', [out, g.int64s('chunk_shape', [-1, spec.horizon, spec.actionDim])]), 'noise_pred', ['batch', spec.horizon, spec.actionDim]);
   const onnx = g.toBytes({ docString: `Actuate diffusion-policy denoiser for ${provenance.task}` });
   const chunk = ['batch', spec.horizon, spec.actionDim];

@@ -17,7 +17,7 @@ interface Batch {
   timestep: Float64Array;
 }
 
-/** The noise-prediction MSE written plainly in float64 JS: the reference for the graph's hand-derived gradients. */
+/** The noise-prediction MSE of the denoiser written plainly in float64 JS: the reference for the graph's hand-derived gradients. */
 function referenceLoss(p: Params, b: Batch): number {
   const C = chunkSize(spec);
   const D = conditionSize(spec);
@@ -26,8 +26,11 @@ function referenceLoss(p: Params, b: Batch): number {
   let sum = 0;
   for (let i = 0; i < b.size; i++) {
     const phase = freqs.map((f) => b.timestep[i]! * f);
-    let h = Float64Array.from([...b.noisy.subarray(i * C, (i + 1) * C), ...b.condition.subarray(i * D, (i + 1) * D), ...phase.map(Math.sin), ...phase.map(Math.cos)]);
+    const context = [...b.condition.subarray(i * D, (i + 1) * D), ...phase.map(Math.sin), ...phase.map(Math.cos)];
+    let h = Float64Array.from(b.noisy.subarray(i * C, (i + 1) * C));
     layers.forEach((l, k) => {
+      // Every layer sees its input followed by the context (observations, timestep embedding).
+      h = Float64Array.from([...h, ...context]);
       const W = p.get(l.weight)!;
       const y = new Float64Array(l.outSize);
       for (let o = 0; o < l.outSize; o++) {

@@ -10,9 +10,9 @@
  * For every parameter p: p, p.m, p.v. Outputs: p.next, p.m.next, p.v.next, loss, grad_norm, and with
  * `emitGradients` grad.p (the unclipped gradient), for the gradient check.
  */
-import { chunkSize, conditionSize, denoiserInput, denoiserLayers, denoiserParameterShapes, type DenoiserSpec } from '../diffusion/denoiser.ts';
+import { chunkSize, conditionSize, denoiserBackward, denoiserContext, denoiserForward, denoiserLayers, denoiserParameterShapes, type DenoiserSpec } from '../diffusion/denoiser.ts';
 import { GraphOps, type FloatType } from './graph-ops.ts';
-import { backwardMlp, clippedAdamStep, forwardMlp, type AdamInputs } from './mlp-graph.ts';
+import { clippedAdamStep, type AdamInputs } from './mlp-graph.ts';
 
 export const DENOISER_STEP_SCALARS = ['step_size', 'inv_sqrt_bias2', 'max_grad_norm'] as const;
 
@@ -22,13 +22,12 @@ export interface DenoiserGraphOptions {
 }
 
 /** The graph's inputs and the network's forward pass, shared by the step graph and the forward graph. */
-function forward(o: GraphOps, spec: DenoiserSpec): { x: string; hidden: string[]; out: string; noisy: string } {
+function forward(o: GraphOps, spec: DenoiserSpec): ReturnType<typeof denoiserForward> {
   const noisy = o.input('noisy_chunk', ['batch', chunkSize(spec)]);
   const condition = o.input('condition', ['batch', conditionSize(spec)]);
   const timestep = o.input('timestep', ['batch', 1]);
   for (const p of denoiserParameterShapes(spec)) o.input(p.name, p.dims);
-  const x = denoiserInput(o.g, spec, noisy, condition, timestep, o.dtype);
-  return { x, noisy, ...forwardMlp(o, denoiserLayers(spec), x) };
+  return denoiserForward(o, spec, noisy, denoiserContext(o, spec, condition, timestep));
 }
 
 export function denoiserStepGraph(spec: DenoiserSpec, options: DenoiserGraphOptions = {}): Uint8Array {
@@ -47,7 +46,7 @@ export function denoiserStepGraph(spec: DenoiserSpec, options: DenoiserGraphOpti
   const count = o.op('Cast', [o.op('Size', [error])], { to: { i: o.dtype === 'float64' ? 11 : 1 } });
   const dOut = o.div(o.mul(o.k(2), error), count);
   const grads = new Map<string, string>();
-  backwardMlp(o, denoiserLayers(spec), net.x, net.hidden, dOut, grads);
+  denoiserBackward(o, spec, net, dOut, grads);
   const gradNorm = clippedAdamStep(o, params, grads, s, options.emitGradients);
   o.output(loss, 'loss', []);
   o.output(gradNorm, 'grad_norm', []);

@@ -1,8 +1,8 @@
 /**
  * The pieces every training-step graph shares, written once: a dense ELU network's forward pass (keeping
  * the hidden outputs), its hand-derived backward pass, and global grad-norm clipping followed by an
- * Adam update that emits the next parameters and moments. ppo-step-graph.ts and
- * denoiser-step-graph.ts build their losses around them.
+ * Adam update that emits the next parameters and moments. ppo-step-graph.ts builds its loss around
+ * them; denoiser-step-graph.ts uses the clipped Adam step (its network feeds a context to every layer).
  */
 import type { LayerShape } from '../actor-critic.ts';
 import type { GraphOps } from './graph-ops.ts';
