@@ -142,7 +142,8 @@ export class FileAccess {
   }
 }
 
-function inside(folders: readonly string[], file: string): boolean {
+/** `file` is somewhere under one of `folders`. */
+export function inside(folders: readonly string[], file: string): boolean {
   return folders.some((folder) => {
     const rel = relative(folder, file);
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);

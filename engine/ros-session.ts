@@ -16,6 +16,8 @@ import { rotateInverse } from '../sim/kinematics.ts';
 import { jointStateMessage, movingJoints, rosTime, tfMessage } from '../bridges/ros1/ros1-messages.ts';
 import { openRos1Transport, openRosbridgeTransport, type RosTransport } from '../bridges/ros1/ros-transport.ts';
 import type { Session } from './session.ts';
+import { velocityTarget } from '../protocol/velocity.ts';
+import { VelocityCommand } from './velocity-command.ts';
 
 export type { RosTransport };
 
@@ -48,8 +50,6 @@ export interface RosSessionBridge {
   readonly sent: Map<string, number>;
   close(): void;
 }
-
-const VELOCITY_KEYS = ['vx', 'vy', 'yawRate'] as const;
 
 export function rosTopic(namespace: string | undefined, name: string): string {
   const ns = (namespace ?? '').replace(/^\/+|\/+$/g, '');
@@ -146,15 +146,6 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
       applying[scope] = false;
     })();
   };
-  /** Where the velocity command lives: the task's live parameters (locomotion tasks), else the controller's. */
-  const velocityTarget = (): { scope: 'task' | 'controller'; params: Map<string, NumberParam> } | undefined => {
-    const snapshot = session.snapshot();
-    const live = new Map(snapshot.task.params.filter((p): p is NumberParam => p.kind === 'number' && p.live === true).map((p) => [p.key, p]));
-    if (VELOCITY_KEYS.every((k) => live.has(k))) return { scope: 'task', params: live };
-    const controller = controllerParams();
-    if (VELOCITY_KEYS.every((k) => controller.has(k))) return { scope: 'controller', params: controller };
-    return undefined;
-  };
   const controllerParams = () => {
     const snapshot = session.snapshot();
     return new Map(snapshot.controller.params.filter((p): p is NumberParam => p.kind === 'number').map((p) => [p.key, p]));
@@ -166,30 +157,25 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
     warned.add(key);
   };
 
-  let lastTwist = 0;
-  let moving = false;
+  // The one velocity command path (the studio's keys and gamepad use it too): clamped, and zeroed when not renewed.
+  const velocity = new VelocityCommand({
+    snapshot: () => session.snapshot(),
+    apply: (scope, values) => {
+      apply(values, scope);
+      return Promise.resolve();
+    },
+    timeoutMs: (options.commandTimeout ?? 0.5) * 1000,
+    onTimeout: () => say(`${topics.cmd_vel}: no velocity command for ${options.commandTimeout ?? 0.5} s; holding (command set to zero)`),
+  });
   node.subscribe(topics.cmd_vel, 'geometry_msgs/Twist', (message) => {
     tick(topics.cmd_vel);
     const m = message as { linear: { x: number; y: number }; angular: { z: number } };
-    const target = velocityTarget();
-    if (!target) {
-      return warnOnce('twist', `${topics.cmd_vel}: task '${session.snapshot().task.id}' and controller '${session.snapshot().controller.id}' take no velocity command; Twist messages are ignored`);
-    }
-    const { scope, params } = target;
-    const values = [m.linear.x, m.linear.y, m.angular.z];
-    if (!values.every(Number.isFinite)) return warnOnce('twist-nan', `${topics.cmd_vel}: a Twist with a non-finite value was ignored`);
-    lastTwist = performance.now();
-    moving = values.some((v) => v !== 0);
-    apply(Object.fromEntries(VELOCITY_KEYS.map((k, i) => [k, clampTo(params.get(k)!, values[i]!)])), scope);
+    velocity.set({ vx: m.linear.x, vy: m.linear.y, yawRate: m.angular.z }).catch((err: Error) => {
+      const snapshot = session.snapshot();
+      if (!velocityTarget(snapshot)) return warnOnce('twist', `${topics.cmd_vel}: task '${snapshot.task.id}' and controller '${snapshot.controller.id}' take no velocity command; Twist messages are ignored`);
+      warnOnce('twist-nan', `${topics.cmd_vel}: a Twist was ignored: ${err.message}`);
+    });
   });
-  const commandTimeoutMs = (options.commandTimeout ?? 0.5) * 1000;
-  const watchdog = setInterval(() => {
-    if (!moving || performance.now() - lastTwist < commandTimeoutMs) return;
-    moving = false;
-    say(`${topics.cmd_vel}: no velocity command for ${commandTimeoutMs / 1000} s; holding (command set to zero)`);
-    apply(Object.fromEntries(VELOCITY_KEYS.map((k) => [k, 0])), velocityTarget()?.scope);
-  }, 100);
-  watchdog.unref();
 
   const jointTargets = (topic: string, byActuator: Map<string, number>) => {
     const params = controllerParams();
@@ -232,7 +218,7 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
     received,
     sent,
     close() {
-      clearInterval(watchdog);
+      velocity.dispose();
       offStep();
       offScene();
       node.close();

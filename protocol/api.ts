@@ -183,6 +183,22 @@ export interface RosConnectionStatus {
   log: string[];
 }
 
+/**
+ * The studio's guided calibration of a robot.json (the Robot panel): `middle` waits for the user to
+ * put every joint in the middle of its range; `range` records each joint's min/max (raw ticks, 0 …
+ * resolution) while the user moves it; `done` has saved the calibration into `saved`.
+ */
+export interface CalibrationStatus {
+  step: 'idle' | 'middle' | 'range' | 'done' | 'failed';
+  config?: string;
+  name?: string;
+  port?: string;
+  joints: { name: string; resolution: number; min?: number; max?: number; now?: number }[];
+  saved?: string;
+  calibration?: Record<string, { homingOffset: number; direction: 1 | -1; rangeMin: number; rangeMax: number }>;
+  error?: string;
+}
+
 const values = z.record(z.string(), z.union([z.number(), z.string()]));
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -243,8 +259,23 @@ export const commandSchemas = {
   rosDisconnect: z.object({ id: z.number().int() }).strict(),
   /** Moves the connected robot's tool point by `delta` (world, m; at most 5 cm a call) through the model's kinematics. */
   jogEndEffector: z.object({ delta: vec3.refine((d) => Math.hypot(...d) <= 0.05, 'a jog moves at most 0.05 m') }).strict(),
+  /**
+   * Guided calibration: `start` opens a robot.json's bus with torque off (letting go of a connected
+   * robot), `middle` takes the present pose as the middle and records ranges, `finish` saves into the
+   * robot.json, `cancel` stops without saving.
+   */
+  calibrateRobot: z.union([
+    z.object({ action: z.literal('start'), config: z.string().min(1).max(4096), port: z.string().min(1).max(4096).optional() }).strict(),
+    z.object({ action: z.enum(['middle', 'finish', 'cancel', 'status']) }).strict(),
+  ]),
   /** Torque off now, whatever the controller is doing (not queued behind it); latched until reconnect. */
   emergencyStop: z.object({ reason: z.string().max(200).optional() }).strict(),
+  /**
+   * The Twist-style velocity command of a mobile or legged robot (the studio's keys and gamepad; ROS
+   * cmd_vel takes the same path): set on the task's live command (else the controller's vx, vy, yawRate),
+   * clamped to their ranges; back to zero unless renewed within half a second.
+   */
+  setVelocity: z.object({ vx: z.number(), vy: z.number(), yawRate: z.number() }).strict(),
   /** Records the live session to a new MCAP file in the engine's recordings folder (start), stops, or tells. */
   record: z.object({ action: z.enum(['start', 'stop', 'status']) }).strict(),
   /** The recordings in the engine's recordings folders. */
@@ -285,6 +316,8 @@ export interface CommandResults {
   rosDisconnect: RosStatus;
   jogEndEffector: RobotStatus;
   emergencyStop: RobotStatus;
+  calibrateRobot: CalibrationStatus;
+  setVelocity: { scope: 'task' | 'controller'; command: { vx: number; vy: number; yawRate: number } };
   record: RecordingStatus;
   listRecordings: RecordingListing;
   openRecording: PlaybackData;
@@ -301,11 +334,13 @@ export interface StreamEvents {
   robot: RobotStatus;
   /** The ROS connections' topics and message counts, about twice a second while any is open. */
   ros: RosStatus;
+  /** The guided calibration's step and recorded ranges, a few times a second while recording. */
+  calibration: CalibrationStatus;
 }
 
 export type StreamName = keyof StreamEvents;
 
 /** Streams a slow client may miss: the newest value replaces any not yet delivered. */
-export const LOSSY_STREAMS: ReadonlySet<StreamName> = new Set(['frame', 'telemetry', 'plan', 'robot', 'ros']);
+export const LOSSY_STREAMS: ReadonlySet<StreamName> = new Set(['frame', 'telemetry', 'plan', 'robot', 'calibration', 'ros']);
 
 export type Handlers = { [C in CommandName]: (params: CommandParams<C>) => Promise<CommandResults[C]> | CommandResults[C] };
