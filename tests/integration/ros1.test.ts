@@ -74,7 +74,7 @@ describe.skipIf(!HAVE_ROS)('ROS 1 bridge against a real roscore', () => {
     }
   });
 
-  it("moves the simulated SO-101 on a joint command (std_msgs/Float64MultiArray, one value per actuator), connected as the studio's ROS panel does, which counts the messages", async () => {
+  it("moves the simulated SO-101 on a joint command (std_msgs/Float64MultiArray, one value per actuator), connected as the studio's ROS panel does (the command topic renamed), which counts the messages", async () => {
     const session = await Session.create({ taskId: 'so101-reach', controllerId: 'jog', seed: 0 });
     const link = new RosLink(session);
     await expect(link.connect({ kind: 'ros1', url: 'localhost:11311' })).rejects.toThrow(/a ROS 1 master URI looks like http:\/\/localhost:11311, not 'localhost:11311'/);
