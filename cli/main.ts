@@ -59,7 +59,7 @@ const USAGE = `usage: actuate <command> [options]
   policy run <model.onnx> --input <file.json> [--json]
                                      feed named inputs ({"obs": [[…]]}) and print the named outputs
   train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
-        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--json]
+        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--init-noise-std 1] [--json]
                                      train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
   train --algo diffusion --demos demos.mcap … --out DIR [--steps N | --minutes M] [--seed S] [--hidden 256,256,256]
         [--horizon 16] [--obs-horizon 2] [--action-steps 8] [--batch 256] [--lr 0.001] [--all-episodes] [--json]

@@ -76,10 +76,10 @@ export class EngineHost {
   readonly edits: EditCoalescer;
   /** The real robot the studio connects (the Robot panel). */
   readonly robot: RobotLink;
-  /** The live session's ROS connections (the ROS panel). */
-  readonly ros: RosLink;
   /** The Robot panel's guided calibration of a robot.json. */
   readonly calibration: RobotCalibration;
+  /** The live session's ROS connections (the ROS panel). */
+  readonly ros: RosLink;
   /** The Record button's recording of the live session, and recordings opened for playback. */
   readonly recording: StudioRecording;
   /** The studio's Twist (keys, gamepad sticks): the path ROS cmd_vel takes, zeroed when a client stops renewing it. */
@@ -100,12 +100,12 @@ export class EngineHost {
     this.recording = new StudioRecording(session, files, recordingDirs);
     this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
     this.edits = new EditCoalescer(() => session.snapshot());
-    this.ros = new RosLink(session);
     this.velocity = new VelocityCommand({
       snapshot: () => session.snapshot(),
       apply: (scope, values) => this.edits.submit('params', (merged) => session.setParams(scope, merged ?? values), scope, values),
       timeoutMs: VELOCITY_TIMEOUT_MS,
     });
+    this.ros = new RosLink(session);
     this.robot = new RobotLink(session, {
       checkConfig: (path) => files.check(path, 'robotConfig'),
       openModel: async (path) => `${ROBOT_TASK_PREFIX}${await this.loadRobot(path)}`,
@@ -166,8 +166,8 @@ export class EngineHost {
     const unsubscribe = [
       ...STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data))),
       this.robot.onStatus((status) => server.emit('robot', status)),
-      this.ros.onStatus((status) => server.emit('ros', status)),
       this.calibration.onStatus((status) => server.emit('calibration', status)),
+      this.ros.onStatus((status) => server.emit('ros', status)),
       this.training.watch((event) => server.emit('training', event)),
     ];
     const disconnect = () => {
@@ -209,6 +209,7 @@ export class EngineHost {
       step: ({ count }) => s.step(count),
       reset: ({ seed }) => s.reset(seed),
       setSpeed: ({ speed }) => s.setSpeed(speed),
+      setEngine: ({ engine }) => this.edits.submit('engine', () => s.setEngine(engine)),
       perturb: (params) => s.perturb(params),
       openRobot: async ({ file }) => {
         const real = await this.loadRobot(file);

@@ -59,6 +59,22 @@ describe('Session', () => {
     expect(a.currentState()).toEqual(b.currentState());
   });
 
+  it('switches the engine between runs: the same task and start, simulated as a session started in that engine', async () => {
+    const switched = await session({ taskId: 'cartpole-swingup', seed: 3 });
+    const mujoco = await session({ taskId: 'cartpole-swingup', seed: 3, engine: 'mujoco' });
+    const rapier = await session({ taskId: 'cartpole-swingup', seed: 3 });
+    expect(switched.snapshot().engine).toBe('rapier');
+    const snapshot = await switched.setEngine('mujoco');
+    expect(snapshot).toMatchObject({ engine: 'mujoco', controller: { id: 'zero' }, time: 0 });
+    for (const s of [switched, mujoco, rapier]) await s.step(10);
+    expect(switched.currentState()).toEqual(mujoco.currentState());
+    expect(switched.currentState()).not.toEqual(rapier.currentState());
+    expect((await switched.setEngine('rapier')).engine).toBe('rapier');
+    await rapier.reset(3);
+    for (const s of [switched, rapier]) await s.step(10);
+    expect(switched.currentState()).toEqual(rapier.currentState());
+  });
+
   it('stops a controller that throws, shows the error and holds the simulation', async () => {
     const s = await session({ taskId: 'cartpole-swingup', controllerId: 'flaky', findController: withFlaky });
     const statuses: string[] = [];

@@ -214,6 +214,7 @@ export class Session {
       ...(this.error ? { error: this.error } : {}),
       ...(this.notice ? { notice: this.notice } : {}),
       robot: { name: this.robot.name, simulated: this.robot.capabilities.simulated },
+      engine: this.mujoco ? 'mujoco' : 'rapier',
     };
   }
 
@@ -268,6 +269,17 @@ export class Session {
       const values = mergeParams(def.params, defaults(def.params), params, 'task');
       this.buildTask(def, values);
       await this.startOnNewTask(def);
+      await this.resetState();
+    });
+  }
+
+  /** Rebuilds the task's robot in `engine` (MuJoCo loaded on first use), with the same parameters, controller and start. */
+  setEngine(engine: PhysicsEngine): Promise<SessionSnapshot> {
+    return this.edit(async () => {
+      if ((engine === 'mujoco') === (this.mujoco !== undefined)) return;
+      this.mujoco = engine === 'mujoco' ? await loadMujoco() : undefined;
+      this.buildTask(this.taskDef, this.taskValues);
+      await this.startOnNewTask(this.taskDef);
       await this.resetState();
     });
   }

@@ -27,6 +27,8 @@ export interface RobotQuantities {
   lastAction?: ArrayLike<number>;
   /** Commanded [vx, vy, yaw rate] (or whatever the velocity_command term's size says). */
   command?: ArrayLike<number>;
+  /** Site sensors by name (the robot's RobotState.sensors): gyro, accelerometer, frame sensors, touch. */
+  sensors?: Record<string, ArrayLike<number>>;
   extra?: Record<string, ArrayLike<number>>;
 }
 
@@ -87,6 +89,9 @@ export function termValue(policy: PolicySpec, term: ObservationTerm, q: RobotQua
     case 'last_action':
       fromVector(q.lastAction, 'the last action', false);
       break;
+    case 'sensor':
+      fromVector(q.sensors?.[term.key ?? ''], `the robot's sensor '${term.key}'${q.sensors ? ` (it has ${Object.keys(q.sensors).map((k) => `'${k}'`).join(', ') || 'none'})` : ' (it reports no sensors)'}`, true);
+      break;
     case 'custom':
       fromVector(q.extra?.[term.key ?? ''], `extra['${term.key}']`, true);
       break;
@@ -115,6 +120,15 @@ export class ObservationBuilder {
 
   reset(): void {
     this.history = [];
+  }
+
+  /** The frames held for history terms, as plain arrays (a training checkpoint stores them). */
+  saveHistory(): number[][][] {
+    return this.history.map((h) => h.map((f) => Array.from(f)));
+  }
+
+  restoreHistory(saved: number[][][]): void {
+    this.history = saved.map((h) => h.map((f) => Float64Array.from(f)));
   }
 
   build(q: RobotQuantities, out = new Float32Array(this.size)): Float32Array {
@@ -178,7 +192,7 @@ export function mapAction(policy: PolicySpec, raw: ArrayLike<number>): JointComm
     velocity: new Float64Array(n),
     torque: new Float64Array(n),
     stiffness: Float64Array.from(policy.pd.stiffness),
-    damping: Float64Array.from(policy.pd.damping),
+    damping: Float64Array.from(policy.pd.servoDamping),
   };
   for (let i = 0; i < n; i++) {
     let v = raw[i]!;

@@ -50,6 +50,8 @@ export interface SessionSnapshot {
   notice?: string;
   /** The robot the session drives: the task's simulated one, or a real one with the scene as its twin. */
   robot?: { name: string; simulated: boolean };
+  /** The physics engine the task's robot simulates in. */
+  engine?: 'rapier' | 'mujoco';
 }
 
 export interface Timing {
@@ -165,6 +167,22 @@ export interface RobotStatus {
   tool?: { body: string; position: [number, number, number] };
 }
 
+/**
+ * The studio's guided calibration of a robot.json (the Robot panel): `middle` waits for the user to
+ * put every joint in the middle of its range; `range` records each joint's min/max (raw ticks, 0 …
+ * resolution) while the user moves it; `done` has saved the calibration into `saved`.
+ */
+export interface CalibrationStatus {
+  step: 'idle' | 'middle' | 'range' | 'done' | 'failed';
+  config?: string;
+  name?: string;
+  port?: string;
+  joints: { name: string; resolution: number; min?: number; max?: number; now?: number }[];
+  saved?: string;
+  calibration?: Record<string, { homingOffset: number; direction: 1 | -1; rangeMin: number; rangeMax: number }>;
+  error?: string;
+}
+
 /** The studio's ROS connections (the ROS panel, and those `serve --ros1/--rosbridge` made): topics and live message counts. */
 export interface RosStatus {
   connections: RosConnectionStatus[];
@@ -183,22 +201,6 @@ export interface RosConnectionStatus {
   log: string[];
 }
 
-/**
- * The studio's guided calibration of a robot.json (the Robot panel): `middle` waits for the user to
- * put every joint in the middle of its range; `range` records each joint's min/max (raw ticks, 0 …
- * resolution) while the user moves it; `done` has saved the calibration into `saved`.
- */
-export interface CalibrationStatus {
-  step: 'idle' | 'middle' | 'range' | 'done' | 'failed';
-  config?: string;
-  name?: string;
-  port?: string;
-  joints: { name: string; resolution: number; min?: number; max?: number; now?: number }[];
-  saved?: string;
-  calibration?: Record<string, { homingOffset: number; direction: 1 | -1; rangeMin: number; rangeMax: number }>;
-  error?: string;
-}
-
 const values = z.record(z.string(), z.union([z.number(), z.string()]));
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -214,6 +216,8 @@ export const commandSchemas = {
   step: z.object({ count: z.number().int().min(1).max(10_000).optional() }).strict(),
   reset: z.object({ seed: z.number().int().min(0).optional() }).strict(),
   setSpeed: z.object({ speed: z.number().min(0.01).max(100) }).strict(),
+  /** The physics engine the task's robot simulates in: the same scene, controller and start, rebuilt in the other engine. */
+  setEngine: z.object({ engine: z.enum(['rapier', 'mujoco']) }).strict(),
   /** Overlays whose data this client's frames carry; off by default, so frames stay small. */
   setOverlays: z.object({ contacts: z.boolean() }).strict(),
   /**
@@ -301,6 +305,7 @@ export interface CommandResults {
   step: StatusEvent;
   reset: StatusEvent;
   setSpeed: { speed: number };
+  setEngine: SessionSnapshot;
   setOverlays: OverlaySubscriptions;
   perturb: { active: boolean };
   openRobot: SessionSnapshot;
@@ -334,10 +339,10 @@ export interface StreamEvents {
   training: TrainingEvent;
   /** The connected real robot's state, about 10 times a second while one is connected. */
   robot: RobotStatus;
-  /** The ROS connections' topics and message counts, about twice a second while any is open. */
-  ros: RosStatus;
   /** The guided calibration's step and recorded ranges, a few times a second while recording. */
   calibration: CalibrationStatus;
+  /** The ROS connections' topics and message counts, about twice a second while any is open. */
+  ros: RosStatus;
 }
 
 export type StreamName = keyof StreamEvents;

@@ -15,6 +15,7 @@ import { UsageError } from '../usage-error.ts';
 import { trainDiffusion } from './train-diffusion.ts';
 
 const ALGORITHMS = ['ppo', 'diffusion'];
+const DEFAULT_ENVS = 64;
 const PLANNED = ['world-model'];
 
 export async function trainCommand(argv: string[]): Promise<string> {
@@ -23,7 +24,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
     options: {
       task: { type: 'string' },
       algo: { type: 'string', default: 'ppo' },
-      envs: { type: 'string', default: '64' },
+      envs: { type: 'string' },
       workers: { type: 'string' },
       minutes: { type: 'string' },
       steps: { type: 'string' },
@@ -32,6 +33,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
       out: { type: 'string' },
       resume: { type: 'string' },
       hidden: { type: 'string' },
+      'init-noise-std': { type: 'string' },
       'steps-per-env': { type: 'string' },
       'episode-seconds': { type: 'string' },
       randomize: { type: 'boolean', default: false },
@@ -58,7 +60,8 @@ export async function trainCommand(argv: string[]): Promise<string> {
   if (!taskId) throw new UsageError('--task is required (see `actuate tasks`)');
   if (resume && values.task && values.task !== resume.taskId) throw new UsageError(`--resume ${values.resume}: the checkpoint trained '${resume.taskId}', not '${values.task}'`);
   const def = guard(() => findTask(taskId));
-  const envs = count('--envs', values.envs!, 1);
+  // A resumed run keeps its number of environments unless told otherwise, so it continues exactly.
+  const envs = count('--envs', values.envs ?? String(resume?.continuation?.envs.length ?? DEFAULT_ENVS), 1);
   const workers = count('--workers', values.workers ?? String(Math.max(1, Math.min(2, availableParallelism()))), 1);
   const seed = count('--seed', values.seed!, 0);
   const every = count('--checkpoint-every', values['checkpoint-every']!, 1);
@@ -66,6 +69,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
   const minutes = values.minutes === undefined ? undefined : positive('--minutes', values.minutes);
   const maxSteps = values.steps === undefined ? (minutes === undefined ? 1_000_000 : Infinity) : count('--steps', values.steps, 1);
   const hidden = values.hidden?.split(',').map((h) => count('--hidden', h, 1));
+  const initNoiseStd = values['init-noise-std'] === undefined ? undefined : positive('--init-noise-std', values['init-noise-std']);
   const episodeSeconds = values['episode-seconds'] === undefined ? resume?.episodeSeconds : positive('--episode-seconds', values['episode-seconds']);
   const taskParams: Record<string, string> = {};
   for (const pair of values.set!) {
@@ -82,9 +86,10 @@ export async function trainCommand(argv: string[]): Promise<string> {
     workers,
     seed: resume?.seed ?? seed,
     ...(hidden ? { hidden } : {}),
+    ...(initNoiseStd === undefined ? {} : { initNoiseStd }),
     ...(episodeSeconds === undefined ? {} : { episodeSeconds }),
     ...(values.randomize || resume?.randomize ? { randomize: true } : {}),
-    ...(values['steps-per-env'] ? { ppo: { stepsPerEnv: count('--steps-per-env', values['steps-per-env'], 1) } } : {}),
+    ...(values['steps-per-env'] ? { ppo: { stepsPerEnv: count('--steps-per-env', values['steps-per-env'], 1) } } : resume?.stepsPerEnv ? { ppo: { stepsPerEnv: resume.stepsPerEnv } } : {}),
     ...(resume ? { resume } : {}),
   };
   const runner = await guardAsync(() => PpoRunner.create(options));

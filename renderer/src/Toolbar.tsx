@@ -34,6 +34,13 @@ export function Toolbar() {
           ))}
         </select>
       </label>
+      <label className="picker" title="The physics engine the robot simulates in (the same scene, controller and start)">
+        Engine
+        <select data-testid="engine-select" value={snapshot?.engine ?? 'rapier'} disabled={connection !== 'connected'} onChange={(e) => void store.call('setEngine', { engine: e.target.value as 'rapier' | 'mujoco' })}>
+          <option value="rapier">Rapier</option>
+          <option value="mujoco">MuJoCo</option>
+        </select>
+      </label>
       <div className="transport">
         <button data-testid="play" className={playing ? 'active' : ''} disabled={connection !== 'connected'} onClick={() => void store.call(playing ? 'pause' : 'play')} title="Play / pause (space)">
           {playing ? '❚❚ Pause' : '▶ Play'}

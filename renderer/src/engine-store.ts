@@ -33,10 +33,10 @@ export interface EngineState {
   selectedBody?: number | undefined;
   /** The real robot connected in the Robot panel (its stream), if any. */
   robot?: RobotStatus;
-  /** The live session's ROS connections (the ROS panel; its stream). */
-  ros?: RosStatus;
   /** The Robot panel's guided calibration (its stream), while one runs or has just ended. */
   calibration?: CalibrationStatus;
+  /** The live session's ROS connections (the ROS panel; its stream). */
+  ros?: RosStatus;
   /** A recording opened for playback: the viewport draws it (showFrame) instead of the live frames. */
   playback?: PlaybackData | undefined;
 }
@@ -112,8 +112,8 @@ export class EngineStore {
       client.on('session', (s) => this.adopt(s));
       client.on('status', (status) => this.set({ status }));
       client.on('robot', (robot) => this.set({ robot }));
-      client.on('ros', (ros) => this.set({ ros }));
       client.on('calibration', (calibration) => this.set({ calibration }));
+      client.on('ros', (ros) => this.set({ ros }));
       client.on('telemetry', (t) => {
         this.signals?.push(t);
         this.set({ telemetry: t });

@@ -411,6 +411,16 @@ export class SceneView {
       case 'cylinder':
         geometry = new THREE.CylinderGeometry(s.radius, s.radius, s.halfHeight * 2, 24);
         break;
+      case 'heightfield': {
+        // PlaneGeometry's vertices run row by row from +y down, x left to right; the scene's rows from −y up.
+        geometry = new THREE.PlaneGeometry(2 * s.halfExtents[0], 2 * s.halfExtents[1], s.cols - 1, s.rows - 1);
+        const position = geometry.getAttribute('position') as THREE.BufferAttribute;
+        for (let row = 0; row < s.rows; row++) {
+          for (let col = 0; col < s.cols; col++) position.setZ(row * s.cols + col, s.heights[(s.rows - 1 - row) * s.cols + col]!);
+        }
+        geometry.computeVertexNormals();
+        break;
+      }
       case 'mesh': {
         const data = scene.meshes?.[s.mesh];
         if (!data) return undefined;

@@ -308,6 +308,14 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.getByTestId('param-task-boxMass-value').fill('0.6');
     await page.getByTestId('step').click();
     await expect.poll(async () => Number(/([\d.]+) N/.exec((await page.getByTestId('contact-force').textContent()) ?? '')?.[1] ?? 0), POLL).toBeCloseTo(5.89, 1);
+    // The same scene simulated in MuJoCo: its contacts reach the overlay too, carrying the same weight.
+    const engine = page.getByTestId('engine-select');
+    await engine.selectOption('mujoco');
+    await expect.poll(() => engine.inputValue(), POLL).toBe('mujoco');
+    for (let i = 0; i < 5; i++) await page.getByTestId('step').click();
+    await expect.poll(async () => Number(/([\d.]+) N/.exec((await page.getByTestId('contact-force').textContent()) ?? '')?.[1] ?? 0), POLL).toBeCloseTo(5.89, 1);
+    await engine.selectOption('rapier');
+    await expect.poll(() => engine.inputValue(), POLL).toBe('rapier');
     expect(await contacts.isChecked()).toBe(true);
     await jointFrames.uncheck();
     await contacts.uncheck();
@@ -513,23 +521,34 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.getByTestId('follow').check();
   });
 
-  it('trains PPO from the Training panel, draws its curve as it learns, and runs the policy it exported', async () => {
+  it('trains PPO from the Training panel, draws its curve as it learns, shows it live, and runs the policy it exported', async () => {
     await page.getByTestId('task-select').selectOption('cartpole-swingup');
     await page.getByTestId('tab-training').click();
     await page.getByTestId('training-minutes').fill('0.1');
     await page.getByTestId('training-envs').fill('8');
     await page.getByTestId('training-start').click();
     await expect.poll(async () => page.getByTestId('training-status').textContent(), POLL).toBe('training');
+    // Watch live: each export (every checkpoint's, and the last) drives the viewport from a fresh episode, playing.
+    await page.getByTestId('training-watch').check();
     await expect.poll(async () => page.getByTestId('training-status').textContent(), { timeout: 150_000, interval: 500 }).toBe('finished');
+    await expect.poll(async () => page.getByTestId('controller-select').inputValue(), POLL).toBe('onnx-policy');
+    const t0 = await simTime();
+    await expect.poll(simTime, POLL).toBeGreaterThan(t0 + 0.5);
+    await page.getByTestId('training-watch').uncheck();
+    await expect.poll(async () => page.getByTestId('play').getAttribute('class'), POLL).toBe('active');
+    await page.getByTestId('play').click();
+    await expect.poll(async () => page.getByTestId('play').getAttribute('class'), POLL).toBe('');
     expect(await readNumber('training-iteration')).toBeGreaterThan(0);
     // Episodes last 10 s, longer than this run: no return yet, but every iteration has its KL.
     await page.getByTestId('training-metric').selectOption('approxKl');
     expect(Number(await page.getByTestId('training-curve').getAttribute('data-points'))).toBe(await readNumber('training-iteration'));
+    await page.getByTestId('controller-select').selectOption('zero');
+    await expect.poll(async () => page.getByTestId('controller-select').inputValue(), POLL).toBe('zero');
     await page.getByTestId('training-use').click();
     await expect.poll(async () => page.getByTestId('controller-select').inputValue(), POLL).toBe('onnx-policy');
-    const t0 = await simTime();
+    const t1 = await simTime();
     await page.getByTestId('play').click();
-    await expect.poll(simTime, POLL).toBeGreaterThan(t0 + 0.5);
+    await expect.poll(simTime, POLL).toBeGreaterThan(t1 + 0.5);
     await page.getByTestId('play').click();
     expect(await page.getByTestId('error').count()).toBe(0);
     await page.screenshot({ path: 'test-results/training.png' });
