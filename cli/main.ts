@@ -15,7 +15,8 @@ const USAGE = `usage: actuate <command> [options]
                                      without --controller, the task's default controller
                                      --ros1 / --rosbridge publish joint_states, tf, odom, task_state and take cmd_vel,
                                      joint_commands, joint_trajectory, pacing the run in real time; --ros-topic KEY=NAME
-                                     (repeatable) renames one (joint_states=arm/state; /absolute names ignore --ros-ns)
+                                     (repeatable) renames one (joint_states=arm/state; /absolute names ignore --ros-ns);
+                                     --ros-joints A,B publishes only those joints, in that order
   sim2sim (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
                                      the same controller in Rapier and MuJoCo from the same start: both runs' metrics
                                      and their divergence over time (base position and heading, joint RMS)

@@ -19,6 +19,8 @@ export interface RosConnectOptions {
   rateHz?: number | undefined;
   /** Other names for topics, by their default name (relative: under the namespace). */
   topics?: Record<string, string> | undefined;
+  /** The joints `joint_states` carries (default: every moving joint). */
+  joints?: string[] | undefined;
 }
 
 interface Connection {
@@ -59,7 +61,7 @@ export class RosLink {
     if (options.kind === 'rosbridge' && !/^wss?:\/\/[^/\s]+/.test(url)) throw new Error(`a rosbridge URL looks like ws://localhost:9090, not '${url}'`);
     const topics = checkTopicNames(options.topics ?? {});
     const { lines: log, say } = connectionLog();
-    const common = { ...(options.namespace ? { namespace: options.namespace } : {}), topics, rateHz: options.rateHz ?? DEFAULT_RATE_HZ, onStatus: say };
+    const common = { ...(options.namespace ? { namespace: options.namespace } : {}), ...(options.joints?.length ? { joints: options.joints } : {}), topics, rateHz: options.rateHz ?? DEFAULT_RATE_HZ, onStatus: say };
     const bridge = options.kind === 'ros1' ? await connectSessionToRos1(this.session, { ...common, masterUri: url }) : await connectSessionToRosbridge(this.session, { ...common, url });
     return this.adopt(bridge, { ...options, url }, log);
   }

@@ -13,7 +13,7 @@ import type { SessionSnapshot } from '../protocol/api.ts';
 import { BODY_STATE_SIZE, floatingBase, type SceneDescription } from '../protocol/scene.ts';
 import type { NumberParam } from '../sim/params.ts';
 import { rotateInverse } from '../sim/kinematics.ts';
-import { jointStateMessage, movingJoints, rosTime, tfMessage } from '../bridges/ros1/ros1-messages.ts';
+import { jointStateMessage, publishedJoints, rosTime, tfMessage } from '../bridges/ros1/ros1-messages.ts';
 import { openRos1Transport, openRosbridgeTransport, type RosTransport } from '../bridges/ros1/ros-transport.ts';
 import type { Session } from './session.ts';
 import { velocityTarget } from '../protocol/velocity.ts';
@@ -44,6 +44,8 @@ export interface RosSessionOptions {
   topics?: Partial<Record<RosTopicKey, string>>;
   /** Publications per second of session time. */
   rateHz?: number;
+  /** The joints `joint_states` carries, in this order (`--ros-joints a,b`); default every moving joint. */
+  joints?: readonly string[];
   /** Seconds a velocity command stays in force without a new one. */
   commandTimeout?: number;
   /** Connection changes and command problems, as sentences for the user. */
@@ -76,11 +78,11 @@ export function rosTopic(namespace: string | undefined, name: string): string {
 }
 
 export async function connectSessionToRos1(session: Session, options: Ros1SessionOptions): Promise<RosSessionBridge> {
-  return connectSessionToRos(session, await openRos1Transport(options), options);
+  return connectSessionToRos(session, () => openRos1Transport(options), options);
 }
 
 export async function connectSessionToRosbridge(session: Session, options: RosbridgeSessionOptions): Promise<RosSessionBridge> {
-  return connectSessionToRos(session, openRosbridgeTransport(options), options);
+  return connectSessionToRos(session, async () => openRosbridgeTransport(options), options);
 }
 
 /**
@@ -99,8 +101,12 @@ export async function connectSessionBridges(session: Session, options: { ros1?: 
   return bridges;
 }
 
-export async function connectSessionToRos(session: Session, node: RosTransport, options: RosSessionOptions): Promise<RosSessionBridge> {
+/** Opens the transport (`open`) once the options are known to fit the session, and puts the session on it. */
+async function connectSessionToRos(session: Session, open: () => Promise<RosTransport>, options: RosSessionOptions): Promise<RosSessionBridge> {
   const say = options.onStatus ?? (() => {});
+  let scene: SceneDescription = session.task.scene;
+  let joints = publishedJoints(scene, options.joints);
+  const node = await open();
   const t = (key: RosTopicKey) => rosTopic(options.namespace, options.topics?.[key] ?? key);
   const topics = {
     joint_states: t('joint_states'), tf: t('tf'), odom: t('odom'), task_state: t('task_state'),
@@ -121,8 +127,6 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
 
   // ── publishing, from the session's steps ──
   const period = 1 / (options.rateHz ?? 50);
-  let scene: SceneDescription = session.task.scene;
-  let joints = movingJoints(scene);
   let bodies = scene.bodies.map((_, i) => i);
   let base = floatingBase(scene);
   let nextPublish = -Infinity;
@@ -130,7 +134,13 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
   const offScene = session.on('session', (snapshot: SessionSnapshot) => {
     if (snapshot.scene === scene) return;
     scene = snapshot.scene;
-    joints = movingJoints(scene);
+    try {
+      joints = publishedJoints(scene, options.joints);
+    } catch (err) {
+      // Another task's robot: the names chosen for the first one may not be there.
+      say(`${topics.joint_states}: ${(err as Error).message}; publishing every moving joint`);
+      joints = publishedJoints(scene);
+    }
     bodies = scene.bodies.map((_, i) => i);
     base = floatingBase(scene);
     nextPublish = -Infinity;

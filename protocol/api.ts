@@ -260,6 +260,8 @@ export const commandSchemas = {
       rateHz: z.number().positive().max(1000).optional(),
       /** Other names for topics, by their default name (`joint_states` → `arm/state`; relative names go under the namespace). */
       topics: z.record(z.string().max(64), z.string().min(1).max(256)).optional(),
+      /** The joints `joint_states` carries, in order (default: every moving joint). */
+      joints: z.array(z.string().min(1).max(256)).max(256).optional(),
     })
     .strict(),
   rosDisconnect: z.object({ id: z.number().int() }).strict(),

@@ -46,6 +46,7 @@ function Connect({ onConnected }: { onConnected: (status: RosStatus) => void }) 
   const [url, setUrl] = useState<string>(DEFAULT_URL.ros1);
   const [namespace, setNamespace] = useState('');
   const [rate, setRate] = useState('50');
+  const [joints, setJoints] = useState('');
   const [renames, setRenames] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -54,7 +55,8 @@ function Connect({ onConnected }: { onConnected: (status: RosStatus) => void }) 
     setError('');
     try {
       const topics = Object.fromEntries(Object.entries(renames).filter(([, name]) => name.trim() !== ''));
-      onConnected(await store.request('rosConnect', { kind, url, ...(namespace ? { namespace } : {}), rateHz: Number(rate), ...(Object.keys(topics).length ? { topics } : {}) }));
+      const names = joints.split(',').map((j) => j.trim()).filter(Boolean);
+      onConnected(await store.request('rosConnect', { kind, url, ...(namespace ? { namespace } : {}), rateHz: Number(rate), ...(Object.keys(topics).length ? { topics } : {}), ...(names.length ? { joints: names } : {}) }));
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -89,6 +91,10 @@ function Connect({ onConnected }: { onConnected: (status: RosStatus) => void }) 
       <label>
         publish rate (Hz of session time)
         <input data-testid="ros-rate" type="number" min={1} max={1000} value={rate} onChange={(e) => setRate(e.target.value)} />
+      </label>
+      <label>
+        joints in joint_states (comma-separated)
+        <input data-testid="ros-joints" value={joints} placeholder="all moving joints" onChange={(e) => setJoints(e.target.value)} />
       </label>
       <details>
         <summary>topic names</summary>

@@ -79,8 +79,11 @@ describe.skipIf(!HAVE_ROS)('ROS 1 bridge against a real roscore', () => {
     const link = new RosLink(session);
     await expect(link.connect({ kind: 'ros1', url: 'localhost:11311' })).rejects.toThrow(/a ROS 1 master URI looks like http:\/\/localhost:11311, not 'localhost:11311'/);
     await expect(link.connect({ kind: 'ros1', url: MASTER, topics: { joints: 'x' } })).rejects.toThrow(/no ROS topic 'joints' to rename/);
-    // The joint commands come in on a topic of another name (relative: under the namespace).
-    const connected = await link.connect({ kind: 'ros1', url: MASTER, namespace: 'arm', rateHz: 10, topics: { joint_commands: 'goals' } });
+    await expect(link.connect({ kind: 'ros1', url: MASTER, joints: ['elbow'] })).rejects.toThrow(/'elbow' is not a moving joint of .*; its joints: shoulder_pan, /);
+    // The joint commands come in on a topic of another name (relative: under the namespace); joint_states
+    // carries the two joints asked for, in the order asked.
+    const [first, second] = session.task.scene.actuators.map((a) => session.task.scene.joints[a.joint]!.name);
+    const connected = await link.connect({ kind: 'ros1', url: MASTER, namespace: 'arm', rateHz: 10, topics: { joint_commands: 'goals' }, joints: [second!, first!] });
     expect(connected.connections).toHaveLength(1);
     const id = connected.connections[0]!.id;
     expect(connected.connections[0]).toMatchObject({ kind: 'ros1', url: MASTER, namespace: 'arm', rateHz: 10 });
@@ -102,6 +105,7 @@ describe.skipIf(!HAVE_ROS)('ROS 1 bridge against a real roscore', () => {
         const out = await ros(['rostopic', 'echo', '-n', '1', '/arm/joint_states'], 10);
         const names = /name: \n((?:\s+- .+\n)+)/.exec(out)?.[1]?.match(/- (.+)/g)?.map((n) => n.slice(2)) ?? [];
         const pos = /position: \[([^\]]*)\]/.exec(out)?.[1]?.split(',').map(Number) ?? [];
+        expect(names).toEqual([second, first]);
         const q = pos[names.indexOf(joint)];
         return q !== undefined && Math.abs(q - target[0]!) < 0.1 ? true : undefined;
       });
