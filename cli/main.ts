@@ -20,6 +20,8 @@ const USAGE = `usage: actuate <command> [options]
                                      and their divergence over time (base position and heading, joint RMS)
   record --task T --out FILE.mcap [run options]
                                      a headless run recorded to MCAP (opens in Foxglove), then what the file holds
+  record --task T --episodes N --out demos.mcap [--controller C] [--seed S] [--seconds T] [--set key=value …]
+                                     N episodes (seeds S … S+N−1) as demonstrations: observation, action, reward per step
   replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)
   serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …] [--engine rapier|mujoco]
                                      serve the studio and the engine protocol on 127.0.0.1 (or --host), guarded by a new
@@ -46,7 +48,8 @@ const USAGE = `usage: actuate <command> [options]
          [--log FILE.jsonl] [--record FILE.mcap] [--dry-run] [--json]
                                      run any task controller on a real robot through the safety layer (default task:
                                      free play of the config's robotModel); loop statistics, a JSONL log; --dry-run
-                                     reads the robot and drives only its simulated twin
+                                     reads the robot and drives only its simulated twin. FILE: servos on a bus, or a
+                                     robot on ROS ("kind": "ros": master or rosbridge URL, topics; --port another URL)
   teleop --robot FOLLOWER --leader LEADER [--port P] [--leader-port P] [--rate Hz] [--seconds S] [--json]
                                      leader–follower: the leader arm's joint positions drive the follower
   policy info <model.onnx> [--json]  inputs, outputs, shapes, dtypes, opset, producer, parameter count
@@ -55,8 +58,11 @@ const USAGE = `usage: actuate <command> [options]
   policy run <model.onnx> --input <file.json> [--json]
                                      feed named inputs ({"obs": [[…]]}) and print the named outputs
   train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
-        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--json]
+        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--init-noise-std 1] [--json]
                                      train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
+  train --algo diffusion --demos demos.mcap … --out DIR [--steps N | --minutes M] [--seed S] [--hidden 256,256,256]
+        [--horizon 16] [--obs-horizon 2] [--action-steps 8] [--batch 256] [--lr 0.001] [--all-episodes] [--json]
+                                     a diffusion policy from demonstrations; DIR gets metrics.jsonl, policy.onnx + policy.card.json
   eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--engine rapier|mujoco] [--json]
                                      run N episodes: success rate, return mean and spread, task metrics
   bench [--json] [--only NAME…]      run the benchmarks

@@ -25,6 +25,7 @@ import { parsePackageList } from '../sim/importers/resolve-path.ts';
 import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
 import { RobotCalibration } from './robot-calibration.ts';
 import { RobotLink } from './robot-link.ts';
+import { RosLink } from './ros-link.ts';
 import { Session, type SessionOptions } from './session.ts';
 import { TrainingRuns } from './training-runs.ts';
 import { StudioRecording } from './studio-recording.ts';
@@ -77,6 +78,8 @@ export class EngineHost {
   readonly robot: RobotLink;
   /** The Robot panel's guided calibration of a robot.json. */
   readonly calibration: RobotCalibration;
+  /** The live session's ROS connections (the ROS panel). */
+  readonly ros: RosLink;
   /** The Record button's recording of the live session, and recordings opened for playback. */
   readonly recording: StudioRecording;
   /** The studio's Twist (keys, gamepad sticks): the path ROS cmd_vel takes, zeroed when a client stops renewing it. */
@@ -102,6 +105,7 @@ export class EngineHost {
       apply: (scope, values) => this.edits.submit('params', (merged) => session.setParams(scope, merged ?? values), scope, values),
       timeoutMs: VELOCITY_TIMEOUT_MS,
     });
+    this.ros = new RosLink(session);
     this.robot = new RobotLink(session, {
       checkConfig: (path) => files.check(path, 'robotConfig'),
       openModel: async (path) => `${ROBOT_TASK_PREFIX}${await this.loadRobot(path)}`,
@@ -163,6 +167,7 @@ export class EngineHost {
       ...STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data))),
       this.robot.onStatus((status) => server.emit('robot', status)),
       this.calibration.onStatus((status) => server.emit('calibration', status)),
+      this.ros.onStatus((status) => server.emit('ros', status)),
       this.training.watch((event) => server.emit('training', event)),
     ];
     const disconnect = () => {
@@ -225,6 +230,9 @@ export class EngineHost {
         return this.robot.connect(config, port, dryRun);
       },
       disconnectRobot: () => this.robot.disconnect(),
+      rosStatus: () => this.ros.status(),
+      rosConnect: (options) => this.ros.connect(options),
+      rosDisconnect: ({ id }) => this.ros.disconnect(id),
       jogEndEffector: ({ delta }) => this.robot.jogEndEffector(delta),
       emergencyStop: ({ reason }) => this.robot.emergencyStop(reason),
       calibrateRobot: (request) => {
@@ -311,6 +319,7 @@ export class EngineHost {
     this.training.dispose();
     await this.calibration.dispose();
     await this.robot.dispose();
+    this.ros.dispose();
     await this.recording.dispose();
     await this.session.dispose();
   }

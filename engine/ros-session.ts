@@ -46,6 +46,8 @@ export interface RosSessionBridge {
   readonly topics: { joint_states: string; tf: string; odom: string; task_state: string; cmd_vel: string; joint_commands: string; joint_trajectory: string };
   /** Messages received, per topic. */
   readonly received: Map<string, number>;
+  /** Messages published, per topic. */
+  readonly sent: Map<string, number>;
   close(): void;
 }
 
@@ -87,6 +89,11 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
   };
   const received = new Map<string, number>();
   const tick = (topic: string) => received.set(topic, (received.get(topic) ?? 0) + 1);
+  const sent = new Map<string, number>();
+  const publish = (topic: string, type: Parameters<RosTransport['publish']>[1], message: unknown) => {
+    node.publish(topic, type, message);
+    sent.set(topic, (sent.get(topic) ?? 0) + 1);
+  };
 
   await node.advertise(topics.joint_states, 'sensor_msgs/JointState');
   await node.advertise(topics.tf, 'tf2_msgs/TFMessage');
@@ -114,11 +121,11 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
     nextPublish = time - nextPublish > 2 * period ? time + period : nextPublish + period;
     const stamp = rosTime(Date.now() / 1000);
     seq++;
-    node.publish(topics.joint_states, 'sensor_msgs/JointState', jointStateMessage(scene, joints, state, stamp, seq));
-    node.publish(topics.tf, 'tf2_msgs/TFMessage', tfMessage(scene, bodies, state, stamp));
-    if (base !== undefined) node.publish(topics.odom, 'nav_msgs/Odometry', odometry(state, base, scene.bodies[base]!.name, stamp, seq));
+    publish(topics.joint_states, 'sensor_msgs/JointState', jointStateMessage(scene, joints, state, stamp, seq));
+    publish(topics.tf, 'tf2_msgs/TFMessage', tfMessage(scene, bodies, state, stamp));
+    if (base !== undefined) publish(topics.odom, 'nav_msgs/Odometry', odometry(state, base, scene.bodies[base]!.name, stamp, seq));
     const readouts = session.task.readouts;
-    node.publish(topics.task_state, 'std_msgs/Float64MultiArray', {
+    publish(topics.task_state, 'std_msgs/Float64MultiArray', {
       layout: { dim: [{ label: readouts.map((r) => r.name).join(','), size: readouts.length, stride: readouts.length }], data_offset: 0 },
       data: Float64Array.from(readouts, (r) => r.read(state)),
     });
@@ -209,6 +216,7 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
     transport: node,
     topics,
     received,
+    sent,
     close() {
       velocity.dispose();
       offStep();

@@ -221,6 +221,14 @@ function modified(dir: string): number {
   return 0;
 }
 
+function modifiedAt(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
 function fileSize(file: string): number {
   try {
     return statSync(file).size;
@@ -278,7 +286,8 @@ function latestPolicy(dir: string): TrainingRun['policy'] {
   for (const entry of safeReaddir(dir)) {
     if (!entry.isFile() || !entry.name.endsWith('.card.json')) continue;
     const model = join(dir, entry.name.replace(/\.card\.json$/, '.onnx'));
-    if (existsSync(model)) return { model, card: join(dir, entry.name) };
+    const exportedAt = modifiedAt(model);
+    if (exportedAt !== undefined) return { model, card: join(dir, entry.name), exportedAt };
   }
   return undefined;
 }

@@ -122,6 +122,15 @@ export class ObservationBuilder {
     this.history = [];
   }
 
+  /** The frames held for history terms, as plain arrays (a training checkpoint stores them). */
+  saveHistory(): number[][][] {
+    return this.history.map((h) => h.map((f) => Array.from(f)));
+  }
+
+  restoreHistory(saved: number[][][]): void {
+    this.history = saved.map((h) => h.map((f) => Float64Array.from(f)));
+  }
+
   build(q: RobotQuantities, out = new Float32Array(this.size)): Float32Array {
     const { terms, historyOrder, clip } = this.policy.observation;
     const frames = terms.map((t) => termValue(this.policy, t, q));

@@ -187,6 +187,24 @@ export interface CalibrationStatus {
   error?: string;
 }
 
+/** The studio's ROS connections (the ROS panel, and those `serve --ros1/--rosbridge` made): topics and live message counts. */
+export interface RosStatus {
+  connections: RosConnectionStatus[];
+}
+
+export interface RosConnectionStatus {
+  id: number;
+  kind: 'ros1' | 'rosbridge';
+  /** The ROS 1 master's or the rosbridge server's URL. */
+  url: string;
+  namespace: string;
+  rateHz: number;
+  published: { topic: string; type: string; messages: number }[];
+  subscribed: { topic: string; type: string; messages: number }[];
+  /** The newest things the connection had to say (master lost, reconnecting, commands ignored), oldest first. */
+  log: string[];
+}
+
 const values = z.record(z.string(), z.union([z.number(), z.string()]));
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -238,6 +256,17 @@ export const commandSchemas = {
    */
   connectRobot: z.object({ config: z.string().min(1).max(4096), port: z.string().min(1).max(4096).optional(), dryRun: z.boolean().optional() }).strict(),
   disconnectRobot: z.object({}).strict(),
+  rosStatus: z.object({}).strict(),
+  /** Puts the live session on ROS: a ROS 1 master (http://host:11311) or a rosbridge server (ws://host:9090). */
+  rosConnect: z
+    .object({
+      kind: z.enum(['ros1', 'rosbridge']),
+      url: z.string().min(1).max(2048),
+      namespace: z.string().max(256).regex(/^[\w/]*$/, 'letters, digits, _ and / only').optional(),
+      rateHz: z.number().positive().max(1000).optional(),
+    })
+    .strict(),
+  rosDisconnect: z.object({ id: z.number().int() }).strict(),
   /** Moves the connected robot's tool point by `delta` (world, m; at most 5 cm a call) through the model's kinematics. */
   jogEndEffector: z.object({ delta: vec3.refine((d) => Math.hypot(...d) <= 0.05, 'a jog moves at most 0.05 m') }).strict(),
   /**
@@ -294,6 +323,9 @@ export interface CommandResults {
   listRobotConfigs: RobotConfigInfo[];
   connectRobot: RobotStatus;
   disconnectRobot: RobotStatus;
+  rosStatus: RosStatus;
+  rosConnect: RosStatus;
+  rosDisconnect: RosStatus;
   jogEndEffector: RobotStatus;
   emergencyStop: RobotStatus;
   calibrateRobot: CalibrationStatus;
@@ -314,11 +346,13 @@ export interface StreamEvents {
   robot: RobotStatus;
   /** The guided calibration's step and recorded ranges, a few times a second while recording. */
   calibration: CalibrationStatus;
+  /** The ROS connections' topics and message counts, about twice a second while any is open. */
+  ros: RosStatus;
 }
 
 export type StreamName = keyof StreamEvents;
 
 /** Streams a slow client may miss: the newest value replaces any not yet delivered. */
-export const LOSSY_STREAMS: ReadonlySet<StreamName> = new Set(['frame', 'telemetry', 'plan', 'robot', 'calibration']);
+export const LOSSY_STREAMS: ReadonlySet<StreamName> = new Set(['frame', 'telemetry', 'plan', 'robot', 'calibration', 'ros']);
 
 export type Handlers = { [C in CommandName]: (params: CommandParams<C>) => Promise<CommandResults[C]> | CommandResults[C] };

@@ -14,8 +14,11 @@ export interface TrainingRun {
   startedHere: boolean;
   iterations: number;
   latest?: TrainingMetrics;
-  /** The latest exported policy, for onnx-policy. */
-  policy?: { model: string; card: string };
+  /**
+   * The latest exported policy, for onnx-policy; `exportedAt` (the model file's modification time,
+   * ms) changes with every checkpoint's export, so a viewer knows when to load it again.
+   */
+  policy?: { model: string; card: string; exportedAt: number };
   /** Why a run started here ended early (the trainer's last error line). */
   error?: string;
 }

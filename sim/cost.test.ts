@@ -6,6 +6,8 @@ describe('cost terms', () => {
     expect(applyNorm({ kind: 'quadratic' }, [3, 4], 0, 2)).toBe(12.5);
     expect(applyNorm({ kind: 'smoothAbs', p: 0.1 }, [3, 4], 0, 2)).toBeCloseTo(Math.sqrt(25.01) - 0.1);
     expect(applyNorm({ kind: 'l1' }, [0, -3, 4], 1, 2)).toBe(7);
+    expect(applyNorm({ kind: 'gaussian', scale: 0.25 }, [0.3, 0.4], 0, 2)).toBeCloseTo(1 - Math.exp(-1));
+    expect(applyNorm({ kind: 'gaussian', scale: 0.25 }, [30, 40], 0, 2)).toBe(1);
   });
 
   it('weights terms over their residual slices', () => {

@@ -9,7 +9,12 @@ export type Norm =
   /** √(‖r‖² + p²) − p: quadratic near zero, linear far away. */
   | { kind: 'smoothAbs'; p: number }
   /** ‖r‖₁ */
-  | { kind: 'l1' };
+  | { kind: 'l1' }
+  /**
+   * 1 − exp(−‖r‖²/scale): legged_gym's tracking kernel as a cost, bounded by 1, so weight − cost is its
+   * positive tracking reward (`scale` is its `tracking_sigma`, 0.25).
+   */
+  | { kind: 'gaussian'; scale: number };
 
 export interface CostTerm {
   name: string;
@@ -35,6 +40,9 @@ export function applyNorm(norm: Norm, r: ArrayLike<number>, offset: number, dim:
     case 'smoothAbs':
       for (let i = 0; i < dim; i++) sq += r[offset + i]! ** 2;
       return Math.sqrt(sq + norm.p * norm.p) - norm.p;
+    case 'gaussian':
+      for (let i = 0; i < dim; i++) sq += r[offset + i]! ** 2;
+      return 1 - Math.exp(-sq / norm.scale);
     case 'l1': {
       let s = 0;
       for (let i = 0; i < dim; i++) s += Math.abs(r[offset + i]!);

@@ -11,6 +11,13 @@ describe('Random', () => {
     expect(Array.from({ length: 5 }, () => c.uniform())).not.toEqual(sa);
   });
 
+  it('continues a stream from a saved state, spare normal included', () => {
+    const a = new Random(7);
+    a.normal();
+    const b = Random.resume(JSON.parse(JSON.stringify(a.save())));
+    expect(Array.from({ length: 5 }, () => b.normal())).toEqual(Array.from({ length: 5 }, () => a.normal()));
+  });
+
   it('draws standard normals', () => {
     const r = new Random(1);
     const xs = Array.from({ length: 20000 }, () => r.normal());

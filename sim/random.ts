@@ -1,3 +1,9 @@
+export interface RandomState {
+  words: number[];
+  /** The second normal of the last Box–Muller pair, not yet drawn. */
+  spare?: number;
+}
+
 /** Seeded random numbers (xoshiro128** with Box–Muller normals), so runs are reproducible by seed. */
 export class Random {
   private s0: number;
@@ -20,6 +26,19 @@ export class Random {
     this.s1 = next();
     this.s2 = next();
     this.s3 = next();
+  }
+
+  /** The generator's state, to continue its stream later (`Random.resume`): a training checkpoint holds it. */
+  save(): RandomState {
+    return { words: [this.s0, this.s1, this.s2, this.s3], ...(this.spare === undefined ? {} : { spare: this.spare }) };
+  }
+
+  /** A generator that continues from a saved state exactly. */
+  static resume(saved: RandomState): Random {
+    const r = new Random(0);
+    [r.s0, r.s1, r.s2, r.s3] = saved.words as [number, number, number, number];
+    r.spare = saved.spare;
+    return r;
   }
 
   /** Uniform in [0, 1). */

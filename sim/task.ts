@@ -33,6 +33,12 @@ export interface TaskInstance {
   /** Fills `out` (length = Σ dim of costTerms) with the residuals at this state and action. */
   residual(state: Float64Array, action: ArrayLike<number>, out: Float64Array): void;
   terminated?(state: Float64Array): boolean;
+  /**
+   * Reward per second for each step the episode has not terminated, added to −cost in training
+   * (Gymnasium's healthy reward; legged_gym's positive tracking rewards). Without it every reward is
+   * negative and, for a task that can end early, falling at once is what a policy learns.
+   */
+  survivalReward?: number;
   /** Observation vector for learned policies (some include the previous action). */
   observe(state: Float64Array, lastAction?: ArrayLike<number>): Float64Array;
   /** Key states to plot. */
@@ -57,8 +63,11 @@ export interface TaskInstance {
   reduced?: ReducedState;
   /** What the user should know about how the scene was built (robot file warnings): printed by the CLI. */
   warnings?: string[];
-  /** Starts accumulating the task's success metric over an episode. */
-  monitor(): TaskMonitor;
+  /**
+   * Starts accumulating the task's success metric over an episode, or continues one from what a
+   * monitor's `save()` returned (a training checkpoint resumes episodes mid-way).
+   */
+  monitor(saved?: unknown): TaskMonitor;
 }
 
 /**
@@ -77,6 +86,8 @@ export interface ReducedState {
 export interface TaskMonitor {
   record(time: number, state: Float64Array, action: ArrayLike<number>): void;
   result(): { success: boolean; metrics: Record<string, number> };
+  /** What the monitor has gathered so far, as JSON-safe data that `TaskInstance.monitor(saved)` continues from. */
+  save?(): unknown;
 }
 
 export interface TaskDefinition {

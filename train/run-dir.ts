@@ -70,7 +70,10 @@ export function readCheckpoint(dir: string): Checkpoint {
     if (raw[key] === undefined) fail(key, 'missing');
   }
   if (raw.episodeSeconds !== undefined && !(typeof raw.episodeSeconds === 'number' && raw.episodeSeconds > 0)) fail('episodeSeconds', `expected a positive number, got ${JSON.stringify(raw.episodeSeconds)}`);
+  if (raw.stepsPerEnv !== undefined && !(Number.isInteger(raw.stepsPerEnv) && (raw.stepsPerEnv as number) > 0)) fail('stepsPerEnv', `expected a whole number ≥ 1, got ${JSON.stringify(raw.stepsPerEnv)}`);
   if (raw.randomize !== undefined && typeof raw.randomize !== 'boolean') fail('randomize', `expected true or false, got ${JSON.stringify(raw.randomize)}`);
+  const cont = raw.continuation as { envs?: unknown; features?: unknown } | undefined;
+  if (cont !== undefined && !(Array.isArray(cont.envs) && Array.isArray(cont.features))) fail('continuation', 'expected the environments (envs) and network inputs (features) as arrays');
   const spec = raw.spec as ActorCriticSpec;
   const learner = raw.learner as { steps: number; tensors: { name: string; dims: number[]; param: string; m: string; v: string }[] };
   if (!Array.isArray(learner.tensors)) fail('learner.tensors', 'missing');

@@ -125,7 +125,7 @@ function Connect({ onCalibrate }: { onCalibrate: () => void }) {
         </select>
       </label>
       <label>
-        Port
+        Port (a ROS robot: its master or rosbridge URL)
         <input data-testid="robot-port" value={port} onChange={(e) => setPort(e.target.value)} placeholder="/dev/ttyACM0" />
       </label>
       <label className="robot-dry-run" title="Torque stays off; the commands drive the robot's simulated twin in the viewport">

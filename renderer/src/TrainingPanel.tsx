@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TrainingMetrics, TrainingRun } from '../../protocol/training.ts';
 import { chartPath, TRAINING_METRICS } from './training-chart.ts';
 import { useEngine, useStore } from './use-engine.ts';
@@ -8,11 +8,13 @@ const CHART = { width: 560, height: 150 };
 /**
  * Training on the current task: start a PPO run for some minutes (a process of its own beside the
  * engine), follow its curves as it writes them, stop it, and run its latest exported policy in the
- * viewport ("Use this policy"). Runs started from the CLI into a `--runs` folder show here too.
+ * viewport ("Use this policy"), or watch it learn ("Watch live": each new export is loaded into
+ * onnx-policy and a fresh episode starts with it). Runs started from the CLI into a `--runs` folder
+ * show here too.
  */
 export function TrainingPanel() {
   const store = useStore();
-  const { snapshot } = useEngine();
+  const { snapshot, status } = useEngine();
   const [runs, setRuns] = useState<TrainingRun[]>([]);
   const [selected, setSelected] = useState<string>();
   const [rows, setRows] = useState<TrainingMetrics[]>([]);
@@ -20,6 +22,9 @@ export function TrainingPanel() {
   const [minutes, setMinutes] = useState(5);
   const [envs, setEnvs] = useState(64);
   const [error, setError] = useState<string>();
+  const [watch, setWatch] = useState(false);
+  /** The export of the watched run last loaded into the viewport (run folder and file time). */
+  const loaded = useRef<string | undefined>(undefined);
 
   const refresh = () =>
     store.request('listRuns', {}).then(
@@ -50,8 +55,23 @@ export function TrainingPanel() {
     [store, selected],
   );
 
-  if (!snapshot) return null;
   const run = runs.find((r) => r.dir === selected);
+  const taskId = snapshot?.task.id;
+  const policy = run?.policy;
+  // Watching: every new export of the selected run (one per checkpoint) drives the viewport from a fresh episode.
+  const watchable = !!run && run.task === taskId;
+  const exportKey = policy && `${run.dir}@${policy.exportedAt}`;
+  useEffect(() => {
+    if (!watch || !watchable || !policy || loaded.current === exportKey) return;
+    loaded.current = exportKey;
+    void (async () => {
+      await store.call('setController', { id: 'onnx-policy', params: { card: policy.card, model: policy.model } });
+      await store.reset(status?.seed ?? snapshot?.seed ?? 0);
+      await store.call('play');
+    })();
+  }, [store, watch, watchable, exportKey]);
+
+  if (!snapshot) return null;
   const task = snapshot.task;
   const trainingHere = runs.some((r) => r.startedHere && r.running);
 
@@ -150,6 +170,9 @@ export function TrainingPanel() {
                 Stop
               </button>
             )}
+            <label title={watchable ? 'load each new export of this run into the viewport as it trains, and start a fresh episode with it' : 'the run trains another task than the one on screen'}>
+              <input type="checkbox" checked={watch} disabled={!watchable} onChange={(e) => setWatch(e.target.checked)} data-testid="training-watch" /> Watch live
+            </label>
             <button onClick={usePolicy} disabled={!run.policy} title={run.policy ? run.policy.model : 'no policy exported yet (one comes with every checkpoint)'} data-testid="training-use">
               Use this policy
             </button>

@@ -107,10 +107,12 @@ export const antWalk: TaskDefinition = {
         { name: 'tilt', unit: 'rad', read: (s) => Math.acos(Math.min(1, -gravity(s)[2])) },
       ],
       tracePoint: (s) => bodyPosition(s, torso),
-      monitor(): TaskMonitor {
-        const samples: { t: number; x: number }[] = [];
-        let fell = false;
+      monitor(saved?: unknown): TaskMonitor {
+        const from = saved as { samples: { t: number; x: number }[]; fell: boolean } | undefined;
+        const samples = from?.samples ?? [];
+        let fell = from?.fell ?? false;
         return {
+          save: () => ({ samples, fell }),
           record(time, s) {
             samples.push({ t: time, x: bodyPosition(s, torso)[0] });
             fell ||= fallen(s);

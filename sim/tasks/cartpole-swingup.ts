@@ -127,7 +127,7 @@ export const cartpoleSwingup: TaskDefinition = {
         { name: 'pole angle from upright', unit: 'rad', read: angle },
       ],
       tracePoint: (s) => reduced.tracePoint!(reduced.fromState(s)),
-      monitor: () => uprightMonitor(angle),
+      monitor: (saved) => uprightMonitor(angle, saved),
     };
   },
 };

@@ -82,12 +82,15 @@ export const go2Stand: TaskDefinition = {
         { name: 'tilt', unit: 'rad', read: (s) => Math.acos(Math.min(1, -gravity(s)[2])) },
       ],
       tracePoint: (s) => bodyPosition(s, base),
-      monitor(): TaskMonitor {
-        let settled: number | undefined;
-        let low = Infinity;
-        let high = -Infinity;
-        let last = 0;
+      monitor(saved?: unknown): TaskMonitor {
+        // Saved as JSON: the unset extremes (±Infinity) are left out, as JSON cannot hold them.
+        const from = saved as { settled?: number; low?: number; high?: number; last: number } | undefined;
+        let settled = from?.settled;
+        let low = from?.low ?? Infinity;
+        let high = from?.high ?? -Infinity;
+        let last = from?.last ?? 0;
         return {
+          save: () => ({ last, ...(settled === undefined ? {} : { settled, low, high }) }),
           record(time, s) {
             last = height(s);
             if (time < SETTLE) return;

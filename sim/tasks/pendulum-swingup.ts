@@ -108,7 +108,7 @@ export const pendulumSwingup: TaskDefinition = {
        * At 0.5 s (~12×) the plans rank by the next actions: within 0.07 rad over the last 2 s, up in ~2 s (seeds 0–2).
        */
       plannerDefaults: { horizon: 0.5 },
-      monitor: () => uprightMonitor(angle),
+      monitor: (saved) => uprightMonitor(angle, saved),
     };
   },
 };

@@ -131,7 +131,7 @@ export const pushBox: TaskDefinition = {
         { name: 'pusher y', unit: 'm', read: (s) => bodyPosition(s, PUSHER)[1] },
       ],
       tracePoint: (s) => bodyPosition(s, PUSHER),
-      monitor: () => distanceMonitor(boxDistance, GOAL_TOLERANCE),
+      monitor: (saved) => distanceMonitor(boxDistance, GOAL_TOLERANCE, saved),
     };
   },
 };

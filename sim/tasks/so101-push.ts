@@ -82,7 +82,7 @@ export const so101Push: TaskDefinition = {
         { name: 'gripper to cube', unit: 'm', read: (s) => Math.hypot(...tip(s).map((v, i) => v - bodyPosition(s, cube)[i]!)) },
       ],
       tracePoint: tip,
-      monitor: () => distanceMonitor(cubeDistance, PUSH_TOLERANCE),
+      monitor: (saved) => distanceMonitor(cubeDistance, PUSH_TOLERANCE, saved),
     };
   },
 };

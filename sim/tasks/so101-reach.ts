@@ -68,7 +68,7 @@ export const so101Reach: TaskDefinition = {
         { name: 'gripper z', unit: 'm', read: (s) => tip(s)[2] },
       ],
       tracePoint: tip,
-      monitor: () => distanceMonitor(distance, REACH_TOLERANCE),
+      monitor: (saved) => distanceMonitor(distance, REACH_TOLERANCE, saved),
     };
   },
 };

@@ -26,6 +26,16 @@ describe.each(TASKS.map((t) => [t.id, t] as const))('task %s', (_id, def) => {
     expect(task.reset(new Random(1))).not.toEqual(s);
   });
 
+  it('continues its success monitor from a saved copy (training checkpoints resume episodes)', () => {
+    const states = Array.from({ length: 6 }, (_, k) => task.reset(new Random(k)));
+    const action = new Float64Array(task.actionDim);
+    const monitor = task.monitor();
+    states.slice(0, 3).forEach((s, k) => monitor.record(0.02 * k, s, action));
+    const copy = task.monitor(JSON.parse(JSON.stringify(monitor.save!())));
+    for (const m of [monitor, copy]) states.slice(3).forEach((s, k) => m.record(0.02 * (3 + k), s, action));
+    expect(copy.result()).toEqual(monitor.result());
+  });
+
   it('starts at rest: the reset state is consistent with its joints', () => {
     const world = new PhysicsWorld(R, task.scene);
     const s = task.reset(new Random(3));

@@ -9,10 +9,12 @@ export const UPRIGHT_TOLERANCE = 0.2;
  * Success for balancing tasks: the pole is upright (|angle| < 0.2 rad) for the whole of the last 2 s.
  * Metrics: uprightFraction over the last 2 s and finalAngle.
  */
-export function uprightMonitor(angle: (state: Float64Array) => number): TaskMonitor {
-  const times: number[] = [];
-  const angles: number[] = [];
+export function uprightMonitor(angle: (state: Float64Array) => number, saved?: unknown): TaskMonitor {
+  const from = saved as { times: number[]; angles: number[] } | undefined;
+  const times = from?.times ?? [];
+  const angles = from?.angles ?? [];
   return {
+    save: () => ({ times, angles }),
     record(time, state) {
       times.push(time);
       angles.push(angle(state));

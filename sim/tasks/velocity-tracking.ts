@@ -14,6 +14,10 @@ import type { SceneDescription } from '../scene.ts';
 import type { Readout, TaskInstance, TaskMonitor } from '../task.ts';
 
 const TRACKING_WINDOW = 5;
+/** legged_gym's `tracking_sigma`: the squared error (m²/s², rad²/s²) at which tracking earns 1/e of its weight. */
+const TRACKING_SCALE = 0.25;
+/** Isaac Lab's Go2 flat-terrain weights for the two tracking rewards. */
+const TRACKING_WEIGHT = { linear: 1.5, yaw: 0.75 };
 
 export interface VelocityTrackingSetup {
   scene: SceneDescription;
@@ -28,7 +32,7 @@ export interface VelocityTrackingSetup {
   fallHeight: number;
 }
 
-type TrackingParts = Pick<TaskInstance, 'costTerms' | 'residual' | 'terminated' | 'readouts' | 'tracePoint' | 'monitor' | 'setLive'> & { command: Float64Array };
+type TrackingParts = Pick<TaskInstance, 'costTerms' | 'survivalReward' | 'residual' | 'terminated' | 'readouts' | 'tracePoint' | 'monitor' | 'setLive'> & { command: Float64Array };
 
 /** The command a task's parameters ask for: [vx, vy, yaw rate]. */
 function commandOf(p: ParamValues, out: Float64Array): Float64Array {
@@ -44,8 +48,8 @@ export function velocityTracking(setup: VelocityTrackingSetup): TrackingParts {
   const frame = baseFrame(base);
   const posture = setup.pose.flatMap((p, i) => (p === undefined ? [] : [{ joint: scene.actuators[i]!.joint, default: p }]));
   const costTerms: CostTerm[] = [
-    { name: 'linear velocity tracking', dim: 2, norm: { kind: 'quadratic' }, weight: 10, range: [0, 100], help: 'body-frame vx, vy − command' },
-    { name: 'yaw rate tracking', dim: 1, norm: { kind: 'quadratic' }, weight: 5, range: [0, 100] },
+    { name: 'linear velocity tracking', dim: 2, norm: { kind: 'gaussian', scale: TRACKING_SCALE }, weight: TRACKING_WEIGHT.linear, range: [0, 10], help: 'body-frame vx, vy − command' },
+    { name: 'yaw rate tracking', dim: 1, norm: { kind: 'gaussian', scale: TRACKING_SCALE }, weight: TRACKING_WEIGHT.yaw, range: [0, 10] },
     { name: 'vertical velocity', dim: 1, norm: { kind: 'quadratic' }, weight: 2, range: [0, 20] },
     { name: 'roll and pitch rate', dim: 2, norm: { kind: 'quadratic' }, weight: 0.05, range: [0, 5] },
     { name: 'orientation', dim: 2, norm: { kind: 'quadratic' }, weight: 5, range: [0, 50], help: 'projected gravity x, y' },
@@ -61,6 +65,9 @@ export function velocityTracking(setup: VelocityTrackingSetup): TrackingParts {
     command,
     setLive: (values) => void commandOf(values, command),
     costTerms,
+    // Tracking costs are weight · (1 − kernel): adding their weights back as the reward for staying up
+    // makes −cost legged_gym's reward (positive tracking, negative penalties), so falling forfeits it.
+    survivalReward: TRACKING_WEIGHT.linear + TRACKING_WEIGHT.yaw,
     residual(s, _a, out) {
       const v = frame.velocity(s);
       const w = frame.rate(s);
@@ -80,10 +87,12 @@ export function velocityTracking(setup: VelocityTrackingSetup): TrackingParts {
     terminated: (s) => frame.height(s) < fallHeight || -frame.gravity(s)[2] < 0.5,
     readouts,
     tracePoint: (s) => bodyPosition(s, base),
-    monitor(): TaskMonitor {
-      const samples: { t: number; err: number }[] = [];
-      let fell = false;
+    monitor(saved?: unknown): TaskMonitor {
+      const from = saved as { samples: { t: number; err: number }[]; fell: boolean } | undefined;
+      const samples = from?.samples ?? [];
+      let fell = from?.fell ?? false;
       return {
+        save: () => ({ samples, fell }),
         record(time, s) {
           const v = frame.velocity(s);
           samples.push({ t: time, err: Math.hypot(v[0] - command[0]!, v[1] - command[1]!) });

@@ -11,6 +11,8 @@ const BIN = fileURLToPath(new URL('../../bin/actuate.js', import.meta.url));
 export interface Studio {
   url: string;
   page: Page;
+  /** The `actuate serve` process the page talks to. */
+  server: ChildProcess;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function openStudio(args: string[] = [], options: { fakeGamepad?: b
   await page.goto(server.url);
   return {
     url: server.url,
+    server: server.process,
     page,
     async close() {
       server.process.kill('SIGTERM');

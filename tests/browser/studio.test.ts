@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { hasChromium, openStudio, PAD, setFakePad, startServer, type Studio } from './studio-page.ts';
+import { hasChromium, openStudio, PAD, setFakePad, type Studio } from './studio-page.ts';
 
 /** SwiftShader on two busy cores is slow: give on-screen changes time to appear. */
 const POLL = { timeout: 30_000, interval: 100 };
@@ -537,23 +537,34 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.getByTestId('follow').check();
   });
 
-  it('trains PPO from the Training panel, draws its curve as it learns, and runs the policy it exported', async () => {
+  it('trains PPO from the Training panel, draws its curve as it learns, shows it live, and runs the policy it exported', async () => {
     await page.getByTestId('task-select').selectOption('cartpole-swingup');
     await page.getByTestId('tab-training').click();
     await page.getByTestId('training-minutes').fill('0.1');
     await page.getByTestId('training-envs').fill('8');
     await page.getByTestId('training-start').click();
     await expect.poll(async () => page.getByTestId('training-status').textContent(), POLL).toBe('training');
+    // Watch live: each export (every checkpoint's, and the last) drives the viewport from a fresh episode, playing.
+    await page.getByTestId('training-watch').check();
     await expect.poll(async () => page.getByTestId('training-status').textContent(), { timeout: 150_000, interval: 500 }).toBe('finished');
+    await expect.poll(async () => page.getByTestId('controller-select').inputValue(), POLL).toBe('onnx-policy');
+    const t0 = await simTime();
+    await expect.poll(simTime, POLL).toBeGreaterThan(t0 + 0.5);
+    await page.getByTestId('training-watch').uncheck();
+    await expect.poll(async () => page.getByTestId('play').getAttribute('class'), POLL).toBe('active');
+    await page.getByTestId('play').click();
+    await expect.poll(async () => page.getByTestId('play').getAttribute('class'), POLL).toBe('');
     expect(await readNumber('training-iteration')).toBeGreaterThan(0);
     // Episodes last 10 s, longer than this run: no return yet, but every iteration has its KL.
     await page.getByTestId('training-metric').selectOption('approxKl');
     expect(Number(await page.getByTestId('training-curve').getAttribute('data-points'))).toBe(await readNumber('training-iteration'));
+    await page.getByTestId('controller-select').selectOption('zero');
+    await expect.poll(async () => page.getByTestId('controller-select').inputValue(), POLL).toBe('zero');
     await page.getByTestId('training-use').click();
     await expect.poll(async () => page.getByTestId('controller-select').inputValue(), POLL).toBe('onnx-policy');
-    const t0 = await simTime();
+    const t1 = await simTime();
     await page.getByTestId('play').click();
-    await expect.poll(simTime, POLL).toBeGreaterThan(t0 + 0.5);
+    await expect.poll(simTime, POLL).toBeGreaterThan(t1 + 0.5);
     await page.getByTestId('play').click();
     expect(await page.getByTestId('error').count()).toBe(0);
     await page.screenshot({ path: 'test-results/training.png' });
@@ -587,18 +598,9 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     expect(await page.getByTestId('task-select').inputValue()).toMatch(/^robot:/);
   });
 
+  // Last, as it stops the server every test before it used (starting another one costs 10–40 s).
   it('shows a lost engine as disconnected and keeps retrying', async () => {
-    const server = await startServer();
-    let other: Page | undefined;
-    try {
-      other = await page.context().browser()!.newPage();
-      await other.goto(server.url);
-      await other.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
-      server.process.kill('SIGTERM');
-      await expect.poll(async () => other!.getByTestId('connection').textContent(), POLL).toContain('disconnected — retrying');
-    } finally {
-      server.process.kill('SIGKILL');
-      await other?.close();
-    }
+    studio.server.kill('SIGTERM');
+    await expect.poll(async () => page.getByTestId('connection').textContent(), POLL).toContain('disconnected — retrying');
   });
 });

@@ -2,12 +2,13 @@
  * ROS 1 against a real master (Debian's ros-core, installed by .ci/run): the simulated Go2-W run by its
  * policy publishes joint states that `rostopic` sees at the configured rate; `rostopic pub` of a Twist
  * changes its commanded velocity and it drives; when the Twist stops it holds; a joint command moves
- * the SO-101; the master killed mid-run is reported, the session runs on, and a new master gets
+ * the SO-101 (through the studio's ROS panel link, which counts the messages each way); the master killed mid-run is reported, the session runs on, and a new master gets
  * everything registered again.
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../engine/session.ts';
+import { RosLink } from '../../engine/ros-link.ts';
 import { connectSessionToRos1 } from '../../engine/ros-session.ts';
 import { bodyPosition } from '../../sim/kinematics.ts';
 import { HAVE_ROS, rosMaster, until } from './support/ros-master.ts';
@@ -73,9 +74,16 @@ describe.skipIf(!HAVE_ROS)('ROS 1 bridge against a real roscore', () => {
     }
   });
 
-  it('moves the simulated SO-101 on a joint command (std_msgs/Float64MultiArray, one value per actuator)', async () => {
+  it("moves the simulated SO-101 on a joint command (std_msgs/Float64MultiArray, one value per actuator), connected as the studio's ROS panel does, which counts the messages", async () => {
     const session = await Session.create({ taskId: 'so101-reach', controllerId: 'jog', seed: 0 });
-    const bridge = await connectSessionToRos1(session, { masterUri: MASTER, namespace: 'arm', rateHz: 10 });
+    const link = new RosLink(session);
+    await expect(link.connect({ kind: 'ros1', url: 'localhost:11311' })).rejects.toThrow(/a ROS 1 master URI looks like http:\/\/localhost:11311, not 'localhost:11311'/);
+    const connected = await link.connect({ kind: 'ros1', url: MASTER, namespace: 'arm', rateHz: 10 });
+    expect(connected.connections).toHaveLength(1);
+    const id = connected.connections[0]!.id;
+    expect(connected.connections[0]).toMatchObject({ kind: 'ros1', url: MASTER, namespace: 'arm', rateHz: 10 });
+    expect(connected.connections[0]!.subscribed.map((t) => t.topic)).toEqual(['/arm/cmd_vel', '/arm/joint_commands', '/arm/joint_trajectory']);
+    const count = (direction: 'published' | 'subscribed', topic: string) => link.status().connections[0]![direction].find((t) => t.topic === topic)!.messages;
     try {
       session.play();
       const actuators = session.task.scene.actuators;
@@ -95,8 +103,12 @@ describe.skipIf(!HAVE_ROS)('ROS 1 bridge against a real roscore', () => {
         const q = pos[names.indexOf(joint)];
         return q !== undefined && Math.abs(q - target[0]!) < 0.1 ? true : undefined;
       });
+      expect(count('subscribed', '/arm/joint_commands')).toBeGreaterThan(0);
+      expect(count('published', '/arm/joint_states')).toBeGreaterThan(0);
+      expect(count('published', '/arm/odom')).toBe(0);
+      expect(link.disconnect(id).connections).toEqual([]);
     } finally {
-      bridge.close();
+      link.dispose();
       session.pause();
       await session.dispose();
     }

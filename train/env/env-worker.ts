@@ -1,12 +1,13 @@
 /**
  * A worker thread holding a slice of the vectorized environments (vec-env.ts); vec-env-pool.ts talks
- * to it. Messages: init → ready, reset → features, step → StepResult (buffers transferred).
+ * to it. Messages: init → ready, reset → features, step → StepResult (buffers transferred), snapshot →
+ * the environments as data, restore → restored.
  */
 import { parentPort } from 'node:worker_threads';
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { policyLayout } from '../policy-layout.ts';
 import { buildTask } from './task-build.ts';
-import { VecEnv, type VecEnvOptions } from './vec-env.ts';
+import { VecEnv, type EnvSnapshot, type VecEnvOptions } from './vec-env.ts';
 
 export interface EnvInit {
   type: 'init';
@@ -22,7 +23,9 @@ export interface EnvInit {
 let env: VecEnv | undefined;
 const port = parentPort!;
 
-port.on('message', async (m: EnvInit | { type: 'reset' } | { type: 'step'; actions: Float32Array } | { type: 'close' }) => {
+export type EnvRequest = EnvInit | { type: 'reset' } | { type: 'step'; actions: Float32Array } | { type: 'snapshot' } | { type: 'restore'; snapshots: EnvSnapshot[] } | { type: 'close' };
+
+port.on('message', async (m: EnvRequest) => {
   try {
     if (m.type === 'init') {
       const R = await loadRapier();
@@ -35,6 +38,11 @@ port.on('message', async (m: EnvInit | { type: 'reset' } | { type: 'step'; actio
     } else if (m.type === 'step') {
       const r = env!.step(m.actions);
       port.postMessage({ type: 'step', result: r }, [r.features, r.rewards, r.terminated, r.truncated, r.finalFeatures].map((a) => a.buffer as ArrayBuffer));
+    } else if (m.type === 'snapshot') {
+      port.postMessage({ type: 'snapshot', snapshots: env!.snapshot() });
+    } else if (m.type === 'restore') {
+      env!.restore(m.snapshots);
+      port.postMessage({ type: 'restored' });
     } else if (m.type === 'close') {
       env?.dispose();
       port.close();

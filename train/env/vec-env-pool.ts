@@ -4,12 +4,18 @@
  */
 import { Worker } from 'node:worker_threads';
 import { WORKER_BOOTSTRAP } from '../../control/worker-bootstrap.ts';
-import type { EnvInit } from './env-worker.ts';
-import type { StepResult, VecEnvOptions } from './vec-env.ts';
+import type { EnvInit, EnvRequest } from './env-worker.ts';
+import type { EnvSnapshot, StepResult, VecEnvOptions } from './vec-env.ts';
 
 const ENTRY = new URL('./env-worker.ts', import.meta.url).href;
 
-type Reply = { type: 'ready' } | { type: 'reset'; features: Float32Array } | { type: 'step'; result: StepResult } | { type: 'error'; message: string };
+type Reply =
+  | { type: 'ready' }
+  | { type: 'reset'; features: Float32Array }
+  | { type: 'step'; result: StepResult }
+  | { type: 'snapshot'; snapshots: EnvSnapshot[] }
+  | { type: 'restored' }
+  | { type: 'error'; message: string };
 
 class EnvWorker {
   private readonly worker = new Worker(WORKER_BOOTSTRAP, { workerData: { entry: ENTRY } });
@@ -29,7 +35,7 @@ class EnvWorker {
     });
   }
 
-  request(message: unknown, transfer: ArrayBuffer[] = []): Promise<Reply> {
+  request(message: EnvRequest, transfer: ArrayBuffer[] = []): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
@@ -113,6 +119,25 @@ export class VecEnvPool {
       finalFeatures: concat(results.map((r) => r.finalFeatures), n * F),
       episodes: results.flatMap((r) => r.episodes),
     };
+  }
+
+  /** Every environment as data, in order (VecEnv.snapshot). */
+  async snapshot(): Promise<EnvSnapshot[]> {
+    const parts = await Promise.all(this.workers.map((w) => w.request({ type: 'snapshot' })));
+    return parts.flatMap((p) => (p as { snapshots: EnvSnapshot[] }).snapshots);
+  }
+
+  /** Continues every environment from `snapshot()`'s data. */
+  async restore(snapshots: EnvSnapshot[]): Promise<void> {
+    if (snapshots.length !== this.count) throw new Error(`checkpoint: ${snapshots.length} environment states for ${this.count} environments`);
+    let start = 0;
+    await Promise.all(
+      this.workers.map((w) => {
+        const part = snapshots.slice(start, start + w.count);
+        start += w.count;
+        return w.request({ type: 'restore', snapshots: part });
+      }),
+    );
   }
 
   async dispose(): Promise<void> {

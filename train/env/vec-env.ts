@@ -1,18 +1,20 @@
 /**
  * Many copies of one task stepped together on one thread, each in its own Rapier world, with
  * auto-reset. The observation is the model card's (train/policy-layout.ts), built and applied by the
- * same code `onnx-policy` uses; the reward is the task's cost as a rate, r = −cost·dt; an episode ends
- * by termination (the task's `terminated`, or a non-finite state) or by truncation at the task's
- * episode length — truncation is not failure, so the final observation comes back for bootstrapping.
+ * same code `onnx-policy` uses; the reward is r = (survival − cost)·dt, the task's cost as a rate less
+ * its reward for staying up (TaskInstance.survivalReward, 0 for most tasks); an episode ends by
+ * termination (the task's `terminated`, or a non-finite state) or by truncation at the task's episode
+ * length — truncation is not failure, so the final observation comes back for bootstrapping.
  */
 import { jointDrives } from '../../control/policy/onnx-policy.ts';
 import { mapAction, ObservationBuilder } from '../../models/observation-layout.ts';
 import { residualSize, totalCost } from '../../sim/cost.ts';
 import type { Rapier } from '../../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
-import { Random } from '../../sim/random.ts';
+import { Random, type RandomState } from '../../sim/random.ts';
 import { robotQuantities } from '../../sim/robot/robot-quantities.ts';
 import { SceneRobotReader } from '../../sim/robot/scene-robot-state.ts';
+import type { SceneDescription } from '../../sim/scene.ts';
 import type { TaskInstance, TaskMonitor } from '../../sim/task.ts';
 import { toFeatures, type PolicyLayout } from '../policy-layout.ts';
 import { baseBody, bodyMass, checkRandomization, drawEpisode, randomizeScene, type DomainRandomization } from './domain-randomization.ts';
@@ -61,7 +63,27 @@ export interface StepResult {
   episodes: EpisodeEnd[];
 }
 
+/**
+ * One environment mid-episode, as plain data: with the same task, seed and options, `restore` continues
+ * it exactly where `snapshot` left it (a training checkpoint holds these).
+ */
+export interface EnvSnapshot {
+  state: number[];
+  random: RandomState;
+  monitor: unknown;
+  history: number[][][];
+  lastRaw: number[];
+  steps: number;
+  limit: number;
+  episodeReturn: number;
+  strength: number[];
+  delayed: boolean;
+  pending: number[];
+}
+
 interface Env {
+  /** The scene this environment's world is built from (the task's, or a randomized copy). */
+  scene: SceneDescription;
   world: PhysicsWorld;
   state: Float64Array;
   builder: ObservationBuilder;
@@ -88,6 +110,8 @@ export class VecEnv {
   private readonly substeps: number;
   private readonly maxSteps: number;
   private readonly weights: Float64Array;
+  /** The task's reward per second for staying up (TaskInstance.survivalReward). */
+  private readonly survival: number;
   private readonly residual: Float64Array;
   private readonly ctrl: Float64Array;
   /** Reads each environment as a robot, exactly as onnx-policy reads a simulated robot. */
@@ -95,7 +119,7 @@ export class VecEnv {
   private readonly obsScratch: Float32Array<ArrayBuffer>;
 
   constructor(
-    R: Rapier,
+    private readonly R: Rapier,
     private readonly task: TaskInstance,
     private readonly layout: PolicyLayout,
     readonly count: number,
@@ -110,6 +134,7 @@ export class VecEnv {
     this.substeps = Math.max(1, Math.round(task.timing.controlDt / task.scene.timestep));
     this.maxSteps = Math.max(1, Math.round((options.episodeSeconds ?? task.timing.episodeSeconds) / task.timing.controlDt));
     this.weights = Float64Array.from(task.costTerms, (t) => t.weight);
+    this.survival = task.survivalReward ?? 0;
     this.residual = new Float64Array(residualSize(task.costTerms));
     this.ctrl = new Float64Array(task.actionDim);
     this.reader = new SceneRobotReader(task.scene);
@@ -121,8 +146,10 @@ export class VecEnv {
     for (let i = 0; i < count; i++) {
       // One stream per environment, so results do not depend on how environments are split over workers.
       const random = new Random((seed * 7919 + (first + i) * 104729 + 1) >>> 0);
+      const scene = perWorld ? randomizeScene(task.scene, dr, random, baseMass) : task.scene;
       const env: Env = {
-        world: new PhysicsWorld(R, perWorld ? randomizeScene(task.scene, dr, random, baseMass) : task.scene),
+        scene,
+        world: new PhysicsWorld(R, scene),
         state: new Float64Array(0),
         builder: new ObservationBuilder(layout.policy),
         random,
@@ -180,7 +207,7 @@ export class VecEnv {
       this.task.residual(env.state, this.ctrl, this.residual);
       const cost = totalCost(this.task.costTerms, this.weights, this.residual);
       const finite = Number.isFinite(cost) && env.state.every(Number.isFinite);
-      const reward = finite ? -cost * dt : 0;
+      const reward = finite ? (this.survival - cost) * dt : 0;
       env.episodeReturn += reward;
       out.rewards[i] = reward;
       if (finite) env.monitor.record(env.steps * dt, env.state, this.ctrl);
@@ -198,6 +225,59 @@ export class VecEnv {
       this.features(env, out.features, i * F);
     }
     return out;
+  }
+
+  /**
+   * Every environment as data. Each world is then rebuilt from its state, as `restore` builds it, so a
+   * run that goes on after a checkpoint and a run resumed from it step identical worlds (a world that
+   * kept going would keep its contact cache and solver warm start, which a state vector does not hold).
+   */
+  snapshot(): EnvSnapshot[] {
+    return this.envs.map((env) => {
+      if (!env.monitor.save) throw new Error(`task '${this.task.scene.name}': its success monitor cannot be saved, so its environments cannot be checkpointed`);
+      const snap: EnvSnapshot = {
+        state: Array.from(env.state),
+        random: env.random.save(),
+        monitor: env.monitor.save(),
+        history: env.builder.saveHistory(),
+        lastRaw: Array.from(env.lastRaw),
+        steps: env.steps,
+        limit: env.limit,
+        episodeReturn: env.episodeReturn,
+        strength: Array.from(env.strength),
+        delayed: env.delayed,
+        pending: Array.from(env.pending),
+      };
+      this.rebuildWorld(env);
+      return structuredClone(snap);
+    });
+  }
+
+  /** Continues every environment from `snapshot()`'s data (same task, seed and options). */
+  restore(snapshots: EnvSnapshot[]): void {
+    if (snapshots.length !== this.count) throw new Error(`checkpoint: ${snapshots.length} environment states for ${this.count} environments`);
+    snapshots.forEach((snap, i) => {
+      const env = this.envs[i]!;
+      if (snap.state.length !== env.state.length && env.state.length) throw new Error(`checkpoint: environment ${i} state has ${snap.state.length} values, the scene needs ${env.state.length}`);
+      env.state = Float64Array.from(snap.state);
+      env.random = Random.resume(snap.random);
+      env.monitor = this.task.monitor(snap.monitor);
+      env.builder.restoreHistory(snap.history);
+      env.lastRaw = Float64Array.from(snap.lastRaw);
+      env.steps = snap.steps;
+      env.limit = snap.limit;
+      env.episodeReturn = snap.episodeReturn;
+      env.strength = Float64Array.from(snap.strength);
+      env.delayed = snap.delayed;
+      env.pending = Float32Array.from(snap.pending);
+      this.rebuildWorld(env);
+    });
+  }
+
+  private rebuildWorld(env: Env): void {
+    env.world.dispose();
+    env.world = new PhysicsWorld(this.R, env.scene);
+    env.world.setState(env.state);
   }
 
   dispose(): void {

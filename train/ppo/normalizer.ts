@@ -97,14 +97,16 @@ export class RewardScaler {
     return Math.sqrt(this.stats.var[0]! + 1e-8);
   }
 
-  toJSON(): { mean: number[]; var: number[]; count: number } {
-    return this.stats.toJSON();
+  /** The return statistics, and each environment's running discounted return when `withReturns`. */
+  toJSON(withReturns = false): { mean: number[]; var: number[]; count: number; returns?: number[] } {
+    return { ...this.stats.toJSON(), ...(withReturns ? { returns: Array.from(this.discounted) } : {}) };
   }
 
-  restore(j: { mean: number[]; var: number[]; count: number }): void {
+  restore(j: { mean: number[]; var: number[]; count: number; returns?: number[] }): void {
     const s = ObservationNormalizer.fromJSON(1, j);
     this.stats.mean = s.mean;
     this.stats.var = s.var;
     this.stats.count = s.count;
+    if (j.returns?.length === this.discounted.length) this.discounted.set(j.returns);
   }
 }

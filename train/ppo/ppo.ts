@@ -4,7 +4,7 @@
  * the KL divergence near its target. The maths of one step is the learner graph's
  * (train/learner/ppo-step-graph.ts); this file decides what goes into each step.
  */
-import { Random } from '../../sim/random.ts';
+import { Random, type RandomState } from '../../sim/random.ts';
 import type { LearnerClient } from '../learner/learner-client.ts';
 import type { Minibatch } from '../learner/learner.ts';
 import type { StepStat } from '../learner/ppo-step-graph.ts';
@@ -56,14 +56,16 @@ export interface UpdateStats extends Record<StepStat, number> {
 
 export class Ppo {
   learningRate: number;
-  private readonly shuffle: Random;
+  /** Draws the minibatch order; saved in checkpoints so a resumed run shuffles as the original. */
+  readonly shuffle: Random;
 
   constructor(
     readonly config: PpoConfig,
     seed: number,
+    shuffle?: RandomState,
   ) {
     this.learningRate = config.learningRate;
-    this.shuffle = new Random(seed ^ 0x5eed);
+    this.shuffle = shuffle ? Random.resume(shuffle) : new Random(seed ^ 0x5eed);
   }
 
   async update(storage: RolloutStorage, learner: LearnerClient, oldLogStd: Float32Array): Promise<UpdateStats> {

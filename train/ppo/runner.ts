@@ -3,11 +3,12 @@
  * compute returns, update, report. Environments run on worker threads (train/env/vec-env-pool.ts),
  * the learner on its own (train/learner/learner-client.ts); this thread only routes arrays.
  */
-import { Random } from '../../sim/random.ts';
+import { Random, type RandomState } from '../../sim/random.ts';
 import { DEFAULT_HIDDEN, initParameters, type ActorCriticSpec } from '../actor-critic.ts';
 import { taskRandomization } from '../env/domain-randomization.ts';
 import { buildTask } from '../env/task-build.ts';
 import { VecEnvPool } from '../env/vec-env-pool.ts';
+import type { EnvSnapshot } from '../env/vec-env.ts';
 import { exportPolicy, type ExportedPolicy } from '../export/policy-export.ts';
 import { LearnerClient } from '../learner/learner-client.ts';
 import { freshLearnerState, type LearnerState } from '../learner/learner.ts';
@@ -48,9 +49,28 @@ export interface Checkpoint {
   seed: number;
   /** The run's training episode length, when not the task's. */
   episodeSeconds?: number;
+  /** Environment steps per environment per iteration (absent in older checkpoints). */
+  stepsPerEnv?: number;
   /** The run trained with domain randomization. */
   randomize?: boolean;
+  /**
+   * Where the rollout stood: a run resumed with as many environments continues exactly as the
+   * uninterrupted run would have (older checkpoints lack it: those continue on fresh episodes).
+   */
+  continuation?: Continuation;
 }
+
+export interface Continuation {
+  envs: EnvSnapshot[];
+  /** The network inputs the next step acts on. */
+  features: number[];
+  actionNoise: RandomState;
+  shuffle: RandomState;
+  /** The episodes the headline numbers are smoothed over. */
+  recent: RecentEpisode[];
+}
+
+type RecentEpisode = { return: number; length: number; success: boolean };
 
 /** One line of metrics.jsonl. */
 export interface IterationMetrics {
@@ -83,7 +103,7 @@ export class PpoRunner {
   private readonly storage: RolloutStorage;
   private readonly random: Random;
   /** The last iterations' episodes, for smoothed headline numbers. */
-  private recent: { return: number; length: number; success: boolean }[] = [];
+  private recent: RecentEpisode[];
   private readonly rewardScaler: RewardScaler;
 
   private constructor(
@@ -103,8 +123,11 @@ export class PpoRunner {
     this.iteration = options.resume?.iteration ?? 0;
     this.envSteps = options.resume?.envSteps ?? 0;
     this.wallBefore = options.resume?.wallSeconds ?? 0;
-    // A resumed run continues its action noise from where the iteration count says.
-    this.random = new Random((options.seed * 2654435761 + this.iteration) >>> 0);
+    const cont = continuationFor(options);
+    this.features = cont && Float32Array.from(cont.features);
+    this.recent = cont?.recent ?? [];
+    // Without a continuation, a resumed run draws fresh action noise from where the iteration count says.
+    this.random = cont ? Random.resume(cont.actionNoise) : new Random((options.seed * 2654435761 + this.iteration) >>> 0);
   }
 
   static async create(options: RunnerOptions): Promise<PpoRunner> {
@@ -124,6 +147,7 @@ export class PpoRunner {
     const state = options.resume?.learner ?? freshLearnerState(initParameters(spec, new Random(options.seed)));
     const normalizer = options.resume ? ObservationNormalizer.fromJSON(spec.obsDim, options.resume.normalizer) : new ObservationNormalizer(spec.obsDim);
     const learner = await LearnerClient.create(spec, state);
+    const cont = continuationFor(options);
     let envs: VecEnvPool;
     try {
       const env = {
@@ -131,12 +155,15 @@ export class PpoRunner {
         ...(options.episodeSeconds === undefined ? {} : { episodeSeconds: options.episodeSeconds }),
         ...(options.randomize ? { randomization: taskRandomization(options.taskId) } : {}),
       };
-      envs = await VecEnvPool.create({ taskId: options.taskId, taskParams: values, envs: options.envs, workers: options.workers, seed: options.seed + (options.resume?.iteration ?? 0), featureDim: spec.obsDim, actionDim: spec.actionDim, env });
+      // Resumed without a continuation, the environments start fresh episodes on a seed of their own.
+      const seed = options.seed + (cont ? 0 : (options.resume?.iteration ?? 0));
+      envs = await VecEnvPool.create({ taskId: options.taskId, taskParams: values, envs: options.envs, workers: options.workers, seed, featureDim: spec.obsDim, actionDim: spec.actionDim, env });
+      if (cont) await envs.restore(cont.envs);
     } catch (err) {
       await learner.dispose();
       throw err;
     }
-    const ppo = new Ppo(config, options.seed);
+    const ppo = new Ppo(config, options.seed, cont?.shuffle);
     if (options.resume) ppo.learningRate = options.resume.learningRate;
     return new PpoRunner(options, values, layout, spec, config, envs, learner, normalizer, ppo);
   }
@@ -232,14 +259,18 @@ export class PpoRunner {
       spec: this.spec,
       learner: await this.learner.snapshot(),
       normalizer: this.normalizer.toJSON(),
-      rewardScale: this.rewardScaler.toJSON(),
+      rewardScale: this.rewardScaler.toJSON(true),
       learningRate: this.ppo.learningRate,
       iteration: this.iteration,
       envSteps: this.envSteps,
       wallSeconds: this.wallSeconds(),
       seed: this.options.seed,
       ...(this.options.episodeSeconds === undefined ? {} : { episodeSeconds: this.options.episodeSeconds }),
+      stepsPerEnv: this.config.stepsPerEnv,
       ...(this.options.randomize ? { randomize: true } : {}),
+      ...(this.features
+        ? { continuation: { envs: await this.envs.snapshot(), features: Array.from(this.features), actionNoise: this.random.save(), shuffle: this.ppo.shuffle.save(), recent: this.recent } }
+        : {}),
     };
   }
 
@@ -260,4 +291,10 @@ export class PpoRunner {
     await this.envs.dispose();
     await this.learner.dispose();
   }
+}
+
+/** The resumed checkpoint's continuation, when it fits this run (as many environments). */
+function continuationFor(options: RunnerOptions): Continuation | undefined {
+  const cont = options.resume?.continuation;
+  return cont?.envs.length === options.envs ? cont : undefined;
 }
