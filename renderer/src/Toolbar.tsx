@@ -41,7 +41,7 @@ export function Toolbar() {
           <option value="mujoco">MuJoCo</option>
         </select>
       </label>
-      <label className="picker" title="Runs the same task and controller in the other engine from here on, drawn as a translucent ghost">
+      <label className="picker ghost-check" title="Runs the same task and controller in the other engine from here on, drawn as a translucent ghost">
         <input
           type="checkbox"
           data-testid="ghost-toggle"
