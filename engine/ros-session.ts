@@ -21,9 +21,27 @@ import { VelocityCommand } from './velocity-command.ts';
 
 export type { RosTransport };
 
+/** The topics a session bridge publishes and takes, by their default names. */
+export const ROS_TOPIC_KEYS = ['joint_states', 'tf', 'odom', 'task_state', 'cmd_vel', 'joint_commands', 'joint_trajectory'] as const;
+export type RosTopicKey = (typeof ROS_TOPIC_KEYS)[number];
+
+/** A ROS graph resource name: letters, digits, _ and /, not starting with a digit. */
+const ROS_NAME = /^\/?[A-Za-z][\w/]*$/;
+
+/** Checks topic renames (`joint_states` → `arm/state`); the error names the bad key or name and what is allowed. */
+export function checkTopicNames(topics: Readonly<Record<string, string>>): Partial<Record<RosTopicKey, string>> {
+  for (const [key, name] of Object.entries(topics)) {
+    if (!(ROS_TOPIC_KEYS as readonly string[]).includes(key)) throw new Error(`no ROS topic '${key}' to rename (topics: ${ROS_TOPIC_KEYS.join(', ')})`);
+    if (!ROS_NAME.test(name)) throw new Error(`'${name}' (for ${key}) is not a ROS topic name (letters, digits, _ and /)`);
+  }
+  return topics as Partial<Record<RosTopicKey, string>>;
+}
+
 export interface RosSessionOptions {
   /** Prefix of every topic name (`--ros-ns robot1` → /robot1/joint_states). */
   namespace?: string;
+  /** Other names for topics (`--ros-topic joint_states=arm/state`): relative ones under the namespace, /absolute ones as given. */
+  topics?: Partial<Record<RosTopicKey, string>>;
   /** Publications per second of session time. */
   rateHz?: number;
   /** Seconds a velocity command stays in force without a new one. */
@@ -52,6 +70,7 @@ export interface RosSessionBridge {
 }
 
 export function rosTopic(namespace: string | undefined, name: string): string {
+  if (name.startsWith('/')) return name;
   const ns = (namespace ?? '').replace(/^\/+|\/+$/g, '');
   return ns ? `/${ns}/${name}` : `/${name}`;
 }
@@ -82,7 +101,7 @@ export async function connectSessionBridges(session: Session, options: { ros1?: 
 
 export async function connectSessionToRos(session: Session, node: RosTransport, options: RosSessionOptions): Promise<RosSessionBridge> {
   const say = options.onStatus ?? (() => {});
-  const t = (name: string) => rosTopic(options.namespace, name);
+  const t = (key: RosTopicKey) => rosTopic(options.namespace, options.topics?.[key] ?? key);
   const topics = {
     joint_states: t('joint_states'), tf: t('tf'), odom: t('odom'), task_state: t('task_state'),
     cmd_vel: t('cmd_vel'), joint_commands: t('joint_commands'), joint_trajectory: t('joint_trajectory'),

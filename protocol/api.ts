@@ -264,6 +264,8 @@ export const commandSchemas = {
       url: z.string().min(1).max(2048),
       namespace: z.string().max(256).regex(/^[\w/]*$/, 'letters, digits, _ and / only').optional(),
       rateHz: z.number().positive().max(1000).optional(),
+      /** Other names for topics, by their default name (`joint_states` → `arm/state`; relative names go under the namespace). */
+      topics: z.record(z.string().max(64), z.string().min(1).max(256)).optional(),
     })
     .strict(),
   rosDisconnect: z.object({ id: z.number().int() }).strict(),
