@@ -14,7 +14,9 @@ const USAGE = `usage: actuate <command> [options]
                                      run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
                                      without --controller, the task's default controller
                                      --ros1 / --rosbridge publish joint_states, tf, odom, task_state and take cmd_vel,
-                                     joint_commands, joint_trajectory, pacing the run in real time
+                                     joint_commands, joint_trajectory, pacing the run in real time; --ros-topic KEY=NAME
+                                     (repeatable) renames one (joint_states=arm/state; /absolute names ignore --ros-ns);
+                                     --ros-joints A,B publishes only those joints, in that order
   sim2sim (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
                                      the same controller in Rapier and MuJoCo from the same start: both runs' metrics
                                      and their divergence over time (base position and heading, joint RMS)
@@ -29,8 +31,8 @@ const USAGE = `usage: actuate <command> [options]
                                      ACTUATE_TOKEN to choose it); clients open files only in assets/, models/ and the
                                      --models (also offered in the pickers), --robots and --runs folders
       [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
-                                     the studio's live session recorded and on ROS, as with run; the studio's
-                                     Record button writes to recordings/ in the first --runs folder (default ./runs)
+                                     the studio's live session recorded and on ROS, as with run (--ros-topic too; the
+                                     studio's ROS panel connects more and shows the topics); the studio's Record button writes to recordings/ in the first --runs folder (default ./runs)
       [--foxglove [PORT]]            the live session on the Foxglove WebSocket protocol (default port 8765; loopback
                                      only, read-only): watch it in Foxglove or Lichtblick
   robot inspect <file> [--package name=dir …] [--floating] [--json]

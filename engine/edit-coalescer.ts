@@ -15,7 +15,7 @@
  */
 import type { SessionSnapshot } from '../protocol/api.ts';
 
-export type EditKind = 'task' | 'robot' | 'controller' | 'params' | 'engine';
+export type EditKind = 'task' | 'robot' | 'controller' | 'params' | 'engine' | 'ghost';
 
 interface Waiter {
   resolve: (snapshot: SessionSnapshot) => void;
@@ -38,6 +38,7 @@ const DROPS: Record<EditKind, (e: Edit) => boolean> = {
   controller: (e) => e.kind === 'controller' || (e.kind === 'params' && e.scope === 'controller'),
   params: () => false,
   engine: (e) => e.kind === 'engine',
+  ghost: (e) => e.kind === 'ghost',
 };
 
 export class EditCoalescer {

@@ -210,6 +210,7 @@ export class EngineHost {
       reset: ({ seed }) => s.reset(seed),
       setSpeed: ({ speed }) => s.setSpeed(speed),
       setEngine: ({ engine }) => this.edits.submit('engine', () => s.setEngine(engine)),
+      setGhost: ({ on }) => this.edits.submit('ghost', () => s.setGhost(on)),
       perturb: (params) => s.perturb(params),
       openRobot: async ({ file }) => {
         const real = await this.loadRobot(file);

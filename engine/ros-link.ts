@@ -5,7 +5,7 @@
  * and the newest things it had to say. Several may be open at once (ROS 1 and ROS 2 through rosbridge).
  */
 import type { RosConnectionStatus, RosStatus } from '../protocol/api.ts';
-import { connectSessionToRos1, connectSessionToRosbridge, type RosSessionBridge } from './ros-session.ts';
+import { checkTopicNames, connectSessionToRos1, connectSessionToRosbridge, type RosSessionBridge } from './ros-session.ts';
 import type { Session } from './session.ts';
 
 const STATUS_INTERVAL_MS = 500;
@@ -17,6 +17,10 @@ export interface RosConnectOptions {
   url: string;
   namespace?: string | undefined;
   rateHz?: number | undefined;
+  /** Other names for topics, by their default name (relative: under the namespace). */
+  topics?: Record<string, string> | undefined;
+  /** The joints `joint_states` carries (default: every moving joint). */
+  joints?: string[] | undefined;
 }
 
 interface Connection {
@@ -55,8 +59,9 @@ export class RosLink {
     const url = options.url.trim();
     if (options.kind === 'ros1' && !/^https?:\/\/[^/\s]+/.test(url)) throw new Error(`a ROS 1 master URI looks like http://localhost:11311, not '${url}'`);
     if (options.kind === 'rosbridge' && !/^wss?:\/\/[^/\s]+/.test(url)) throw new Error(`a rosbridge URL looks like ws://localhost:9090, not '${url}'`);
+    const topics = checkTopicNames(options.topics ?? {});
     const { lines: log, say } = connectionLog();
-    const common = { ...(options.namespace ? { namespace: options.namespace } : {}), rateHz: options.rateHz ?? DEFAULT_RATE_HZ, onStatus: say };
+    const common = { ...(options.namespace ? { namespace: options.namespace } : {}), ...(options.joints?.length ? { joints: options.joints } : {}), topics, rateHz: options.rateHz ?? DEFAULT_RATE_HZ, onStatus: say };
     const bridge = options.kind === 'ros1' ? await connectSessionToRos1(this.session, { ...common, masterUri: url }) : await connectSessionToRosbridge(this.session, { ...common, url });
     return this.adopt(bridge, { ...options, url }, log);
   }

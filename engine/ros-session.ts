@@ -13,7 +13,7 @@ import type { SessionSnapshot } from '../protocol/api.ts';
 import { BODY_STATE_SIZE, floatingBase, type SceneDescription } from '../protocol/scene.ts';
 import type { NumberParam } from '../sim/params.ts';
 import { rotateInverse } from '../sim/kinematics.ts';
-import { jointStateMessage, movingJoints, rosTime, tfMessage } from '../bridges/ros1/ros1-messages.ts';
+import { jointStateMessage, publishedJoints, rosTime, tfMessage } from '../bridges/ros1/ros1-messages.ts';
 import { openRos1Transport, openRosbridgeTransport, type RosTransport } from '../bridges/ros1/ros-transport.ts';
 import type { Session } from './session.ts';
 import { velocityTarget } from '../protocol/velocity.ts';
@@ -21,11 +21,31 @@ import { VelocityCommand } from './velocity-command.ts';
 
 export type { RosTransport };
 
+/** The topics a session bridge publishes and takes, by their default names. */
+export const ROS_TOPIC_KEYS = ['joint_states', 'tf', 'odom', 'task_state', 'cmd_vel', 'joint_commands', 'joint_trajectory'] as const;
+export type RosTopicKey = (typeof ROS_TOPIC_KEYS)[number];
+
+/** A ROS graph resource name: letters, digits, _ and /, not starting with a digit. */
+const ROS_NAME = /^\/?[A-Za-z][\w/]*$/;
+
+/** Checks topic renames (`joint_states` → `arm/state`); the error names the bad key or name and what is allowed. */
+export function checkTopicNames(topics: Readonly<Record<string, string>>): Partial<Record<RosTopicKey, string>> {
+  for (const [key, name] of Object.entries(topics)) {
+    if (!(ROS_TOPIC_KEYS as readonly string[]).includes(key)) throw new Error(`no ROS topic '${key}' to rename (topics: ${ROS_TOPIC_KEYS.join(', ')})`);
+    if (!ROS_NAME.test(name)) throw new Error(`'${name}' (for ${key}) is not a ROS topic name (letters, digits, _ and /)`);
+  }
+  return topics as Partial<Record<RosTopicKey, string>>;
+}
+
 export interface RosSessionOptions {
   /** Prefix of every topic name (`--ros-ns robot1` → /robot1/joint_states). */
   namespace?: string;
+  /** Other names for topics (`--ros-topic joint_states=arm/state`): relative ones under the namespace, /absolute ones as given. */
+  topics?: Partial<Record<RosTopicKey, string>>;
   /** Publications per second of session time. */
   rateHz?: number;
+  /** The joints `joint_states` carries, in this order (`--ros-joints a,b`); default every moving joint. */
+  joints?: readonly string[];
   /** Seconds a velocity command stays in force without a new one. */
   commandTimeout?: number;
   /** Connection changes and command problems, as sentences for the user. */
@@ -52,16 +72,17 @@ export interface RosSessionBridge {
 }
 
 export function rosTopic(namespace: string | undefined, name: string): string {
+  if (name.startsWith('/')) return name;
   const ns = (namespace ?? '').replace(/^\/+|\/+$/g, '');
   return ns ? `/${ns}/${name}` : `/${name}`;
 }
 
 export async function connectSessionToRos1(session: Session, options: Ros1SessionOptions): Promise<RosSessionBridge> {
-  return connectSessionToRos(session, await openRos1Transport(options), options);
+  return connectSessionToRos(session, () => openRos1Transport(options), options);
 }
 
 export async function connectSessionToRosbridge(session: Session, options: RosbridgeSessionOptions): Promise<RosSessionBridge> {
-  return connectSessionToRos(session, openRosbridgeTransport(options), options);
+  return connectSessionToRos(session, async () => openRosbridgeTransport(options), options);
 }
 
 /**
@@ -80,9 +101,13 @@ export async function connectSessionBridges(session: Session, options: { ros1?: 
   return bridges;
 }
 
-export async function connectSessionToRos(session: Session, node: RosTransport, options: RosSessionOptions): Promise<RosSessionBridge> {
+/** Opens the transport (`open`) once the options are known to fit the session, and puts the session on it. */
+async function connectSessionToRos(session: Session, open: () => Promise<RosTransport>, options: RosSessionOptions): Promise<RosSessionBridge> {
   const say = options.onStatus ?? (() => {});
-  const t = (name: string) => rosTopic(options.namespace, name);
+  let scene: SceneDescription = session.task.scene;
+  let joints = publishedJoints(scene, options.joints);
+  const node = await open();
+  const t = (key: RosTopicKey) => rosTopic(options.namespace, options.topics?.[key] ?? key);
   const topics = {
     joint_states: t('joint_states'), tf: t('tf'), odom: t('odom'), task_state: t('task_state'),
     cmd_vel: t('cmd_vel'), joint_commands: t('joint_commands'), joint_trajectory: t('joint_trajectory'),
@@ -102,8 +127,6 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
 
   // ── publishing, from the session's steps ──
   const period = 1 / (options.rateHz ?? 50);
-  let scene: SceneDescription = session.task.scene;
-  let joints = movingJoints(scene);
   let bodies = scene.bodies.map((_, i) => i);
   let base = floatingBase(scene);
   let nextPublish = -Infinity;
@@ -111,7 +134,13 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
   const offScene = session.on('session', (snapshot: SessionSnapshot) => {
     if (snapshot.scene === scene) return;
     scene = snapshot.scene;
-    joints = movingJoints(scene);
+    try {
+      joints = publishedJoints(scene, options.joints);
+    } catch (err) {
+      // Another task's robot: the names chosen for the first one may not be there.
+      say(`${topics.joint_states}: ${(err as Error).message}; publishing every moving joint`);
+      joints = publishedJoints(scene);
+    }
     bodies = scene.bodies.map((_, i) => i);
     base = floatingBase(scene);
     nextPublish = -Infinity;

@@ -52,6 +52,8 @@ export interface SessionSnapshot {
   robot?: { name: string; simulated: boolean };
   /** The physics engine the task's robot simulates in. */
   engine?: 'rapier' | 'mujoco';
+  /** The engine the ghost runs in, while one runs (the same task and controller in the other engine). */
+  ghost?: 'rapier' | 'mujoco';
 }
 
 export interface Timing {
@@ -74,6 +76,8 @@ export interface FrameEvent {
   poses: Float32Array;
   /** Active contacts of the last step (see contacts.ts), only for a client that asked with setOverlays. */
   contacts?: Float32Array;
+  /** The ghost's body poses (same layout as `poses`), while one runs (setGhost). */
+  ghost?: Float32Array;
 }
 
 /** What a client asked the engine to add to its frames (overlays it draws). */
@@ -218,6 +222,8 @@ export const commandSchemas = {
   setSpeed: z.object({ speed: z.number().min(0.01).max(100) }).strict(),
   /** The physics engine the task's robot simulates in: the same scene, controller and start, rebuilt in the other engine. */
   setEngine: z.object({ engine: z.enum(['rapier', 'mujoco']) }).strict(),
+  /** Runs the same task and controller in the other engine from the present state, drawn as a ghost (on), or stops it. */
+  setGhost: z.object({ on: z.boolean() }).strict(),
   /** Overlays whose data this client's frames carry; off by default, so frames stay small. */
   setOverlays: z.object({ contacts: z.boolean() }).strict(),
   /**
@@ -258,6 +264,10 @@ export const commandSchemas = {
       url: z.string().min(1).max(2048),
       namespace: z.string().max(256).regex(/^[\w/]*$/, 'letters, digits, _ and / only').optional(),
       rateHz: z.number().positive().max(1000).optional(),
+      /** Other names for topics, by their default name (`joint_states` → `arm/state`; relative names go under the namespace). */
+      topics: z.record(z.string().max(64), z.string().min(1).max(256)).optional(),
+      /** The joints `joint_states` carries, in order (default: every moving joint). */
+      joints: z.array(z.string().min(1).max(256)).max(256).optional(),
     })
     .strict(),
   rosDisconnect: z.object({ id: z.number().int() }).strict(),
@@ -304,6 +314,7 @@ export interface CommandResults {
   reset: StatusEvent;
   setSpeed: { speed: number };
   setEngine: SessionSnapshot;
+  setGhost: SessionSnapshot;
   setOverlays: OverlaySubscriptions;
   perturb: { active: boolean };
   openRobot: SessionSnapshot;

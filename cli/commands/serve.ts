@@ -88,8 +88,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
       ...(ros.ros1 ? { ros1: { ...ros.ros1, onStatus: say('ros1') } } : {}),
       ...(ros.rosbridge ? { rosbridge: { ...ros.rosbridge, onStatus: say('rosbridge') } } : {}),
     });
-    if (ros.ros1) engine.ros.adopt(bridges[0]!, { kind: 'ros1', url: ros.ros1.masterUri, namespace: ros.ros1.namespace, rateHz: ros.ros1.rateHz }, logs.ros1.lines);
-    if (ros.rosbridge) engine.ros.adopt(bridges.at(-1)!, { kind: 'rosbridge', url: ros.rosbridge.url, namespace: ros.rosbridge.namespace, rateHz: ros.rosbridge.rateHz }, logs.rosbridge.lines);
+    if (ros.ros1) engine.ros.adopt(bridges[0]!, { kind: 'ros1', url: ros.ros1.masterUri, namespace: ros.ros1.namespace, rateHz: ros.ros1.rateHz, topics: ros.ros1.topics }, logs.ros1.lines);
+    if (ros.rosbridge) engine.ros.adopt(bridges.at(-1)!, { kind: 'rosbridge', url: ros.rosbridge.url, namespace: ros.rosbridge.namespace, rateHz: ros.rosbridge.rateHz, topics: ros.rosbridge.topics }, logs.rosbridge.lines);
     bridges = [];
     server = await startServer(engine, { host, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });
   } catch (err) {

@@ -1,6 +1,6 @@
 /**
  * The ROS panel: puts the live session on a ROS 1 master or a rosbridge server (ROS 2 behind it) with
- * a topic namespace and a publishing rate, lists every open connection's topics — published and
+ * a topic namespace, a publishing rate and, if wanted, other names for its topics, lists every open connection's topics — published and
  * subscribed, with their types and live message counts — and what the connection had to say (master
  * lost, commands ignored), and closes them. Connections `serve --ros1/--rosbridge` made show here too.
  */
@@ -10,6 +10,8 @@ import { useEngine, useStore } from './use-engine.ts';
 import './RobotPanel.css';
 
 const DEFAULT_URL = { ros1: 'http://localhost:11311', rosbridge: 'ws://localhost:9090' } as const;
+/** The topics a connection publishes and takes, by their default names (engine/ros-session.ts). */
+const TOPICS = ['joint_states', 'tf', 'odom', 'task_state', 'cmd_vel', 'joint_commands', 'joint_trajectory'];
 
 export function RosPanel() {
   const store = useStore();
@@ -44,13 +46,17 @@ function Connect({ onConnected }: { onConnected: (status: RosStatus) => void }) 
   const [url, setUrl] = useState<string>(DEFAULT_URL.ros1);
   const [namespace, setNamespace] = useState('');
   const [rate, setRate] = useState('50');
+  const [joints, setJoints] = useState('');
+  const [renames, setRenames] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const connect = async () => {
     setBusy(true);
     setError('');
     try {
-      onConnected(await store.request('rosConnect', { kind, url, ...(namespace ? { namespace } : {}), rateHz: Number(rate) }));
+      const topics = Object.fromEntries(Object.entries(renames).filter(([, name]) => name.trim() !== ''));
+      const names = joints.split(',').map((j) => j.trim()).filter(Boolean);
+      onConnected(await store.request('rosConnect', { kind, url, ...(namespace ? { namespace } : {}), rateHz: Number(rate), ...(Object.keys(topics).length ? { topics } : {}), ...(names.length ? { joints: names } : {}) }));
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -86,6 +92,19 @@ function Connect({ onConnected }: { onConnected: (status: RosStatus) => void }) 
         publish rate (Hz of session time)
         <input data-testid="ros-rate" type="number" min={1} max={1000} value={rate} onChange={(e) => setRate(e.target.value)} />
       </label>
+      <label>
+        joints in joint_states (comma-separated)
+        <input data-testid="ros-joints" value={joints} placeholder="all moving joints" onChange={(e) => setJoints(e.target.value)} />
+      </label>
+      <details>
+        <summary>topic names</summary>
+        {TOPICS.map((key) => (
+          <label key={key}>
+            {key}
+            <input data-testid={`ros-topic-${key}`} value={renames[key] ?? ''} placeholder={key} onChange={(e) => setRenames({ ...renames, [key]: e.target.value })} />
+          </label>
+        ))}
+      </details>
       <button type="button" data-testid="ros-connect-button" disabled={busy || !url || !(Number(rate) > 0)} onClick={() => void connect()}>
         {busy ? 'Connecting…' : 'Connect'}
       </button>

@@ -41,6 +41,16 @@ export function Toolbar() {
           <option value="mujoco">MuJoCo</option>
         </select>
       </label>
+      <label className="picker ghost-check" title="Runs the same task and controller in the other engine from here on, drawn as a translucent ghost">
+        <input
+          type="checkbox"
+          data-testid="ghost-toggle"
+          checked={!!snapshot?.ghost}
+          disabled={connection !== 'connected'}
+          onChange={(e) => void store.call('setGhost', { on: e.target.checked })}
+        />
+        Check in {snapshot?.engine === 'mujoco' ? 'Rapier' : 'MuJoCo'}
+      </label>
       <div className="transport">
         <button data-testid="play" className={playing ? 'active' : ''} disabled={connection !== 'connected'} onClick={() => void store.call(playing ? 'pause' : 'play')} title="Play / pause (space)">
           {playing ? '❚❚ Pause' : '▶ Play'}

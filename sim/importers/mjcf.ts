@@ -345,6 +345,8 @@ function geomsOf(body: XmlElement, cls: string, ctx: Context): RobotGeom[] {
     const role: RobotGeom['role'] = !collides ? 'visual' : group === 3 ? 'collision' : 'both';
     const rgba = numbers(get('rgba')) ?? ctx.materials.get(get('material') ?? '');
     const friction = numbers(get('friction'))?.[0];
+    const mass = numbers(get('mass'))?.[0];
+    const density = numbers(get('density'))?.[0];
     return [
       {
         ...(el.getAttribute('name') ? { name: el.getAttribute('name')! } : {}),
@@ -353,6 +355,8 @@ function geomsOf(body: XmlElement, cls: string, ctx: Context): RobotGeom[] {
         pose,
         ...(rgba?.length === 4 ? { rgba: rgba as [number, number, number, number] } : {}),
         ...(friction !== undefined ? { friction } : {}),
+        ...(mass !== undefined ? { mass } : {}),
+        ...(density !== undefined ? { density } : {}),
       },
     ];
   });
@@ -390,7 +394,10 @@ function geometryOf(el: XmlElement, type: string, size: number[], halfLength: nu
   }
 }
 
-/** Mass from primitive geoms at density 1000 (MuJoCo's default); meshes need their volume and are skipped. */
+/**
+ * Mass from primitive geoms: a geom's `mass`, else its `density` (MuJoCo's default 1000) times its volume;
+ * meshes need their volume and are skipped. The inertia is a 5 cm sphere's of that mass, not the geoms'.
+ */
 function inertialFromGeoms(geoms: RobotGeom[], ctx: Context, body: string): Inertial {
   let mass = 0;
   for (const g of geoms) {
@@ -403,8 +410,8 @@ function inertialFromGeoms(geoms: RobotGeom[], ctx: Context, body: string): Iner
       : s.type === 'capsule' ? Math.PI * s.radius ** 2 * 2 * s.halfLength + (4 / 3) * Math.PI * s.radius ** 3
       : s.type === 'ellipsoid' ? (4 / 3) * Math.PI * s.radii[0] * s.radii[1] * s.radii[2]
       : 0;
-    if (s.type === 'mesh') ctx.warnings.push(`body '${body}': mass from mesh geoms is not computed; give it an <inertial>`);
-    mass += 1000 * volume;
+    if (s.type === 'mesh' && g.mass === undefined) ctx.warnings.push(`body '${body}': mass from mesh geoms is not computed; give it an <inertial>`);
+    mass += g.mass ?? (g.density ?? 1000) * volume;
   }
   const i = 0.4 * mass * 0.05 ** 2;
   return { mass, com: [0, 0, 0], inertia: [i, i, i, 0, 0, 0] };

@@ -24,6 +24,9 @@ export interface RobotGeom {
   pose: Pose;
   rgba?: [number, number, number, number];
   friction?: number;
+  /** MJCF `mass` (kg) or `density` (kg/m³) of the geom, for a body without an <inertial>. */
+  mass?: number;
+  density?: number;
 }
 
 export interface Inertial {

@@ -6,7 +6,7 @@
  * pole's velocity) can be picked into a new plot and is drawn. Saves
  * test-results/playback.png. Then the ROS panel puts the live session on a ROS 1 master URI (none
  * answers there: the node keeps trying and says so, and publishes to whoever connects), counts what
- * it publishes while the session plays, and disconnects. Saves test-results/ros-panel.png.
+ * it publishes (joint states under another name) while the session plays, and disconnects. Saves test-results/ros-panel.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -156,11 +156,14 @@ describe.skipIf(!hasChromium)('recording and playback in the studio', () => {
     await page.getByTestId('ros-url').fill('http://127.0.0.1:9');
     await page.getByTestId('ros-namespace').fill('studio');
     await page.getByTestId('ros-rate').fill('20');
+    await page.getByTestId('ros-connect').locator('summary').click();
+    await page.getByTestId('ros-topic-joint_states').fill('js');
     await page.getByTestId('ros-connect-button').click();
     const connection = page.locator('[data-testid^="ros-connection-"]');
     await connection.waitFor({ timeout: 30_000 });
     expect(await connection.textContent()).toContain('http://127.0.0.1:9');
-    const published = page.getByTestId('ros-count-out-/studio/joint_states');
+    // joint_states renamed to js, under the namespace.
+    const published = page.getByTestId('ros-count-out-/studio/js');
     expect(Number(await published.textContent())).toBe(0);
     await page.getByTestId('play').click();
     await expect.poll(async () => Number(await published.textContent()), POLL).toBeGreaterThan(5);

@@ -316,6 +316,22 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await expect.poll(async () => Number(/([\d.]+) N/.exec((await page.getByTestId('contact-force').textContent()) ?? '')?.[1] ?? 0), POLL).toBeCloseTo(5.89, 1);
     await engine.selectOption('rapier');
     await expect.poll(() => engine.inputValue(), POLL).toBe('rapier');
+    // "Check in MuJoCo": the same run in MuJoCo drawn as a translucent ghost over the box, until switched off.
+    const ghost = page.getByTestId('ghost-toggle');
+    // The box rests: a step without the ghost draws the same picture, so what changes next is the ghost.
+    await page.getByTestId('step').click();
+    await page.waitForTimeout(300);
+    const withoutGhost = await canvasStats(...fine);
+    await ghost.click(); // checked once the engine answers (the box follows the snapshot)
+    await expect.poll(() => ghost.isChecked(), POLL).toBe(true);
+    await page.getByTestId('step').click();
+    await expect.poll(async () => page.getByTestId('ghost-legend').textContent(), POLL).toMatch(/^ghost: MuJoCo, [1-9]\d* bodies$/);
+    await page.waitForTimeout(300);
+    expect(changedFraction(withoutGhost, await canvasStats(...fine))).toBeGreaterThan(0.002); // measured 0.006
+    await ghost.click();
+    await expect.poll(() => ghost.isChecked(), POLL).toBe(false);
+    await page.getByTestId('step').click();
+    await expect.poll(() => page.getByTestId('ghost-legend').count(), POLL).toBe(0);
     expect(await contacts.isChecked()).toBe(true);
     await jointFrames.uncheck();
     await contacts.uncheck();
