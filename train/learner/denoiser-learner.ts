@@ -5,7 +5,7 @@
 import { float32Tensor, loadModel, ort, type ModelSession } from '../../models/runtime.ts';
 import { chunkSize, conditionSize, type DenoiserSpec } from '../diffusion/denoiser.ts';
 import { denoiserStepGraph } from './denoiser-step-graph.ts';
-import type { LearnerOptions, LearnerState } from './learner.ts';
+import { nextState, stateFeeds, type LearnerOptions, type LearnerState } from './learner.ts';
 import { adamScalars } from './mlp-graph.ts';
 
 /** One minibatch of B samples, flat row-major arrays. */
@@ -43,10 +43,10 @@ export class DenoiserLearner {
 
   async step(batch: DenoiserBatch, hyper: { learningRate: number; maxGradNorm: number }): Promise<{ loss: number; gradNorm: number }> {
     const n = batch.size;
-    const t = this.state.steps + 1;
-    const { stepSize, invSqrtBias2 } = adamScalars(hyper.learningRate, t);
+    const { stepSize, invSqrtBias2 } = adamScalars(hyper.learningRate, this.state.steps + 1);
     const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), []);
     const feeds: Record<string, ort.Tensor> = {
+      ...stateFeeds(this.state),
       noisy_chunk: float32Tensor(batch.noisy, [n, chunkSize(this.spec)]),
       noise: float32Tensor(batch.noise, [n, chunkSize(this.spec)]),
       condition: float32Tensor(batch.condition, [n, conditionSize(this.spec)]),
@@ -55,20 +55,8 @@ export class DenoiserLearner {
       inv_sqrt_bias2: scalar(invSqrtBias2),
       max_grad_norm: scalar(hyper.maxGradNorm),
     };
-    const { params, m, v } = this.state;
-    params.forEach((p, i) => {
-      feeds[p.name] = float32Tensor(p.data, p.dims);
-      feeds[`${p.name}.m`] = float32Tensor(m[i]!.data, p.dims);
-      feeds[`${p.name}.v`] = float32Tensor(v[i]!.data, p.dims);
-    });
     const out = await this.session.run(feeds);
-    const take = (name: string, like: { name: string; dims: number[] }) => ({ name: like.name, dims: like.dims, data: out[name]!.data as Float32Array });
-    this.state = {
-      params: params.map((p) => take(`${p.name}.next`, p)),
-      m: params.map((p) => take(`${p.name}.m.next`, p)),
-      v: params.map((p) => take(`${p.name}.v.next`, p)),
-      steps: t,
-    };
+    this.state = nextState(out, this.state);
     return { loss: Number((out.loss!.data as Float32Array)[0]), gradNorm: Number((out.grad_norm!.data as Float32Array)[0]) };
   }
 
