@@ -83,13 +83,12 @@ describe('models on the model thread', () => {
     writeFileSync(file, matmulModel(2048)); // 16.8 MB
     let here: Awaited<ReturnType<typeof loadModel>> | undefined;
     let there: Awaited<ReturnType<typeof loadModelOffThread>> | undefined;
-    const offThread = await stallDuring(async () => (there = await loadModelOffThread(file, { warmupRuns: 0 })));
-    const onThread = await stallDuring(async () => (here = await loadModel(file, { warmupRuns: 0 })));
+    const offThread = await stallDuring(async () => (there = await loadModelOffThread(file, { warmupRuns: 1 })));
+    const onThread = await stallDuring(async () => (here = await loadModel(file, { warmupRuns: 1 })));
     const say = (r: { stall: number; took: number }) => `${r.stall.toFixed(0)} of ${r.took.toFixed(0)} ms`;
-    // Ratios, not times: a busy machine stretches both, but only an on-thread load is one long stall.
-    const ratios = `off-thread: stalled ${say(offThread)}; here: ${say(onThread)}`;
-    expect(offThread.stall / offThread.took, ratios).toBeLessThan(0.3);
-    expect(offThread.stall / offThread.took, ratios).toBeLessThan((0.5 * onThread.stall) / onThread.took);
+    // Side by side, not against a fixed time: a busy machine stretches both. Loading here stalls the loop for
+    // the session's creation and its first run (114–1070 ms measured); off-thread, for 8–180 ms of noise.
+    expect(offThread.stall, `off-thread: stalled ${say(offThread)}; here: ${say(onThread)}`).toBeLessThan(onThread.stall / 3);
     await Promise.all([here!.dispose(), there!.dispose()]);
   });
 
