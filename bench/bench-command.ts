@@ -16,13 +16,15 @@ import { recordingOverhead } from './suites/recording-overhead.ts';
 import { ros1Loopback } from './suites/ros1-loopback.ts';
 import { rolloutScaling } from './suites/rollout-scaling.ts';
 import { serialBus } from './suites/serial-bus.ts';
+import { deployLoop } from './suites/deploy-loop.ts';
+import { teleopLoop } from './suites/teleop-loop.ts';
 import { stepUs } from './suites/step-us.ts';
 import { studioOverhead } from './suites/studio-overhead.ts';
 import { learnerThroughput } from './suites/learner.ts';
 import { vecEnvSteps } from './suites/vec-env.ts';
 import { projectPath } from '../sim/project-paths.ts';
 
-export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, stepUs, onnxInference, mppiOnnxReplan, jointModels, livePlanning, serialBus, recordingOverhead, ros1Loopback, learnerThroughput, vecEnvSteps, editStormSuite];
+export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, stepUs, onnxInference, mppiOnnxReplan, jointModels, livePlanning, serialBus, deployLoop, teleopLoop, recordingOverhead, ros1Loopback, learnerThroughput, vecEnvSteps, editStormSuite];
 
 export async function benchCommand(argv: string[], suites: readonly BenchSuite[] = SUITES): Promise<number> {
   const { values } = parseArgs({

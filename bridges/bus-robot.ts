@@ -5,7 +5,7 @@
  * so the servos stop even if this process is killed; serious servo faults and lost communication
  * trip to torque off; emergencyStop() and process exit turn torque off. Everything is counted.
  */
-import type { ActuatorInfo, Robot, RobotCapabilities, RobotCommand, RobotFault, RobotState, SentCommand } from '../sim/robot/robot.ts';
+import type { ActuatorInfo, RobotCapabilities, RobotCommand, RobotFault, RobotState, SentCommand } from '../sim/robot/robot.ts';
 import { rangeRadians, radiansToTicks, ticksToRadians, type MotorCalibration } from './buses/calibration.ts';
 import { DynamixelBus } from './buses/dynamixel/dynamixel-bus.ts';
 import type { BusFault } from './buses/fault.ts';
@@ -13,6 +13,7 @@ import type { FeetechBus } from './buses/feetech/feetech-bus.ts';
 import { findModel } from './buses/models.ts';
 import type { MotorModel } from './buses/motor-model.ts';
 import { openBus } from './buses/open-bus.ts';
+import type { RealRobot, RealRobotMode } from './real-robot.ts';
 import type { RobotConfig } from './robot-config.ts';
 import { guard } from './safety/exit-guard.ts';
 import { SafetyLayer, type SafetyCounters } from './safety/safety-layer.ts';
@@ -30,8 +31,6 @@ export interface BusRobotOptions {
   guardProcess?: boolean;
 }
 
-/** Where the robot stands: taking commands, holding after a command timeout, or latched off until reconnect. */
-export type BusRobotMode = 'disconnected' | 'active' | 'holding' | 'stopped';
 
 interface Joint {
   name: string;
@@ -43,11 +42,11 @@ interface Joint {
 /** Faults that stop the robot: a servo that reports them has unloaded itself or is about to be damaged. */
 const TRIPPING: ReadonlySet<string> = new Set(['overload', 'overheat', 'electrical', 'encoder']);
 
-export class BusRobot implements Robot {
+export class BusRobot implements RealRobot {
   readonly name: string;
   readonly capabilities: RobotCapabilities;
   readonly safety: SafetyLayer;
-  mode: BusRobotMode = 'disconnected';
+  mode: RealRobotMode = 'disconnected';
   /** Why the robot stopped, once it has. */
   stopReason: string | undefined;
   private bus: DynamixelBus | FeetechBus | undefined;

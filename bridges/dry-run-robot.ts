@@ -11,11 +11,11 @@ import type { Robot, RobotCommand, RobotState, SentCommand } from '../sim/robot/
 import { RobotTwin } from '../sim/robot/robot-twin.ts';
 import { SimRobot } from '../sim/robot/sim-robot.ts';
 import type { SceneDescription } from '../sim/scene.ts';
-import type { BusRobot } from './bus-robot.ts';
+import type { RealRobot } from './real-robot.ts';
 
 export class DryRunRobot implements Robot {
   readonly name: string;
-  readonly capabilities: BusRobot['capabilities'];
+  readonly capabilities: RealRobot['capabilities'];
   /** The latest reading of the real robot (it stays where it is). */
   lastReal: RobotState | undefined;
   private readonly twin: SimRobot;
@@ -27,9 +27,9 @@ export class DryRunRobot implements Robot {
   private lastGoal: Float64Array | undefined;
   private lastSentAt = 0;
 
-  /** `real` must be built with `torque: false`: a dry run never enables it. */
+  /** `real` must never be commanded by anyone else (a bus robot built with `torque: false`): a dry run only reads it. */
   constructor(
-    readonly real: BusRobot,
+    readonly real: RealRobot,
     R: Rapier,
     scene: SceneDescription,
   ) {
@@ -41,7 +41,7 @@ export class DryRunRobot implements Robot {
     this.order = real.capabilities.joints.map((name) => this.twin.capabilities.joints.indexOf(name));
   }
 
-  get counters(): BusRobot['counters'] {
+  get counters(): RealRobot['counters'] {
     return this.real.counters;
   }
 

@@ -109,29 +109,38 @@ export function migrateRobotConfig(raw: unknown): unknown {
 
 /** Validates a configuration; errors name the source and every bad field. */
 export function parseRobotConfig(raw: unknown, source = 'robot configuration'): RobotConfig {
+  if ((raw as { kind?: unknown } | null)?.kind === 'ros') throw new Error(`${source} describes a robot on ROS ("kind": "ros"); this needs servos on a bus (deploy and the studio's Robot panel take either)`);
   const version = (raw as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > ROBOT_CONFIG_VERSION)
     throw new Error(`${source}: version ${version} is newer than this Actuate understands (${ROBOT_CONFIG_VERSION}); update Actuate`);
   const result = RobotConfigSchema.safeParse(migrateRobotConfig(raw));
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
-  throw new Error(`${source} is not a valid robot configuration:\n${lines.join('\n')}`);
+  throw configError(source, result.error.issues);
 }
 
 export function loadRobotConfig(file: string): RobotConfig {
+  return parseRobotConfig(readRobotJson(file), file);
+}
+
+/** A robot configuration file's JSON, or an error naming the file. */
+export function readRobotJson(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new Error(`cannot read robot configuration ${file}: ${(err as Error).message}`);
   }
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new Error(`${file} is not JSON: ${(err as Error).message}`);
   }
-  return parseRobotConfig(raw, file);
+}
+
+/** Zod's issues as an error naming the source and every bad field. */
+export function configError(source: string, issues: readonly { path: PropertyKey[]; message: string }[]): Error {
+  const lines = issues.map((i) => `  ${i.path.length ? i.path.map(String).join('.') : '(top level)'}: ${i.message}`);
+  return new Error(`${source} is not a valid robot configuration:\n${lines.join('\n')}`);
 }
 
 export function saveRobotConfig(file: string, config: RobotConfig): void {

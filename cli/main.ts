@@ -14,12 +14,16 @@ const USAGE = `usage: actuate <command> [options]
                                      run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
                                      without --controller, the task's default controller
                                      --ros1 / --rosbridge publish joint_states, tf, odom, task_state and take cmd_vel,
-                                     joint_commands, joint_trajectory, pacing the run in real time
+                                     joint_commands, joint_trajectory, pacing the run in real time; --ros-topic KEY=NAME
+                                     (repeatable) renames one (joint_states=arm/state; /absolute names ignore --ros-ns);
+                                     --ros-joints A,B publishes only those joints, in that order
   sim2sim (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
                                      the same controller in Rapier and MuJoCo from the same start: both runs' metrics
                                      and their divergence over time (base position and heading, joint RMS)
   record --task T --out FILE.mcap [run options]
                                      a headless run recorded to MCAP (opens in Foxglove), then what the file holds
+  record --task T --episodes N --out demos.mcap [--controller C] [--seed S] [--seconds T] [--set key=value …]
+                                     N episodes (seeds S … S+N−1) as demonstrations: observation, action, reward per step
   replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)
   serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …] [--engine rapier|mujoco]
                                      serve the studio and the engine protocol on 127.0.0.1 (or --host), guarded by a new
@@ -27,8 +31,8 @@ const USAGE = `usage: actuate <command> [options]
                                      ACTUATE_TOKEN to choose it); clients open files only in assets/, models/ and the
                                      --models (also offered in the pickers), --robots and --runs folders
       [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
-                                     the studio's live session recorded and on ROS, as with run; the studio's
-                                     Record button writes to recordings/ in the first --runs folder (default ./runs)
+                                     the studio's live session recorded and on ROS, as with run (--ros-topic too; the
+                                     studio's ROS panel connects more and shows the topics); the studio's Record button writes to recordings/ in the first --runs folder (default ./runs)
       [--foxglove [PORT]]            the live session on the Foxglove WebSocket protocol (default port 8765; loopback
                                      only, read-only): watch it in Foxglove or Lichtblick
   robot inspect <file> [--package name=dir …] [--floating] [--json]
@@ -46,7 +50,8 @@ const USAGE = `usage: actuate <command> [options]
          [--log FILE.jsonl] [--record FILE.mcap] [--dry-run] [--json]
                                      run any task controller on a real robot through the safety layer (default task:
                                      free play of the config's robotModel); loop statistics, a JSONL log; --dry-run
-                                     reads the robot and drives only its simulated twin
+                                     reads the robot and drives only its simulated twin. FILE: servos on a bus, or a
+                                     robot on ROS ("kind": "ros": master or rosbridge URL, topics; --port another URL)
   teleop --robot FOLLOWER --leader LEADER [--port P] [--leader-port P] [--rate Hz] [--seconds S] [--json]
                                      leader–follower: the leader arm's joint positions drive the follower
   policy info <model.onnx> [--json]  inputs, outputs, shapes, dtypes, opset, producer, parameter count
@@ -57,6 +62,9 @@ const USAGE = `usage: actuate <command> [options]
   train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
         [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--init-noise-std 1] [--json]
                                      train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
+  train --algo diffusion --demos demos.mcap … --out DIR [--steps N | --minutes M] [--seed S] [--hidden 256,256,256]
+        [--horizon 16] [--obs-horizon 2] [--action-steps 8] [--batch 256] [--lr 0.001] [--all-episodes] [--json]
+                                     a diffusion policy from demonstrations; DIR gets metrics.jsonl, policy.onnx + policy.card.json
   eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--engine rapier|mujoco] [--json]
                                      run N episodes: success rate, return mean and spread, task metrics
   bench [--json] [--only NAME…]      run the benchmarks

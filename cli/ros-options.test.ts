@@ -25,6 +25,13 @@ describe('takeRosOptions', () => {
     expect(() => takeRosOptions(['--ros1', 'http://h:1', '--ros-rate', '0'])).toThrow(/--ros-rate/);
     expect(() => takeRosOptions(['--ros1', 'http://h:1', '--ros-ns', 'a b'])).toThrow(/not a ROS name/);
     expect(() => takeRosOptions(['--ros-ns', 'go2'])).toThrow(/go with --ros1/);
+    expect(takeRosOptions(['--ros1', 'http://h:1', '--ros-joints', 'elbow_flex, shoulder_pan']).ros.ros1!.joints).toEqual(['elbow_flex', 'shoulder_pan']);
+    expect(() => takeRosOptions(['--ros1', 'http://h:1', '--ros-joints', ','])).toThrow(/--ros-joints needs joint names/);
+    expect(() => takeRosOptions(['--ros-joints', 'elbow_flex'])).toThrow(/go with --ros1/);
+    expect(takeRosOptions(['--ros1', 'http://h:1', '--ros-topic', 'joint_states=arm/state', '--ros-topic', 'cmd_vel=/teleop/cmd_vel']).ros.ros1!.topics).toEqual({ joint_states: 'arm/state', cmd_vel: '/teleop/cmd_vel' });
+    expect(() => takeRosOptions(['--ros1', 'http://h:1', '--ros-topic', 'joints=x'])).toThrow(/--ros-topic: no ROS topic 'joints' to rename \(topics: joint_states, tf,/);
+    expect(() => takeRosOptions(['--ros1', 'http://h:1', '--ros-topic', 'tf=a b'])).toThrow(/'a b' \(for tf\) is not a ROS topic name/);
+    expect(() => takeRosOptions(['--ros1', 'http://h:1', '--ros-topic', 'tf'])).toThrow(/needs KEY=NAME/);
     expect(() => takeRosOptions(['--rosbridge'])).toThrow(/needs a URL/);
     expect(takeRosOptions(['--rosbridge', 'ws://h:9090', '--ros-ns', 'a']).ros).toEqual({ rosbridge: { url: 'ws://h:9090', namespace: 'a', rateHz: 50 } });
     expect(takeRosOptions(['--task', 't']).ros).toEqual({});

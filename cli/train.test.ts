@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DemonstrationRecorder } from '../bridges/recording/demonstration-recorder.ts';
 import { evalCommand } from './commands/eval.ts';
 import { trainCommand } from './commands/train.ts';
 import { actuate } from './run-actuate.ts';
@@ -12,6 +13,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A file where the run's parent folder should be: the folder cannot be made. */
 const blocker = join(dir, 'blocker');
 writeFileSync(blocker, '');
+
+/** A demonstrations file of push-box with one short episode, and one with none. */
+const demos = join(dir, 'demos.mcap');
+const empty = join(dir, 'empty.mcap');
+{
+  const recorder = new DemonstrationRecorder(demos);
+  recorder.startEpisode({ episode: 0, seed: 0, task: 'push-box', taskParams: {}, controller: 'mppi', controllerParams: {}, costWeights: {}, controlDt: 0.02, observationSize: 6, actuators: ['force x', 'force y'] });
+  recorder.step({ episode: 0, step: 0, time: 0.02, observation: [0, 0, 0, 0, 0.3, 0.2], action: [1, 0], reward: -1 });
+  recorder.endEpisode({ episode: 0, steps: 1, return: -1, success: false, metrics: {} }, 0.02);
+  recorder.close();
+  new DemonstrationRecorder(empty).close();
+}
 
 /** Runs a command in this process; returns the usage error's message (main() prints it and exits 2). */
 async function run(command: string, ...args: string[]): Promise<{ code: number; stderr: string }> {
@@ -27,8 +40,16 @@ describe('actuate train / eval: bad input is one clear line and exit 2', () => {
   const out = join(dir, 'run');
   it.each([
     [['train', '--task', 'nope', '--out', out], /unknown task 'nope'; available: pendulum-swingup/],
-    [['train', '--task', 'cartpole-swingup', '--algo', 'sac', '--out', out], /unknown --algo 'sac'; available: ppo/],
-    [['train', '--task', 'cartpole-swingup', '--algo', 'diffusion', '--out', out], /--algo diffusion is not available yet/],
+    [['train', '--task', 'cartpole-swingup', '--algo', 'sac', '--out', out], /unknown --algo 'sac'; available: ppo, diffusion/],
+    [['train', '--task', 'cartpole-swingup', '--algo', 'world-model', '--out', out], /--algo world-model is not available yet/],
+    [['train', '--algo', 'diffusion', '--out', out], /--demos FILE.mcap is required with --algo diffusion \(record some: actuate record --task T --episodes N/],
+    [['train', '--algo', 'diffusion', '--demos', join(dir, 'nope.mcap'), '--out', out], /nope.mcap: cannot read the demonstrations \(ENOENT\)/],
+    [['train', '--algo', 'diffusion', '--demos', blocker, '--out', out], /blocker: no demonstration episodes \(no \/demo\/episode messages\)/],
+    [['train', '--algo', 'diffusion', '--demos', empty, '--out', out], /empty.mcap: no demonstration episodes/],
+    [['train', '--algo', 'diffusion', '--demos', demos, '--task', 'cartpole-swingup', '--out', out], /demos.mcap: the demonstrations are of task 'push-box', not 'cartpole-swingup'/],
+    [['train', '--algo', 'diffusion', '--demos', demos, '--out', out], /none of the 1 episodes succeeded; give --all-episodes/],
+    [['train', '--algo', 'diffusion', '--demos', demos, '--all-episodes', '--horizon', '2', '--obs-horizon', '3', '--out', out], /observation horizon \(3\) cannot exceed the action horizon \(2\)/],
+    [['train', '--task', 'cartpole-swingup', '--demos', demos, '--out', out], /--demos goes with --algo diffusion/],
     [['train', '--task', 'cartpole-swingup'], /--out DIR is required/],
     [['train', '--task', 'cartpole-swingup', '--out', out, '--minutes', '1', '--steps', '10'], /give --minutes or --steps, not both/],
     [['train', '--task', 'cartpole-swingup', '--out', out, '--envs', '0'], /--envs must be a whole number ≥ 1, got '0'/],

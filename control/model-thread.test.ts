@@ -78,17 +78,17 @@ describe('models on the model thread', () => {
     await log.dispose();
   });
 
-  it("loads a big model without stalling this thread's event loop, where loading it here stalls it throughout", async () => {
+  it("loads a big model without stalling this thread's event loop, as loading it here does", async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'actuate-model-')), 'big.onnx');
     writeFileSync(file, matmulModel(2048)); // 16.8 MB
     let here: Awaited<ReturnType<typeof loadModel>> | undefined;
     let there: Awaited<ReturnType<typeof loadModelOffThread>> | undefined;
-    const offThread = await stallDuring(async () => (there = await loadModelOffThread(file, { warmupRuns: 0 })));
-    const onThread = await stallDuring(async () => (here = await loadModel(file, { warmupRuns: 0 })));
+    const offThread = await stallDuring(async () => (there = await loadModelOffThread(file, { warmupRuns: 1 })));
+    const onThread = await stallDuring(async () => (here = await loadModel(file, { warmupRuns: 1 })));
     const say = (r: { stall: number; took: number }) => `${r.stall.toFixed(0)} of ${r.took.toFixed(0)} ms`;
-    // Ratios, not times: a busy machine stretches both, but only an on-thread load is one long stall.
-    expect(onThread.stall / onThread.took, `here: stalled ${say(onThread)}`).toBeGreaterThan(0.5);
-    expect(offThread.stall / offThread.took, `off-thread: stalled ${say(offThread)}`).toBeLessThan(0.3);
+    // Side by side, not against a fixed time: a busy machine stretches both. Loading here stalls the loop for
+    // the session's creation and its first run (114–1070 ms measured); off-thread, for 8–180 ms of noise.
+    expect(offThread.stall, `off-thread: stalled ${say(offThread)}; here: ${say(onThread)}`).toBeLessThan(onThread.stall / 3);
     await Promise.all([here!.dispose(), there!.dispose()]);
   });
 

@@ -15,7 +15,7 @@
  */
 import type { SessionSnapshot } from '../protocol/api.ts';
 
-export type EditKind = 'task' | 'robot' | 'controller' | 'params';
+export type EditKind = 'task' | 'robot' | 'controller' | 'params' | 'engine' | 'ghost';
 
 interface Waiter {
   resolve: (snapshot: SessionSnapshot) => void;
@@ -37,6 +37,8 @@ const DROPS: Record<EditKind, (e: Edit) => boolean> = {
   robot: () => true,
   controller: (e) => e.kind === 'controller' || (e.kind === 'params' && e.scope === 'controller'),
   params: () => false,
+  engine: (e) => e.kind === 'engine',
+  ghost: (e) => e.kind === 'ghost',
 };
 
 export class EditCoalescer {

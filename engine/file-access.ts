@@ -13,7 +13,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { projectPath } from '../sim/project-paths.ts';
 
-export type FileKind = 'robot' | 'model' | 'card' | 'mesh' | 'robotConfig' | 'recording';
+export type FileKind = 'robot' | 'model' | 'card' | 'mesh' | 'heightField' | 'robotConfig' | 'recording';
 
 const MB = 1 << 20;
 
@@ -23,6 +23,7 @@ export const SIZE_LIMITS: Record<FileKind, number> = {
   model: 1024 * MB,
   card: 4 * MB,
   mesh: 64 * MB,
+  heightField: 64 * MB,
   robotConfig: 1 * MB,
   // Read whole into memory to build a playback.
   recording: 512 * MB,
@@ -33,6 +34,7 @@ const EXTENSIONS: Record<FileKind, readonly string[]> = {
   model: ['.onnx'],
   card: ['.json'],
   mesh: ['.stl', '.obj', '.dae'],
+  heightField: ['.png'],
   robotConfig: ['.json'],
   recording: ['.mcap'],
 };
@@ -42,6 +44,7 @@ const KIND_WORDS: Record<FileKind, string> = {
   model: 'models',
   card: 'model cards',
   mesh: 'meshes',
+  heightField: 'height fields',
   robotConfig: 'robot configurations',
   recording: 'recordings',
 };
@@ -142,7 +145,8 @@ export class FileAccess {
   }
 }
 
-function inside(folders: readonly string[], file: string): boolean {
+/** `file` is somewhere under one of `folders`. */
+export function inside(folders: readonly string[], file: string): boolean {
   return folders.some((folder) => {
     const rel = relative(folder, file);
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);

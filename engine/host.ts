@@ -3,7 +3,7 @@
  * `actuate serve`, or the Electron renderer's MessagePort). Session streams fan out to every client;
  * each client has its own backpressure window.
  */
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { FrameEvent, Handlers, OverlaySubscriptions, StreamName } from '../protocol/api.ts';
 import type { ModelDescription } from '../protocol/models.ts';
@@ -15,7 +15,7 @@ import { TASKS } from '../sim/tasks/index.ts';
 import { adoptRobot } from '../sim/tasks/robot-assets.ts';
 import { FREE_PLAY_VARIANT, freePlaySceneOptions, ROBOT_TASK_PREFIX } from '../sim/tasks/free-play.ts';
 import { EditCoalescer } from './edit-coalescer.ts';
-import { FileAccess, ROBOT_CONFIG_FOLDER, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
+import { FileAccess, inside, ROBOT_CONFIG_FOLDER, SHIPPED_FOLDERS, type FileKind } from './file-access.ts';
 import type { LoadedRobot, LoadRobotInput } from './load-robot-job.ts';
 import type { ValidateModelsInput } from './validate-model-job.ts';
 import { ModelCatalog } from './model-catalog.ts';
@@ -23,10 +23,13 @@ import { withModelKinds } from './model-kind.ts';
 import { CardError, loadModelCard } from '../models/model-card.ts';
 import { parsePackageList } from '../sim/importers/resolve-path.ts';
 import { OffThreadRunner, type OffThreadLimits } from './off-thread.ts';
+import { RobotCalibration } from './robot-calibration.ts';
 import { RobotLink } from './robot-link.ts';
+import { RosLink } from './ros-link.ts';
 import { Session, type SessionOptions } from './session.ts';
 import { TrainingRuns } from './training-runs.ts';
 import { StudioRecording } from './studio-recording.ts';
+import { VelocityCommand } from './velocity-command.ts';
 
 const STREAMS: StreamName[] = ['session', 'frame', 'telemetry', 'plan', 'status'];
 
@@ -41,6 +44,8 @@ const MODEL_CHECK_LIMITS: OffThreadLimits = { timeoutMs: 60_000, heapMb: 4096 };
  * policies are kilobytes to a few MB, Diffusion Policy's UNet about 250 MB.
  */
 export const CONTROLLER_MODEL_BYTES = 256 << 20;
+/** A studio velocity command (held keys, a deflected stick) not renewed within this long goes back to zero. */
+const VELOCITY_TIMEOUT_MS = 500;
 /** Model and card files bigger than this are described off the event loop (smaller ones parse in milliseconds). */
 const DESCRIBE_INLINE_BYTES = 4 << 20;
 
@@ -71,8 +76,14 @@ export class EngineHost {
   readonly edits: EditCoalescer;
   /** The real robot the studio connects (the Robot panel). */
   readonly robot: RobotLink;
+  /** The Robot panel's guided calibration of a robot.json. */
+  readonly calibration: RobotCalibration;
+  /** The live session's ROS connections (the ROS panel). */
+  readonly ros: RosLink;
   /** The Record button's recording of the live session, and recordings opened for playback. */
   readonly recording: StudioRecording;
+  /** The studio's Twist (keys, gamepad sticks): the path ROS cmd_vel takes, zeroed when a client stops renewing it. */
+  readonly velocity: VelocityCommand;
 
   private constructor(
     readonly session: Session,
@@ -89,10 +100,22 @@ export class EngineHost {
     this.recording = new StudioRecording(session, files, recordingDirs);
     this.robotLoad = { timeoutMs: 60_000, heapMb: 4096, maxLinks: 1000, ...robotLoad };
     this.edits = new EditCoalescer(() => session.snapshot());
+    this.velocity = new VelocityCommand({
+      snapshot: () => session.snapshot(),
+      apply: (scope, values) => this.edits.submit('params', (merged) => session.setParams(scope, merged ?? values), scope, values),
+      timeoutMs: VELOCITY_TIMEOUT_MS,
+    });
+    this.ros = new RosLink(session);
     this.robot = new RobotLink(session, {
       checkConfig: (path) => files.check(path, 'robotConfig'),
       openModel: async (path) => `${ROBOT_TASK_PREFIX}${await this.loadRobot(path)}`,
       folders: [ROBOT_CONFIG_FOLDER, ...robotDirs],
+    });
+    this.calibration = new RobotCalibration({
+      checkConfig: (path) => files.check(path, 'robotConfig'),
+      // The shipped configurations are templates in the project: calibration is saved into the user's copies.
+      cannotSave: (real) => (inside([ROBOT_CONFIG_FOLDER, realpathSync(ROBOT_CONFIG_FOLDER)], real) ? `${real} is a shipped template: copy it into a --robots folder (set its port there) and calibrate the copy` : undefined),
+      releaseRobot: () => this.robot.disconnect(),
     });
   }
 
@@ -143,6 +166,8 @@ export class EngineHost {
     const unsubscribe = [
       ...STREAMS.map((stream) => this.session.on(stream, (data) => forward(stream, data))),
       this.robot.onStatus((status) => server.emit('robot', status)),
+      this.calibration.onStatus((status) => server.emit('calibration', status)),
+      this.ros.onStatus((status) => server.emit('ros', status)),
       this.training.watch((event) => server.emit('training', event)),
     ];
     const disconnect = () => {
@@ -184,6 +209,8 @@ export class EngineHost {
       step: ({ count }) => s.step(count),
       reset: ({ seed }) => s.reset(seed),
       setSpeed: ({ speed }) => s.setSpeed(speed),
+      setEngine: ({ engine }) => this.edits.submit('engine', () => s.setEngine(engine)),
+      setGhost: ({ on }) => this.edits.submit('ghost', () => s.setGhost(on)),
       perturb: (params) => s.perturb(params),
       openRobot: async ({ file }) => {
         const real = await this.loadRobot(file);
@@ -198,10 +225,22 @@ export class EngineHost {
       startTraining: (options) => this.training.start(options),
       stopTraining: ({ run }) => this.training.stop(run),
       listRobotConfigs: () => this.robot.list(),
-      connectRobot: ({ config, port, dryRun }) => this.robot.connect(config, port, dryRun),
+      connectRobot: ({ config, port, dryRun }) => {
+        if (this.calibration.active) throw new Error(`${this.calibration.status().name} is being calibrated: finish or cancel the calibration first`);
+        return this.robot.connect(config, port, dryRun);
+      },
       disconnectRobot: () => this.robot.disconnect(),
+      rosStatus: () => this.ros.status(),
+      rosConnect: (options) => this.ros.connect(options),
+      rosDisconnect: ({ id }) => this.ros.disconnect(id),
       jogEndEffector: ({ delta }) => this.robot.jogEndEffector(delta),
       emergencyStop: ({ reason }) => this.robot.emergencyStop(reason),
+      calibrateRobot: (request) => {
+        const c = this.calibration;
+        if (request.action === 'start') return c.start(request.config, request.port);
+        return request.action === 'middle' ? c.middle() : request.action === 'finish' ? c.finish() : request.action === 'cancel' ? c.cancel() : c.status();
+      },
+      setVelocity: (velocity) => this.velocity.set(velocity),
       record: ({ action }) => (action === 'start' ? this.recording.start() : action === 'stop' ? this.recording.stop() : this.recording.status()),
       listRecordings: () => this.recording.list(),
       openRecording: ({ file }) => this.recording.open(file),
@@ -275,9 +314,12 @@ export class EngineHost {
 
   async dispose(): Promise<void> {
     for (const disconnect of [...this.disconnects]) disconnect();
+    this.velocity.dispose();
     this.offThread.dispose();
     this.training.dispose();
+    await this.calibration.dispose();
     await this.robot.dispose();
+    this.ros.dispose();
     await this.recording.dispose();
     await this.session.dispose();
   }

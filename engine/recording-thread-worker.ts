@@ -1,49 +1,75 @@
 /**
- * The recording's writing thread: takes batches of encoded messages from the session's thread and
- * writes them with a FlushingMcapWriter (chunks closed every flushSeconds, so a crash loses at most
- * that), acknowledging each batch once written so the sender knows how much is still queued.
+ * The recording's writing thread: takes the session's calls (settings, scene, batches of raw control
+ * steps, plans, timing) in order, builds and encodes the messages with a SessionRecorder and writes them
+ * with a FlushingMcapWriter (chunks closed every flushSeconds, so a crash loses at most that),
+ * acknowledging each call once written so the sender knows how much is still queued.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { McapTypes } from '@mcap/core';
-import { FlushingMcapWriter, type FlushingMcapWriterOptions } from '../bridges/recording/flushing-mcap-writer.ts';
-import { unpackMessages } from './packed-messages.ts';
+import type { PlanEvent, Timing } from '../protocol/api.ts';
+import type { SceneDescription } from '../protocol/scene.ts';
+import type { FlushingMcapWriterOptions } from '../bridges/recording/flushing-mcap-writer.ts';
+import { SessionRecorder, type RecordedSettings } from '../bridges/recording/session-recorder.ts';
+import { unpackSteps, type PackedSteps } from './packed-steps.ts';
 
+export interface WriterData {
+  entry: string;
+  path: string;
+  options: FlushingMcapWriterOptions & { startedAtMs: number };
+}
+
+/** `bytes`: what the sender counts as queued for this call, acknowledged once it is written. */
 export type ToWriter =
-  | { type: 'schema'; schema: Omit<McapTypes.Schema, 'id'> }
-  | { type: 'channel'; channel: Omit<McapTypes.Channel, 'id'> }
-  /** Messages packed by RecordingThread.pack: `used` bytes of `buffer`; `bytes` is what the sender counts as queued. */
-  | { type: 'packed'; buffer: ArrayBuffer; used: number; bytes: number }
-  | { type: 'close' };
+  | { type: 'settings'; time: number; settings: RecordedSettings; costTermNames: string[] }
+  | { type: 'scene'; time: number; scene: SceneDescription }
+  | { type: 'steps'; steps: PackedSteps; bytes: number }
+  | { type: 'plan'; plan: PlanEvent; bytes: number }
+  | { type: 'timing'; time: number; timing: Timing; bytes: number }
+  /** `dropped`: what the session's thread could not hand over, per topic, saved in the file. */
+  | { type: 'close'; dropped: Record<string, number> };
 
 export type FromWriter = { type: 'written'; bytes: number } | { type: 'closed' } | { type: 'failed'; message: string };
 
-const { path, options } = workerData as { path: string; options: FlushingMcapWriterOptions };
+const { path, options } = workerData as WriterData;
 const port = parentPort!;
-let writer: FlushingMcapWriter | undefined;
+let recorder: SessionRecorder | undefined;
 try {
-  writer = new FlushingMcapWriter(path, options);
+  recorder = new SessionRecorder(path, options);
 } catch (err) {
   port.postMessage({ type: 'failed', message: (err as Error).message } satisfies FromWriter);
 }
-const timer = setInterval(() => {
-  if (writer?.chunkIsDue()) writer.flush();
-}, 50);
+const timer = setInterval(() => recorder?.flushIfDue(), 50);
+
+function handle(recorder: SessionRecorder, m: ToWriter): void {
+  switch (m.type) {
+    case 'settings':
+      return recorder.settings(m.time, m.settings, m.costTermNames);
+    case 'scene':
+      return recorder.setScene(m.time, m.scene);
+    case 'steps':
+      for (const sample of unpackSteps(m.steps)) recorder.step(sample);
+      break;
+    case 'plan':
+      recorder.plan(m.plan);
+      break;
+    case 'timing':
+      recorder.timing(m.time, m.timing);
+      break;
+    case 'close':
+      clearInterval(timer);
+      recorder.countDropped(m.dropped);
+      void recorder.close();
+      port.postMessage({ type: 'closed' } satisfies FromWriter);
+      return;
+  }
+  port.postMessage({ type: 'written', bytes: m.bytes } satisfies FromWriter);
+}
 
 port.on('message', (m: ToWriter) => {
-  if (!writer) return;
+  if (!recorder) return;
   try {
-    if (m.type === 'schema') writer.registerSchema(m.schema);
-    else if (m.type === 'channel') writer.registerChannel(m.channel);
-    else if (m.type === 'packed') {
-      for (const message of unpackMessages(m.buffer, m.used)) writer.addMessage(message);
-      port.postMessage({ type: 'written', bytes: m.bytes } satisfies FromWriter);
-    } else {
-      clearInterval(timer);
-      writer.close();
-      port.postMessage({ type: 'closed' } satisfies FromWriter);
-    }
+    handle(recorder, m);
   } catch (err) {
-    writer = undefined;
+    recorder = undefined;
     clearInterval(timer);
     port.postMessage({ type: 'failed', message: (err as Error).message } satisfies FromWriter);
   }

@@ -1,5 +1,6 @@
 /**
- * The studio's link to one real robot (the Robot panel): connects a robot.json, opens its model for
+ * The studio's link to one real robot (the Robot panel): connects a robot.json (servos on a bus, or a
+ * robot on ROS), opens its model for
  * free play with joint sliders (`jog`) set to where the arm is — so connecting moves nothing — and
  * attaches it to the session, which then drives it through its safety layer while playing. Streams
  * the robot's joints, faults and safety counters. The emergency stop goes straight to the robot,
@@ -8,10 +9,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RobotConfigInfo, RobotStatus } from '../protocol/api.ts';
-import { BusRobot } from '../bridges/bus-robot.ts';
 import { DryRunRobot } from '../bridges/dry-run-robot.ts';
 import { MeasuredRobot } from '../bridges/measured-robot.ts';
-import { loadRobotConfig, robotModelPath } from '../bridges/robot-config.ts';
+import type { RealRobot } from '../bridges/real-robot.ts';
+import { loadRobotFile, makeRobot } from '../bridges/robot-file.ts';
 import { EndEffectorJog } from '../bridges/teleop/end-effector-jog.ts';
 import { loadRapier } from '../sim/rapier/load-rapier.ts';
 import type { RobotState } from '../sim/robot/robot.ts';
@@ -30,11 +31,11 @@ export interface RobotLinkOptions {
 }
 
 export class RobotLink {
-  private robot: BusRobot | undefined;
+  private robot: RealRobot | undefined;
   private configPath: string | undefined;
   private dryRun = false;
   /** What the session drives: the robot, or in a dry run its twin (released with it). */
-  private driven: BusRobot | DryRunRobot | undefined;
+  private driven: RealRobot | DryRunRobot | undefined;
   private last: RobotState | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** The model's kinematics for end-effector jogging (made for the scene of the connected robot). */
@@ -64,8 +65,8 @@ export class RobotLink {
       for (const name of names) {
         const path = join(folder, name);
         try {
-          const c = loadRobotConfig(path);
-          found.push({ path, name: c.name, role: c.role, bus: c.bus.type, port: c.bus.port });
+          const f = loadRobotFile(path);
+          found.push({ path, name: f.name, role: f.role, bus: f.transport, port: f.port });
         } catch {
           // A broken file is reported when connected, with the field that is wrong.
         }
@@ -76,17 +77,18 @@ export class RobotLink {
 
   async connect(configPath: string, port?: string, dryRun = false): Promise<RobotStatus> {
     const real = this.options.checkConfig(configPath);
-    const config = loadRobotConfig(real);
-    const model = robotModelPath(real, config);
+    const file = loadRobotFile(real);
+    const model = file.robotModel;
     if (!model) throw new Error(`${configPath}: no robotModel (the URDF or MJCF the studio shows and jogs)`);
     const taskId = await this.options.openModel(model);
     await this.disconnect();
-    const robot = new BusRobot(config, { ...(port ? { port } : {}), guardProcess: true, ...(dryRun ? { torque: false } : {}) });
+    const s = this.session;
+    // The model first: a ROS robot's joints and limits are its scene's. Nothing is attached yet, so nothing moves.
+    await s.setTaskWithController(taskId, {}, 'jog');
+    const robot = makeRobot(file, s.task.scene, { ...(port ? { port } : {}), guardProcess: true, ...(dryRun ? { torque: false } : {}) });
     await robot.connect();
     try {
       const here = await robot.read();
-      const s = this.session;
-      await s.setTaskWithController(taskId, {}, 'jog');
       const driven = dryRun ? new DryRunRobot(robot, await loadRapier(), s.task.scene) : robot;
       if (driven instanceof DryRunRobot) await driven.connect();
       // The sliders start where the arm is: attaching and playing hold it there.
@@ -186,7 +188,7 @@ export class RobotLink {
       torque: robot.torqueEnabled,
       ...(this.dryRun ? { dryRun: true } : {}),
       ...(robot.stopReason ? { stopReason: robot.stopReason } : {}),
-      hardwareWatchdog: robot.busWatchdogMs > 0,
+      hardwareWatchdog: (robot.busWatchdogMs ?? 0) > 0,
       joints: robot.capabilities.joints.map((name, i) => ({
         name,
         position: r?.position[i] ?? NaN,

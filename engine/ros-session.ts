@@ -13,17 +13,39 @@ import type { SessionSnapshot } from '../protocol/api.ts';
 import { BODY_STATE_SIZE, floatingBase, type SceneDescription } from '../protocol/scene.ts';
 import type { NumberParam } from '../sim/params.ts';
 import { rotateInverse } from '../sim/kinematics.ts';
-import { jointStateMessage, movingJoints, rosTime, tfMessage } from '../bridges/ros1/ros1-messages.ts';
+import { jointStateMessage, publishedJoints, rosTime, tfMessage } from '../bridges/ros1/ros1-messages.ts';
 import { openRos1Transport, openRosbridgeTransport, type RosTransport } from '../bridges/ros1/ros-transport.ts';
 import type { Session } from './session.ts';
+import { velocityTarget } from '../protocol/velocity.ts';
+import { VelocityCommand } from './velocity-command.ts';
 
 export type { RosTransport };
+
+/** The topics a session bridge publishes and takes, by their default names. */
+export const ROS_TOPIC_KEYS = ['joint_states', 'tf', 'odom', 'task_state', 'cmd_vel', 'joint_commands', 'joint_trajectory'] as const;
+export type RosTopicKey = (typeof ROS_TOPIC_KEYS)[number];
+
+/** A ROS graph resource name: letters, digits, _ and /, not starting with a digit. */
+const ROS_NAME = /^\/?[A-Za-z][\w/]*$/;
+
+/** Checks topic renames (`joint_states` → `arm/state`); the error names the bad key or name and what is allowed. */
+export function checkTopicNames(topics: Readonly<Record<string, string>>): Partial<Record<RosTopicKey, string>> {
+  for (const [key, name] of Object.entries(topics)) {
+    if (!(ROS_TOPIC_KEYS as readonly string[]).includes(key)) throw new Error(`no ROS topic '${key}' to rename (topics: ${ROS_TOPIC_KEYS.join(', ')})`);
+    if (!ROS_NAME.test(name)) throw new Error(`'${name}' (for ${key}) is not a ROS topic name (letters, digits, _ and /)`);
+  }
+  return topics as Partial<Record<RosTopicKey, string>>;
+}
 
 export interface RosSessionOptions {
   /** Prefix of every topic name (`--ros-ns robot1` → /robot1/joint_states). */
   namespace?: string;
+  /** Other names for topics (`--ros-topic joint_states=arm/state`): relative ones under the namespace, /absolute ones as given. */
+  topics?: Partial<Record<RosTopicKey, string>>;
   /** Publications per second of session time. */
   rateHz?: number;
+  /** The joints `joint_states` carries, in this order (`--ros-joints a,b`); default every moving joint. */
+  joints?: readonly string[];
   /** Seconds a velocity command stays in force without a new one. */
   commandTimeout?: number;
   /** Connection changes and command problems, as sentences for the user. */
@@ -44,22 +66,23 @@ export interface RosSessionBridge {
   readonly topics: { joint_states: string; tf: string; odom: string; task_state: string; cmd_vel: string; joint_commands: string; joint_trajectory: string };
   /** Messages received, per topic. */
   readonly received: Map<string, number>;
+  /** Messages published, per topic. */
+  readonly sent: Map<string, number>;
   close(): void;
 }
 
-const VELOCITY_KEYS = ['vx', 'vy', 'yawRate'] as const;
-
 export function rosTopic(namespace: string | undefined, name: string): string {
+  if (name.startsWith('/')) return name;
   const ns = (namespace ?? '').replace(/^\/+|\/+$/g, '');
   return ns ? `/${ns}/${name}` : `/${name}`;
 }
 
 export async function connectSessionToRos1(session: Session, options: Ros1SessionOptions): Promise<RosSessionBridge> {
-  return connectSessionToRos(session, await openRos1Transport(options), options);
+  return connectSessionToRos(session, () => openRos1Transport(options), options);
 }
 
 export async function connectSessionToRosbridge(session: Session, options: RosbridgeSessionOptions): Promise<RosSessionBridge> {
-  return connectSessionToRos(session, openRosbridgeTransport(options), options);
+  return connectSessionToRos(session, async () => openRosbridgeTransport(options), options);
 }
 
 /**
@@ -78,15 +101,24 @@ export async function connectSessionBridges(session: Session, options: { ros1?: 
   return bridges;
 }
 
-export async function connectSessionToRos(session: Session, node: RosTransport, options: RosSessionOptions): Promise<RosSessionBridge> {
+/** Opens the transport (`open`) once the options are known to fit the session, and puts the session on it. */
+async function connectSessionToRos(session: Session, open: () => Promise<RosTransport>, options: RosSessionOptions): Promise<RosSessionBridge> {
   const say = options.onStatus ?? (() => {});
-  const t = (name: string) => rosTopic(options.namespace, name);
+  let scene: SceneDescription = session.task.scene;
+  let joints = publishedJoints(scene, options.joints);
+  const node = await open();
+  const t = (key: RosTopicKey) => rosTopic(options.namespace, options.topics?.[key] ?? key);
   const topics = {
     joint_states: t('joint_states'), tf: t('tf'), odom: t('odom'), task_state: t('task_state'),
     cmd_vel: t('cmd_vel'), joint_commands: t('joint_commands'), joint_trajectory: t('joint_trajectory'),
   };
   const received = new Map<string, number>();
   const tick = (topic: string) => received.set(topic, (received.get(topic) ?? 0) + 1);
+  const sent = new Map<string, number>();
+  const publish = (topic: string, type: Parameters<RosTransport['publish']>[1], message: unknown) => {
+    node.publish(topic, type, message);
+    sent.set(topic, (sent.get(topic) ?? 0) + 1);
+  };
 
   await node.advertise(topics.joint_states, 'sensor_msgs/JointState');
   await node.advertise(topics.tf, 'tf2_msgs/TFMessage');
@@ -95,8 +127,6 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
 
   // ── publishing, from the session's steps ──
   const period = 1 / (options.rateHz ?? 50);
-  let scene: SceneDescription = session.task.scene;
-  let joints = movingJoints(scene);
   let bodies = scene.bodies.map((_, i) => i);
   let base = floatingBase(scene);
   let nextPublish = -Infinity;
@@ -104,7 +134,13 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
   const offScene = session.on('session', (snapshot: SessionSnapshot) => {
     if (snapshot.scene === scene) return;
     scene = snapshot.scene;
-    joints = movingJoints(scene);
+    try {
+      joints = publishedJoints(scene, options.joints);
+    } catch (err) {
+      // Another task's robot: the names chosen for the first one may not be there.
+      say(`${topics.joint_states}: ${(err as Error).message}; publishing every moving joint`);
+      joints = publishedJoints(scene);
+    }
     bodies = scene.bodies.map((_, i) => i);
     base = floatingBase(scene);
     nextPublish = -Infinity;
@@ -114,11 +150,11 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
     nextPublish = time - nextPublish > 2 * period ? time + period : nextPublish + period;
     const stamp = rosTime(Date.now() / 1000);
     seq++;
-    node.publish(topics.joint_states, 'sensor_msgs/JointState', jointStateMessage(scene, joints, state, stamp, seq));
-    node.publish(topics.tf, 'tf2_msgs/TFMessage', tfMessage(scene, bodies, state, stamp));
-    if (base !== undefined) node.publish(topics.odom, 'nav_msgs/Odometry', odometry(state, base, scene.bodies[base]!.name, stamp, seq));
+    publish(topics.joint_states, 'sensor_msgs/JointState', jointStateMessage(scene, joints, state, stamp, seq));
+    publish(topics.tf, 'tf2_msgs/TFMessage', tfMessage(scene, bodies, state, stamp));
+    if (base !== undefined) publish(topics.odom, 'nav_msgs/Odometry', odometry(state, base, scene.bodies[base]!.name, stamp, seq));
     const readouts = session.task.readouts;
-    node.publish(topics.task_state, 'std_msgs/Float64MultiArray', {
+    publish(topics.task_state, 'std_msgs/Float64MultiArray', {
       layout: { dim: [{ label: readouts.map((r) => r.name).join(','), size: readouts.length, stride: readouts.length }], data_offset: 0 },
       data: Float64Array.from(readouts, (r) => r.read(state)),
     });
@@ -139,15 +175,6 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
       applying[scope] = false;
     })();
   };
-  /** Where the velocity command lives: the task's live parameters (locomotion tasks), else the controller's. */
-  const velocityTarget = (): { scope: 'task' | 'controller'; params: Map<string, NumberParam> } | undefined => {
-    const snapshot = session.snapshot();
-    const live = new Map(snapshot.task.params.filter((p): p is NumberParam => p.kind === 'number' && p.live === true).map((p) => [p.key, p]));
-    if (VELOCITY_KEYS.every((k) => live.has(k))) return { scope: 'task', params: live };
-    const controller = controllerParams();
-    if (VELOCITY_KEYS.every((k) => controller.has(k))) return { scope: 'controller', params: controller };
-    return undefined;
-  };
   const controllerParams = () => {
     const snapshot = session.snapshot();
     return new Map(snapshot.controller.params.filter((p): p is NumberParam => p.kind === 'number').map((p) => [p.key, p]));
@@ -159,30 +186,25 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
     warned.add(key);
   };
 
-  let lastTwist = 0;
-  let moving = false;
+  // The one velocity command path (the studio's keys and gamepad use it too): clamped, and zeroed when not renewed.
+  const velocity = new VelocityCommand({
+    snapshot: () => session.snapshot(),
+    apply: (scope, values) => {
+      apply(values, scope);
+      return Promise.resolve();
+    },
+    timeoutMs: (options.commandTimeout ?? 0.5) * 1000,
+    onTimeout: () => say(`${topics.cmd_vel}: no velocity command for ${options.commandTimeout ?? 0.5} s; holding (command set to zero)`),
+  });
   node.subscribe(topics.cmd_vel, 'geometry_msgs/Twist', (message) => {
     tick(topics.cmd_vel);
     const m = message as { linear: { x: number; y: number }; angular: { z: number } };
-    const target = velocityTarget();
-    if (!target) {
-      return warnOnce('twist', `${topics.cmd_vel}: task '${session.snapshot().task.id}' and controller '${session.snapshot().controller.id}' take no velocity command; Twist messages are ignored`);
-    }
-    const { scope, params } = target;
-    const values = [m.linear.x, m.linear.y, m.angular.z];
-    if (!values.every(Number.isFinite)) return warnOnce('twist-nan', `${topics.cmd_vel}: a Twist with a non-finite value was ignored`);
-    lastTwist = performance.now();
-    moving = values.some((v) => v !== 0);
-    apply(Object.fromEntries(VELOCITY_KEYS.map((k, i) => [k, clampTo(params.get(k)!, values[i]!)])), scope);
+    velocity.set({ vx: m.linear.x, vy: m.linear.y, yawRate: m.angular.z }).catch((err: Error) => {
+      const snapshot = session.snapshot();
+      if (!velocityTarget(snapshot)) return warnOnce('twist', `${topics.cmd_vel}: task '${snapshot.task.id}' and controller '${snapshot.controller.id}' take no velocity command; Twist messages are ignored`);
+      warnOnce('twist-nan', `${topics.cmd_vel}: a Twist was ignored: ${err.message}`);
+    });
   });
-  const commandTimeoutMs = (options.commandTimeout ?? 0.5) * 1000;
-  const watchdog = setInterval(() => {
-    if (!moving || performance.now() - lastTwist < commandTimeoutMs) return;
-    moving = false;
-    say(`${topics.cmd_vel}: no velocity command for ${commandTimeoutMs / 1000} s; holding (command set to zero)`);
-    apply(Object.fromEntries(VELOCITY_KEYS.map((k) => [k, 0])), velocityTarget()?.scope);
-  }, 100);
-  watchdog.unref();
 
   const jointTargets = (topic: string, byActuator: Map<string, number>) => {
     const params = controllerParams();
@@ -223,8 +245,9 @@ export async function connectSessionToRos(session: Session, node: RosTransport, 
     transport: node,
     topics,
     received,
+    sent,
     close() {
-      clearInterval(watchdog);
+      velocity.dispose();
       offStep();
       offScene();
       node.close();

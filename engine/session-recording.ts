@@ -1,14 +1,15 @@
 /**
  * Wires a session to an MCAP recording: settings and scene at the start and after every edit, every
- * control step, plans and timing as the session streams them. Messages are encoded on the session's
- * thread and written on a thread of their own behind a bounded queue (recording-thread.ts): a slow
- * disk drops messages — counted, reported and saved in the file — instead of stalling the session.
- * A timer hands over what waits while the session is idle, so it reaches the disk within the flush
- * interval.
+ * control step, plans and timing as the session streams them. The session's thread only copies each
+ * step's numbers; messages are built, encoded and written on a thread of their own behind a bounded
+ * queue (recording-thread.ts): a slow disk drops messages — counted, reported and saved in the file —
+ * instead of stalling the session. A timer hands over what waits while the session is idle, so it
+ * reaches the disk within the flush interval. A live sink (the Foxglove server) is fed on the
+ * session's thread instead, encoding only what a client subscribed to.
  */
 import type { SessionSnapshot } from '../protocol/api.ts';
 import type { McapSink } from '../bridges/recording/flushing-mcap-writer.ts';
-import { SessionRecorder } from '../bridges/recording/session-recorder.ts';
+import { SessionRecorder, type Recorder } from '../bridges/recording/session-recorder.ts';
 import { RecordingThread, type RecordingThreadOptions } from './recording-thread.ts';
 import type { Session } from './session.ts';
 
@@ -26,11 +27,8 @@ export type RecordSessionOptions = Pick<RecordingThreadOptions, 'flushSeconds' |
 };
 
 export function recordSession(session: Session, path: string, options: RecordSessionOptions = {}): SessionRecording {
-  const { maxQueuedBytes, onStatus, sink, ...writer } = options;
-  const recorder = new SessionRecorder(path, {
-    ...writer,
-    sink: sink ?? ((p, o) => new RecordingThread(p, { ...o, ...(maxQueuedBytes !== undefined ? { maxQueuedBytes } : {}), ...(onStatus ? { onStatus } : {}) })),
-  });
+  const { sink, ...threadOptions } = options;
+  const recorder: Recorder = sink ? new SessionRecorder(path, { ...threadOptions, sink }) : new RecordingThread(path, threadOptions);
   let sceneShown: unknown;
   const writeSettings = (snapshot: SessionSnapshot) => {
     if (snapshot.scene !== sceneShown) {

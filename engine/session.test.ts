@@ -59,6 +59,46 @@ describe('Session', () => {
     expect(a.currentState()).toEqual(b.currentState());
   });
 
+  it('switches the engine between runs: the same task and start, simulated as a session started in that engine', async () => {
+    const switched = await session({ taskId: 'cartpole-swingup', seed: 3 });
+    const mujoco = await session({ taskId: 'cartpole-swingup', seed: 3, engine: 'mujoco' });
+    const rapier = await session({ taskId: 'cartpole-swingup', seed: 3 });
+    expect(switched.snapshot().engine).toBe('rapier');
+    const snapshot = await switched.setEngine('mujoco');
+    expect(snapshot).toMatchObject({ engine: 'mujoco', controller: { id: 'zero' }, time: 0 });
+    for (const s of [switched, mujoco, rapier]) await s.step(10);
+    expect(switched.currentState()).toEqual(mujoco.currentState());
+    expect(switched.currentState()).not.toEqual(rapier.currentState());
+    expect((await switched.setEngine('rapier')).engine).toBe('rapier');
+    await rapier.reset(3);
+    for (const s of [switched, rapier]) await s.step(10);
+    expect(switched.currentState()).toEqual(rapier.currentState());
+  });
+
+  it('runs the task and controller in the other engine as a ghost, stepping as a session in that engine does', async () => {
+    const s = await session({ taskId: 'cartpole-swingup', seed: 3 });
+    const mujoco = await session({ taskId: 'cartpole-swingup', seed: 3, engine: 'mujoco' });
+    const frames: FrameEvent[] = [];
+    const reference: FrameEvent[] = [];
+    s.on('frame', (f) => void frames.push(f));
+    mujoco.on('frame', (f) => void reference.push(f));
+    // The ghost starts from the session's state as Rapier holds it (32-bit), the reference from the task's own.
+    const gap = (a: Float32Array, b: Float32Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));
+    expect((await s.setGhost(true)).ghost).toBe('mujoco');
+    for (const run of [s, mujoco]) await run.step(10);
+    expect(gap(frames.at(-1)!.ghost!, reference.at(-1)!.poses)).toBeLessThan(1e-6);
+    expect(gap(frames.at(-1)!.ghost!, frames.at(-1)!.poses)).toBeGreaterThan(1e-6);
+    // A reset starts the ghost over with the session; switching it off stops it.
+    await s.reset(3);
+    await s.step(1);
+    await mujoco.reset(3);
+    await mujoco.step(1);
+    expect(gap(frames.at(-1)!.ghost!, reference.at(-1)!.poses)).toBeLessThan(1e-6);
+    expect((await s.setGhost(false)).ghost).toBeUndefined();
+    await s.step(1);
+    expect(frames.at(-1)!.ghost).toBeUndefined();
+  });
+
   it('stops a controller that throws, shows the error and holds the simulation', async () => {
     const s = await session({ taskId: 'cartpole-swingup', controllerId: 'flaky', findController: withFlaky });
     const statuses: string[] = [];

@@ -28,6 +28,7 @@ import { Random } from '../sim/random.ts';
 import { loadRapier, type Rapier } from '../sim/rapier/load-rapier.ts';
 import { loadMujoco, type Mujoco } from '../sim/mujoco/load-mujoco.ts';
 import { mujocoWorldForTask } from '../sim/mujoco/mujoco-world.ts';
+import { GhostRun } from './ghost-run.ts';
 import { ActuatorMap } from '../sim/robot/actuator-map.ts';
 import type { Robot } from '../sim/robot/robot.ts';
 import { RobotTwin } from '../sim/robot/robot-twin.ts';
@@ -118,6 +119,9 @@ export class Session {
   private lastPush: PerturbTelemetry | undefined;
   /** Set when the task's robot simulates in MuJoCo instead of Rapier. */
   private mujoco: Mujoco | undefined;
+  /** The same task and controller run in the other engine, drawn as a ghost (engine/ghost-run.ts). */
+  private ghost: GhostRun | undefined;
+  private ghostWanted = false;
 
   private constructor(
     private readonly R: Rapier,
@@ -214,6 +218,8 @@ export class Session {
       ...(this.error ? { error: this.error } : {}),
       ...(this.notice ? { notice: this.notice } : {}),
       robot: { name: this.robot.name, simulated: this.robot.capabilities.simulated },
+      engine: this.mujoco ? 'mujoco' : 'rapier',
+      ...(this.ghost ? { ghost: this.ghost.engine } : {}),
     };
   }
 
@@ -270,6 +276,57 @@ export class Session {
       await this.startOnNewTask(def);
       await this.resetState();
     });
+  }
+
+  /** Rebuilds the task's robot in `engine` (MuJoCo loaded on first use), with the same parameters, controller and start. */
+  setEngine(engine: PhysicsEngine): Promise<SessionSnapshot> {
+    return this.edit(async () => {
+      if ((engine === 'mujoco') === (this.mujoco !== undefined)) return;
+      this.mujoco = engine === 'mujoco' ? await loadMujoco() : undefined;
+      this.buildTask(this.taskDef, this.taskValues);
+      await this.startOnNewTask(this.taskDef);
+      await this.resetState();
+    });
+  }
+
+  /** Runs (on) or stops (off) the ghost: the same task and controller in the other engine, from the present state. */
+  setGhost(on: boolean): Promise<SessionSnapshot> {
+    return this.edit(async () => {
+      this.ghostWanted = on;
+      await this.rebuildGhost();
+    });
+  }
+
+  /** The ghost for the present task and controller, started from the present state; none when not wanted or not possible. */
+  private async rebuildGhost(): Promise<void> {
+    const old = this.ghost;
+    this.ghost = undefined;
+    await old?.dispose();
+    if (!this.ghostWanted || this.real || !this.loop) return;
+    const physics = this.mujoco ? ({ engine: 'rapier', R: this.R } as const) : ({ engine: 'mujoco', mj: await loadMujoco() } as const);
+    const context: ControlContext = { taskId: this.taskDef.id, taskParams: this.taskValues, task: this.task, costWeights: () => this.weights, robot: this.sim.capabilities };
+    try {
+      const ghost = await GhostRun.create(physics, this.taskDef.id, this.task, context, this.controllerDef, this.controllerValues);
+      ghost.reset(this.state, this.time, this.seed);
+      this.ghost = ghost;
+    } catch (err) {
+      this.notice = `the ${physics.engine} ghost cannot run: ${(err as Error).message}`;
+    }
+  }
+
+  /** The ghost's control period, after the session's; a ghost that fails is stopped and the studio told why. */
+  private async stepGhost(ghost: GhostRun, dt: number): Promise<void> {
+    if (this.ghost !== ghost || this.error) return;
+    try {
+      await ghost.step(dt);
+    } catch (err) {
+      if (this.ghost !== ghost) return;
+      this.ghost = undefined;
+      this.ghostWanted = false;
+      this.notice = `the ${ghost.engine} ghost stopped: ${(err as Error).message}`;
+      void ghost.dispose();
+      this.emit('session', this.snapshot());
+    }
   }
 
   /**
@@ -493,6 +550,15 @@ export class Session {
    * the state to the planner loop and applies the latest plan's action for now, whatever is running.
    */
   private controlStep(live: boolean): Promise<void> | void {
+    const ghost = this.ghost;
+    const main = this.controlStepOfRobot(live);
+    if (!ghost) return main;
+    const dt = this.task.timing.controlDt;
+    return main ? main.then(() => this.stepGhost(ghost, dt)) : this.stepGhost(ghost, dt);
+  }
+
+  /** The session robot's control period (see controlStep). */
+  private controlStepOfRobot(live: boolean): Promise<void> | void {
     if (this.real) return this.realStep(this.real, live);
     const loop = this.loop;
     if (this.error || !loop) return this.advance();
@@ -638,6 +704,9 @@ export class Session {
   private buildTask(def: TaskDefinition, values: ParamValues): void {
     const task = def.build(values);
     void this.sim?.disconnect();
+    // The ghost ran the old task; the controller started next builds the new one's.
+    void this.ghost?.dispose();
+    this.ghost = undefined;
     const real = this.real;
     this.taskDef = def;
     this.taskValues = values;
@@ -703,6 +772,7 @@ export class Session {
     this.error = undefined;
     this.forgetTiming();
     next.reset(this.seed);
+    await this.rebuildGhost();
     // The old controller's plan in flight is for a state that no longer matters: the edit does not wait
     // for it (halt discards it at once); the controller is disposed when it lands.
     void stopLoop(old).catch(() => undefined);
@@ -750,6 +820,7 @@ export class Session {
     this.time = this.sim.time;
     // What the actuators hold until the controller's first action arrives (live runs).
     this.action.set(this.task.holdAction?.(this.state) ?? new Float64Array(this.task.actionDim));
+    this.ghost?.reset(this.state, this.time, this.seed);
     this.resetEpisode();
   }
 
@@ -804,7 +875,7 @@ export class Session {
 
   private emitFrame(force: boolean): void {
     if (!this.due('frame', FRAME_INTERVAL_MS, force)) return;
-    const frame: FrameEvent = { time: this.time, poses: this.sim.poses() };
+    const frame: FrameEvent = { time: this.time, poses: this.sim.poses(), ...(this.ghost ? { ghost: this.ghost.poses() } : {}) };
     if (this.contactWatchers > 0) frame.contacts = this.sim.contacts();
     this.emit('frame', frame);
   }
@@ -850,6 +921,8 @@ export class Session {
     this.loop = undefined;
     await stopLoop(loop);
     await this.real?.robot.emergencyStop('the studio session closed');
+    await this.ghost?.dispose();
+    this.ghost = undefined;
     await this.sim.disconnect();
   }
 }

@@ -55,9 +55,10 @@ describe('studio recording and playback', () => {
         for (let i = 0; i < 7; i++) expect(playback.poses[(k * bodies + b) * 7 + i]).toBeCloseTo(poses[k]![b * 13 + i]!, 5);
       }
     }
-    expect(playback.series.map((s) => s.group)).toEqual(['cost', 'action', 'joint position']);
-    const cost = playback.series[0]!;
-    expect(cost.names[0]).toBe('total');
+    expect(playback.plots.map((p) => p.title)).toEqual(['cost', 'action', 'joint position']);
+    expect(playback.series.map((s) => s.group)).toEqual(expect.arrayContaining(['/actuate/settings', '/joint_states', '/tf', '/control/action', '/cost']));
+    const cost = playback.series.find((s) => s.group === '/cost')!;
+    expect(cost.names.slice(0, 2)).toEqual(['time', 'total']);
     expect(cost.times).toHaveLength(50);
   });
 

@@ -77,8 +77,25 @@ describe('model card', () => {
     expect(card.inputs[0]!.shape).toEqual([1, 57]);
   });
 
+  it('reads a version 1 card: its pd.damping was the servo kv', () => {
+    const v1 = raw();
+    v1.schemaVersion = 1;
+    v1.policy.pd.damping = v1.policy.pd.servoDamping;
+    delete v1.policy.pd.servoDamping;
+    const card = parseModelCard(v1, 'v1.card.json');
+    expect(card.schemaVersion).toBe(2);
+    expect(card.policy!.pd.servoDamping).toEqual(raw().policy.pd.servoDamping);
+    expect(card.policy!.pd.jointDamping).toBeUndefined();
+    // A version 2 card that still says `damping` is told what it is called now.
+    const stale = raw();
+    stale.policy.pd.damping = stale.policy.pd.servoDamping;
+    expect(() => parseModelCard(stale, 'v2.card.json')).toThrow("v2.card.json: policy.pd.damping: renamed in card schema 2: 'servoDamping' for the servo's kv");
+    const joint = raw();
+    joint.policy.pd.jointDamping = [0.1];
+    expect(() => parseModelCard(joint)).toThrow('policy.pd.jointDamping: 1 values, the card has 16 joints');
+  });
+
   it('migrates older cards and refuses newer ones', () => {
-    // A hypothetical version 1 → 2 migration that renamed `provenance.license` to `provenance.spdx`.
     const migrations = { 1: (c: Record<string, unknown>) => ({ ...c, migrated: true }) };
     expect(migrateCard({ schemaVersion: 1, name: 'x' }, migrations, 2)).toEqual({ schemaVersion: 2, name: 'x', migrated: true });
     expect(() => migrateCard({ schemaVersion: 3 }, {}, 2)).toThrow('schemaVersion: 3 is newer than this Actuate reads (2)');

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
-export const CARD_SCHEMA_VERSION = 1;
+export const CARD_SCHEMA_VERSION = 2;
 
 const dim = z.union([z.number().int().nonnegative(), z.string().min(1)], { error: 'expected a size ≥ 0 or a symbolic name like "batch"' });
 export const DTYPES = ['float32', 'float64', 'float16', 'int64', 'int32', 'bool'] as const;
@@ -34,6 +34,7 @@ export const OBSERVATION_TERMS = [
   'joint_vel', // joint velocities
   'joint_vel_rel', // joint velocities minus the default (zero) velocity; Isaac Lab's name
   'last_action', // the previous raw policy output
+  'sensor', // a site sensor of the robot by name (key): gyro, accelerometer, framequat (w, x, y, z), touch…
   'custom', // read from RobotQuantities.extra[key]
 ] as const;
 export type ObservationTermName = (typeof OBSERVATION_TERMS)[number];
@@ -51,7 +52,7 @@ const observationTerm = z.object({
   history: z.number().int().positive().default(1),
   /** Joints whose entries are forced to zero (wheels in joint_pos_rel). */
   zeroJoints: z.array(z.string()).optional(),
-  /** For 'custom': the key in RobotQuantities.extra. */
+  /** For 'sensor': the sensor's name (MJCF `<sensor>` name); for 'custom': the key in RobotQuantities.extra. */
   key: z.string().optional(),
   /**
    * For joint terms: the robot joints read, in this order, instead of the card's (actuated) joints —
@@ -92,12 +93,25 @@ const policySpec = z.object({
       })
       .optional(),
   }),
+  /**
+   * How the trainer drove each joint, per joint in card order (Isaac Lab's actuator configs, MuJoCo
+   * Playground's actuator and joint attributes). Two dampings, never confused: the servo's derivative
+   * gain acts on the command's velocity error; joint damping is passive and acts whatever the command.
+   */
   pd: z.object({
+    /** Servo proportional gain kp (N·m/rad or N/m): Isaac Lab's `stiffness`, MJCF position `kp`. */
     stiffness: z.array(z.number().nonnegative()),
-    damping: z.array(z.number().nonnegative()),
+    /** Servo derivative gain kv (N·m·s/rad): Isaac Lab's actuator `damping`, MJCF position/velocity `kv`. */
+    servoDamping: z.array(z.number().nonnegative()),
+    /** Passive joint damping (N·m·s/rad): MJCF joint `damping`, Isaac Lab's joint `damping` of an explicit actuator. */
+    jointDamping: z.array(z.number().nonnegative()).optional(),
+    /** Torque limit of the actuator (N·m): Isaac Lab's `effort_limit`, MJCF `forcerange` / `actuatorfrcrange`. */
     torqueLimit: z.array(z.number().positive()).optional(),
     /** Reflected rotor inertia per joint (kg·m²), as Isaac Lab and MuJoCo Playground set it; URDF has none. */
     armature: z.array(z.number().nonnegative()).optional(),
+    damping: z
+      .never({ error: "renamed in card schema 2: 'servoDamping' for the servo's kv (what version 1 meant), 'jointDamping' for passive joint damping" })
+      .optional(),
   }),
   rates: z.object({
     controlHz: z.number().positive(),
@@ -178,9 +192,18 @@ export class CardError extends Error {
   override name = 'CardError';
 }
 
-/** Migrations from version v to v + 1. Version 1 is the first; add `1: (card) => …` when version 2 comes. */
+/** Migrations from version v to v + 1, applied on read: a card of any earlier version keeps loading. */
 export type CardMigration = (raw: Record<string, unknown>) => Record<string, unknown>;
-export const CARD_MIGRATIONS: Record<number, CardMigration> = {};
+export const CARD_MIGRATIONS: Record<number, CardMigration> = {
+  // 1 → 2: version 1's `pd.damping` was always the servo's kv (card-drive-setup applied it so).
+  1: (card) => {
+    const policy = card.policy as Record<string, unknown> | undefined;
+    const pd = policy?.pd as Record<string, unknown> | undefined;
+    if (!policy || typeof pd !== 'object' || pd === null || !('damping' in pd)) return card;
+    const { damping, ...rest } = pd;
+    return { ...card, policy: { ...policy, pd: { ...rest, servoDamping: damping } } };
+  },
+};
 
 export function migrateCard(raw: unknown, migrations: Record<number, CardMigration> = CARD_MIGRATIONS, current = CARD_SCHEMA_VERSION): Record<string, unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CardError('a model card must be a JSON object');
@@ -296,7 +319,8 @@ function checkPolicy(card: ModelCard, p: PolicySpec): string[] {
   });
   perJoint('policy.defaultPose', p.defaultPose);
   perJoint('policy.pd.stiffness', p.pd.stiffness);
-  perJoint('policy.pd.damping', p.pd.damping);
+  perJoint('policy.pd.servoDamping', p.pd.servoDamping);
+  perJoint('policy.pd.jointDamping', p.pd.jointDamping);
   perJoint('policy.pd.torqueLimit', p.pd.torqueLimit);
   perJoint('policy.pd.armature', p.pd.armature);
   if (Array.isArray(p.action.type)) perJoint('policy.action.type', p.action.type);
@@ -324,7 +348,7 @@ function checkPolicy(card: ModelCard, p: PolicySpec): string[] {
     if (Array.isArray(t.scale) && t.scale.length !== t.size) problems.push(`${at}.scale: ${t.scale.length} values for size ${t.size}`);
     if (t.clip && t.clip[0] > t.clip[1]) problems.push(`${at}.clip: lower ${t.clip[0]} > upper ${t.clip[1]}`);
     for (const j of t.zeroJoints ?? []) if (!seen.has(j) && !t.joints?.includes(j)) problems.push(`${at}.zeroJoints: unknown joint '${j}'`);
-    if (t.name === 'custom' && !t.key) problems.push(`${at}.key: required for a custom term`);
+    if ((t.name === 'custom' || t.name === 'sensor') && !t.key) problems.push(`${at}.key: required for a ${t.name} term${t.name === 'sensor' ? " (the sensor's name)" : ''}`);
   });
   const inputName = p.observation.input ?? card.inputs[0]?.name;
   const input = card.inputs.find((i) => i.name === inputName);

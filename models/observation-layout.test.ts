@@ -126,6 +126,17 @@ describe('action mapping (Go2-W card)', () => {
     expect(() => jointIndexMap(J, robot.slice(0, 14))).toThrow("the card's joints 'FR_hip_joint', 'FR_thigh_joint' not found on the robot; robot joints: RL_foot_joint");
   });
 
+  it("reads a robot's site sensors by name (a card trained on MuJoCo's gyro), and names the sensor a robot lacks", () => {
+    const raw = JSON.parse(readFileSync(CARD, 'utf8'));
+    raw.policy.observation.terms[0] = { name: 'sensor', key: 'imu_gyro', size: 3, scale: 0.25 };
+    const sensorPolicy = parseModelCard(raw).policy!;
+    const obs = new ObservationBuilder(sensorPolicy).build({ ...knownState(), sensors: { imu_gyro: [4, -8, 12] } });
+    expect(Array.from(obs.slice(0, 3))).toEqual([1, -2, 3]);
+    expect(() => new ObservationBuilder(sensorPolicy).build({ ...knownState(), sensors: { gyro: [0, 0, 0] } })).toThrow("observation term 'sensor' needs the robot's sensor 'imu_gyro' (it has 'gyro')");
+    delete raw.policy.observation.terms[0].key;
+    expect(() => parseModelCard(raw)).toThrow("policy.observation.terms[0] (sensor).key: required for a sensor term (the sensor's name)");
+  });
+
   it('refuses an output of the wrong length', () => {
     expect(() => mapAction(policy, [1, 2, 3])).toThrow('policy output has 3 values, the card lists 16 joints');
     expect(() => parseModelCard({ ...card, policy: { ...policy, joints: J.slice(0, 15) } }, 'x.card.json')).toThrow('x.card.json: policy.defaultPose: 16 values, the card has 15 joints');

@@ -27,6 +27,8 @@ export interface RobotQuantities {
   lastAction?: ArrayLike<number>;
   /** Commanded [vx, vy, yaw rate] (or whatever the velocity_command term's size says). */
   command?: ArrayLike<number>;
+  /** Site sensors by name (the robot's RobotState.sensors): gyro, accelerometer, frame sensors, touch. */
+  sensors?: Record<string, ArrayLike<number>>;
   extra?: Record<string, ArrayLike<number>>;
 }
 
@@ -86,6 +88,9 @@ export function termValue(policy: PolicySpec, term: ObservationTerm, q: RobotQua
       break;
     case 'last_action':
       fromVector(q.lastAction, 'the last action', false);
+      break;
+    case 'sensor':
+      fromVector(q.sensors?.[term.key ?? ''], `the robot's sensor '${term.key}'${q.sensors ? ` (it has ${Object.keys(q.sensors).map((k) => `'${k}'`).join(', ') || 'none'})` : ' (it reports no sensors)'}`, true);
       break;
     case 'custom':
       fromVector(q.extra?.[term.key ?? ''], `extra['${term.key}']`, true);
@@ -187,7 +192,7 @@ export function mapAction(policy: PolicySpec, raw: ArrayLike<number>): JointComm
     velocity: new Float64Array(n),
     torque: new Float64Array(n),
     stiffness: Float64Array.from(policy.pd.stiffness),
-    damping: Float64Array.from(policy.pd.damping),
+    damping: Float64Array.from(policy.pd.servoDamping),
   };
   for (let i = 0; i < n; i++) {
     let v = raw[i]!;

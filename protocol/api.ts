@@ -50,6 +50,10 @@ export interface SessionSnapshot {
   notice?: string;
   /** The robot the session drives: the task's simulated one, or a real one with the scene as its twin. */
   robot?: { name: string; simulated: boolean };
+  /** The physics engine the task's robot simulates in. */
+  engine?: 'rapier' | 'mujoco';
+  /** The engine the ghost runs in, while one runs (the same task and controller in the other engine). */
+  ghost?: 'rapier' | 'mujoco';
 }
 
 export interface Timing {
@@ -72,6 +76,8 @@ export interface FrameEvent {
   poses: Float32Array;
   /** Active contacts of the last step (see contacts.ts), only for a client that asked with setOverlays. */
   contacts?: Float32Array;
+  /** The ghost's body poses (same layout as `poses`), while one runs (setGhost). */
+  ghost?: Float32Array;
 }
 
 /** What a client asked the engine to add to its frames (overlays it draws). */
@@ -165,6 +171,40 @@ export interface RobotStatus {
   tool?: { body: string; position: [number, number, number] };
 }
 
+/**
+ * The studio's guided calibration of a robot.json (the Robot panel): `middle` waits for the user to
+ * put every joint in the middle of its range; `range` records each joint's min/max (raw ticks, 0 …
+ * resolution) while the user moves it; `done` has saved the calibration into `saved`.
+ */
+export interface CalibrationStatus {
+  step: 'idle' | 'middle' | 'range' | 'done' | 'failed';
+  config?: string;
+  name?: string;
+  port?: string;
+  joints: { name: string; resolution: number; min?: number; max?: number; now?: number }[];
+  saved?: string;
+  calibration?: Record<string, { homingOffset: number; direction: 1 | -1; rangeMin: number; rangeMax: number }>;
+  error?: string;
+}
+
+/** The studio's ROS connections (the ROS panel, and those `serve --ros1/--rosbridge` made): topics and live message counts. */
+export interface RosStatus {
+  connections: RosConnectionStatus[];
+}
+
+export interface RosConnectionStatus {
+  id: number;
+  kind: 'ros1' | 'rosbridge';
+  /** The ROS 1 master's or the rosbridge server's URL. */
+  url: string;
+  namespace: string;
+  rateHz: number;
+  published: { topic: string; type: string; messages: number }[];
+  subscribed: { topic: string; type: string; messages: number }[];
+  /** The newest things the connection had to say (master lost, reconnecting, commands ignored), oldest first. */
+  log: string[];
+}
+
 const values = z.record(z.string(), z.union([z.number(), z.string()]));
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -180,6 +220,10 @@ export const commandSchemas = {
   step: z.object({ count: z.number().int().min(1).max(10_000).optional() }).strict(),
   reset: z.object({ seed: z.number().int().min(0).optional() }).strict(),
   setSpeed: z.object({ speed: z.number().min(0.01).max(100) }).strict(),
+  /** The physics engine the task's robot simulates in: the same scene, controller and start, rebuilt in the other engine. */
+  setEngine: z.object({ engine: z.enum(['rapier', 'mujoco']) }).strict(),
+  /** Runs the same task and controller in the other engine from the present state, drawn as a ghost (on), or stops it. */
+  setGhost: z.object({ on: z.boolean() }).strict(),
   /** Overlays whose data this client's frames carry; off by default, so frames stay small. */
   setOverlays: z.object({ contacts: z.boolean() }).strict(),
   /**
@@ -212,10 +256,40 @@ export const commandSchemas = {
    */
   connectRobot: z.object({ config: z.string().min(1).max(4096), port: z.string().min(1).max(4096).optional(), dryRun: z.boolean().optional() }).strict(),
   disconnectRobot: z.object({}).strict(),
+  rosStatus: z.object({}).strict(),
+  /** Puts the live session on ROS: a ROS 1 master (http://host:11311) or a rosbridge server (ws://host:9090). */
+  rosConnect: z
+    .object({
+      kind: z.enum(['ros1', 'rosbridge']),
+      url: z.string().min(1).max(2048),
+      namespace: z.string().max(256).regex(/^[\w/]*$/, 'letters, digits, _ and / only').optional(),
+      rateHz: z.number().positive().max(1000).optional(),
+      /** Other names for topics, by their default name (`joint_states` → `arm/state`; relative names go under the namespace). */
+      topics: z.record(z.string().max(64), z.string().min(1).max(256)).optional(),
+      /** The joints `joint_states` carries, in order (default: every moving joint). */
+      joints: z.array(z.string().min(1).max(256)).max(256).optional(),
+    })
+    .strict(),
+  rosDisconnect: z.object({ id: z.number().int() }).strict(),
   /** Moves the connected robot's tool point by `delta` (world, m; at most 5 cm a call) through the model's kinematics. */
   jogEndEffector: z.object({ delta: vec3.refine((d) => Math.hypot(...d) <= 0.05, 'a jog moves at most 0.05 m') }).strict(),
+  /**
+   * Guided calibration: `start` opens a robot.json's bus with torque off (letting go of a connected
+   * robot), `middle` takes the present pose as the middle and records ranges, `finish` saves into the
+   * robot.json, `cancel` stops without saving.
+   */
+  calibrateRobot: z.union([
+    z.object({ action: z.literal('start'), config: z.string().min(1).max(4096), port: z.string().min(1).max(4096).optional() }).strict(),
+    z.object({ action: z.enum(['middle', 'finish', 'cancel', 'status']) }).strict(),
+  ]),
   /** Torque off now, whatever the controller is doing (not queued behind it); latched until reconnect. */
   emergencyStop: z.object({ reason: z.string().max(200).optional() }).strict(),
+  /**
+   * The Twist-style velocity command of a mobile or legged robot (the studio's keys and gamepad; ROS
+   * cmd_vel takes the same path): set on the task's live command (else the controller's vx, vy, yawRate),
+   * clamped to their ranges; back to zero unless renewed within half a second.
+   */
+  setVelocity: z.object({ vx: z.number(), vy: z.number(), yawRate: z.number() }).strict(),
   /** Records the live session to a new MCAP file in the engine's recordings folder (start), stops, or tells. */
   record: z.object({ action: z.enum(['start', 'stop', 'status']) }).strict(),
   /** The recordings in the engine's recordings folders. */
@@ -239,6 +313,8 @@ export interface CommandResults {
   step: StatusEvent;
   reset: StatusEvent;
   setSpeed: { speed: number };
+  setEngine: SessionSnapshot;
+  setGhost: SessionSnapshot;
   setOverlays: OverlaySubscriptions;
   perturb: { active: boolean };
   openRobot: SessionSnapshot;
@@ -251,8 +327,13 @@ export interface CommandResults {
   listRobotConfigs: RobotConfigInfo[];
   connectRobot: RobotStatus;
   disconnectRobot: RobotStatus;
+  rosStatus: RosStatus;
+  rosConnect: RosStatus;
+  rosDisconnect: RosStatus;
   jogEndEffector: RobotStatus;
   emergencyStop: RobotStatus;
+  calibrateRobot: CalibrationStatus;
+  setVelocity: { scope: 'task' | 'controller'; command: { vx: number; vy: number; yawRate: number } };
   record: RecordingStatus;
   listRecordings: RecordingListing;
   openRecording: PlaybackData;
@@ -267,11 +348,15 @@ export interface StreamEvents {
   training: TrainingEvent;
   /** The connected real robot's state, about 10 times a second while one is connected. */
   robot: RobotStatus;
+  /** The guided calibration's step and recorded ranges, a few times a second while recording. */
+  calibration: CalibrationStatus;
+  /** The ROS connections' topics and message counts, about twice a second while any is open. */
+  ros: RosStatus;
 }
 
 export type StreamName = keyof StreamEvents;
 
 /** Streams a slow client may miss: the newest value replaces any not yet delivered. */
-export const LOSSY_STREAMS: ReadonlySet<StreamName> = new Set(['frame', 'telemetry', 'plan', 'robot']);
+export const LOSSY_STREAMS: ReadonlySet<StreamName> = new Set(['frame', 'telemetry', 'plan', 'robot', 'calibration', 'ros']);
 
 export type Handlers = { [C in CommandName]: (params: CommandParams<C>) => Promise<CommandResults[C]> | CommandResults[C] };

@@ -57,7 +57,7 @@ export interface ModelFacts {
 
 export type CardActionType = 'position' | 'velocity' | 'torque';
 
-/** The parts of a validated model card (schema version 1) the studio shows. */
+/** The parts of a validated model card (schema version 2) the studio shows. */
 export interface ModelCardView {
   schemaVersion: number;
   name: string;
@@ -83,7 +83,7 @@ export interface ModelCardView {
       offset: 'defaultPose' | number | number[];
       clip?: [number, number] | { lower: number[]; upper: number[] };
     };
-    pd: { stiffness: number[]; damping: number[]; torqueLimit?: number[] };
+    pd: { stiffness: number[]; servoDamping: number[]; jointDamping?: number[]; torqueLimit?: number[]; armature?: number[] };
     rates: { controlHz: number; physicsHz: number };
   };
   diffusion?: { horizon: number; obsHorizon: number; actionSteps: number; actionDim: number; obsDim: number; trainTimesteps: number; betaSchedule: string; predictionType: string };

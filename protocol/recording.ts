@@ -25,14 +25,21 @@ export interface RecordingListing {
   files: string[];
 }
 
-/** One series of a recorded topic: `names.length` values per time, row after row. */
+/** One recorded topic's numeric fields: `names.length` values per time, row after row (NaN where a message lacks the field). */
 export interface PlaybackSeries {
-  /** Its group in the plots: the topic's name (`cost`, `action`, `joint position`). */
+  /** The topic (`/cost`, `/joint_states`); its signals are named `${group} / ${field}`. */
   group: string;
+  /** Field paths: `total`, `terms.upright`, `position.elbow`. */
   names: string[];
   /** Seconds since the recording's first message. */
   times: Float64Array;
   values: Float32Array;
+}
+
+/** A plot of recorded signals, each named `${topic} / ${field}`. */
+export interface PlaybackPlot {
+  title: string;
+  signals: string[];
 }
 
 export interface PlaybackData {
@@ -48,6 +55,8 @@ export interface PlaybackData {
   times: Float64Array;
   poses: Float32Array;
   series: PlaybackSeries[];
+  /** The plots shown when the playback opens (the user adds and removes signals from there). */
+  plots: PlaybackPlot[];
   /** The planner's trajectories as recorded (`/plan`), their `time` on the recording's clock; none for controllers that do not plan. */
   plans: PlanEvent[];
   /** What the reader or the builder had to say: a file cut off by a crash, frames thinned out, meshes missing. */

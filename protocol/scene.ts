@@ -23,7 +23,14 @@ export type Shape =
    * A mesh from `scene.meshes`: drawn as triangles, collides as the convex hull of `hull` (a coarser
    * copy: a hull's cost grows with its vertex count) or of the mesh itself.
    */
-  | { type: 'mesh'; mesh: string; hull?: string };
+  | { type: 'mesh'; mesh: string; hull?: string }
+  /**
+   * Terrain (MJCF `hfield`): a grid of heights in metres above the geom's origin, row-major, `rows` × `cols`
+   * samples spanning x ∈ [−halfExtents[0], +halfExtents[0]] along a row and y ∈ [−halfExtents[1], +halfExtents[1]]
+   * from the first row to the last (MuJoCo's hfield_data order); the surface between samples is linear.
+   * `base` is the depth of MuJoCo's solid box under the lowest height (Rapier's heightfield is a surface).
+   */
+  | { type: 'heightfield'; rows: number; cols: number; halfExtents: [number, number]; heights: Float32Array; base: number };
 
 /** Triangle mesh data, in the geom's frame (already scaled). */
 export interface MeshData {
@@ -107,6 +114,20 @@ export interface ActuatorDesc {
   forceLimit?: number;
 }
 
+/** What a site sensor measures (MuJoCo's sensor of the same name; sim/robot/site-sensors.ts). */
+export type SiteSensorType = 'gyro' | 'accelerometer' | 'velocimeter' | 'framequat' | 'framexaxis' | 'frameyaxis' | 'framezaxis' | 'framepos' | 'touch';
+
+/** A sensor on a frame fixed to a body (an MJCF site, or a body's own frame). */
+export interface SensorDesc {
+  name: string;
+  type: SiteSensorType;
+  body: number;
+  /** The site's frame in the body frame. */
+  pose: Pose;
+  /** touch: contacts within this distance of the site count (the site's largest size). */
+  radius?: number;
+}
+
 /** A point drawn in the viewport (goals, targets); not simulated. */
 export interface MarkerDesc {
   name: string;
@@ -131,6 +152,8 @@ export interface SceneDescription {
   joints: JointDesc[];
   actuators: ActuatorDesc[];
   markers: MarkerDesc[];
+  /** Site sensors the simulated robot reports (RobotState.sensors). */
+  sensors?: SensorDesc[];
   /** Meshes referenced by mesh geoms. */
   meshes?: Record<string, MeshData>;
 }

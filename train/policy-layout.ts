@@ -75,7 +75,7 @@ export function policyLayout(task: TaskInstance): PolicyLayout {
     },
     pd: {
       stiffness: scene.actuators.map((a) => (a.kind === 'position' ? (a.kp ?? 0) : 0)),
-      damping: scene.actuators.map((a) => (a.kind === 'position' || a.kind === 'velocity' ? (a.kv ?? 0) : 0)),
+      servoDamping: scene.actuators.map((a) => (a.kind === 'position' || a.kind === 'velocity' ? (a.kv ?? 0) : 0)),
     },
     rates: { controlHz: 1 / task.timing.controlDt, physicsHz: 1 / scene.timestep },
   };

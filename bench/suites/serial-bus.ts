@@ -26,8 +26,8 @@ const WARMUP_S = 1;
 const MEASURE_S = 5;
 const IDS = Array.from({ length: SERVOS }, (_, i) => i + 1);
 
-/** Bytes on the wire per loop tick: the sync read, every servo's reply, the sync write. */
-function wireBytes(bus: 'dynamixel' | 'feetech'): { syncRead: number; replies: number; syncWrite: number; total: number } {
+/** Bytes on the wire per loop tick: the sync read, every servo's reply, the sync write (also the deploy and teleop suites'). */
+export function wireBytes(bus: 'dynamixel' | 'feetech'): { syncRead: number; replies: number; syncWrite: number; total: number } {
   const model = findModel(bus === 'dynamixel' ? 'xl330-m288' : 'sts3215');
   const state = span(model.table, ['Present_Position', 'Present_Velocity', model.effort.register, model.voltageRegister, 'Present_Temperature']);
   const goal = model.table.Goal_Position!.size;
@@ -39,6 +39,11 @@ function wireBytes(bus: 'dynamixel' | 'feetech'): { syncRead: number; replies: n
       : [S.syncRead(state.address, state.length, IDS), S.reply(1, 0, zeros), S.syncWrite(model.table.Goal_Position!.address, goal, data)];
   const replies = reply.length * SERVOS;
   return { syncRead: syncRead.length, replies, syncWrite: syncWrite.length, total: syncRead.length + replies + syncWrite.length };
+}
+
+/** Time a tick's bytes take on a 1 Mbps UART (10 bits a byte: start, 8 data, stop). */
+export function wireMsPerTick(bytes: number): number {
+  return (bytes * 10 * 1000) / BAUD;
 }
 
 async function loop(bus: 'dynamixel' | 'feetech'): Promise<BenchResult[]> {
@@ -84,7 +89,7 @@ async function loop(bus: 'dynamixel' | 'feetech'): Promise<BenchResult[]> {
     const seconds = (performance.now() - t0) / 1000;
     const hz = ticks / seconds;
     const bytes = wireBytes(bus);
-    const wireMs = (bytes.total * 10 * 1000) / BAUD;
+    const wireMs = wireMsPerTick(bytes.total);
     const wireHz = 1000 / wireMs;
     const stats = robot.motorBus.transport.stats;
     const details = {

@@ -23,7 +23,7 @@ export interface FlushingMcapWriterOptions {
   library?: string;
 }
 
-/** What a session recorder writes to: this writer on the calling thread, or a queue to one on a thread of its own (engine/recording-thread.ts). */
+/** What a session recorder writes to: this writer, or a live server (bridges/foxglove/foxglove-live-sink.ts). */
 export interface McapSink {
   readonly path: string;
   registerSchema(schema: Omit<McapTypes.Schema, 'id'>): number;

@@ -50,7 +50,18 @@ describe('recordingPlayback', () => {
     expect(Array.from(playback.times)).toEqual([0.1, 0.2, 0.30000000000000004].map((t) => expect.closeTo(t, 9)));
     // Frame 2: the base (written in the first message only) stays at x = 0.5; the link at x = 3.
     expect(Array.from(playback.poses.subarray(2 * 14, 3 * 14))).toEqual([0.5, 0, 0, 0, 0, 0, 1, 3, 0, 0, 0, 0, 0, 1]);
-    expect(playback.series.find((s) => s.group === 'cost')!.names).toEqual(['total', 'effort']);
+    // Every topic's numeric fields are plottable (the scene and the plans are drawn instead).
+    expect(playback.series.map((s) => s.group).sort()).toEqual(['/actuate/settings', '/control/action', '/cost', '/joint_states', '/tf']);
+    const cost = playback.series.find((s) => s.group === '/cost')!;
+    expect(cost.names).toEqual(['time', 'total', 'terms.effort']);
+    expect(Array.from(cost.values.subarray(3, 6))).toEqual([expect.closeTo(0.2, 6), 2, 2]);
+    expect(playback.series.find((s) => s.group === '/actuate/settings')!.names).toEqual(['costWeights.effort', 'seed']);
+    expect(playback.series.find((s) => s.group === '/tf')!.names).toContain('transforms.link.transform.translation.x');
+    expect(playback.plots).toEqual([
+      { title: 'cost', signals: ['/cost / total', '/cost / terms.effort'] },
+      { title: 'action', signals: [`/control/action / values.${scene.actuators[0]!.name}`] },
+      { title: 'joint position', signals: [`/joint_states / position.${scene.joints[0]!.name}`] },
+    ]);
     expect(playback.plans).toHaveLength(1);
     expect(playback.plans[0]!.time).toBeCloseTo(0.2, 9);
     expect(Array.from(playback.plans[0]!.best)).toEqual([1, 2, 3, 4, 5, 6]);

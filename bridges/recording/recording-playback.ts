@@ -1,19 +1,25 @@
 /**
  * Lays a recording out for the studio's playback: body poses per `/tf` message in the recorded
  * scene's body order (a body not in a message keeps its last pose: fixed bodies are written once),
- * and every numeric signal — cost and its terms, the controller's actions, joint positions — as a
- * series on the recording's own clock (seconds since its first message).
+ * and every numeric field of every topic (numeric-fields.ts) as a series on the recording's own clock
+ * (seconds since its first message), with the plots shown first: cost and its terms, the
+ * controller's actions, joint positions. The scene and the plans are drawn, not plotted.
  */
 import type { PlanEvent } from '../../protocol/api.ts';
-import type { PlaybackData, PlaybackSeries } from '../../protocol/recording.ts';
+import type { PlaybackData, PlaybackPlot, PlaybackSeries } from '../../protocol/recording.ts';
 import type { SceneDescription } from '../../protocol/scene.ts';
 import type { Recording, RecordedMessage } from './read-recording.ts';
+import { numericFields } from './numeric-fields.ts';
 import { RECORDING_TOPICS } from './recording-topics.ts';
 
 /** More frames than this are thinned (every n-th kept): the studio holds them all in memory. */
 export const MAX_PLAYBACK_FRAMES = 20_000;
 /** Plans beyond this many are thinned the same way (a plan of 32 samples × 50 steps is about 20 kB). */
 export const MAX_PLAYBACK_PLANS = 2_000;
+/** Fields of one topic offered for plotting beyond which the rest are left out (and a note says so). */
+export const MAX_FIELDS_PER_TOPIC = 512;
+/** Topics drawn rather than plotted. */
+const NOT_PLOTTED: ReadonlySet<string> = new Set([RECORDING_TOPICS.scene.topic, RECORDING_TOPICS.plan.topic]);
 
 interface Transform {
   child_frame_id: string;
@@ -57,23 +63,7 @@ export function recordingPlayback(recording: Recording, liveScene?: SceneDescrip
   });
   if (frameCount === 0) notes.push(`no ${RECORDING_TOPICS.tf.topic} messages: nothing moves`);
 
-  const series: PlaybackSeries[] = [];
-  const addSeries = (group: string, messages: RecordedMessage[], row: (data: never) => Record<string, number>) => {
-    if (messages.length === 0) return;
-    const names = Object.keys(row(messages[0]!.data as never));
-    const s: PlaybackSeries = { group, names, times: new Float64Array(messages.length), values: new Float32Array(messages.length * names.length) };
-    messages.forEach((m, i) => {
-      s.times[i] = seconds(m);
-      const r = row(m.data as never);
-      names.forEach((n, j) => (s.values[i * names.length + j] = r[n] ?? NaN));
-    });
-    series.push(s);
-  };
-  addSeries('cost', on(RECORDING_TOPICS.cost.topic), (d: { total: number; terms: Record<string, number> }) => ({ total: d.total, ...d.terms }));
-  addSeries('action', on(RECORDING_TOPICS.action.topic), (d: { values: Record<string, number> }) => d.values);
-  addSeries('joint position', on(RECORDING_TOPICS.jointStates.topic), (d: { name: string[]; position: ArrayLike<number> }) =>
-    Object.fromEntries(d.name.map((n, i) => [n, d.position[i]!])),
-  );
+  const series = topicSeries(recording, seconds, notes);
   const recordedPlans = on(RECORDING_TOPICS.plan.topic).filter((m) => m.logTime >= recorded.logTime);
   const planStride = Math.max(1, Math.ceil(recordedPlans.length / MAX_PLAYBACK_PLANS));
   if (planStride > 1) notes.push(`${recordedPlans.length} plans thinned to every ${planStride}th for playback`);
@@ -89,9 +79,57 @@ export function recordingPlayback(recording: Recording, liveScene?: SceneDescrip
     times,
     poses,
     series,
+    plots: defaultPlots(series),
     plans,
     notes,
   };
+}
+
+/** One series per topic: every numeric field any of its messages has, NaN where a message lacks it. */
+function topicSeries(recording: Recording, seconds: (m: RecordedMessage) => number, notes: string[]): PlaybackSeries[] {
+  const byTopic = new Map<string, RecordedMessage[]>();
+  for (const m of recording.messages) {
+    if (NOT_PLOTTED.has(m.topic)) continue;
+    const list = byTopic.get(m.topic) ?? [];
+    if (list.length === 0) byTopic.set(m.topic, list);
+    list.push(m);
+  }
+  const series: PlaybackSeries[] = [];
+  for (const [topic, all] of byTopic) {
+    const stride = Math.max(1, Math.ceil(all.length / MAX_PLAYBACK_FRAMES));
+    if (stride > 1) notes.push(`${topic}: ${all.length} messages thinned to every ${stride}th for plotting`);
+    const messages = all.filter((_, k) => k % stride === 0);
+    const rows = messages.map((m) => numericFields(m.data));
+    const column = new Map<string, number>();
+    for (const row of rows) for (const name of row.keys()) if (!column.has(name) && column.size < MAX_FIELDS_PER_TOPIC) column.set(name, column.size);
+    if (column.size === 0) continue;
+    if (rows.some((row) => [...row.keys()].some((name) => !column.has(name)))) notes.push(`${topic}: only the first ${MAX_FIELDS_PER_TOPIC} fields can be plotted`);
+    const names = [...column.keys()];
+    const s: PlaybackSeries = { group: topic, names, times: new Float64Array(rows.length), values: new Float32Array(rows.length * names.length).fill(NaN) };
+    rows.forEach((row, i) => {
+      s.times[i] = seconds(messages[i]!);
+      for (const [name, value] of row) {
+        const j = column.get(name);
+        if (j !== undefined) s.values[i * names.length + j] = value;
+      }
+    });
+    series.push(s);
+  }
+  return series;
+}
+
+/** The plots a playback opens with: cost and its terms, the actions, the joint positions (those recorded). */
+function defaultPlots(series: PlaybackSeries[]): PlaybackPlot[] {
+  const plot = (title: string, topic: string, keep: (field: string) => boolean): PlaybackPlot[] => {
+    const s = series.find((x) => x.group === topic);
+    const signals = (s?.names ?? []).filter(keep).map((field) => `${topic} / ${field}`);
+    return signals.length ? [{ title, signals }] : [];
+  };
+  return [
+    ...plot('cost', RECORDING_TOPICS.cost.topic, (f) => f === 'total' || f.startsWith('terms.')),
+    ...plot('action', RECORDING_TOPICS.action.topic, (f) => f.startsWith('values.')),
+    ...plot('joint position', RECORDING_TOPICS.jointStates.topic, (f) => f.startsWith('position.')),
+  ];
 }
 
 interface SceneUpdateMessage {

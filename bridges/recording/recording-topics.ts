@@ -7,16 +7,18 @@
 import { SceneUpdate } from '@foxglove/schemas/jsonschema.js';
 import type { Ros1TypeName } from '../ros1/ros1-messages.ts';
 
-type JsonSchema = Record<string, unknown>;
+export type JsonSchema = Record<string, unknown>;
 
-const numberMap: JsonSchema = { type: 'object', additionalProperties: { type: 'number' } };
-const numbers: JsonSchema = { type: 'array', items: { type: 'number' } };
+export const numberMap: JsonSchema = { type: 'object', additionalProperties: { type: 'number' } };
+export const numbers: JsonSchema = { type: 'array', items: { type: 'number' } };
 
 export type TopicSpec =
   | { topic: string; encoding: 'json'; schemaName: string; schema: JsonSchema; description: string }
   | { topic: string; encoding: 'ros1'; schemaName: Ros1TypeName; description: string };
 
-function topic(topic: string, schemaName: string, schema: JsonSchema, description: string): TopicSpec {
+export type JsonTopicSpec = Extract<TopicSpec, { encoding: 'json' }>;
+
+export function topic(topic: string, schemaName: string, schema: JsonSchema, description: string): JsonTopicSpec {
   return { topic, encoding: 'json', schemaName, schema, description };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Records a session — simulated or real — to MCAP: settings and scene, then per control step the
  * joint states, body transforms, controller output and cost terms, plus commands after safety, the
- * robot's own readings, plans and timing as they come. Messages are JSON with the schemas in
+ * robot's own readings, plans and timing as they come. Messages are ROS 1 or JSON with the schemas in
  * recording-topics.ts, so Foxglove draws and plots them without any Actuate code.
  *
  * Time: a message's log time is the recording's start (wall clock) plus the session time, so a
@@ -38,7 +38,30 @@ export interface StepSample {
 
 export const RECORDING_PROFILE = 'actuate';
 
-export class SessionRecorder {
+/** What a session records into: a SessionRecorder on the session's thread, or one on a thread of its own (engine/recording-thread.ts). */
+export interface Recorder {
+  readonly path: string;
+  settings(time: number, settings: RecordedSettings, costTermNames: string[]): void;
+  setScene(time: number, scene: SceneDescription): void;
+  step(sample: StepSample): void;
+  plan(plan: PlanEvent): void;
+  timing(time: number, timing: Timing): void;
+  /** Hands on what has waited long enough (a timer calls this while the session is idle). */
+  flushIfDue(): void;
+  /** Messages not recorded because the disk (or a live client) could not keep up, per topic ({} when none). */
+  dropped(): Record<string, number>;
+  /** Writes the index; resolves when the file is complete. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const STEP_TOPICS = (['jointStates', 'tf', 'action', 'cost'] as const).map((key) => RECORDING_TOPICS[key].topic);
+
+/** The topics one control step writes: joint states, transforms, action, cost, and the command when one was sent. */
+export function stepTopics(sample: StepSample): readonly string[] {
+  return sample.command ? [...STEP_TOPICS, RECORDING_TOPICS.command.topic] : STEP_TOPICS;
+}
+
+export class SessionRecorder implements Recorder {
   private readonly writer: McapSink;
   private readonly channels = new Map<RecordingTopic, { id: number; ros1?: Ros1Type }>();
   private readonly encoder = new TextEncoder();
@@ -54,6 +77,8 @@ export class SessionRecorder {
   private closed = false;
   private closing: Promise<void> | undefined;
   private lastTime = 0;
+  /** Messages dropped before they reached this recorder (the session thread's queue), per topic. */
+  private readonly droppedBefore = new Map<string, number>();
 
   /** `sink`: where the records go (default: a FlushingMcapWriter on this thread). */
   constructor(path: string, options: FlushingMcapWriterOptions & { startedAtMs?: number; sink?: (path: string, options: FlushingMcapWriterOptions) => McapSink } = {}) {
@@ -162,10 +187,18 @@ export class SessionRecorder {
 
   /** Messages the writer could not keep up with, per topic ({} when none). */
   dropped(): Record<string, number> {
-    const out: Record<string, number> = {};
+    const out: Record<string, number> = Object.fromEntries(this.droppedBefore);
     const topics = new Map([...this.channels].map(([key, c]) => [c.id, RECORDING_TOPICS[key].topic]));
-    for (const [id, n] of this.writer.dropped ?? []) if (n > 0) out[topics.get(id) ?? String(id)] = n;
+    for (const [id, n] of this.writer.dropped ?? []) {
+      const topic = topics.get(id) ?? String(id);
+      if (n > 0) out[topic] = (out[topic] ?? 0) + n;
+    }
     return out;
+  }
+
+  /** Adds messages dropped before they reached this recorder, so the file's last message counts them too. */
+  countDropped(counts: Readonly<Record<string, number>>): void {
+    for (const [topic, n] of Object.entries(counts)) this.droppedBefore.set(topic, (this.droppedBefore.get(topic) ?? 0) + n);
   }
 
   /**

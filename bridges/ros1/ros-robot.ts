@@ -9,8 +9,9 @@
  * so a controller never drives a robot it cannot see. emergencyStop() publishes a hold at the present
  * position and latches until reconnect.
  */
-import type { ActuatorInfo, Robot, RobotCapabilities, RobotCommand, RobotFault, RobotState, SentCommand } from '../../sim/robot/robot.ts';
+import type { ActuatorInfo, RobotCapabilities, RobotCommand, RobotFault, RobotState, SentCommand } from '../../sim/robot/robot.ts';
 import type { SceneDescription } from '../../protocol/scene.ts';
+import type { RealRobot, RealRobotMode } from '../real-robot.ts';
 import { SafetyLayer, type JointSafety } from '../safety/safety-layer.ts';
 import type { RosTransport } from './ros-transport.ts';
 
@@ -33,7 +34,14 @@ export interface RosRobotOptions {
   staleAfterSeconds?: number;
   /** How long connect() waits for the first reading (ms). Default 10 000. */
   connectTimeoutMs?: number;
+  /** Where the robot is reached, as the Robot panel shows it (a master's or rosbridge's URL). */
+  where?: string;
+  /** Only read the robot: nothing is advertised or published, not even a stop's hold (a dry run). */
+  readOnly?: boolean;
 }
+
+/** Faults kept for the Robot panel (the newest). */
+const FAULTS_KEPT = 20;
 
 interface JointStateMessage {
   name: string[];
@@ -42,10 +50,10 @@ interface JointStateMessage {
   effort: ArrayLike<number>;
 }
 
-export class RosRobot implements Robot {
+export class RosRobot implements RealRobot {
   readonly name: string;
   readonly capabilities: RobotCapabilities;
-  private readonly safety: SafetyLayer;
+  readonly safety: SafetyLayer;
   private readonly stateTopic: string;
   private readonly commandTopic: string;
   private transport: RosTransport | undefined;
@@ -59,6 +67,9 @@ export class RosRobot implements Robot {
   private previousAt = 0;
   private stopped: string | undefined;
   private firstReading: (() => void) | undefined;
+  private readonly faults: RobotFault[] = [];
+  /** A communication fault is on the list for the present silence. */
+  private silenceNoted = false;
   /** Readings received, and those that named none of our joints. */
   readonly received = { readings: 0, foreign: 0 };
 
@@ -88,15 +99,40 @@ export class RosRobot implements Robot {
     return this.safety.counters;
   }
 
+  get mode(): RealRobotMode {
+    if (!this.transport) return 'disconnected';
+    if (this.stopped) return 'stopped';
+    return this.staleFor() === undefined ? 'active' : 'holding';
+  }
+
+  get stopReason(): string | undefined {
+    return this.stopped;
+  }
+
+  get faultList(): readonly RobotFault[] {
+    this.staleFor();
+    return this.faults;
+  }
+
+  /** Commands go out: connected, hearing the robot, not stopped, not only read. */
+  get torqueEnabled(): boolean {
+    return this.mode === 'active' && !this.options.readOnly;
+  }
+
+  get port(): string {
+    return this.options.where ?? 'ROS';
+  }
+
   async connect(): Promise<void> {
     if (this.transport) return;
     const transport = await this.options.transport();
     this.transport = transport;
     this.stopped = undefined;
+    this.faults.length = 0;
     this.connectedAt = performance.now();
     const index = new Map(this.capabilities.joints.map((j, i) => [j, i]));
     const first = new Promise<void>((resolve) => (this.firstReading = resolve));
-    await transport.advertise(this.commandTopic, 'std_msgs/Float64MultiArray');
+    if (!this.options.readOnly) await transport.advertise(this.commandTopic, 'std_msgs/Float64MultiArray');
     transport.subscribe(this.stateTopic, 'sensor_msgs/JointState', (message) => {
       const m = message as JointStateMessage;
       let ours = 0;
@@ -112,6 +148,7 @@ export class RosRobot implements Robot {
       this.received.readings++;
       if (ours === 0) return void this.received.foreign++;
       this.lastReading = performance.now();
+      this.silenceNoted = false;
       if (this.seen.every(Boolean)) this.firstReading?.();
     });
     const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
@@ -154,6 +191,7 @@ export class RosRobot implements Robot {
     const transport = this.transport;
     if (!transport) throw new Error(`${this.name}: not connected`);
     if (this.stopped) return { action: Float64Array.from(this.position), clamped: 0, overridden: this.stopped };
+    if (this.options.readOnly) return { action: Float64Array.from(this.position), clamped: 0, overridden: `${this.name} is only read (nothing sent)` };
     const stale = this.staleFor();
     if (stale !== undefined) {
       this.safety.counters.communicationTrips++;
@@ -170,7 +208,7 @@ export class RosRobot implements Robot {
   async emergencyStop(reason: string): Promise<void> {
     this.safety.counters.emergencyStops++;
     this.stopped = `emergency stop: ${reason}`;
-    this.transport?.publish(this.commandTopic, 'std_msgs/Float64MultiArray', goals(this.capabilities.joints, this.position));
+    if (!this.options.readOnly) this.transport?.publish(this.commandTopic, 'std_msgs/Float64MultiArray', goals(this.capabilities.joints, this.position));
   }
 
   async disconnect(): Promise<void> {
@@ -179,10 +217,16 @@ export class RosRobot implements Robot {
     transport?.close();
   }
 
-  /** Seconds since the last reading when that is too long ago, else undefined. */
+  /** Seconds since the last reading when that is too long ago (noted once per silence as a fault), else undefined. */
   private staleFor(): number | undefined {
     const age = (performance.now() - this.lastReading) / 1000;
-    return age > (this.options.staleAfterSeconds ?? 0.5) ? age : undefined;
+    if (age <= (this.options.staleAfterSeconds ?? 0.5)) return undefined;
+    if (!this.silenceNoted && this.transport && this.lastReading > 0) {
+      this.silenceNoted = true;
+      this.faults.push({ kind: 'communication', message: `${this.stateTopic} went silent` });
+      if (this.faults.length > FAULTS_KEPT) this.faults.shift();
+    }
+    return age;
   }
 }
 

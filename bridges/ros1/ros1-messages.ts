@@ -62,6 +62,20 @@ export function movingJoints(scene: SceneDescription): number[] {
   return scene.joints.flatMap((j, i) => (j.type === 'revolute' || j.type === 'prismatic' ? [i] : []));
 }
 
+/**
+ * The joints a session publishes: those named (in that order), or every moving joint when none are. A
+ * name that is not a moving joint of the scene is an error listing the ones that are.
+ */
+export function publishedJoints(scene: SceneDescription, names?: readonly string[]): number[] {
+  const moving = movingJoints(scene);
+  if (!names?.length) return moving;
+  return names.map((name) => {
+    const j = moving.find((i) => scene.joints[i]!.name === name);
+    if (j === undefined) throw new Error(`'${name}' is not a moving joint of ${scene.name}; its joints: ${moving.map((i) => scene.joints[i]!.name).join(', ')}`);
+    return j;
+  });
+}
+
 export function jointStateMessage(scene: SceneDescription, joints: readonly number[], state: ArrayLike<number>, stamp: RosTime, seq = 0) {
   const position = new Float64Array(joints.length);
   const velocity = new Float64Array(joints.length);

@@ -1,20 +1,20 @@
 /**
- * `actuate deploy --robot robot.json [--task T] [--controller C] [--set k=v …] [--rate Hz] [--seconds S]
+ * `actuate deploy --robot robot.json [--port PORT|URL] [--task T] [--controller C] [--set k=v …] [--rate Hz] [--seconds S]
  * [--dry-run] [--log FILE.jsonl] [--record FILE.mcap] [--json]`: any task controller on a real robot,
  * through the engine session that drives the studio (the robot attached, the task's scene its twin,
  * planners in their own loop). The robot's safety layer sits in its send path whatever the controller.
  * A fixed-rate loop ticks the session and reports achieved rate, period jitter, overruns, bus round
  * trips and clamps; every step goes to a JSONL log flushed every 100 ms (and, with --record, to MCAP),
  * so a crash loses at most that much. --dry-run reads the real robot with torque off and drives only
- * its simulated twin: nothing but reads reaches the bus.
+ * its simulated twin: nothing but reads reaches the bus. The robot file may describe servos on a bus or
+ * a robot on ROS (`"kind": "ros"`: a master or rosbridge URL, state and command topics, joints).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BusRobot } from '../../bridges/bus-robot.ts';
 import { DryRunRobot } from '../../bridges/dry-run-robot.ts';
 import { MeasuredRobot } from '../../bridges/measured-robot.ts';
-import { loadRobotConfig, robotModelPath } from '../../bridges/robot-config.ts';
+import { loadRobotFile, makeRobot } from '../../bridges/robot-file.ts';
 import { findController } from '../../control/registry.ts';
 import { Session } from '../../engine/session.ts';
 import { recordSession } from '../../engine/session-recording.ts';
@@ -47,9 +47,9 @@ export async function deployCommand(argv: string[]): Promise<number> {
     },
   });
   if (!values.robot) throw new UsageError('deploy needs --robot robot.json');
-  const config = loadRobotConfig(values.robot);
+  const file = loadRobotFile(values.robot);
   // Without --task: free play of the robot's own model file, its joints as the actions.
-  const model = robotModelPath(values.robot, config);
+  const model = file.robotModel;
   if (!values.task && !model) throw new UsageError(`deploy needs --task: ${values.robot} names no robotModel to build a free-play scene from`);
   const taskId = values.task ?? `${ROBOT_TASK_PREFIX}${model}`;
   const controllerId = values.controller!;
@@ -68,10 +68,10 @@ export async function deployCommand(argv: string[]): Promise<number> {
     throw err.name === 'ParamError' ? new UsageError(err.message) : err;
   });
   const { rate, seconds } = loopOptions(values.rate ?? String(1 / session.task.timing.controlDt), values.seconds, (m) => new UsageError(m));
-  const bus = new BusRobot(config, { torque: !dryRun, ...(values.port ? { port: values.port } : {}) });
+  const real = makeRobot(file, session.task.scene, { torque: !dryRun, ...(values.port ? { port: values.port } : {}), onStatus: (m) => process.stderr.write(`${file.name}: ${m}\n`) });
   const stats = new LoopStats(rate);
   let lastReal: RobotState | undefined;
-  const inner = dryRun ? new DryRunRobot(bus, await loadRapier(), session.task.scene) : bus;
+  const inner = dryRun ? new DryRunRobot(real, await loadRapier(), session.task.scene) : real;
   const robot = new MeasuredRobot(inner, {
     read: (ms, state) => {
       stats.readMs.add(ms);
@@ -80,7 +80,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
     sent: (ms) => stats.sendMs.add(ms),
   });
 
-  const logFile = values.log ?? `deploy-${config.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+  const logFile = values.log ?? `deploy-${file.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
   const log = new FlushedLog(logFile);
   let steps = 0;
   let clampedCommands = 0;
@@ -98,7 +98,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
   let error: string | undefined;
   let failed = false;
   try {
-    log.write({ type: 'start', robot: config.name, task: taskId, controller: controllerId, rate, seconds, dryRun, joints: robot.capabilities.joints, stamp: Date.now() });
+    log.write({ type: 'start', robot: file.name, task: taskId, controller: controllerId, rate, seconds, dryRun, joints: robot.capabilities.joints, stamp: Date.now() });
     const t0 = performance.now();
     session.onStep((sample) => {
       const command = sample.command;
@@ -123,20 +123,20 @@ export async function deployCommand(argv: string[]): Promise<number> {
     await runAtRate(stats, seconds, async () => {
       await session.tick();
       error = session.status().error;
-      return !error && bus.mode !== 'stopped' && bus.mode !== 'disconnected';
+      return !error && real.mode !== 'stopped' && real.mode !== 'disconnected';
     });
   } finally {
     const summary = {
-      robot: config.name,
+      robot: file.name,
       task: taskId,
       controller: controllerId,
       dryRun,
       ...stats.summary(),
       steps,
       clampedCommands,
-      safety: { ...bus.counters },
-      mode: bus.mode,
-      ...(bus.stopReason ? { stopReason: bus.stopReason } : {}),
+      safety: { ...real.counters },
+      mode: real.mode,
+      ...(real.stopReason ? { stopReason: real.stopReason } : {}),
       ...(error ? { error } : {}),
       faults: (lastReal?.faults ?? []).map((f) => f.message),
       log: logFile,

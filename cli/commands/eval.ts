@@ -50,6 +50,7 @@ export async function evalCommand(argv: string[]): Promise<string> {
   const set = parseSetOptions(values.set!, values.task, values.controller);
   const returns: number[] = [];
   const metricSums: Record<string, number> = {};
+  const metricCounts: Record<string, number> = {};
   let successes = 0;
   for (let e = 0; e < episodes; e++) {
     let r;
@@ -62,7 +63,10 @@ export async function evalCommand(argv: string[]): Promise<string> {
     if (r.error) throw new Error(`episode ${e} (seed ${seed + e}): ${r.error}`);
     returns.push(r.return);
     if (r.success) successes++;
-    for (const [k, v] of Object.entries(r.metrics)) metricSums[k] = (metricSums[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(r.metrics)) {
+      metricSums[k] = (metricSums[k] ?? 0) + v;
+      metricCounts[k] = (metricCounts[k] ?? 0) + 1;
+    }
     if (!values.json && process.stderr.isTTY) process.stderr.write(`\repisode ${e + 1}/${episodes}`);
   }
   if (!values.json && process.stderr.isTTY) process.stderr.write('\n');
@@ -76,7 +80,8 @@ export async function evalCommand(argv: string[]): Promise<string> {
     successRate: successes / episodes,
     returnMean: round(mean),
     returnStd: round(std),
-    metrics: Object.fromEntries(Object.entries(metricSums).map(([k, v]) => [k, round(v / episodes)])),
+    // Each metric's mean over the episodes that report it (`reachedAt` exists only where the goal was reached).
+    metrics: Object.fromEntries(Object.entries(metricSums).map(([k, v]) => [k, round(v / metricCounts[k]!)])),
   };
   if (values.json) return JSON.stringify(result);
   return `${result.task} with ${result.controller}: ${successes}/${episodes} episodes succeeded, return ${result.returnMean} ± ${result.returnStd}\n  metrics: ${Object.entries(result.metrics).map(([k, v]) => `${k}=${v}`).join(' ')}`;

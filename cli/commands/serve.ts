@@ -13,6 +13,7 @@ import { EngineHost } from '../../engine/host.ts';
 import { packageList, parsePackageOptions } from '../../sim/importers/resolve-path.ts';
 import { startServer } from '../../engine/http-server.ts';
 import { isLoopback } from '../../engine/request-policy.ts';
+import { connectionLog } from '../../engine/ros-link.ts';
 import { connectSessionBridges } from '../../engine/ros-session.ts';
 import { serveFoxglove, type LiveFoxglove } from '../../engine/foxglove-live.ts';
 import { takeRosOptions } from '../ros-options.ts';
@@ -77,11 +78,19 @@ export async function serveCommand(argv: string[]): Promise<void> {
   try {
     if (foxglovePort !== undefined) foxglove = await serveFoxglove(engine.session, { port: foxglovePort });
     if (values.record) engine.recording.start(resolve(values.record));
-    const say = (prefix: string) => (m: string) => process.stderr.write(`${prefix}: ${m}\n`);
+    // Printed, and shown in the studio's ROS panel, which may also close them.
+    const logs = { ros1: connectionLog(), rosbridge: connectionLog() };
+    const say = (kind: keyof typeof logs) => (m: string) => {
+      process.stderr.write(`${kind}: ${m}\n`);
+      logs[kind].say(m);
+    };
     bridges = await connectSessionBridges(engine.session, {
       ...(ros.ros1 ? { ros1: { ...ros.ros1, onStatus: say('ros1') } } : {}),
       ...(ros.rosbridge ? { rosbridge: { ...ros.rosbridge, onStatus: say('rosbridge') } } : {}),
     });
+    if (ros.ros1) engine.ros.adopt(bridges[0]!, { kind: 'ros1', url: ros.ros1.masterUri, namespace: ros.ros1.namespace, rateHz: ros.ros1.rateHz, topics: ros.ros1.topics }, logs.ros1.lines);
+    if (ros.rosbridge) engine.ros.adopt(bridges.at(-1)!, { kind: 'rosbridge', url: ros.rosbridge.url, namespace: ros.rosbridge.namespace, rateHz: ros.rosbridge.rateHz, topics: ros.rosbridge.topics }, logs.rosbridge.lines);
+    bridges = [];
     server = await startServer(engine, { host, port, staticDir: values.static ?? STUDIO_DIR, ...(token ? { token } : {}) });
   } catch (err) {
     for (const b of bridges) b.close();
@@ -94,7 +103,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
   console.log(`  clients may open files in: ${engine.files.allowedFolders.join(', ')}`);
   const recording = engine.recording.status();
   if (recording.active) console.log(`  recording to ${recording.path}`);
-  for (const b of bridges) console.log(`  on ROS: publishing ${b.topics.joint_states}, ${b.topics.tf}, ${b.topics.odom}, ${b.topics.task_state}; taking ${b.topics.cmd_vel}, ${b.topics.joint_commands}, ${b.topics.joint_trajectory}`);
+  for (const c of engine.ros.status().connections) {
+    console.log(`  on ROS: publishing ${c.published.map((t) => t.topic).join(', ')}; taking ${c.subscribed.map((t) => t.topic).join(', ')} (${c.url})`);
+  }
   if (foxglove) console.log(`  Foxglove WebSocket at ${foxglove.url} (in Foxglove: Open connection → Foxglove WebSocket)`);
   engine.warmLoader();
   await new Promise<void>((resolve) => {
@@ -102,9 +113,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  for (const b of bridges) b.close();
   await foxglove?.close();
   await server.close();
+  // Closes the ROS connections too.
   await engine.dispose();
 }
 

@@ -9,11 +9,14 @@ import { availableParallelism } from 'node:os';
 import { findTask } from '../../sim/tasks/index.ts';
 import { PpoRunner, type IterationMetrics, type RunnerOptions } from '../../train/ppo/runner.ts';
 import { appendMetrics, prepareRunDir, readCheckpoint, writeCheckpoint, writeExport } from '../../train/run-dir.ts';
+import { count, guard, guardAsync, positive } from '../arg-checks.ts';
+import { progressBar, timeLeft } from '../progress-bar.ts';
 import { UsageError } from '../usage-error.ts';
+import { trainDiffusion } from './train-diffusion.ts';
 
-const ALGORITHMS = ['ppo'];
+const ALGORITHMS = ['ppo', 'diffusion'];
 const DEFAULT_ENVS = 64;
-const PLANNED = ['diffusion', 'world-model'];
+const PLANNED = ['world-model'];
 
 export async function trainCommand(argv: string[]): Promise<string> {
   const { values } = parseArgs({
@@ -36,12 +39,22 @@ export async function trainCommand(argv: string[]): Promise<string> {
       randomize: { type: 'boolean', default: false },
       'checkpoint-every': { type: 'string', default: '10' },
       json: { type: 'boolean', default: false },
+      // --algo diffusion (train-diffusion.ts)
+      demos: { type: 'string', multiple: true, default: [] },
+      horizon: { type: 'string' },
+      'obs-horizon': { type: 'string' },
+      'action-steps': { type: 'string' },
+      batch: { type: 'string' },
+      lr: { type: 'string' },
+      'all-episodes': { type: 'boolean', default: false },
     },
   });
   const algo = values.algo!;
   if (PLANNED.includes(algo)) throw new UsageError(`--algo ${algo} is not available yet (issue 8); available: ${ALGORITHMS.join(', ')}`);
   if (!ALGORITHMS.includes(algo)) throw new UsageError(`unknown --algo '${algo}'; available: ${ALGORITHMS.join(', ')}`);
   if (!values.out) throw new UsageError('--out DIR is required (metrics, checkpoints and the exported policy go there)');
+  if (algo === 'diffusion') return trainDiffusion(values);
+  if (values.demos!.length) throw new UsageError('--demos goes with --algo diffusion (PPO learns from its own rollouts)');
   const resume = values.resume ? guard(() => readCheckpoint(resolve(values.resume!))) : undefined;
   const taskId = values.task ?? resume?.taskId;
   if (!taskId) throw new UsageError('--task is required (see `actuate tasks`)');
@@ -127,39 +140,6 @@ function headline(m: IterationMetrics | undefined): Record<string, number> {
 }
 
 function progressLine(m: IterationMetrics, fraction: number, seconds: number): string {
-  const width = 20;
-  const f = Math.min(1, fraction);
-  const bar = `[${'#'.repeat(Math.round(f * width))}${'.'.repeat(width - Math.round(f * width))}]`;
-  const eta = f > 0 ? Math.max(0, seconds / f - seconds) : 0;
   const fmt = (x: number | null, digits = 1) => (x === null ? '–' : x.toFixed(digits));
-  return `${bar} it ${m.iteration} · ${(m.envSteps / 1000).toFixed(0)}k steps · return ${fmt(m.returnMean)} · success ${fmt(m.successRate, 2)} · kl ${m.approxKl.toFixed(4)} · ${Math.round(m.envStepsPerSecond)} env steps/s · ETA ${Math.floor(eta / 60)}:${String(Math.round(eta % 60)).padStart(2, '0')}`;
-}
-
-function count(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}, got '${value}'`);
-  return n;
-}
-
-function positive(flag: string, value: string): number {
-  const n = Number(value);
-  if (!(n > 0)) throw new UsageError(`${flag} must be a positive number, got '${value}'`);
-  return n;
-}
-
-/** Bad input found while preparing (unknown task, bad parameter, corrupt checkpoint) becomes a usage error. */
-function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-async function guardAsync<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return `${progressBar(fraction)} it ${m.iteration} · ${(m.envSteps / 1000).toFixed(0)}k steps · return ${fmt(m.returnMean)} · success ${fmt(m.successRate, 2)} · kl ${m.approxKl.toFixed(4)} · ${Math.round(m.envStepsPerSecond)} env steps/s · ETA ${timeLeft(fraction, seconds)}`;
 }

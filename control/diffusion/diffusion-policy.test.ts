@@ -118,8 +118,18 @@ describe('diffusion-policy controller', () => {
     );
   });
 
-  it('runs a model without a card, taking sizes from its inputs', async () => {
+  it('takes the card beside the model when only the model is named', async () => {
     const { model } = files();
+    const c = await diffusionPolicy.create(context(), { ...defaults(diffusionPolicy.params), model });
+    c.reset(0);
+    // The card's 'sample' prediction and normalization make the first action exactly 10·(0 + 1).
+    expect(Array.from(await c.act(Float64Array.of(0), 0))[0]).toBeCloseTo(10, 4);
+    await c.dispose();
+  });
+
+  it('runs a model without a card, taking sizes from its inputs', async () => {
+    const model = join(mkdtempSync(join(tmpdir(), 'actuate-dp-')), 'alone.onnx');
+    writeFileSync(model, chunkModel());
     const c = await diffusionPolicy.create(context(), { ...defaults(diffusionPolicy.params), model, scheduler: 'ddim' });
     c.reset(0);
     // Epsilon prediction is assumed without a card, so the output is not C; the chunk still has the right size.

@@ -5,11 +5,12 @@
  * With temporal ensembling (ACT, Zhao et al. 2023) every chunk's prediction for the current step is
  * averaged with weights exp(−m·i), i = 0 for the oldest prediction.
  *
- * The card (kind 'diffusion-denoiser') gives the sizes, the noise schedule the model was trained with
+ * The card (kind 'diffusion-denoiser'; by default the one beside the model) gives the sizes, the noise schedule the model was trained with
  * and the action/observation normalization. Without a card, sizes come from the model's input shapes
  * and the schedule from Diffusion Policy's defaults (squaredcos_cap_v2, 100 steps, epsilon, clip).
  */
-import { loadModelCard, type DiffusionSpec, type NormalizerSpec } from '../../models/model-card.ts';
+import { existsSync } from 'node:fs';
+import { cardBeside, loadModelCard, type DiffusionSpec, type NormalizerSpec } from '../../models/model-card.ts';
 import { type ModelSession } from '../../models/runtime.ts';
 import { loadControllerModel } from '../model-thread.ts';
 import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.ts';
@@ -243,7 +244,9 @@ export function inferDiffusionSpec(model: ModelSession, obsDim: number): Diffusi
 
 async function create(context: ControlContext, values: ParamValues): Promise<Controller> {
   const modelPath = typeof values.model === 'string' && values.model ? values.model : undefined;
-  const cardPath = typeof values.card === 'string' && values.card ? values.card : undefined;
+  // Without controller.card, the card beside the model (`policy.card.json` for `policy.onnx`), when there is one.
+  const besideModel = modelPath && existsSync(cardBeside(modelPath)) ? cardBeside(modelPath) : undefined;
+  const cardPath = typeof values.card === 'string' && values.card ? values.card : besideModel;
   if (!modelPath && !cardPath) throw new ParamError('diffusion-policy needs controller.model=<file.onnx> (and controller.card=<file.card.json> for its schedule and normalization)');
   const loaded = cardPath ? loadModelCard(cardPath) : undefined;
   if (loaded && !loaded.card.diffusion) throw new ParamError(`${cardPath}: not a diffusion card (it has no 'diffusion' section)`);

@@ -58,9 +58,12 @@ export function jointDrives(policy: PolicySpec, scene: SceneDescription): { driv
     const kind = a.kind ?? 'motor';
     if (kind !== expected[type]) problems.push(`joint '${name}': the card sends ${type} commands, the robot's actuator '${a.name}' is a ${kind} actuator`);
     const kp = policy.pd.stiffness[i]!;
-    const kd = policy.pd.damping[i]!;
+    const kv = policy.pd.servoDamping[i]!;
     if (kind === 'position' && (a.kp ?? 0) !== kp) warnings.push(`${name}: servo kp ${num(a.kp ?? 0)}, card ${kp}`);
-    if (kind !== 'motor' && (a.kv ?? 0) !== kd) warnings.push(`${name}: servo kd ${num(a.kv ?? 0)}, card ${kd}`);
+    if (kind !== 'motor' && (a.kv ?? 0) !== kv) warnings.push(`${name}: servo kv ${num(a.kv ?? 0)}, card ${kv}`);
+    const jointDamping = policy.pd.jointDamping?.[i];
+    const robotDamping = scene.joints[a.joint]!.damping ?? 0;
+    if (jointDamping !== undefined && robotDamping !== jointDamping) warnings.push(`${name}: joint damping ${num(robotDamping)}, card ${jointDamping}`);
     const limit = policy.pd.torqueLimit?.[i];
     if (limit !== undefined && a.forceLimit !== limit) warnings.push(`${name}: torque limit ${a.forceLimit === undefined ? 'none' : num(a.forceLimit)}, card ${limit}`);
     const range = scene.joints[a.joint]!.limits;

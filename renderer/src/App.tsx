@@ -5,6 +5,7 @@ import { Toolbar } from './Toolbar.tsx';
 import { Viewport } from './Viewport.tsx';
 import { ParamPanel } from './ParamPanel.tsx';
 import { RobotPanel } from './RobotPanel.tsx';
+import { RosPanel } from './RosPanel.tsx';
 import { StageBottom } from './Playback.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { Toasts } from './Toasts.tsx';
@@ -28,6 +29,7 @@ export function App() {
         <StatusBar />
       </div>
       <RobotPanel />
+      <RosPanel />
       <Toasts />
     </EngineContext.Provider>
   );

@@ -189,9 +189,11 @@ function Policy({ policy }: { policy: NonNullable<ModelCardView['policy']> }) {
           ['scale', compact(action.scale)],
           ['offset', typeof action.offset === 'string' ? action.offset : compact(action.offset)],
           ['clip', action.clip ? (Array.isArray(action.clip) ? `[${action.clip.join(', ')}]` : 'per joint') : undefined],
-          ['PD stiffness', compact(pd.stiffness)],
-          ['PD damping', compact(pd.damping)],
+          ['servo stiffness (kp)', compact(pd.stiffness)],
+          ['servo damping (kv)', compact(pd.servoDamping)],
+          ['joint damping', pd.jointDamping ? compact(pd.jointDamping) : undefined],
           ['torque limit', pd.torqueLimit ? compact(pd.torqueLimit) : undefined],
+          ['armature', pd.armature ? compact(pd.armature) : undefined],
           ['rates', `control ${rates.controlHz} Hz · physics ${rates.physicsHz} Hz`],
         ]}
       />

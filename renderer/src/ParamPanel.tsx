@@ -1,4 +1,5 @@
 import type { NumberParam, ParamSpec } from '../../protocol/params.ts';
+import { DriveControl } from './DriveControl.tsx';
 import { ModelCard } from './ModelCard.tsx';
 import { ParamControl } from './ParamControl.tsx';
 import { useEngine, useStore } from './use-engine.ts';
@@ -14,6 +15,7 @@ export function ParamPanel() {
       <h2>{task.title}</h2>
       <p className="muted">{task.description}</p>
       <TaskParams title="Command (live: the controller gets it, the task scores it)" specs={task.params.filter(isLive)} />
+      <DriveControl />
       <Section title="Cost weights">
         {task.costTerms.map((term) => {
           const spec: NumberParam = { kind: 'number', key: term.name, label: term.name, default: term.weight, min: term.range[0], max: term.range[1], ...(term.help ? { help: `${term.norm}: ${term.help}` } : { help: term.norm }) };

@@ -1,20 +1,20 @@
 /**
  * Playback of a recording: a timeline (play/pause, scrub, speed) under the viewport, which draws the
- * recorded poses at the cursor, and one plot per recorded signal group (cost and its terms, actions,
- * joint positions) over the whole recording with the cursor marked and its values read out.
+ * recorded poses at the cursor, and plots over the whole recording with the cursor marked and its
+ * values read out. They open with cost, actions and joint positions; any numeric field of any
+ * recorded topic can be added to a plot (the studio's signal picker), or to a new one.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { PlaybackData, PlaybackSeries } from '../../protocol/recording.ts';
-import { columns, frameAt, indexAt, valuesAt } from './playback-cursor.ts';
-import { BottomPanel } from './Plots.tsx';
+import type { PlaybackData, PlaybackPlot } from '../../protocol/recording.ts';
+import { frameAt, indexAt, signalColumns, signalValuesAt } from './playback-cursor.ts';
+import { BottomPanel, PLOT_AXIS, PLOT_COLORS, PLOT_HEIGHT } from './Plots.tsx';
 import { RecordingBar } from './RecordingBar.tsx';
+import { SignalPicker } from './SignalPicker.tsx';
 import { useEngine, useStore } from './use-engine.ts';
 
-const COLORS = ['#ffd54a', '#6aa9ff', '#ff6b9a', '#5fd38d', '#c792ea', '#ff9e57', '#4dd0e1', '#e0e0e0'];
 const SPEEDS = [0.25, 0.5, 1, 2, 4];
-const HEIGHT = 150;
 
 /** Below the viewport: the record bar and live plots, or a playback's timeline and plots. */
 export function StageBottom() {
@@ -27,6 +27,9 @@ function Playback({ playback }: { playback: PlaybackData }) {
   const [t, setT] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
+  const [plots, setPlots] = useState<PlaybackPlot[]>(playback.plots);
+  const groups = useMemo(() => playback.series.map((s): [string, string[]] => [s.group, s.names.map((n) => `${s.group} / ${n}`)]), [playback]);
+  const seek = (time: number) => (setPlaying(false), setT(time));
 
   // The viewport draws the recorded poses at the cursor, and the last plan made by then.
   useEffect(() => {
@@ -103,37 +106,49 @@ function Playback({ playback }: { playback: PlaybackData }) {
         </button>
       </div>
       <div className="plots" data-testid="playback-plots">
-        {playback.series.map((s) => (
-          <SeriesPlot key={s.group} series={s} t={t} duration={playback.duration} onSeek={(time) => (setPlaying(false), setT(time))} />
+        {plots.map((p, i) => (
+          <SignalsPlot
+            key={i}
+            plot={p}
+            playback={playback}
+            groups={groups}
+            t={t}
+            onSeek={seek}
+            onChange={(signals) => setPlots(plots.map((q, k) => (k === i ? { ...q, signals } : q)))}
+          />
         ))}
+        <button data-testid="playback-add-plot" className="add-plot" title="Another plot of recorded signals" onClick={() => setPlots([...plots, { title: `Plot ${plots.length + 1}`, signals: [] }])}>
+          + plot
+        </button>
       </div>
     </div>
   );
 }
 
-/** One recorded group over the whole recording; a line marks the cursor, whose values show above. Clicking seeks. */
-function SeriesPlot({ series, t, duration, onSeek }: { series: PlaybackSeries; t: number; duration: number; onSeek: (t: number) => void }) {
+/** Recorded signals over the whole recording; a line marks the cursor, whose values show in the chips. Clicking seeks. */
+function SignalsPlot(props: { plot: PlaybackPlot; playback: PlaybackData; groups: [string, string[]][]; t: number; onSeek: (t: number) => void; onChange: (signals: string[]) => void }) {
+  const { plot, playback, groups, t, onChange } = props;
+  const { signals } = plot;
   const host = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot>(undefined);
   const cursor = useRef(t);
   cursor.current = t;
-  const seek = useRef(onSeek);
-  seek.current = onSeek;
-  const shown = series.names.slice(0, COLORS.length);
+  const seek = useRef(props.onSeek);
+  seek.current = props.onSeek;
+  const label = useMemo(() => shortLabels(signals), [signals]);
+  const duration = playback.duration;
 
   useEffect(() => {
     const el = host.current!;
-    const axis = { stroke: '#8b95a3', grid: { stroke: '#242a32', width: 1 }, ticks: { stroke: '#242a32', width: 1 }, font: '11px system-ui, sans-serif' };
-    const data = columns({ ...series, names: shown, values: pick(series, shown) }) as uPlot.AlignedData;
     const plot = new uPlot(
       {
         width: Math.max(200, el.clientWidth),
-        height: HEIGHT,
+        height: PLOT_HEIGHT,
         legend: { show: false },
         cursor: { show: false },
         scales: { x: { time: false, range: [0, Math.max(duration, 1e-3)] } },
-        axes: [axis, { ...axis, size: 52 }],
-        series: [{ label: 't' }, ...shown.map((n, i) => ({ label: n, stroke: COLORS[i % COLORS.length], width: i === 0 ? 1.75 : 1.25, points: { show: false } }))],
+        axes: [PLOT_AXIS, { ...PLOT_AXIS, size: 52 }],
+        series: [{ label: 't' }, ...signals.map((n, i) => ({ label: label(n), stroke: PLOT_COLORS[i % PLOT_COLORS.length], width: i === 0 ? 1.75 : 1.25, spanGaps: true, points: { show: false } }))],
         hooks: {
           draw: [
             (u) => {
@@ -151,7 +166,7 @@ function SeriesPlot({ series, t, duration, onSeek }: { series: PlaybackSeries; t
           ],
         },
       },
-      data,
+      signalColumns(playback.series, signals) as uPlot.AlignedData,
       el,
     );
     plotRef.current = plot;
@@ -160,30 +175,30 @@ function SeriesPlot({ series, t, duration, onSeek }: { series: PlaybackSeries; t
       seek.current(Math.min(duration, Math.max(0, plot.posToVal(e.clientX - rect.left, 'x'))));
     };
     plot.over.addEventListener('click', click);
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }));
+    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: PLOT_HEIGHT }));
     resize.observe(el);
     return () => {
       resize.disconnect();
       plot.over.removeEventListener('click', click);
       plot.destroy();
     };
-  }, [series, duration]);
+  }, [playback, signals.join('|')]);
 
   useEffect(() => plotRef.current?.redraw(false), [t]);
 
-  const values = valuesAt(series, t);
+  const values = signalValuesAt(playback.series, signals, t);
   const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '-');
   return (
-    <div className="plot" data-testid={`playback-plot-${slug(series.group)}`}>
+    <div className="plot" data-testid={`playback-plot-${slug(plot.title)}`}>
       <div className="plot-head">
-        <span className="plot-title">{series.group}</span>
-        {series.names.length > shown.length && <span className="muted">first {shown.length} of {series.names.length}</span>}
+        <span className="plot-title">{plot.title}</span>
+        <SignalPicker testId={`playback-plot-${slug(plot.title)}-add`} groups={groups} plotted={signals} onPick={(n) => onChange([...signals, n])} />
       </div>
       <div className="plot-chips">
-        {shown.map((n, i) => (
-          <span key={n} className="chip" style={{ borderColor: COLORS[i % COLORS.length] }}>
-            {n} <span data-testid={`playback-value-${slug(series.group)}-${slug(n)}`}>{values[n]?.toFixed(3)}</span>
-          </span>
+        {signals.map((n, i) => (
+          <button key={n} className="chip" style={{ borderColor: PLOT_COLORS[i % PLOT_COLORS.length] }} title={`${n} (click to remove)`} onClick={() => onChange(signals.filter((x) => x !== n))}>
+            {label(n)} <span data-testid={`playback-value-${slug(plot.title)}-${slug(label(n))}`}>{values[n]?.toFixed(3)}</span> ×
+          </button>
         ))}
       </div>
       <div ref={host} />
@@ -191,11 +206,16 @@ function SeriesPlot({ series, t, duration, onSeek }: { series: PlaybackSeries; t
   );
 }
 
-/** The columns of `names` out of a series' rows. */
-function pick(series: PlaybackSeries, names: string[]): Float32Array {
-  const width = series.names.length;
-  const cols = names.map((n) => series.names.indexOf(n));
-  const out = new Float32Array(series.times.length * names.length);
-  for (let i = 0; i < series.times.length; i++) cols.forEach((c, j) => (out[i * names.length + j] = series.values[i * width + c]!));
-  return out;
+/**
+ * Chip labels as short as the plot allows: one topic → its name left out; every field under one
+ * parent → that left out too (`/joint_states / position.elbow` → `elbow`).
+ */
+function shortLabels(signals: readonly string[]): (signal: string) => string {
+  const topic = (n: string) => n.slice(0, n.indexOf(' / '));
+  if (signals.length === 0 || !signals.every((n) => topic(n) === topic(signals[0]!))) return (n) => n;
+  const field = (n: string) => n.slice(topic(n).length + 3);
+  const parent = (n: string) => (field(n).includes('.') ? field(n).slice(0, field(n).indexOf('.')) : undefined);
+  const shared = parent(signals[0]!);
+  if (shared !== undefined && signals.every((n) => parent(n) === shared)) return (n) => field(n).slice(shared.length + 1);
+  return field;
 }

@@ -4,11 +4,13 @@ import 'uplot/dist/uPlot.min.css';
 import type { SessionSnapshot } from '../../protocol/api.ts';
 import { JointTable } from './JointTable.tsx';
 import { TrainingPanel } from './TrainingPanel.tsx';
+import { SignalPicker } from './SignalPicker.tsx';
 import { RECORD_SECONDS, signalLayout } from './signals.ts';
 import { useEngine, useStore } from './use-engine.ts';
 
-const COLORS = ['#ffd54a', '#6aa9ff', '#ff6b9a', '#5fd38d', '#c792ea', '#ff9e57', '#4dd0e1', '#e0e0e0'];
-const HEIGHT = 150;
+export const PLOT_COLORS = ['#ffd54a', '#6aa9ff', '#ff6b9a', '#5fd38d', '#c792ea', '#ff9e57', '#4dd0e1', '#e0e0e0'];
+export const PLOT_HEIGHT = 150;
+export const PLOT_AXIS = { stroke: '#8b95a3', grid: { stroke: '#242a32', width: 1 }, ticks: { stroke: '#242a32', width: 1 }, font: '11px system-ui, sans-serif' };
 const WINDOWS = [5, 10, 30, RECORD_SECONDS];
 
 /** Below the viewport: the plots, or the joint table. */
@@ -84,25 +86,24 @@ function Plot({ index, taskId, names, windowS, onChange }: { index: number; task
 
   useEffect(() => {
     const el = host.current!;
-    const axis = { stroke: '#8b95a3', grid: { stroke: '#242a32', width: 1 }, ticks: { stroke: '#242a32', width: 1 }, font: '11px system-ui, sans-serif' };
     const emphasizeFirst = names[0] === 'cost / total';
     const data = () => (store.signals?.data(names, windowRef.current) ?? [[], ...names.map(() => [])]) as uPlot.AlignedData;
     const plot = new uPlot(
       {
         width: Math.max(200, el.clientWidth),
-        height: HEIGHT,
+        height: PLOT_HEIGHT,
         legend: { show: false },
         cursor: { show: false },
         scales: {
           // A sliding window: the trace grows from the left edge, then scrolls.
           x: { time: false, range: (_u, _min, max) => [Math.max(0, max - windowRef.current), Math.max(max, windowRef.current)] },
         },
-        axes: [axis, { ...axis, size: 52 }],
+        axes: [PLOT_AXIS, { ...PLOT_AXIS, size: 52 }],
         series: [
           { label: 't' },
           ...names.map((n, i) => ({
             label: label(n),
-            stroke: COLORS[i % COLORS.length],
+            stroke: PLOT_COLORS[i % PLOT_COLORS.length],
             width: emphasizeFirst && i === 0 ? 2 : 1.25,
             ...(emphasizeFirst && i > 0 ? { dash: [4, 3] } : {}),
             points: { show: false },
@@ -113,7 +114,7 @@ function Plot({ index, taskId, names, windowS, onChange }: { index: number; task
       el,
     );
     const timer = setInterval(() => plot.setData(data()), 100);
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }));
+    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: PLOT_HEIGHT }));
     resize.observe(el);
     return () => {
       clearInterval(timer);
@@ -136,32 +137,14 @@ function Plot({ index, taskId, names, windowS, onChange }: { index: number; task
     <div className="plot" data-testid={`plot-${index}`}>
       <div className="plot-head">
         <span className="plot-title">{title}</span>
-        <select
-          data-testid={`plot-${index}-add`}
-          value=""
-          title="Add a signal to this plot"
-          onChange={(e) => e.target.value && onChange([...names, e.target.value])}
-        >
-          <option value="">+</option>
-          {[...(layout?.groups ?? [])].map(([group, items]) => (
-            <optgroup key={group} label={group}>
-              {items
-                .filter((n) => !names.includes(n))
-                .map((n) => (
-                  <option key={n} value={n}>
-                    {n.slice(group.length + 3)}
-                  </option>
-                ))}
-            </optgroup>
-          ))}
-        </select>
+        <SignalPicker testId={`plot-${index}-add`} groups={layout?.groups ?? []} plotted={names} onPick={(n) => onChange([...names, n])} />
         <button data-testid={`plot-${index}-csv`} title={`Save the plotted signals over the last ${windowS} s as CSV`} disabled={!names.length} onClick={exportCsv}>
           CSV
         </button>
       </div>
       <div className="plot-chips">
         {names.map((n, i) => (
-          <button key={n} className="chip" style={{ borderColor: COLORS[i % COLORS.length] }} data-testid={`plot-${index}-remove-${n}`} title={`Remove ${n}`} onClick={() => onChange(names.filter((x) => x !== n))}>
+          <button key={n} className="chip" style={{ borderColor: PLOT_COLORS[i % PLOT_COLORS.length] }} data-testid={`plot-${index}-remove-${n}`} title={`Remove ${n}`} onClick={() => onChange(names.filter((x) => x !== n))}>
             {label(n)} ×
           </button>
         ))}

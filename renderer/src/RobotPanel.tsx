@@ -6,6 +6,9 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { RobotConfigInfo, RobotStatus, SessionSnapshot } from '../../protocol/api.ts';
+import { CalibrationFlow } from './CalibrationFlow.tsx';
+import { padArm, PAD_HELP, type PadState } from './gamepad.ts';
+import { useGamepad } from './use-gamepad.ts';
 import { useEngine, useStore } from './use-engine.ts';
 import './RobotPanel.css';
 
@@ -15,13 +18,17 @@ const JOG_STEP = 0.02;
 const TOOL_STEP = 0.005;
 /** End-effector keys: world-frame directions of the tool point. */
 const TOOL_KEYS: Record<string, [number, number, number]> = { w: [1, 0, 0], s: [-1, 0, 0], a: [0, 1, 0], d: [0, -1, 0], r: [0, 0, 1], f: [0, 0, -1] };
+/** Gamepad rates at full stick with RB (half without): tool point m/s, selected joint rad/s. */
+const PAD_TOOL_SPEED = 0.05;
+const PAD_JOINT_SPEED = 0.5;
 /** A press within this long of the last builds on the value sent, not on a snapshot still on its way. */
 const JOG_MEMORY_MS = 2000;
 
 export function RobotPanel() {
   const store = useStore();
-  const { robot, connection } = useEngine();
+  const { robot, connection, calibration } = useEngine();
   const [open, setOpen] = useState(false);
+  const [calibrating, setCalibrating] = useState(false);
   const connected = robot !== undefined && robot.mode !== 'disconnected';
 
   // Esc stops the robot from anywhere in the studio, before any other handler sees the key.
@@ -48,12 +55,19 @@ export function RobotPanel() {
           </button>
         )}
       </div>
-      {open && connection === 'connected' && (connected ? <Connected robot={robot} /> : <Connect />)}
+      {open && connection === 'connected' &&
+        (calibrating && calibration && calibration.step !== 'idle' ? (
+          <CalibrationFlow status={calibration} onClose={() => setCalibrating(false)} />
+        ) : connected ? (
+          <Connected robot={robot} />
+        ) : (
+          <Connect onCalibrate={() => setCalibrating(true)} />
+        ))}
     </div>
   );
 }
 
-function Connect() {
+function Connect({ onCalibrate }: { onCalibrate: () => void }) {
   const store = useStore();
   const [configs, setConfigs] = useState<RobotConfigInfo[]>([]);
   const [chosen, setChosen] = useState('');
@@ -85,6 +99,18 @@ function Connect() {
       setBusy(false);
     }
   };
+  const calibrate = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      await store.request('calibrateRobot', { action: 'start', config: chosen, ...(port ? { port } : {}) });
+      onCalibrate();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <div className="robot-connect">
       <label>
@@ -99,7 +125,7 @@ function Connect() {
         </select>
       </label>
       <label>
-        Port
+        Port (a ROS robot: its master or rosbridge URL)
         <input data-testid="robot-port" value={port} onChange={(e) => setPort(e.target.value)} placeholder="/dev/ttyACM0" />
       </label>
       <label className="robot-dry-run" title="Torque stays off; the commands drive the robot's simulated twin in the viewport">
@@ -107,6 +133,9 @@ function Connect() {
       </label>
       <button type="button" data-testid="robot-connect" disabled={!chosen || busy} onClick={() => void connect()}>
         {busy ? 'Connecting…' : 'Connect'}
+      </button>
+      <button type="button" data-testid="robot-calibrate" disabled={!chosen || busy} title="Torque off; set each joint's middle and record its range; saved into the robot.json" onClick={() => void calibrate()}>
+        Calibrate…
       </button>
       {configs.length === 0 && !error && <p className="muted">No robot.json found (start the studio with --robots &lt;folder&gt;).</p>}
       {error && <p className="robot-error" data-testid="robot-error">{error}</p>}
@@ -121,21 +150,47 @@ function Connected({ robot }: { robot: RobotStatus }) {
   const sent = useRef(new Map<string, { value: number; at: number }>());
   const joint = robot.joints[selected];
 
-  const jog = (direction: number, fast: boolean) => {
+  /** Moves the selected joint's slider by `delta` rad from its last goal. */
+  const jog = (delta: number) => {
     const target = joint && snapshot ? jogTarget(snapshot, joint.name) : undefined;
     if (!target || !joint) return;
     const last = sent.current.get(target.key);
     const from = last && performance.now() - last.at < JOG_MEMORY_MS ? last.value : (target.value ?? joint.position);
-    const value = Math.min(target.max, Math.max(target.min, from + direction * JOG_STEP * (fast ? 5 : 1)));
+    const value = Math.min(target.max, Math.max(target.min, from + delta));
     sent.current.set(target.key, { value, at: performance.now() });
     void store.call('setParams', { scope: 'controller', values: { [target.key]: value } });
   };
+  const pick = (step: number) => setSelected((i) => (i + step + robot.joints.length) % robot.joints.length);
+
+  // Gamepad: tool motion waits for the engine's answer to the last jog, adding up what the stick asked meanwhile.
+  const tool = useRef({ pending: [0, 0, 0] as [number, number, number], busy: false });
+  const before = useRef<PadState | undefined>(undefined);
+  const onPad = (pad: PadState, dt: number) => {
+    const was = before.current;
+    before.current = pad;
+    if (pad.stop && !was?.stop) void store.call('emergencyStop', { reason: 'gamepad B pressed' });
+    if (pad.up && !was?.up) pick(-1);
+    if (pad.down && !was?.down) pick(1);
+    const rates = padArm(pad);
+    if (rates.joint !== 0) jog(rates.joint * PAD_JOINT_SPEED * dt);
+    const t = tool.current;
+    rates.tool.forEach((r, i) => (t.pending[i]! += r * PAD_TOOL_SPEED * Math.min(dt, 0.2)));
+    if (!pad.enabled) t.pending = [0, 0, 0];
+    if (t.busy || Math.hypot(...t.pending) < 1e-4) return;
+    // The engine takes at most 5 cm a jog; a long wait for its answer does not make a bigger leap.
+    const k = Math.min(1, 0.04 / Math.hypot(...t.pending));
+    const delta = t.pending.map((d) => d * k) as [number, number, number];
+    t.pending = [0, 0, 0];
+    t.busy = true;
+    store.request('jogEndEffector', { delta }).catch(() => undefined).finally(() => (t.busy = false));
+  };
+  const pad = useGamepad(onPad);
   const onKey = (e: React.KeyboardEvent) => {
     const n = robot.joints.length;
     if (e.key === 'ArrowUp') setSelected((selected + n - 1) % n);
     else if (e.key === 'ArrowDown') setSelected((selected + 1) % n);
-    else if (e.key === 'ArrowLeft') jog(-1, e.shiftKey);
-    else if (e.key === 'ArrowRight') jog(1, e.shiftKey);
+    else if (e.key === 'ArrowLeft') jog(-JOG_STEP * (e.shiftKey ? 5 : 1));
+    else if (e.key === 'ArrowRight') jog(JOG_STEP * (e.shiftKey ? 5 : 1));
     else if (TOOL_KEYS[e.key.toLowerCase()]) {
       const step = TOOL_STEP * (e.shiftKey ? 4 : 1);
       const d = TOOL_KEYS[e.key.toLowerCase()]!;
@@ -171,6 +226,11 @@ function Connected({ robot }: { robot: RobotStatus }) {
           </tbody>
         </table>
         <p className="muted">Click here, then ↑/↓ pick a joint, ←/→ jog it ({JOG_STEP} rad; Shift ×5); W/S, A/D, R/F move the {robot.tool?.body ?? 'tool'} along x, y, z ({TOOL_STEP * 1000} mm; Shift ×4). Esc: emergency stop.</p>
+        <p className="muted" data-testid="robot-gamepad">
+          {pad
+            ? `Gamepad ${pad.id}${pad.enabled ? ' — enabled' : ''}: ${PAD_HELP.deadman}; ${PAD_HELP.arm}; ${PAD_HELP.turbo} (${PAD_TOOL_SPEED * 1000} mm/s, ${PAD_JOINT_SPEED} rad/s); ${PAD_HELP.stop}.`
+            : 'Gamepad: none (press a button on it to connect).'}
+        </p>
         {robot.tool && (
           <p className="muted" data-testid="robot-tool">
             {robot.tool.body} at <span data-testid="robot-tool-position">{robot.tool.position.map((v) => v.toFixed(4)).join(' ')}</span> m

@@ -34,6 +34,23 @@ export function Toolbar() {
           ))}
         </select>
       </label>
+      <label className="picker" title="The physics engine the robot simulates in (the same scene, controller and start)">
+        Engine
+        <select data-testid="engine-select" value={snapshot?.engine ?? 'rapier'} disabled={connection !== 'connected'} onChange={(e) => void store.call('setEngine', { engine: e.target.value as 'rapier' | 'mujoco' })}>
+          <option value="rapier">Rapier</option>
+          <option value="mujoco">MuJoCo</option>
+        </select>
+      </label>
+      <label className="picker ghost-check" title="Runs the same task and controller in the other engine from here on, drawn as a translucent ghost">
+        <input
+          type="checkbox"
+          data-testid="ghost-toggle"
+          checked={!!snapshot?.ghost}
+          disabled={connection !== 'connected'}
+          onChange={(e) => void store.call('setGhost', { on: e.target.checked })}
+        />
+        Check in {snapshot?.engine === 'mujoco' ? 'Rapier' : 'MuJoCo'}
+      </label>
       <div className="transport">
         <button data-testid="play" className={playing ? 'active' : ''} disabled={connection !== 'connected'} onClick={() => void store.call(playing ? 'pause' : 'play')} title="Play / pause (space)">
           {playing ? '❚❚ Pause' : '▶ Play'}

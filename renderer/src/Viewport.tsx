@@ -94,7 +94,7 @@ export function Viewport() {
           {status.error} — the simulation is holding. Reset or pick another controller.
         </div>
       )}
-      <OverlayLegend view={view} jointFrames={showJointFrames} contacts={showContacts} />
+      <OverlayLegend view={view} jointFrames={showJointFrames} contacts={showContacts} ghost={snapshot?.ghost} />
       <div className="overlay top-right right-stack">
         {/* The live episode's verdict and readouts would mislabel a recording being played back. */}
         {!playback && <EpisodeBadge />}
@@ -129,13 +129,19 @@ function Toggle(props: { testId: string; label: string; title: string; checked: 
   );
 }
 
-/** Counts for the overlays that are on: how many joint frames, how many contacts and their total force. */
-function OverlayLegend({ view, jointFrames, contacts }: { view: SceneView | undefined; jointFrames: boolean; contacts: boolean }) {
+/** Counts for the overlays that are on: how many joint frames, how many contacts and their total force; the ghost drawn. */
+function OverlayLegend({ view, jointFrames, contacts, ghost }: { view: SceneView | undefined; jointFrames: boolean; contacts: boolean; ghost: 'rapier' | 'mujoco' | undefined }) {
   const [stats, setStats] = useState<OverlayStats>();
   useEffect(() => view?.onOverlayStats(setStats), [view]);
-  if (!stats || (!jointFrames && !contacts)) return null;
+  const ghostShown = !!ghost && !!stats?.ghostBodies;
+  if (!stats || (!jointFrames && !contacts && !ghostShown)) return null;
   return (
     <div className="overlay bottom-right overlay-legend" data-testid="overlay-legend">
+      {ghostShown && (
+        <div>
+          <span className="swatch ghost" /> <span data-testid="ghost-legend">ghost: {ghost === 'mujoco' ? 'MuJoCo' : 'Rapier'}, {stats.ghostBodies} bodies</span>
+        </div>
+      )}
       {jointFrames && (
         <div>
           <span className="swatch joint-axis" /> <span data-testid="joint-frame-count">joint frames: {stats.jointFrames}</span>

@@ -3,7 +3,7 @@
  * snapshot, status and the latest telemetry. React components subscribe to it; frames and plans go
  * straight to their listeners (the viewport) without re-rendering React.
  */
-import type { CommandName, CommandParams, CommandResults, ControllerInfo, FrameEvent, OverlaySubscriptions, PlanEvent, RobotStatus, SessionSnapshot, StatusEvent, TaskInfo, TelemetryEvent } from '../../protocol/api.ts';
+import type { CommandName, CommandParams, CommandResults, ControllerInfo, FrameEvent, OverlaySubscriptions, PlanEvent, CalibrationStatus, RobotStatus, RosStatus, SessionSnapshot, StatusEvent, TaskInfo, TelemetryEvent } from '../../protocol/api.ts';
 import type { ModelListing } from '../../protocol/models.ts';
 import type { TrainingEvent } from '../../protocol/training.ts';
 import type { PlaybackData } from '../../protocol/recording.ts';
@@ -33,6 +33,10 @@ export interface EngineState {
   selectedBody?: number | undefined;
   /** The real robot connected in the Robot panel (its stream), if any. */
   robot?: RobotStatus;
+  /** The Robot panel's guided calibration (its stream), while one runs or has just ended. */
+  calibration?: CalibrationStatus;
+  /** The live session's ROS connections (the ROS panel; its stream). */
+  ros?: RosStatus;
   /** A recording opened for playback: the viewport draws it (showFrame) instead of the live frames. */
   playback?: PlaybackData | undefined;
 }
@@ -108,6 +112,8 @@ export class EngineStore {
       client.on('session', (s) => this.adopt(s));
       client.on('status', (status) => this.set({ status }));
       client.on('robot', (robot) => this.set({ robot }));
+      client.on('calibration', (calibration) => this.set({ calibration }));
+      client.on('ros', (ros) => this.set({ ros }));
       client.on('telemetry', (t) => {
         this.signals?.push(t);
         this.set({ telemetry: t });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlaybackData, PlaybackSeries } from '../../protocol/recording.ts';
-import { columns, frameAt, indexAt, valuesAt } from './playback-cursor.ts';
+import { frameAt, indexAt, signalColumns, signalValuesAt } from './playback-cursor.ts';
 
 describe('playback cursor', () => {
   it('finds the last time at or before t', () => {
@@ -23,9 +23,19 @@ describe('playback cursor', () => {
     const f = frameAt(playback, 1.5)!;
     expect(f.time).toBe(1);
     expect(Array.from(f.poses)).toEqual(Array.from({ length: 14 }, (_, i) => 14 + i));
-    const series: PlaybackSeries = { group: 'cost', names: ['total', 'upright'], times: Float64Array.of(0, 1), values: Float32Array.of(1, 2, 3, 4) };
-    expect(valuesAt(series, 0.5)).toEqual({ total: 1, upright: 2 });
-    expect(valuesAt(series, 1)).toEqual({ total: 3, upright: 4 });
-    expect(columns(series)).toEqual([[0, 1], [1, 3], [2, 4]]);
+  });
+
+  it('reads any recorded field by name at a time, and lines fields of different topics up on one time axis', () => {
+    const cost: PlaybackSeries = { group: '/cost', names: ['total', 'terms.upright'], times: Float64Array.of(0, 1), values: Float32Array.of(1, 2, 3, 4) };
+    const timing: PlaybackSeries = { group: '/timing', names: ['planMs'], times: Float64Array.of(0.5, 1), values: Float32Array.of(7, NaN) };
+    const series = [cost, timing];
+    expect(signalValuesAt(series, ['/cost / total', '/cost / terms.upright'], 0.5)).toEqual({ '/cost / total': 1, '/cost / terms.upright': 2 });
+    expect(signalValuesAt(series, ['/cost / terms.upright', '/timing / planMs', '/nothing / x', '/cost / nothing'], 0.7)).toEqual({ '/cost / terms.upright': 2, '/timing / planMs': 7 });
+    expect(signalColumns(series, ['/cost / total', '/timing / planMs', '/cost / nothing'])).toEqual([
+      [0, 0.5, 1],
+      [1, null, 3],
+      [null, 7, null],
+      [null, null, null],
+    ]);
   });
 });

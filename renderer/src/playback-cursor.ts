@@ -24,17 +24,43 @@ export function frameAt(playback: PlaybackData, t: number): FrameEvent | undefin
   return { time: playback.times[i]!, poses: playback.poses.subarray(i * size, (i + 1) * size) };
 }
 
-/** A series' values at time t, by name. */
-export function valuesAt(series: PlaybackSeries, t: number): Record<string, number> {
-  const i = indexAt(series.times, t);
+/** Where a signal named `${topic} / ${field}` lives: its series and column (undefined: not recorded). */
+export function findSignal(series: readonly PlaybackSeries[], signal: string): { series: PlaybackSeries; column: number } | undefined {
+  const split = signal.indexOf(' / ');
+  const s = series.find((x) => x.group === signal.slice(0, split));
+  const column = s?.names.indexOf(signal.slice(split + 3)) ?? -1;
+  return s && column >= 0 ? { series: s, column } : undefined;
+}
+
+/** The signals' values at time t (each its topic's last message at or before t), by signal name. */
+export function signalValuesAt(series: readonly PlaybackSeries[], signals: readonly string[], t: number): Record<string, number> {
   const out: Record<string, number> = {};
-  if (i < 0) return out;
-  series.names.forEach((n, j) => (out[n] = series.values[i * series.names.length + j]!));
+  for (const signal of signals) {
+    const found = findSignal(series, signal);
+    const i = found ? indexAt(found.series.times, t) : -1;
+    if (found && i >= 0) out[signal] = found.series.values[i * found.series.names.length + found.column]!;
+  }
   return out;
 }
 
-/** A series as uPlot's columns: times, then one column per name. */
-export function columns(series: PlaybackSeries): number[][] {
-  const width = series.names.length;
-  return [Array.from(series.times), ...series.names.map((_, j) => Array.from(series.times, (_t, i) => series.values[i * width + j]!))];
+/**
+ * The signals as uPlot's columns: the times of all their topics merged, then one column per signal,
+ * null where its topic has no message at that time (the plot joins its points across them).
+ */
+export function signalColumns(series: readonly PlaybackSeries[], signals: readonly string[]): (number | null)[][] {
+  const found = signals.map((signal) => findSignal(series, signal));
+  const topics = [...new Set(found.flatMap((f) => (f ? [f.series] : [])))];
+  const times = [...new Set(topics.flatMap((s) => Array.from(s.times)))].sort((a, b) => a - b);
+  const row = new Map(times.map((time, i) => [time, i]));
+  const columns = found.map((f) => {
+    const column = new Array<number | null>(times.length).fill(null);
+    if (!f) return column;
+    const width = f.series.names.length;
+    f.series.times.forEach((time, i) => {
+      const value = f.series.values[i * width + f.column]!;
+      column[row.get(time)!] = Number.isNaN(value) ? null : value;
+    });
+    return column;
+  });
+  return [times, ...columns];
 }

@@ -38,4 +38,14 @@ describe('sceneSignature', () => {
     other.meshes = { link: { positions: new Float32Array(18), indices: new Uint32Array([0, 1, 2, 3, 4, 5]) } };
     expect(sceneSignature(other)).not.toBe(sceneSignature(cartpole()));
   });
+  it('stands a height field in by its size and sum: other terrain changes it, the same terrain does not', () => {
+    const terrain = (heights: number[]) => {
+      const scene = cartpole();
+      scene.bodies.push({ name: 'land', kind: 'fixed', pose: { position: [0, 0, 0], rotation: [0, 0, 0, 1] }, geoms: [{ shape: { type: 'heightfield', rows: 2, cols: 2, halfExtents: [1, 1], heights: Float32Array.from(heights), base: 0.1 } }] });
+      return scene;
+    };
+    expect(sceneSignature(terrain([0, 0.1, 0.2, 0.3]))).toBe(sceneSignature(structuredClone(terrain([0, 0.1, 0.2, 0.3]))));
+    expect(sceneSignature(terrain([0, 0.1, 0.2, 0.4]))).not.toBe(sceneSignature(terrain([0, 0.1, 0.2, 0.3])));
+    expect(sceneSignature(terrain([0, 0.1, 0.2, 0.3]))).toContain('"heights":"4:');
+  });
 });

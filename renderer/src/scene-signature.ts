@@ -8,5 +8,13 @@ import type { SceneDescription } from '../../protocol/scene.ts';
 export function sceneSignature(scene: SceneDescription): string {
   // Mesh data can be megabytes: its name and sizes stand in for it (importers never edit meshes in place).
   const meshes = Object.entries(scene.meshes ?? {}).map(([name, m]) => [name, m.positions.length, m.indices.length]);
-  return JSON.stringify([scene.name, scene.bodies, scene.markers, meshes]);
+  return JSON.stringify([scene.name, scene.bodies, scene.markers, meshes], typedArrayDigest);
+}
+
+/** A height field's heights (a typed array, up to megabytes) as their count and sum. */
+function typedArrayDigest(_key: string, value: unknown): unknown {
+  if (!(value instanceof Float32Array || value instanceof Float64Array)) return value;
+  let sum = 0;
+  for (const v of value) sum += v;
+  return `${value.length}:${sum}`;
 }

@@ -40,7 +40,13 @@ export interface ViewCallbacks {
 /** What the overlays show, for the viewport's legend. */
 export interface OverlayStats extends ContactStats {
   jointFrames: number;
+  /** Bodies of the ghost drawn (the other engine's run, FrameEvent.ghost); 0 when none runs. */
+  ghostBodies: number;
 }
+
+/** The ghost: the scene's shapes again, translucent, posed by the other engine's run. */
+const GHOST_COLOR = '#7fd4ff';
+const GHOST_OPACITY = 0.35;
 
 export class SceneView {
   private readonly renderer: THREE.WebGLRenderer;
@@ -49,6 +55,8 @@ export class SceneView {
   private readonly controls: OrbitControls;
   private readonly content = new THREE.Group();
   private bodies: THREE.Group[] = [];
+  private ghosts: THREE.Group[] = [];
+  private ghostShown = false;
   /** What the camera frames: the moving bodies and the markers, not floors and rails. */
   private focus: THREE.Object3D[] = [];
   private collisionMeshes: THREE.Object3D[] = [];
@@ -154,6 +162,8 @@ export class SceneView {
       this.bodies.push(group);
       if (body.kind === 'dynamic') this.focus.push(group);
     }
+    this.ghosts = this.bodies.map((group, b) => this.ghostOf(group, description.bodies[b]!.kind === 'dynamic'));
+    this.ghostShown = false;
     for (const marker of description.markers) {
       const m = new THREE.Mesh(new THREE.SphereGeometry(marker.radius, 24, 16), new THREE.MeshStandardMaterial({ color: marker.color, transparent: true, opacity: 0.55 }));
       m.position.set(...marker.position);
@@ -190,12 +200,12 @@ export class SceneView {
   }
 
   applyFrame(frame: FrameEvent): void {
-    const p = frame.poses;
-    for (let i = 0; i < this.bodies.length; i++) {
-      const o = i * 7;
-      if (o + 6 >= p.length) break;
-      this.bodies[i]!.position.set(p[o]!, p[o + 1]!, p[o + 2]!);
-      this.bodies[i]!.quaternion.set(p[o + 3]!, p[o + 4]!, p[o + 5]!, p[o + 6]!);
+    setPoses(this.bodies, frame.poses);
+    if (frame.ghost) setPoses(this.ghosts, frame.ghost);
+    if (!!frame.ghost !== this.ghostShown) {
+      this.ghostShown = !!frame.ghost;
+      for (const g of this.ghosts) g.visible = this.ghostShown;
+      this.publishStats();
     }
     if (this.options.showContacts) this.showContacts(frame.contacts);
     this.followBase();
@@ -411,6 +421,16 @@ export class SceneView {
       case 'cylinder':
         geometry = new THREE.CylinderGeometry(s.radius, s.radius, s.halfHeight * 2, 24);
         break;
+      case 'heightfield': {
+        // PlaneGeometry's vertices run row by row from +y down, x left to right; the scene's rows from −y up.
+        geometry = new THREE.PlaneGeometry(2 * s.halfExtents[0], 2 * s.halfExtents[1], s.cols - 1, s.rows - 1);
+        const position = geometry.getAttribute('position') as THREE.BufferAttribute;
+        for (let row = 0; row < s.rows; row++) {
+          for (let col = 0; col < s.cols; col++) position.setZ(row * s.cols + col, s.heights[(s.rows - 1 - row) * s.cols + col]!);
+        }
+        geometry.computeVertexNormals();
+        break;
+      }
       case 'mesh': {
         const data = scene.meshes?.[s.mesh];
         if (!data) return undefined;
@@ -448,7 +468,7 @@ export class SceneView {
   }
 
   private overlayStats(): OverlayStats {
-    return { ...this.contactStats, jointFrames: this.jointFrames.length };
+    return { ...this.contactStats, jointFrames: this.jointFrames.length, ghostBodies: this.ghostShown ? this.ghosts.filter((g) => g.children.length).length : 0 };
   }
 
   private publishStats(): void {
@@ -488,6 +508,25 @@ export class SceneView {
     this.requestRender();
   }
 
+  /** A moving body's drawn shapes (not its collision-only ones) in one translucent material, hidden until a ghost runs. */
+  private ghostOf(body: THREE.Group, moves: boolean): THREE.Group {
+    const ghost = new THREE.Group();
+    ghost.visible = false;
+    if (moves) {
+      const material = new THREE.MeshStandardMaterial({ color: GHOST_COLOR, transparent: true, opacity: GHOST_OPACITY, depthWrite: false });
+      for (const child of body.children) {
+        if (!(child instanceof THREE.Mesh) || this.collisionMeshes.includes(child)) continue;
+        const copy = new THREE.Mesh(child.geometry, material);
+        copy.position.copy(child.position);
+        copy.quaternion.copy(child.quaternion);
+        copy.raycast = () => {}; // never picked: clicks select the body itself
+        ghost.add(copy);
+      }
+    }
+    this.content.add(ghost);
+    return ghost;
+  }
+
   private disposeContent(): void {
     this.content.traverse((o) => {
       if (o instanceof THREE.Mesh || o instanceof THREE.Line) {
@@ -497,10 +536,21 @@ export class SceneView {
     });
     this.content.clear();
     this.bodies = [];
+    this.ghosts = [];
     this.focus = [];
     this.collisionMeshes = [];
     this.jointFrames = [];
     this.clearPlan();
+  }
+}
+
+/** Poses (position, quaternion x y z w per body) onto the bodies' groups. */
+function setPoses(groups: THREE.Group[], p: Float32Array): void {
+  for (let i = 0; i < groups.length; i++) {
+    const o = i * 7;
+    if (o + 6 >= p.length) break;
+    groups[i]!.position.set(p[o]!, p[o + 1]!, p[o + 2]!);
+    groups[i]!.quaternion.set(p[o + 3]!, p[o + 4]!, p[o + 5]!, p[o + 6]!);
   }
 }
 

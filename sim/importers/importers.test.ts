@@ -82,6 +82,22 @@ describe('joint limits and dynamics', () => {
     expect(barkour.keyframes[0]!.qpos).toHaveLength(7 + 12);
     expect(barkour.sensors.map((s) => s.type)).toEqual(expect.arrayContaining(['gyro', 'accelerometer', 'framequat', 'jointpos']));
   });
+
+  it("weighs a body without an <inertial> by its geoms' mass, else density × volume, as MuJoCo does", () => {
+    const file = join(tmp, 'geom-mass.xml');
+    writeFileSync(
+      file,
+      `<mujoco><default><geom density="500"/></default><worldbody>
+        <body name="given"><freejoint/><geom type="box" size="0.05 0.05 0.05" mass="2"/></body>
+        <body name="dense"><freejoint/><geom type="box" size="0.05 0.05 0.05" density="8000"/></body>
+        <body name="default"><freejoint/><geom type="sphere" size="0.1"/></body>
+      </worldbody></mujoco>`,
+    );
+    const mass = (name: string) => importRobot(file).links.find((l) => l.name === name)!.inertial!.mass;
+    expect(mass('given')).toBeCloseTo(2, 9);
+    expect(mass('dense')).toBeCloseTo(8000 * 0.001, 9);
+    expect(mass('default')).toBeCloseTo((500 * 4 * Math.PI * 0.001) / 3, 9);
+  });
 });
 
 describe('bad robot files', () => {

@@ -19,12 +19,13 @@ import {
 import type { Pose, Quat, Vec3 } from '../scene.ts';
 import { rotate } from '../kinematics.ts';
 import { MjcfDefaults } from './mjcf-defaults.ts';
+import { readHeightField, type HeightField } from './mjcf-hfield.ts';
 import type { NestedFileCheck } from './resolve-path.ts';
 import { mjcfAxisAngle, mjcfEuler, mjcfQuat } from './rotations.ts';
 import { childElements, lineOf, numbers, parseXml, type XmlElement } from './xml-document.ts';
 
 const JOINT_TYPES: Record<string, RobotJoint['type']> = { hinge: 'revolute', slide: 'prismatic', ball: 'ball', free: 'floating' };
-const SENSOR_TYPES = ['jointpos', 'jointvel', 'gyro', 'accelerometer', 'framequat', 'framepos', 'framelinvel', 'frameangvel', 'velocimeter', 'touch', 'actuatorfrc', 'subtreecom'];
+const SENSOR_TYPES = ['jointpos', 'jointvel', 'gyro', 'accelerometer', 'framequat', 'framexaxis', 'frameyaxis', 'framezaxis', 'framepos', 'framelinvel', 'frameangvel', 'velocimeter', 'touch', 'actuatorfrc', 'subtreecom'];
 const ACTUATOR_TAGS = ['motor', 'position', 'velocity', 'general'];
 
 interface Compiler {
@@ -53,6 +54,7 @@ interface Context {
   compiler: Compiler;
   defaults: MjcfDefaults;
   meshes: Map<string, { file: string; scale: Vec3 }>;
+  heightFields: Map<string, HeightField>;
   materials: Map<string, number[]>;
   links: RobotLink[];
   joints: RobotJoint[];
@@ -71,7 +73,7 @@ export function importMjcf(file: string, checkFile?: NestedFileCheck): RobotMode
     eulerseq: compilerEl?.getAttribute('eulerseq') ?? 'xyz',
     autolimits: compilerEl?.getAttribute('autolimits') !== 'false',
   };
-  const ctx: Context = { file, compiler, defaults: new MjcfDefaults(root), meshes: new Map(), materials: new Map(), links: [], joints: [], warnings: [] };
+  const ctx: Context = { file, compiler, defaults: new MjcfDefaults(root), meshes: new Map(), heightFields: new Map(), materials: new Map(), links: [], joints: [], warnings: [] };
   for (const asset of childElements(root, 'asset')) {
     for (const material of childElements(asset, 'material')) {
       const rgba = numbers(material.getAttribute('rgba'));
@@ -84,6 +86,19 @@ export function importMjcf(file: string, checkFile?: NestedFileCheck): RobotMode
       const path = resolve(dirname(file), compiler.meshdir, meshFile);
       checkFile?.(path, 'mesh', where(mesh, file));
       ctx.meshes.set(name, { file: path, scale });
+    }
+    for (const hfield of childElements(asset, 'hfield')) {
+      const name = hfield.getAttribute('name') ?? '';
+      const hfieldFile = hfield.getAttribute('file');
+      const path = hfieldFile ? resolve(dirname(file), compiler.meshdir, hfieldFile) : undefined;
+      if (path) checkFile?.(path, 'heightField', where(hfield, file));
+      const count = (a: string) => (hfield.getAttribute(a) === null ? undefined : Number(hfield.getAttribute(a)));
+      try {
+        const spec = { name, ...(path ? { file: path } : {}), nrow: count('nrow'), ncol: count('ncol'), size: numbers(hfield.getAttribute('size')), elevation: numbers(hfield.getAttribute('elevation')) };
+        ctx.heightFields.set(name, readHeightField(spec as Parameters<typeof readHeightField>[0]));
+      } catch (err) {
+        throw fileError(hfield, file, (err as Error).message);
+      }
     }
   }
   ctx.links.push({ name: 'world', parentJoint: -1, geoms: [] });
@@ -211,6 +226,7 @@ function readBody(body: XmlElement, parentLink: number, parentClass: string, ctx
   const sites = childElements(body, 'site').map((site, i) => ({
     name: site.getAttribute('name') ?? `${name}_site${i}`,
     pose: { position: (numbers(ctx.defaults.get(site, 'site', 'pos', cls)) ?? [0, 0, 0]) as Vec3, rotation: orientation(site, 'site', cls, ctx) },
+    size: numbers(ctx.defaults.get(site, 'site', 'size', cls)) ?? [0.005],
   }));
   if (sites.length) link.sites = sites;
   const inertial = inertialOf(body, ctx);
@@ -319,7 +335,7 @@ function geomsOf(body: XmlElement, cls: string, ctx: Context): RobotGeom[] {
       halfLength = Math.hypot(...d) / 2;
       pose = { position: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2], rotation: fromZAxis(d) };
     }
-    const geometry = geometryOf(el, type, size, halfLength, get('mesh'), ctx);
+    const geometry = geometryOf(el, type, size, halfLength, type === 'hfield' ? get('hfield') : get('mesh'), ctx);
     if (!geometry) return [];
     const contype = Number(get('contype') ?? 1);
     const conaffinity = Number(get('conaffinity') ?? 1);
@@ -329,6 +345,8 @@ function geomsOf(body: XmlElement, cls: string, ctx: Context): RobotGeom[] {
     const role: RobotGeom['role'] = !collides ? 'visual' : group === 3 ? 'collision' : 'both';
     const rgba = numbers(get('rgba')) ?? ctx.materials.get(get('material') ?? '');
     const friction = numbers(get('friction'))?.[0];
+    const mass = numbers(get('mass'))?.[0];
+    const density = numbers(get('density'))?.[0];
     return [
       {
         ...(el.getAttribute('name') ? { name: el.getAttribute('name')! } : {}),
@@ -337,12 +355,14 @@ function geomsOf(body: XmlElement, cls: string, ctx: Context): RobotGeom[] {
         pose,
         ...(rgba?.length === 4 ? { rgba: rgba as [number, number, number, number] } : {}),
         ...(friction !== undefined ? { friction } : {}),
+        ...(mass !== undefined ? { mass } : {}),
+        ...(density !== undefined ? { density } : {}),
       },
     ];
   });
 }
 
-function geometryOf(el: XmlElement, type: string, size: number[], halfLength: number, meshName: string | undefined, ctx: Context): RobotGeometry | undefined {
+function geometryOf(el: XmlElement, type: string, size: number[], halfLength: number, assetName: string | undefined, ctx: Context): RobotGeometry | undefined {
   switch (type) {
     case 'plane':
       return { type: 'plane', halfExtents: [size[0] || 50, size[1] || 50] };
@@ -357,11 +377,16 @@ function geometryOf(el: XmlElement, type: string, size: number[], halfLength: nu
     case 'ellipsoid':
       return { type: 'ellipsoid', radii: [size[0] ?? 0, size[1] ?? 0, size[2] ?? 0] };
     case 'mesh': {
-      const mesh = ctx.meshes.get(meshName ?? '');
-      if (!mesh) throw fileError(el, ctx.file, `<geom> names mesh '${meshName}', which no <asset><mesh> defines`);
+      const mesh = ctx.meshes.get(assetName ?? '');
+      if (!mesh) throw fileError(el, ctx.file, `<geom> names mesh '${assetName}', which no <asset><mesh> defines`);
       const found = existsSync(mesh.file);
-      if (!found) ctx.warnings.push(`mesh '${meshName}' not found (${mesh.file}); drawn as a placeholder`);
+      if (!found) ctx.warnings.push(`mesh '${assetName}' not found (${mesh.file}); drawn as a placeholder`);
       return { type: 'mesh', file: mesh.file, scale: mesh.scale, found };
+    }
+    case 'hfield': {
+      const field = ctx.heightFields.get(assetName ?? '');
+      if (!field) throw fileError(el, ctx.file, `<geom> names hfield '${assetName}', which no <asset><hfield> defines`);
+      return field;
     }
     default:
       ctx.warnings.push(`${where(el, ctx.file)}: geom type '${type}' is not supported; ignored`);
@@ -369,7 +394,10 @@ function geometryOf(el: XmlElement, type: string, size: number[], halfLength: nu
   }
 }
 
-/** Mass from primitive geoms at density 1000 (MuJoCo's default); meshes need their volume and are skipped. */
+/**
+ * Mass from primitive geoms: a geom's `mass`, else its `density` (MuJoCo's default 1000) times its volume;
+ * meshes need their volume and are skipped. The inertia is a 5 cm sphere's of that mass, not the geoms'.
+ */
 function inertialFromGeoms(geoms: RobotGeom[], ctx: Context, body: string): Inertial {
   let mass = 0;
   for (const g of geoms) {
@@ -382,8 +410,8 @@ function inertialFromGeoms(geoms: RobotGeom[], ctx: Context, body: string): Iner
       : s.type === 'capsule' ? Math.PI * s.radius ** 2 * 2 * s.halfLength + (4 / 3) * Math.PI * s.radius ** 3
       : s.type === 'ellipsoid' ? (4 / 3) * Math.PI * s.radii[0] * s.radii[1] * s.radii[2]
       : 0;
-    if (s.type === 'mesh') ctx.warnings.push(`body '${body}': mass from mesh geoms is not computed; give it an <inertial>`);
-    mass += 1000 * volume;
+    if (s.type === 'mesh' && g.mass === undefined) ctx.warnings.push(`body '${body}': mass from mesh geoms is not computed; give it an <inertial>`);
+    mass += g.mass ?? (g.density ?? 1000) * volume;
   }
   const i = 0.4 * mass * 0.05 ** 2;
   return { mass, com: [0, 0, 0], inertia: [i, i, i, 0, 0, 0] };
@@ -464,7 +492,8 @@ function sensorsOf(root: XmlElement, ctx: Context): RobotSensor[] {
         return [];
       }
       const target = el.getAttribute('joint') ?? el.getAttribute('site') ?? el.getAttribute('objname') ?? el.getAttribute('actuator') ?? el.getAttribute('body') ?? '';
-      return [{ name: el.getAttribute('name') ?? `${el.nodeName}_${target}`, type: el.nodeName, target }];
+      const targetType = el.getAttribute('objtype') ?? (el.getAttribute('site') ? 'site' : el.getAttribute('body') ? 'body' : undefined);
+      return [{ name: el.getAttribute('name') ?? `${el.nodeName}_${target}`, type: el.nodeName, target, ...(targetType ? { targetType } : {}) }];
     }),
   );
 }

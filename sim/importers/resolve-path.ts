@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
  * Vets a file named inside a robot file (an MJCF `<include>`, a mesh) before it is read: a server lets
  * a robot file lead only to files its clients may open. Throws to refuse; `namedIn` is the file naming it.
  */
-export type NestedFileCheck = (path: string, kind: 'robot' | 'mesh', namedIn: string) => void;
+export type NestedFileCheck = (path: string, kind: 'robot' | 'mesh' | 'heightField', namedIn: string) => void;
 
 /** `--package name=dir` roots; a package named here wins over a guess from the file's folders. */
 export type PackageRoots = Record<string, string>;

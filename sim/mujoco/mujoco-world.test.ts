@@ -4,7 +4,8 @@ import { defaults } from '../params.ts';
 import { loadRapier } from '../rapier/load-rapier.ts';
 import { PhysicsWorld } from '../rapier/physics-world.ts';
 import { Random } from '../random.ts';
-import type { SceneDescription } from '../scene.ts';
+import type { BodyDesc, SceneDescription } from '../scene.ts';
+import { unpackContacts } from '../../protocol/contacts.ts';
 import { cartpoleSwingup } from '../tasks/cartpole-swingup.ts';
 import { pendulumScene } from '../tasks/pendulum-swingup.ts';
 import { findTask } from '../tasks/index.ts';
@@ -182,5 +183,22 @@ describe('MujocoWorld', () => {
     const task = def.build(defaults(def.params));
     const renamed = { ...task.scene, joints: task.scene.joints.map((j, i) => (i === 0 ? { ...j, name: 'no_such_joint' } : j)) };
     expect(() => new MujocoWorld(mj, renamed, { mjcfFile: BARKOUR })).toThrow(/MuJoCo's model of '.*barkour_vb.xml' has no joint 'no_such_joint'/);
+  });
+  it('reports contacts as Rapier does: normals up into the body carried, normal forces adding up to the weight carried', () => {
+    const ground: BodyDesc = { name: 'ground', kind: 'fixed', pose: { position: [0, 0, -0.05], rotation: [0, 0, 0, 1] }, geoms: [{ shape: { type: 'box', halfExtents: [1, 1, 0.05] } }] };
+    const box = (name: string, z: number, mass: number): BodyDesc => ({
+      name, kind: 'dynamic', mass, pose: { position: [0.1, -0.2, z], rotation: [0, 0, 0, 1] }, geoms: [{ shape: { type: 'box', halfExtents: [0.05, 0.05, 0.05] } }],
+    });
+    // Box first, ground last: the normals still point up, into the bodies that take the force.
+    const scene: SceneDescription = { ...boxScene(), timestep: 0.005, bodies: [box('lower', 0.05, 1), box('upper', 0.15, 3), ground] };
+    const world = new MujocoWorld(mj, scene);
+    for (let i = 0; i < 400; i++) world.step([]);
+    const contacts = unpackContacts(world.contacts());
+    const sum = (cs: typeof contacts) => cs.reduce((s, c) => s + c.force, 0);
+    for (const c of contacts) expect(c.normal[2]).toBeCloseTo(1, 5);
+    expect(sum(contacts.filter((c) => c.point[2] > 0.05))).toBeCloseTo(3 * 9.81, 0);
+    expect(sum(contacts.filter((c) => c.point[2] < 0.05))).toBeCloseTo(4 * 9.81, 0);
+    for (const c of contacts) expect(Math.abs(c.point[0] - 0.1)).toBeLessThan(0.051);
+    world.dispose();
   });
 });

@@ -18,6 +18,7 @@
 import { bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, jointVelocity, multiply, rotate, rotateInverse } from '../kinematics.ts';
 import { BODY_POSE_SIZE, BODY_STATE_SIZE, type Quat, type SceneDescription } from '../scene.ts';
 import type { SimWorld } from '../robot/sim-world.ts';
+import { packContacts, type Contact } from '../../protocol/contacts.ts';
 import { compileText } from './compile.ts';
 import { loadMujoco, type Mujoco } from './load-mujoco.ts';
 import { compileMjcfFile } from './mjcf-file.ts';
@@ -58,6 +59,12 @@ export class MujocoWorld implements SimWorld {
   /** Whether xpos, xquat and cvel describe the current qpos/qvel (MuJoCo computes them before integrating). */
   private synced = false;
   private pushed: number | undefined;
+  /**
+   * mj_contactForce's answer (normal force, two frictional forces, three torques; contact frame), in
+   * MuJoCo's heap: a plain typed array would be copied in and the answer lost. Made on first use.
+   */
+  private contactForce: { GetView(): Float64Array; delete(): void } | undefined;
+  private heap: HeapViews | undefined;
 
   /** Builds the world from a scene, written out as MJCF, or compiled from the robot's MJCF file. */
   static async create(scene: SceneDescription, options: MujocoWorldOptions = {}): Promise<MujocoWorld> {
@@ -146,11 +153,7 @@ export class MujocoWorld implements SimWorld {
 
   getState(out: Float64Array = new Float64Array(this.scene.bodies.length * BODY_STATE_SIZE)): Float64Array {
     this.sync();
-    const xpos = this.data.xpos as Float64Array;
-    const xquat = this.data.xquat as Float64Array;
-    const xipos = this.data.xipos as Float64Array;
-    const cvel = this.data.cvel as Float64Array;
-    const subtreeCom = this.data.subtree_com as Float64Array;
+    const { xpos, xquat, xipos, cvel, subtreeCom } = this.views();
     for (let b = 0; b < this.bodyId.length; b++) {
       const id = this.bodyId[b]!;
       const o = b * BODY_STATE_SIZE;
@@ -179,8 +182,7 @@ export class MujocoWorld implements SimWorld {
     if (state.length !== scene.bodies.length * BODY_STATE_SIZE) {
       throw new Error(`state has ${state.length} values, scene '${scene.name}' needs ${scene.bodies.length * BODY_STATE_SIZE}`);
     }
-    const qpos = this.data.qpos as Float64Array;
-    const qvel = this.data.qvel as Float64Array;
+    const { qpos, qvel } = this.views();
     const bodyIpos = this.model.body_ipos as Float64Array;
     for (let b = 0; b < scene.bodies.length; b++) {
       const a = this.freeQpos[b]!;
@@ -228,8 +230,40 @@ export class MujocoWorld implements SimWorld {
   }
 
   /** Contacts are not read back from MuJoCo yet: the viewport shows none for this engine. */
+  /**
+   * The last step's contacts as Rapier's world reports them (protocol/contacts.ts): MuJoCo's contact
+   * point, the normal force from mj_contactForce, and the normal turned to push the body that is not
+   * welded to the world (else the higher scene index) — MuJoCo's frame normal points from geom1 to geom2.
+   */
   contacts(): Float32Array {
-    return new Float32Array(0);
+    const { mj, model: m, data: d } = this;
+    const count = d.ncon as number;
+    const found: Contact[] = [];
+    if (!count) return packContacts(found);
+    const geomBody = m.geom_bodyid as Int32Array;
+    const weld = m.body_weldid as Int32Array;
+    const sceneIndex = (body: number) => this.bodyId.indexOf(body);
+    const list = d.contact;
+    for (let i = 0; i < count; i++) {
+      const contact = list.get(i);
+      if (!contact) continue;
+      this.contactForce ??= new mj.DoubleBuffer(6);
+      mj.mj_contactForce(m, d, i, this.contactForce);
+      const force = this.contactForce.GetView()[0]!;
+      const b1 = geomBody[contact.geom1]!;
+      const b2 = geomBody[contact.geom2]!;
+      // Copied out before the handle (a copy of MuJoCo's contact) is freed.
+      const normal = Array.from((contact.frame as Float64Array).subarray(0, 3));
+      const point = Array.from((contact.pos as Float64Array).subarray(0, 3));
+      contact.delete();
+      if (force <= 0) continue;
+      const fixed1 = weld[b1] === 0;
+      const fixed2 = weld[b2] === 0;
+      const toSecond = fixed1 !== fixed2 ? fixed1 : sceneIndex(b1) < sceneIndex(b2);
+      const sign = toSecond ? 1 : -1;
+      found.push({ point: [point[0]!, point[1]!, point[2]!], normal: [normal[0]! * sign, normal[1]! * sign, normal[2]! * sign], force });
+    }
+    return packContacts(found);
   }
 
   bodyMass(index: number): number {
@@ -238,6 +272,7 @@ export class MujocoWorld implements SimWorld {
   }
 
   dispose(): void {
+    this.contactForce?.delete();
     this.data.delete();
     this.model.delete();
   }
@@ -309,6 +344,19 @@ export class MujocoWorld implements SimWorld {
     });
   }
 
+  /**
+   * MjData's arrays as views into MuJoCo's heap. Each property read of mujoco-js makes a new view (a
+   * tenth of a rollout's time went to that), so they are kept; a heap that grows detaches them
+   * (length 0), and they are made again.
+   */
+  private views(): HeapViews {
+    if (!this.heap || this.heap.xpos.length === 0) {
+      const d = this.data;
+      this.heap = { xpos: d.xpos, xquat: d.xquat, xipos: d.xipos, cvel: d.cvel, subtreeCom: d.subtree_com, qpos: d.qpos, qvel: d.qvel };
+    }
+    return this.heap;
+  }
+
   private sync(): void {
     if (this.synced) return;
     this.mj.mj_kinematics(this.model, this.data);
@@ -316,6 +364,16 @@ export class MujocoWorld implements SimWorld {
     this.mj.mj_comVel(this.model, this.data);
     this.synced = true;
   }
+}
+
+interface HeapViews {
+  xpos: Float64Array;
+  xquat: Float64Array;
+  xipos: Float64Array;
+  cvel: Float64Array;
+  subtreeCom: Float64Array;
+  qpos: Float64Array;
+  qvel: Float64Array;
 }
 
 /** The free joint that makes MuJoCo body `body` a floating root, or −1. */

@@ -12,8 +12,8 @@
  * joint's damping, as the Rapier motor does), and the integrator is `implicitfast` (servo damping
  * implicit, as in MuJoCo Playground). What has no MuJoCo equivalent is listed in `warnings`.
  */
-import { multiply } from '../kinematics.ts';
-import type { BodyDesc, GeomDesc, JointDesc, Quat, SceneDescription, Vec3 } from '../scene.ts';
+import { multiply, rotate } from '../kinematics.ts';
+import type { BodyDesc, GeomDesc, JointDesc, Quat, SceneDescription, Shape, Vec3 } from '../scene.ts';
 
 export interface SceneMjcf {
   xml: string;
@@ -52,6 +52,14 @@ export function sceneToMjcf(scene: SceneDescription): SceneMjcf {
     assets.push(`<mesh name="${asset}" vertex="${numbers(mesh.positions)}" face="${numbers(mesh.indices)}"/>`);
     return asset;
   };
+  let heightFields = 0;
+  const heightFieldAsset = (field: HeightFieldShape): { name: string; lift: number } => {
+    const name = `h${heightFields++}`;
+    const { xml, lift } = heightFieldXml(name, field);
+    assets.push(xml);
+    return { name, lift };
+  };
+  const geomAssets: GeomAssets = { mesh: meshAsset, heightField: heightFieldAsset };
 
   const visited = new Set<number>();
   const body = (b: number, pos: Vec3, quat: Quat, joint: string, indent: string): string => {
@@ -70,7 +78,7 @@ export function sceneToMjcf(scene: SceneDescription): SceneMjcf {
       lines.push(`${inner}<inertial pos="0 0 0" mass="${desc.mass}" diaginertia="${i} ${i} ${i}"/>`);
     }
     const geomMass = desc.inertial ? undefined : desc.mass === undefined ? undefined : desc.mass / Math.max(1, massive.length);
-    for (const geom of massive) lines.push(inner + geomXml(geom, desc, geomMass, meshAsset));
+    for (const geom of massive) lines.push(inner + geomXml(geom, desc, geomMass, geomAssets));
     for (const child of children.get(b) ?? []) lines.push(nested(child, inner));
     lines.push(`${indent}</body>`);
     return lines.join('\n');
@@ -136,11 +144,41 @@ function jointXml(joint: JointDesc, j: number): string {
   return `<joint ${attrs.join(' ')}/>`;
 }
 
-function geomXml(geom: GeomDesc, body: BodyDesc, mass: number | undefined, meshAsset: (name: string) => string): string {
+type HeightFieldShape = Extract<Shape, { type: 'heightfield' }>;
+
+/** Writes the assets geoms name (each once) and returns their names. */
+interface GeomAssets {
+  mesh(name: string): string;
+  /** `lift`: how far above the geom's origin MuJoCo's normalised field must start to put the scene's heights back. */
+  heightField(shape: HeightFieldShape): { name: string; lift: number };
+}
+
+/**
+ * A height field as MJCF: MuJoCo normalises the elevation to [0, 1] and scales it by size[2], and takes the
+ * first row written to lie at +y; so the heights are written normalised, last scene row first, with the
+ * range as size[2] and the minimum as a lift of the geom.
+ */
+function heightFieldXml(name: string, field: HeightFieldShape): { xml: string; lift: number } {
+  const { rows, cols, heights } = field;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const h of heights) {
+    min = Math.min(min, h);
+    max = Math.max(max, h);
+  }
+  const range = max - min;
+  const elevation: number[] = [];
+  for (let r = rows - 1; r >= 0; r--) for (let c = 0; c < cols; c++) elevation.push(range > 0 ? (heights[r * cols + c]! - min) / range : 0);
+  const size = [field.halfExtents[0], field.halfExtents[1], range > 0 ? range : 1, Math.max(field.base, 1e-3)];
+  return { xml: `<hfield name="${name}" nrow="${rows}" ncol="${cols}" size="${numbers(size)}" elevation="${numbers(elevation)}"/>`, lift: min };
+}
+
+function geomXml(geom: GeomDesc, body: BodyDesc, mass: number | undefined, assets: GeomAssets): string {
   const rotation = geom.pose?.rotation ?? [0, 0, 0, 1];
   const attrs: string[] = [];
   const { shape } = geom;
   let quat: Quat = rotation;
+  let position: Vec3 = geom.pose?.position ?? [0, 0, 0];
   switch (shape.type) {
     case 'box':
       attrs.push('type="box"', `size="${numbers(shape.halfExtents)}"`);
@@ -155,10 +193,17 @@ function geomXml(geom: GeomDesc, body: BodyDesc, mass: number | undefined, meshA
       break;
     case 'mesh':
       // MuJoCo collides a mesh as its convex hull, as Rapier does; the coarser hull when there is one.
-      attrs.push('type="mesh"', `mesh="${meshAsset(shape.hull ?? shape.mesh)}"`);
+      attrs.push('type="mesh"', `mesh="${assets.mesh(shape.hull ?? shape.mesh)}"`);
       break;
+    case 'heightfield': {
+      const { name, lift } = assets.heightField(shape);
+      attrs.push('type="hfield"', `hfield="${name}"`);
+      const up = rotate(rotation, [0, 0, lift]);
+      position = [position[0] + up[0], position[1] + up[1], position[2] + up[2]];
+      break;
+    }
   }
-  attrs.push(`pos="${numbers(geom.pose?.position ?? [0, 0, 0])}"`, `quat="${wxyz(quat)}"`);
+  attrs.push(`pos="${numbers(position)}"`, `quat="${wxyz(quat)}"`);
   attrs.push(mass === undefined ? `density="${geom.density ?? 1000}"` : `mass="${mass}"`);
   attrs.push(`friction="${geom.friction ?? 0.8} 0.005 0.0001"`);
   const [contype, conaffinity] = collisionBits(body.collisionGroup ?? 0);

@@ -11,10 +11,11 @@ import {
   type GeomDesc,
   type JointDesc,
   type MeshData,
+  type Quat,
   type SceneDescription,
   type Shape,
 } from '../scene.ts';
-import { jointPosition, jointVelocity, rotate, rotateInverse } from '../kinematics.ts';
+import { jointPosition, jointVelocity, multiply, rotate, rotateInverse } from '../kinematics.ts';
 import { packContacts, type Contact } from '../../protocol/contacts.ts';
 import { JointFriction } from './joint-friction.ts';
 
@@ -533,7 +534,10 @@ function countMassive(geoms: GeomDesc[]): number {
 function colliderDesc(R: Rapier, geom: GeomDesc, mass: number | undefined, meshes: Record<string, MeshData> | undefined) {
   const desc = shapeDesc(R, geom.shape, meshes);
   if (!desc) return undefined;
-  if (geom.pose) desc.setTranslation(...geom.pose.position).setRotation(quat(geom.pose.rotation));
+  const rotation = geom.pose?.rotation ?? ([0, 0, 0, 1] as const);
+  if (geom.pose) desc.setTranslation(...geom.pose.position);
+  // Rapier's heightfield rises along its local y; the scene's along z.
+  desc.setRotation(quat(geom.shape.type === 'heightfield' ? multiply(rotation, HEIGHTFIELD_UP) : rotation));
   if (mass !== undefined) desc.setMass(mass);
   else desc.setDensity(geom.density ?? 1000);
   desc.setFriction(geom.friction ?? 0.8).setRestitution(geom.restitution ?? 0);
@@ -555,7 +559,23 @@ function shapeDesc(R: Rapier, shape: Shape, meshes: Record<string, MeshData> | u
       return R.ColliderDesc.capsule(shape.halfHeight, shape.radius);
     case 'cylinder':
       return R.ColliderDesc.cylinder(shape.halfHeight, shape.radius);
+    case 'heightfield':
+      return R.ColliderDesc.heightfield(shape.rows - 1, shape.cols - 1, heightfieldMatrix(shape), { x: 2 * shape.halfExtents[0], y: 1, z: 2 * shape.halfExtents[1] });
   }
+}
+
+/** +90° about x: Rapier's heightfield up (local y) onto the scene's z, its local z onto −y. */
+const HEIGHTFIELD_UP: Quat = [Math.SQRT1_2, 0, 0, Math.SQRT1_2];
+
+/**
+ * The scene's heights (row-major, first row at −y) as Rapier's matrix: column-major, rows along its
+ * local z from −z to +z — which the turn above lays along +y to −y, so the rows are taken in reverse.
+ */
+function heightfieldMatrix(shape: Extract<Shape, { type: 'heightfield' }>): Float32Array {
+  const { rows, cols, heights } = shape;
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i + j * rows] = heights[(rows - 1 - i) * cols + j]!;
+  return out;
 }
 
 export type { Collider };

@@ -15,8 +15,10 @@ export interface DriveSetup {
   types: ('position' | 'velocity' | 'torque')[];
   defaultPose: number[];
   stiffness: number[];
-  /** The servo's derivative gain (Isaac Lab's actuator `damping`), not joint damping. */
-  damping: number[];
+  /** The servo's derivative gain kv (Isaac Lab's actuator `damping`). */
+  servoDamping: number[];
+  /** Passive joint damping (MJCF joint `damping`); absent: the robot file's. */
+  jointDamping?: number[];
   torqueLimit?: number[];
   armature?: number[];
   physicsHz: number;
@@ -36,7 +38,7 @@ export function readDriveSetup(file: string): DriveSetup {
 
 /**
  * Gives the card's joints the card's actuators: position servos with its kp, kd and torque limit,
- * velocity servos with its kd, or torque motors; and its armature. Returns what it could not apply.
+ * velocity servos with its kd, or torque motors; and its armature and joint damping. Returns what it could not apply.
  */
 export function applyDriveSetup(model: RobotModel, setup: DriveSetup): string[] {
   const problems: string[] = [];
@@ -52,10 +54,10 @@ export function applyDriveSetup(model: RobotModel, setup: DriveSetup): string[] 
     const type = setup.types[i]!;
     delete actuator.dampRatio;
     delete actuator.ctrlRange;
-    if (type === 'position') Object.assign(actuator, { kind: 'position', kp: setup.stiffness[i]!, kv: setup.damping[i]!, gear: 1 });
+    if (type === 'position') Object.assign(actuator, { kind: 'position', kp: setup.stiffness[i]!, kv: setup.servoDamping[i]!, gear: 1 });
     else if (type === 'velocity') {
       const speed = joint.limits?.velocity ?? 100;
-      Object.assign(actuator, { kind: 'velocity', kv: setup.damping[i]!, gear: 1, ctrlRange: [-speed, speed] });
+      Object.assign(actuator, { kind: 'velocity', kv: setup.servoDamping[i]!, gear: 1, ctrlRange: [-speed, speed] });
       delete actuator.kp;
     } else {
       Object.assign(actuator, { kind: 'motor', gear: 1, ...(limit !== undefined ? { ctrlRange: [-limit, limit] } : {}) });
@@ -68,6 +70,8 @@ export function applyDriveSetup(model: RobotModel, setup: DriveSetup): string[] 
     if (limit !== undefined && joint.limits) delete joint.limits.effort;
     const armature = setup.armature?.[i];
     if (armature !== undefined) joint.armature = armature;
+    const damping = setup.jointDamping?.[i];
+    if (damping !== undefined) joint.damping = damping;
   });
   return problems;
 }

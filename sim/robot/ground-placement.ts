@@ -48,5 +48,17 @@ function lowestOfShape(scene: SceneDescription, geom: GeomDesc, center: Vec3, ro
       for (let i = 0; i + 2 < v.length; i += 3) lowest = Math.min(lowest, rotate(rotation, [v[i]!, v[i + 1]!, v[i + 2]!])[2]);
       return center[2] + lowest;
     }
+    case 'heightfield': {
+      // Terrain carried by a moving body (rare): its lowest sample.
+      let lowest = Infinity;
+      const [hx, hy] = s.halfExtents;
+      for (let r = 0; r < s.rows; r++) {
+        for (let c = 0; c < s.cols; c++) {
+          const local: Vec3 = [-hx + (2 * hx * c) / (s.cols - 1), -hy + (2 * hy * r) / (s.rows - 1), s.heights[r * s.cols + c]!];
+          lowest = Math.min(lowest, rotate(rotation, local)[2]);
+        }
+      }
+      return center[2] + lowest;
+    }
   }
 }

@@ -13,7 +13,9 @@ export type RobotGeometry =
   | { type: 'capsule'; radius: number; halfLength: number }
   | { type: 'ellipsoid'; radii: Vec3 }
   | { type: 'plane'; halfExtents: [number, number] }
-  | { type: 'mesh'; file: string; scale: Vec3; found: boolean };
+  | { type: 'mesh'; file: string; scale: Vec3; found: boolean }
+  /** MJCF `hfield`: `data` in [0, 1], row-major, first row at −y; the surface is elevation · data (sim/importers/mjcf-hfield.ts). */
+  | { type: 'hfield'; name: string; rows: number; cols: number; halfExtents: [number, number]; elevation: number; base: number; data: Float32Array };
 
 export interface RobotGeom {
   name?: string;
@@ -22,6 +24,9 @@ export interface RobotGeom {
   pose: Pose;
   rgba?: [number, number, number, number];
   friction?: number;
+  /** MJCF `mass` (kg) or `density` (kg/m³) of the geom, for a body without an <inertial>. */
+  mass?: number;
+  density?: number;
 }
 
 export interface Inertial {
@@ -36,6 +41,8 @@ export interface Inertial {
 export interface RobotSite {
   name: string;
   pose: Pose;
+  /** MJCF `size` (half-sizes or radius, m). */
+  size?: number[];
 }
 
 export interface RobotLink {
@@ -88,6 +95,8 @@ export interface RobotSensor {
   type: string;
   /** The joint, body, site or actuator it reads. */
   target: string;
+  /** What `target` names, where the sensor says (frame sensors' `objtype`: site, body, xbody, geom). */
+  targetType?: string;
 }
 
 export interface RobotKeyframe {

@@ -17,6 +17,8 @@ export interface PolicyQuantities {
   baseAngVel?: ArrayLike<number>;
   /** Unit gravity direction in the base frame. */
   projectedGravity?: ArrayLike<number>;
+  /** Site sensors by name. */
+  sensors?: Record<string, ArrayLike<number>>;
 }
 
 /** `joints` names the reading's per-joint entries (the robot's capabilities.joints). */
@@ -30,7 +32,8 @@ export function robotQuantities(reading: RobotState, joints: readonly string[]):
     jointPos[name] = reading.position[i]!;
     jointVel[name] = reading.velocity[i]!;
   });
+  const sensors = reading.sensors ? { sensors: reading.sensors } : {};
   const base = reading.base;
-  if (!base) return { jointPos, jointVel };
-  return { jointPos, jointVel, baseLinVel: base.linVel, baseAngVel: base.angVel, projectedGravity: base.projectedGravity };
+  if (!base) return { jointPos, jointVel, ...sensors };
+  return { jointPos, jointVel, baseLinVel: base.linVel, baseAngVel: base.angVel, projectedGravity: base.projectedGravity, ...sensors };
 }

@@ -6,7 +6,8 @@
  * hull), and actuators become scene actuators.
  */
 import { axisAngle, multiply, rotate } from '../kinematics.ts';
-import type { ActuatorDesc, BodyDesc, GeomDesc, JointDesc, Pose, Quat, SceneDescription, Shape, Vec3 } from '../scene.ts';
+import type { ActuatorDesc, BodyDesc, GeomDesc, JointDesc, Pose, Quat, SceneDescription, SensorDesc, Shape, Vec3 } from '../scene.ts';
+import { isSiteSensorType } from './site-sensors.ts';
 import { add, fromComponents, parallelAxis, principalAxes, rotateInertia, type Matrix3 } from './inertia.ts';
 import type { RobotActuator, RobotGeom, RobotModel } from './robot-model.ts';
 import { reflectedInertia } from './reflected-inertia.ts';
@@ -51,6 +52,8 @@ const Y_TO_Z: Quat = axisAngle([1, 0, 0], Math.PI / 2);
 const MIN_MASS = 1e-3;
 /** Collision group of robot links when self-collision is off: they collide with the world, not each other. */
 const ROBOT_GROUP = 1;
+/** The body holding an MJCF file's own <worldbody> geoms (floor, terrain). */
+export const WORLD_GEOMS = 'worldbody geoms';
 
 export function robotToScene(model: RobotModel, options: RobotSceneOptions = {}): RobotScene {
   const warnings = [...model.warnings];
@@ -66,13 +69,15 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
   const hasWorldLink = model.format === 'mjcf';
 
   const meshes = new SceneMeshes(options.meshCell ?? 0.002);
+  const linkGeoms = (l: number, origin: Vec3) =>
+    geomsOfLink(model, l, worldPose[l]!, origin, meshes, warnings, options.visuals ?? true).flatMap((g) => (options.noCollision ? (g.collisionOnly ? [] : [{ ...g, visualOnly: true }]) : [g]));
+  // The MJCF world link's own geoms (its floor, terrain), set apart below.
+  const worldGeoms = hasWorldLink ? linkGeoms(0, worldPose[0]!.position) : [];
   const bodies: BodyDesc[] = roots.map((r) => {
     const members = model.links.map((_, i) => i).filter((i) => find(i) === r);
     const origin = worldPose[r]!.position;
     const fixed = r === rootLink ? (hasWorldLink || !model.floatingBase) : false;
-    const geoms = members
-      .flatMap((l) => geomsOfLink(model, l, worldPose[l]!, origin, meshes, warnings, options.visuals ?? true))
-      .flatMap((g) => (options.noCollision ? (g.collisionOnly ? [] : [{ ...g, visualOnly: true }]) : [g]));
+    const geoms = members.flatMap((l) => (hasWorldLink && l === 0 ? [] : linkGeoms(l, origin)));
     const body: BodyDesc = {
       name: model.links[r]!.name,
       kind: fixed ? 'fixed' : 'dynamic',
@@ -83,6 +88,11 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
     if (!fixed) body.inertial = combinedInertial(model, members, worldPose, origin);
     return body;
   });
+  // What an MJCF file puts in <worldbody> itself (its floor, terrain, obstacles) is the world, not part
+  // of the robot: it collides with every body, as in MuJoCo. It moves to a body of its own, so that a
+  // fixed base welded to the world keeps the robot's group.
+  if (worldGeoms.some((g) => !g.visualOnly)) bodies.push({ name: WORLD_GEOMS, kind: 'fixed', pose: { position: worldPose[0]!.position, rotation: [0, 0, 0, 1] }, geoms: worldGeoms });
+  else bodies[linkBody[0]!]!.geoms.push(...worldGeoms);
   // An MJCF free joint makes its body the floating root: not welded to the world.
   for (const j of model.joints) if (j.type === 'floating') bodies[linkBody[j.child]!]!.kind = 'dynamic';
   for (const [b, body] of bodies.entries()) {
@@ -170,6 +180,7 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
       sites.set(site.name, { body: linkBody[l]!, point: sub3(world, bodies[linkBody[l]!]!.pose.position) });
     }
   }
+  const sensors = siteSensors(model, linkBody, worldPose, bodies, warnings);
   const keyframes = sceneKeyframes(model, jointIndex, joints.length, restPoses, warnings);
   const timestep = (options.fileTimestep ? model.timestep : undefined) ?? options.timestep ?? 0.005;
   return {
@@ -185,12 +196,43 @@ export function robotToScene(model: RobotModel, options: RobotSceneOptions = {})
       joints,
       actuators,
       markers: [],
+      ...(sensors.length ? { sensors } : {}),
       meshes: meshes.meshes,
     },
     linkBody,
     jointIndex,
     warnings,
   };
+}
+
+/**
+ * The file's site sensors (gyro, accelerometer, frame sensors, touch…) on the scene's bodies: each site's
+ * frame relative to its body's (scene bodies are world-aligned at the rest pose). A sensor on a body
+ * (frame sensors' objtype body/xbody) reads the body's own frame. Joint and actuator sensors are the
+ * robot's joint readings already.
+ */
+function siteSensors(model: RobotModel, linkBody: number[], worldPose: Pose[], bodies: BodyDesc[], warnings: string[]): SensorDesc[] {
+  return model.sensors.flatMap((sensor): SensorDesc[] => {
+    if (!isSiteSensorType(sensor.type)) return [];
+    const onBody = sensor.targetType === 'body' || sensor.targetType === 'xbody';
+    const link = model.links.findIndex((l) => (onBody ? l.name === sensor.target : l.sites?.some((s) => s.name === sensor.target)));
+    if (link < 0 || (sensor.targetType && !onBody && sensor.targetType !== 'site')) {
+      warnings.push(`sensor '${sensor.name}': ${link < 0 ? `no ${onBody ? 'body' : 'site'} '${sensor.target}'` : `frames of a ${sensor.targetType} are not read`}; ignored`);
+      return [];
+    }
+    const site = onBody ? undefined : model.links[link]!.sites!.find((s) => s.name === sensor.target)!;
+    const linkPose = worldPose[link]!;
+    const body = linkBody[link]!;
+    const local = site?.pose ?? { position: [0, 0, 0] as Vec3, rotation: [0, 0, 0, 1] as Quat };
+    const position = sub3(add3(linkPose.position, rotate(linkPose.rotation, local.position)), bodies[body]!.pose.position);
+    return [{
+      name: sensor.name,
+      type: sensor.type,
+      body,
+      pose: { position, rotation: multiply(linkPose.rotation, local.rotation) },
+      ...(sensor.type === 'touch' ? { radius: Math.max(...(site?.size ?? [0.005])) } : {}),
+    }];
+  });
 }
 
 /**
@@ -255,7 +297,7 @@ function geomsOfLink(model: RobotModel, link: number, linkPose: Pose, bodyOrigin
       out.push({
         ...(g.name ? { name: g.name } : {}),
         shape: c.shape,
-        pose: { position, rotation: c.turn ? multiply(worldRotation, c.turn) : worldRotation },
+        pose: { position: c.shift ? add3(position, rotate(worldRotation, c.shift)) : position, rotation: c.turn ? multiply(worldRotation, c.turn) : worldRotation },
         ...(g.role === 'visual' || c.placeholder ? { visualOnly: true } : {}),
         ...(g.role === 'collision' && !drawCollision ? { collisionOnly: true } : {}),
         ...(g.friction !== undefined ? { friction: g.friction } : {}),
@@ -270,10 +312,15 @@ interface ConvertedShape {
   shape: Shape;
   /** Turns the shape's axis (three.js and Rapier: y) onto the robot file's (z). */
   turn?: Quat;
+  /** Moves the shape in the geom's frame (a plane's slab lies below its surface). */
+  shift?: Vec3;
   /** Stands in for a mesh that is missing or cannot be read: drawn, never collides. */
   placeholder?: boolean;
   rgba?: [number, number, number, number];
 }
+
+/** A plane becomes a slab this thick under its surface. */
+const PLANE_HALF_THICKNESS = 0.001;
 
 const PLACEHOLDER: ConvertedShape = { shape: { type: 'box', halfExtents: [0.01, 0.01, 0.01] }, placeholder: true };
 
@@ -293,7 +340,9 @@ function shapesOf(g: RobotGeom, meshes: SceneMeshes, warnings: string[]): Conver
       warnings.push('ellipsoid geoms are simulated as spheres of their mean radius');
       return [{ shape: { type: 'sphere', radius: (s.radii[0] + s.radii[1] + s.radii[2]) / 3 } }];
     case 'plane':
-      return [{ shape: { type: 'box', halfExtents: [s.halfExtents[0], s.halfExtents[1], 0.001] } }];
+      return [{ shape: { type: 'box', halfExtents: [s.halfExtents[0], s.halfExtents[1], PLANE_HALF_THICKNESS] }, shift: [0, 0, -PLANE_HALF_THICKNESS] }];
+    case 'hfield':
+      return [{ shape: { type: 'heightfield', rows: s.rows, cols: s.cols, halfExtents: s.halfExtents, heights: s.data.map((v) => v * s.elevation), base: s.base } }];
     case 'mesh': {
       if (g.role === 'visual') {
         const parts = meshes.visual(s.file, s.scale, s.found);

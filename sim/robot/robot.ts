@@ -68,6 +68,8 @@ export interface RobotState {
   temperature?: Float64Array;
   voltage?: Float64Array;
   base?: BaseState;
+  /** Site sensors by name (gyro, accelerometer, frame sensors, touch: sim/robot/site-sensors.ts), where the robot has them. */
+  sensors?: Record<string, Float64Array>;
   faults: RobotFault[];
 }
 

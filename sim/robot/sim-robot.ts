@@ -12,6 +12,7 @@ import { stateSize, type SceneDescription } from '../scene.ts';
 import type { ActuatorInfo, Robot, RobotCapabilities, RobotCommand, RobotState, SentCommand } from './robot.ts';
 import { SceneRobotReader } from './scene-robot-state.ts';
 import type { SimWorld } from './sim-world.ts';
+import { SiteSensors } from './site-sensors.ts';
 
 const KIND = { motor: 'torque', position: 'position', velocity: 'velocity' } as const;
 
@@ -19,6 +20,8 @@ export class SimRobot implements Robot {
   readonly capabilities: RobotCapabilities;
   private readonly world: SimWorld;
   private readonly reader: SceneRobotReader;
+  private readonly sensors: SiteSensors;
+  private readonly touch: boolean;
   private readonly state: Float64Array;
   /** The command the actuators hold until the next send (zeros before the first). */
   private readonly held: Float64Array;
@@ -39,6 +42,9 @@ export class SimRobot implements Robot {
     this.world = 'getState' in physics ? physics : new PhysicsWorld(physics, scene);
     this.reader = new SceneRobotReader(scene);
     this.state = this.world.getState(new Float64Array(stateSize(scene)));
+    this.sensors = new SiteSensors(scene);
+    this.touch = scene.sensors?.some((s) => s.type === 'touch') ?? false;
+    this.readSensors();
     this.held = new Float64Array(scene.actuators.length);
     this.lower = Float64Array.from(scene.actuators, (a) => a.ctrlRange[0]);
     this.upper = Float64Array.from(scene.actuators, (a) => a.ctrlRange[1]);
@@ -89,7 +95,9 @@ export class SimRobot implements Robot {
 
   /** What `read` resolves with, without a round through the event loop (the session's hot path). */
   readNow(): RobotState {
-    return this.reader.read(this.state, this.clock);
+    const reading = this.reader.read(this.state, this.clock);
+    if (this.sensors.count) reading.sensors = Object.fromEntries(Object.entries(this.sensors.values).map(([name, v]) => [name, v.slice()]));
+    return reading;
   }
 
   /**
@@ -128,9 +136,12 @@ export class SimRobot implements Robot {
     const steps = Math.max(1, Math.round(seconds / this.world.timestep));
     for (let s = 0; s < steps; s++) {
       if (push) this.world.pushBody(push.body, push.force, push.point);
+      // An accelerometer differences the site's velocity over the last step.
+      if (s === steps - 1 && this.sensors.needsAcceleration) this.sensors.beforeStep(this.world.getState(this.state));
       this.world.step(this.held);
     }
     this.world.getState(this.state);
+    this.readSensors();
     // The description's time step, not Rapier's 32-bit copy of it: 50 steps of 0.02 s make 1 s.
     this.clock += steps * this.scene.timestep;
   }
@@ -153,6 +164,8 @@ export class SimRobot implements Robot {
     this.world.setState(state);
     this.world.getState(this.state);
     this.clock = time;
+    this.sensors.beforeStep(this.state);
+    this.readSensors();
   }
 
   /** A body's mass as simulated, kg. */
@@ -181,6 +194,10 @@ export class SimRobot implements Robot {
     if (!this.disconnected) this.world.dispose();
     this.disconnected = true;
     return Promise.resolve();
+  }
+
+  private readSensors(): void {
+    if (this.sensors.count) this.sensors.update(this.state, this.world.timestep, this.touch ? this.world.contacts() : undefined);
   }
 
   private holdCommand(): Float64Array {

@@ -2,8 +2,11 @@
  * Recording and playback in the studio (Debian's Chromium against the real `actuate serve --runs`):
  * the Record button records a few seconds of the live cart-pole to the recordings folder, the file is
  * opened for playback, and scrubbing the timeline moves the drawn robot and the plots' cursor — the
- * values read out on screen are the file's, read back here with @mcap/core. Saves
- * test-results/playback.png.
+ * values read out on screen are the file's, read back here with @mcap/core; any recorded field (the
+ * pole's velocity) can be picked into a new plot and is drawn. Saves
+ * test-results/playback.png. Then the ROS panel puts the live session on a ROS 1 master URI (none
+ * answers there: the node keeps trying and says so, and publishes to whoever connects), counts what
+ * it publishes (joint states under another name) while the session plays, and disconnects. Saves test-results/ros-panel.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -109,6 +112,25 @@ describe.skipIf(!hasChromium)('recording and playback in the studio', () => {
     const at = [...joints].reverse().find((m) => Number(m.logTime - t0) / 1e9 <= target + 1e-9)!.data as { position: Float64Array };
     await expect.poll(shownAngle, POLL).toBeCloseTo(at.position[first.name.length - 1]!, 3);
     await expect.poll(async () => changed(start, await viewportSample()), POLL).toBeGreaterThan(0.002);
+
+    // Any recorded field plots: a new plot, the pole's velocity picked from the /joint_states topic.
+    await page.getByTestId('playback-add-plot').click();
+    const added = page.getByTestId('playback-plot-Plot-4');
+    await added.waitFor({ timeout: 10_000 });
+    const ink = () => added.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let yellow = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i]! > 200 && d[i + 1]! > 170 && d[i + 2]! < 120) yellow++;
+      return yellow;
+    });
+    expect(await ink()).toBe(0);
+    const velocity = `/joint_states / velocity.${pole}`;
+    await page.getByTestId('playback-plot-Plot-4-add').selectOption(velocity);
+    const shownVelocity = async () => Number(await page.getByTestId(`playback-value-Plot-4-${slug}`).textContent());
+    const atVelocity = [...joints].reverse().find((m) => Number(m.logTime - t0) / 1e9 <= target + 1e-9)!.data as { velocity: Float64Array };
+    await expect.poll(shownVelocity, POLL).toBeCloseTo(atVelocity.velocity[first.name.length - 1]!, 3);
+    // Its curve is drawn in the plot's first colour.
+    await expect.poll(ink, POLL).toBeGreaterThan(50);
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/playback.png' });
 
@@ -123,5 +145,36 @@ describe.skipIf(!hasChromium)('recording and playback in the studio', () => {
     await page.getByTestId('recording-bar').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('playback').count()).toBe(0);
     await page.getByTestId('readout-cart-position').waitFor({ timeout: 10_000 });
+  });
+
+  it('the ROS panel connects the live session, counts its messages and disconnects', async () => {
+    await page.getByTestId('ros-panel-toggle').click();
+    await page.getByTestId('ros-url').fill('localhost:11311');
+    await page.getByTestId('ros-connect-button').click();
+    await expect.poll(() => page.getByTestId('ros-error').textContent(), POLL).toMatch(/a ROS 1 master URI looks like http:\/\/localhost:11311/);
+    // Nothing listens on port 9: the node starts anyway, keeps looking for its master and says so.
+    await page.getByTestId('ros-url').fill('http://127.0.0.1:9');
+    await page.getByTestId('ros-namespace').fill('studio');
+    await page.getByTestId('ros-rate').fill('20');
+    await page.getByTestId('ros-connect').locator('summary').click();
+    await page.getByTestId('ros-topic-joint_states').fill('js');
+    await page.getByTestId('ros-connect-button').click();
+    const connection = page.locator('[data-testid^="ros-connection-"]');
+    await connection.waitFor({ timeout: 30_000 });
+    expect(await connection.textContent()).toContain('http://127.0.0.1:9');
+    // joint_states renamed to js, under the namespace.
+    const published = page.getByTestId('ros-count-out-/studio/js');
+    expect(Number(await published.textContent())).toBe(0);
+    await page.getByTestId('play').click();
+    await expect.poll(async () => Number(await published.textContent()), POLL).toBeGreaterThan(5);
+    await page.getByTestId('play').click();
+    expect(await page.getByTestId('ros-count-in-/studio/cmd_vel').textContent()).toBe('0');
+    await expect.poll(async () => (await page.locator('[data-testid^="ros-log-"]').textContent()) ?? '', POLL).toMatch(/master/);
+    expect(await page.getByTestId('ros-panel-toggle').textContent()).toContain('1 connected');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/ros-panel.png' });
+    await page.locator('[data-testid^="ros-disconnect-"]').click();
+    await expect.poll(() => connection.count(), POLL).toBe(0);
+    expect(await page.getByTestId('ros-panel-toggle').textContent()).not.toContain('connected');
   });
 });

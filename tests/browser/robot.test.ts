@@ -2,9 +2,12 @@
  * The Robot panel in Debian's Chromium against the real `actuate serve` and a virtual SO-101 (six
  * STS3215 servos on a socat pty): connect its robot.json from a --robots folder, see its joints live,
  * jog two joints and then the gripper (end effector, through the model's kinematics) from the keyboard
- * and watch the goals reach the bus, then EMERGENCY STOP (the button,
- * and after reconnecting the Esc key): torque off in the studio and Torque_Enable = 0 on every servo.
- * Saves test-results/robot-panel.png.
+ * and from a gamepad (a fake navigator.getGamepads: our mapping — deadman, rates — under the browser's
+ * real polling, not the browser's gamepad plumbing), and watch the goals reach the bus, then EMERGENCY
+ * STOP (the button, and after reconnecting the Esc key and the gamepad's B): torque off in the studio
+ * and Torque_Enable = 0 on every servo; then the guided calibration: torque off, Set middle (homing
+ * offsets on the bus), live range bars while the virtual servos are swept, saved into the robot.json.
+ * Saves test-results/robot-panel.png and robot-calibration.png.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
@@ -14,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualBusProcess } from '../../bridges/virtual-bus/harness.ts';
-import { hasChromium, openStudio, type Studio } from './studio-page.ts';
+import { hasChromium, openStudio, PAD, setFakePad, type Studio } from './studio-page.ts';
 
 const hasSocat = spawnSync('socat', ['-V']).status === 0;
 const POLL = { timeout: 30_000, interval: 100 };
@@ -25,6 +28,7 @@ const IDS = [1, 2, 3, 4, 5, 6];
 let studio: Studio;
 let page: Page;
 let bus: VirtualBusProcess;
+let configFile: string;
 
 async function goals(): Promise<number[]> {
   return (await bus.snapshot()).map((s) => Number(s.goal));
@@ -50,7 +54,8 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
     const base = JSON.parse(readFileSync(FOLLOWER, 'utf8'));
     // Calibrated: ±90° around the middle (2048 ticks = 0 rad, where the virtual servos start).
     const cal = { homingOffset: 0, direction: 1, rangeMin: 1024, rangeMax: 3072 };
-    writeFileSync(join(dir, 'test-arm.robot.json'), JSON.stringify({
+    configFile = join(dir, 'test-arm.robot.json');
+    writeFileSync(configFile, JSON.stringify({
       ...base,
       name: 'so101-test-arm',
       robotModel: URDF,
@@ -59,7 +64,7 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
       // The studio may sit paused between steps of this test on a busy machine: no watchdog trips meanwhile.
       safety: { ...base.safety, commandTimeoutMs: 30_000, torqueOffAfterMs: 60_000 },
     }));
-    studio = await openStudio(['--robots', dir]);
+    studio = await openStudio(['--robots', dir], { fakeGamepad: true });
     page = studio.page;
     await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
   }, 240_000);
@@ -104,6 +109,23 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
     expect(after.filter((g, i) => Math.abs(g - before[i]!) > 2).length).toBeGreaterThanOrEqual(2);
     expect(after[5]).toBe(before[5]);
 
+    // Gamepad: the right stick up without the deadman (LB) moves nothing; with LB and RB (full rate,
+    // 50 mm/s) the gripper rises; releasing LB stops the goals where they are.
+    await setFakePad(page, [PAD.RB], [0, 0, 0, -1]);
+    await expect.poll(() => page.getByTestId('robot-gamepad').textContent(), POLL).toContain('Fake pad');
+    const held = await goals();
+    await page.waitForTimeout(500);
+    expect(await goals()).toEqual(held);
+    const z1 = await toolZ();
+    await setFakePad(page, [PAD.LB, PAD.RB], [0, 0, 0, -1]);
+    await expect.poll(async () => (await toolZ()) - z1, POLL).toBeGreaterThan(0.01);
+    await setFakePad(page, [PAD.RB], [0, 0, 0, -1]);
+    await page.waitForTimeout(400);
+    const stopped = await goals();
+    await page.waitForTimeout(500);
+    expect(await goals()).toEqual(stopped);
+    await setFakePad(page, null);
+
     const since = bus.events.length;
     await page.getByTestId('robot-estop').click();
     await expect.poll(() => page.getByTestId('robot-torque').textContent(), POLL).toBe('torque off');
@@ -126,5 +148,55 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
     await expect.poll(() => page.getByTestId('robot-torque').textContent(), POLL).toBe('torque off');
     expect(await page.getByTestId('robot-stop-reason').textContent()).toMatch(/Esc pressed/);
     await torqueOffOnBus(since);
+  }, 240_000);
+
+  it('after reconnecting, the gamepad\'s B button stops the arm', async () => {
+    await page.getByTestId('robot-disconnect').click();
+    await page.getByTestId('robot-connect').waitFor({ timeout: 30_000 });
+    await connectArm();
+    const since = bus.events.length;
+    await setFakePad(page, [PAD.B]);
+    await expect.poll(() => page.getByTestId('robot-torque').textContent(), POLL).toBe('torque off');
+    expect(await page.getByTestId('robot-stop-reason').textContent()).toMatch(/gamepad B pressed/);
+    await torqueOffOnBus(since);
+    await setFakePad(page, null);
+  }, 240_000);
+
+  it('calibrates the arm step by step: torque off, middle, live ranges, saved into its robot.json; a shipped template is refused', async () => {
+    await page.getByTestId('robot-disconnect').click();
+    await page.getByTestId('robot-connect').waitFor({ timeout: 30_000 });
+    await page.getByTestId('robot-config').selectOption({ label: 'so101-follower (follower, feetech)' });
+    await page.getByTestId('robot-calibrate').click();
+    await expect.poll(() => page.getByTestId('robot-error').textContent(), POLL).toMatch(/shipped template: copy it into a --robots folder/);
+
+    await page.getByTestId('robot-config').selectOption({ label: 'so101-test-arm (follower, feetech)' });
+    await expect.poll(() => page.getByTestId('robot-port').inputValue(), POLL).toBe(bus.port);
+    const since = bus.events.length;
+    await page.getByTestId('robot-calibrate').click();
+    await expect.poll(() => page.getByTestId('calibration').getAttribute('data-step'), POLL).toBe('middle');
+    expect((await bus.snapshot()).every((s) => !s.torque)).toBe(true);
+    // The hand puts every joint in the middle; Set middle writes each servo's homing offset.
+    for (const id of IDS) await bus.inject({ op: 'move', id, position: 2048 });
+    await page.getByTestId('calibration-middle').click();
+    await expect.poll(() => page.getByTestId('calibration').getAttribute('data-step'), POLL).toBe('range');
+    for (const id of IDS) await bus.waitFor((e) => e.event === 'write' && e.register === 'Homing_Offset' && e.id === id && e.value !== 0, 10_000, since);
+    // Then sweeps every joint between 1000 and 3100: the bars show the recorded range live.
+    // (A hand is slow: each end is held until the bars have it.)
+    const ranges = () => page.getByTestId('calibration').locator('[data-testid$="-range"]').allTextContents();
+    for (const [position, shown] of [[1000, '1000…2047'], [3100, '1000…3100']] as const) {
+      for (const id of IDS) await bus.inject({ op: 'move', id, position });
+      await expect.poll(ranges, POLL).toEqual(IDS.map(() => shown));
+    }
+    await page.screenshot({ path: 'test-results/robot-calibration.png' });
+    await page.getByTestId('calibration-finish').click();
+    await expect.poll(() => page.getByTestId('calibration-saved').textContent(), POLL).toBe(`Saved to ${configFile}`);
+    const saved = JSON.parse(readFileSync(configFile, 'utf8'));
+    for (const joint of Object.keys(saved.motors)) expect(saved.calibration[joint]).toMatchObject({ rangeMin: 1000, rangeMax: 3100, direction: 1 });
+    // Everything else in the file is kept (the test's port and safety settings).
+    expect(saved.bus.port).toBe(bus.port);
+    expect(saved.safety.commandTimeoutMs).toBe(30_000);
+    expect(await page.getByTestId('calibration-result-gripper').textContent()).toContain('10003100');
+    await page.getByTestId('calibration-close').click();
+    await page.getByTestId('robot-connect').waitFor({ timeout: 30_000 });
   }, 240_000);
 });

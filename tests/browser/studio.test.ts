@@ -3,7 +3,8 @@
  * a cost-weight slider changes what the controller does, a typed value out of range says so, Reset
  * starts everything over, the timing says what the controller does (plans or steps), a model picker
  * offers only models that fit and says why the others do not, the shipped Go2-W policy drives its
- * robot to the task's success on the one command the task scores, and the viewport draws joint
+ * robot to the task's success on the one command the task scores, the keyboard (hold W) and a gamepad
+ * (a fake navigator.getGamepads: deadman, sticks, release) drive it through that command, and the viewport draws joint
  * frames and contacts on request, a floor under an arm, camera presets, a body inspector and a
  * Ctrl+drag pull; the joint table and the plots show any streamed signal and export CSV. Measures the
  * viewport's frames per second during the Go2-W run. Saves test-results/studio.png, model-card.png,
@@ -15,7 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { hasChromium, openStudio, startServer, type Studio } from './studio-page.ts';
+import { hasChromium, openStudio, PAD, setFakePad, type Studio } from './studio-page.ts';
 
 /** SwiftShader on two busy cores is slow: give on-screen changes time to appear. */
 const POLL = { timeout: 30_000, interval: 100 };
@@ -120,7 +121,7 @@ async function playFor(seconds: number): Promise<number[]> {
 
 describe.skipIf(!hasChromium)('studio in the browser', () => {
   beforeAll(async () => {
-    studio = await openStudio(['--runs', mkdtempSync(join(tmpdir(), 'actuate-studio-runs-'))]);
+    studio = await openStudio(['--runs', mkdtempSync(join(tmpdir(), 'actuate-studio-runs-'))], { fakeGamepad: true });
     page = studio.page;
     await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
   }, 240_000);
@@ -307,6 +308,30 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.getByTestId('param-task-boxMass-value').fill('0.6');
     await page.getByTestId('step').click();
     await expect.poll(async () => Number(/([\d.]+) N/.exec((await page.getByTestId('contact-force').textContent()) ?? '')?.[1] ?? 0), POLL).toBeCloseTo(5.89, 1);
+    // The same scene simulated in MuJoCo: its contacts reach the overlay too, carrying the same weight.
+    const engine = page.getByTestId('engine-select');
+    await engine.selectOption('mujoco');
+    await expect.poll(() => engine.inputValue(), POLL).toBe('mujoco');
+    for (let i = 0; i < 5; i++) await page.getByTestId('step').click();
+    await expect.poll(async () => Number(/([\d.]+) N/.exec((await page.getByTestId('contact-force').textContent()) ?? '')?.[1] ?? 0), POLL).toBeCloseTo(5.89, 1);
+    await engine.selectOption('rapier');
+    await expect.poll(() => engine.inputValue(), POLL).toBe('rapier');
+    // "Check in MuJoCo": the same run in MuJoCo drawn as a translucent ghost over the box, until switched off.
+    const ghost = page.getByTestId('ghost-toggle');
+    // The box rests: a step without the ghost draws the same picture, so what changes next is the ghost.
+    await page.getByTestId('step').click();
+    await page.waitForTimeout(300);
+    const withoutGhost = await canvasStats(...fine);
+    await ghost.click(); // checked once the engine answers (the box follows the snapshot)
+    await expect.poll(() => ghost.isChecked(), POLL).toBe(true);
+    await page.getByTestId('step').click();
+    await expect.poll(async () => page.getByTestId('ghost-legend').textContent(), POLL).toMatch(/^ghost: MuJoCo, [1-9]\d* bodies$/);
+    await page.waitForTimeout(300);
+    expect(changedFraction(withoutGhost, await canvasStats(...fine))).toBeGreaterThan(0.002); // measured 0.006
+    await ghost.click();
+    await expect.poll(() => ghost.isChecked(), POLL).toBe(false);
+    await page.getByTestId('step').click();
+    await expect.poll(() => page.getByTestId('ghost-legend').count(), POLL).toBe(0);
     expect(await contacts.isChecked()).toBe(true);
     await jointFrames.uncheck();
     await contacts.uncheck();
@@ -430,6 +455,43 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     expect(await page.getByTestId('model-card').textContent()).toMatch(/policy rate Hz\s*50/);
   }, 300_000);
 
+  it('drives the Go2-W from the keyboard (hold W) and a gamepad (hold LB, left stick), on the task\'s one command; releasing stops it', async () => {
+    const vx = async () => Number(await page.getByTestId('drive-vx').textContent());
+    const slider = async () => Number(await page.getByTestId('param-task-vx').inputValue());
+    expect(await page.getByTestId('drive').textContent()).toContain('W/S forward/back');
+    await page.getByTestId('viewport').click({ position: { x: 20, y: 20 } });
+    await page.getByTestId('play').click();
+    // A tap of W and its release leave the command at zero: the robot (driving at 0.5 m/s) stops.
+    await page.keyboard.press('w');
+    await expect.poll(slider, POLL).toBe(0);
+    await expect.poll(() => readNumber('readout-forward-speed'), { ...POLL, timeout: 60_000 }).toBeLessThan(0.15);
+    // Held W: half the command's range (vx ≤ 1 m/s), set on the task's slider — ROS cmd_vel's path.
+    await page.keyboard.down('w');
+    await expect.poll(vx, POLL).toBe(0.5);
+    expect(await slider()).toBe(0.5);
+    await expect.poll(() => readNumber('readout-forward-speed'), { ...POLL, timeout: 60_000 }).toBeGreaterThan(0.25);
+    await page.keyboard.up('w');
+    await expect.poll(vx, POLL).toBe(0);
+    expect(await slider()).toBe(0);
+    // Gamepad: a stick inside the dead zone or without the deadman (LB) asks for nothing.
+    await setFakePad(page, [], [0, -1, 0, 0]);
+    await expect.poll(() => page.getByTestId('drive-gamepad').textContent(), POLL).toContain('Fake pad');
+    await setFakePad(page, [PAD.LB], [0.1, -0.1, 0, 0]);
+    await page.waitForTimeout(300);
+    expect(await vx()).toBe(0);
+    // LB + left stick forward + right stick left, with RB: full forward speed and a left turn.
+    await setFakePad(page, [PAD.LB, PAD.RB], [0, -1, -1, 0]);
+    await expect.poll(vx, POLL).toBe(1);
+    expect(Number(await page.getByTestId('drive-yawRate').textContent())).toBe(1);
+    await expect.poll(() => readNumber('readout-forward-speed'), { ...POLL, timeout: 60_000 }).toBeGreaterThan(0.25);
+    // The deadman released with the sticks still deflected: the command goes to zero at once.
+    await setFakePad(page, [PAD.RB], [0, -1, -1, 0]);
+    await expect.poll(vx, POLL).toBe(0);
+    expect(await slider()).toBe(0);
+    await setFakePad(page, null);
+    await page.getByTestId('play').click();
+  }, 240_000);
+
   it('shows every joint in the joint table and any streamed signal in a plot, as CSV too', async () => {
     await page.getByTestId('tab-joints').click();
     const rows = page.getByTestId('joint-table').locator('tbody tr');
@@ -536,18 +598,9 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     expect(await page.getByTestId('task-select').inputValue()).toMatch(/^robot:/);
   });
 
+  // Last, as it stops the server every test before it used (starting another one costs 10–40 s).
   it('shows a lost engine as disconnected and keeps retrying', async () => {
-    const server = await startServer();
-    let other: Page | undefined;
-    try {
-      other = await page.context().browser()!.newPage();
-      await other.goto(server.url);
-      await other.getByTestId('connection').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
-      server.process.kill('SIGTERM');
-      await expect.poll(async () => other!.getByTestId('connection').textContent(), POLL).toContain('disconnected — retrying');
-    } finally {
-      server.process.kill('SIGKILL');
-      await other?.close();
-    }
+    studio.server.kill('SIGTERM');
+    await expect.poll(async () => page.getByTestId('connection').textContent(), POLL).toContain('disconnected — retrying');
   });
 });

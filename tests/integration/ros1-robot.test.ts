@@ -2,14 +2,20 @@
  * A robot on ROS as the Robot a session drives, against a real roscore: the robot is a rospy node
  * (Debian's python3-rospy) that publishes /arm/joint_states and moves its joints towards the goals it
  * receives on /arm/joint_commands. Reading, safety clamps, losing the robot (it holds) and an
- * emergency stop; then the SO-101's studio session attached to it: a jog target moves the ROS arm and
- * the session's twin follows its readings.
+ * emergency stop; then an SO-101 on ROS described by a robot file (`"kind": "ros"`), connected as the
+ * studio's Robot panel does (a jog target moves the ROS arm, the twin follows its readings) and driven
+ * by `actuate deploy --robot`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRos1Transport } from '../../bridges/ros1/ros-transport.ts';
-import { RosRobot, rosJointsOf } from '../../bridges/ros1/ros-robot.ts';
+import { RosRobot } from '../../bridges/ros1/ros-robot.ts';
+import { deployCommand } from '../../cli/commands/deploy.ts';
+import { RobotLink } from '../../engine/robot-link.ts';
 import { Session } from '../../engine/session.ts';
 import { jointPosition } from '../../sim/kinematics.ts';
 import { ROBOT_TASK_PREFIX } from '../../sim/tasks/free-play.ts';
@@ -17,6 +23,15 @@ import { HAVE_ROS, rosMaster, until } from './support/ros-master.ts';
 
 const SO101 = fileURLToPath(new URL('../../assets/robots/so101/so101_new_calib.urdf', import.meta.url));
 const master = rosMaster(1);
+const dir = mkdtempSync(join(tmpdir(), 'actuate-ros-robot-'));
+
+/** An SO-101 on ROS (the rospy arm below) as a robot file: `<name>-arm.robot.json` in `dir`. */
+function writeRosRobotFile(name: string): string {
+  const file = join(dir, `${name}-arm.robot.json`);
+  const config = { version: 1, kind: 'ros', name: `${name}-arm`, robotModel: SO101, master: master.uri, nodeName: `/actuate_${name}`, stateTopic: '/arm/joint_states', commandTopic: '/arm/joint_commands', safety: { maxStep: 0.25 } };
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
 if (!HAVE_ROS) console.warn('ros1-robot.test.ts skipped: roscore/rostopic not installed (apt-get install ros-core python3-rospy python3-rostopic; .ci/run does this)');
 
 /** A position-controlled arm on ROS: joints move towards their goals at `speed` rad/s, state at 50 Hz. */
@@ -64,7 +79,10 @@ async function stopArm(arm: ChildProcess): Promise<void> {
 
 describe.skipIf(!HAVE_ROS)('a ROS robot against a real roscore', () => {
   beforeAll(() => master.start(), 90_000);
-  afterAll(() => master.dispose(), 30_000);
+  afterAll(async () => {
+    await master.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
 
   it('reads joint_states, sends clamped goals to joint_commands, holds when the robot goes silent, latches an emergency stop', async () => {
     const arm = startArm(['shoulder', 'elbow'], [0.1, -0.2]);
@@ -121,36 +139,60 @@ describe.skipIf(!HAVE_ROS)('a ROS robot against a real roscore', () => {
     await expect(robot.connect()).rejects.toThrow(/no \/nobody\/joint_states with joints a within 1.5 s \(0 messages received\)/);
   });
 
-  it("drives the SO-101's studio session: a jog target moves the ROS arm, and the twin follows its readings", async () => {
-    const session = await Session.create({ taskId: `${ROBOT_TASK_PREFIX}${SO101}`, controllerId: 'jog' });
-    const scene = session.task.scene;
-    const joints = rosJointsOf(scene);
-    expect(joints.map((j) => j.name)).toContain('shoulder_pan');
-    const arm = startArm(joints.map((j) => j.name), joints.map(() => 0), 2);
-    const robot = new RosRobot({
-      name: 'SO-101 on ROS',
-      transport: () => openRos1Transport({ masterUri: master.uri, nodeName: '/actuate_so101' }),
-      joints,
-      stateTopic: '/arm/joint_states',
-      commandTopic: '/arm/joint_commands',
-    });
+  it("a ROS robot file in the studio's Robot panel: connecting moves nothing, a jog slider moves the ROS arm, the twin follows, the E-stop latches", async () => {
+    const session = await Session.create({});
+    const link = new RobotLink(session, { checkConfig: (p) => p, openModel: async (p) => `${ROBOT_TASK_PREFIX}${p}`, folders: [dir] });
+    const file = writeRosRobotFile('studio');
+    const names = ['shoulder_pan', 'shoulder_lift', 'elbow_flex', 'wrist_flex', 'wrist_roll', 'gripper'];
+    const arm = startArm(names, names.map((_, i) => 0.1 * i), 2);
     try {
-      await robot.connect();
-      const attached = await session.attachRobot(robot);
-      expect(attached.robot).toEqual({ name: 'SO-101 on ROS', simulated: false });
-      const pan = scene.actuators.find((a) => scene.joints[a.joint]!.name === 'shoulder_pan')!;
+      expect(link.list()).toContainEqual({ path: file, name: 'studio-arm', role: 'follower', bus: 'ros1', port: master.uri });
+      const status = await link.connect(file);
+      expect(status).toMatchObject({ mode: 'active', name: 'studio-arm', port: master.uri, torque: true });
+      // Connecting moves nothing: the jog sliders start where the arm is.
+      const pan = session.task.scene.actuators.find((a) => session.task.scene.joints[a.joint]!.name === 'shoulder_pan')!;
+      const lift = session.task.scene.actuators.find((a) => session.task.scene.joints[a.joint]!.name === 'shoulder_lift')!;
+      expect(session.snapshot().controller.values[lift.name]).toBeCloseTo(0.1, 6);
       await session.setParams('controller', { [pan.name]: 0.5 });
-      session.play();
-      const panIndex = joints.findIndex((j) => j.name === 'shoulder_pan');
-      await until('the ROS arm at shoulder_pan 0.5', 30, async () => Math.abs((await robot.read()).position[panIndex]! - 0.5) < 0.02);
+      const joint = (name: string) => link.status().joints.find((j) => j.name === name)!.position;
+      await until('the ROS arm at shoulder_pan 0.5', 30, () => Math.abs(joint('shoulder_pan') - 0.5) < 0.02);
+      expect(joint('shoulder_lift')).toBeCloseTo(0.1, 2);
       // The twin (what the viewport draws and planners start from) is posed from the arm's reading.
       await until('the twin at shoulder_pan 0.5', 10, () => Math.abs(twinAngle(session, 'shoulder_pan') - 0.5) < 0.05);
+      const stopped = await link.emergencyStop('test');
+      expect(stopped).toMatchObject({ mode: 'stopped', stopReason: 'emergency stop: test', torque: false });
     } finally {
-      session.pause();
-      await session.attachRobot(undefined).catch(() => undefined);
+      await link.dispose();
       await stopArm(arm);
-      await robot.disconnect();
       await session.dispose();
+    }
+  });
+
+  it('actuate deploy --robot on a ROS robot file: the controller drives the ROS arm through the safety layer', async () => {
+    const file = writeRosRobotFile('deploy');
+    const names = ['shoulder_pan', 'shoulder_lift', 'elbow_flex', 'wrist_flex', 'wrist_roll', 'gripper'];
+    const arm = startArm(names, names.map(() => 0), 2);
+    const log = join(dir, 'deploy.jsonl');
+    try {
+      const output: string[] = [];
+      const log0 = console.log;
+      console.log = (line: string) => void output.push(line);
+      let code: number;
+      try {
+        code = await deployCommand(['--robot', file, '--controller', 'jog', '--set', 'controller.shoulder_pan=0.4', '--seconds', '1.5', '--rate', '50', '--log', log, '--json']);
+      } finally {
+        console.log = log0;
+      }
+      const summary = JSON.parse(output.at(-1)!);
+      expect(code, JSON.stringify(summary)).toBe(0);
+      expect(summary).toMatchObject({ robot: 'deploy-arm', mode: 'active' });
+      const [start, ...steps] = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { joints?: string[]; position?: number[]; sent?: number[] });
+      const k = start!.joints!.indexOf('shoulder_pan');
+      // The first goal steps at most maxStep (0.25 rad) from where the arm is (0); the arm reaches 0.4 within the run.
+      expect(steps[0]!.sent![k]).toBe(0.25);
+      expect(steps.filter((s) => s.position).at(-1)!.position![k]).toBeCloseTo(0.4, 2);
+    } finally {
+      await stopArm(arm);
     }
   });
 });

@@ -2,12 +2,13 @@
  * ROS 1 against a real master (Debian's ros-core, installed by .ci/run): the simulated Go2-W run by its
  * policy publishes joint states that `rostopic` sees at the configured rate; `rostopic pub` of a Twist
  * changes its commanded velocity and it drives; when the Twist stops it holds; a joint command moves
- * the SO-101; the master killed mid-run is reported, the session runs on, and a new master gets
+ * the SO-101 (through the studio's ROS panel link, which counts the messages each way); the master killed mid-run is reported, the session runs on, and a new master gets
  * everything registered again.
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../engine/session.ts';
+import { RosLink } from '../../engine/ros-link.ts';
 import { connectSessionToRos1 } from '../../engine/ros-session.ts';
 import { bodyPosition } from '../../sim/kinematics.ts';
 import { HAVE_ROS, rosMaster, until } from './support/ros-master.ts';
@@ -73,14 +74,26 @@ describe.skipIf(!HAVE_ROS)('ROS 1 bridge against a real roscore', () => {
     }
   });
 
-  it('moves the simulated SO-101 on a joint command (std_msgs/Float64MultiArray, one value per actuator)', async () => {
+  it("moves the simulated SO-101 on a joint command (std_msgs/Float64MultiArray, one value per actuator), connected as the studio's ROS panel does (the command topic renamed), which counts the messages", async () => {
     const session = await Session.create({ taskId: 'so101-reach', controllerId: 'jog', seed: 0 });
-    const bridge = await connectSessionToRos1(session, { masterUri: MASTER, namespace: 'arm', rateHz: 10 });
+    const link = new RosLink(session);
+    await expect(link.connect({ kind: 'ros1', url: 'localhost:11311' })).rejects.toThrow(/a ROS 1 master URI looks like http:\/\/localhost:11311, not 'localhost:11311'/);
+    await expect(link.connect({ kind: 'ros1', url: MASTER, topics: { joints: 'x' } })).rejects.toThrow(/no ROS topic 'joints' to rename/);
+    await expect(link.connect({ kind: 'ros1', url: MASTER, joints: ['elbow'] })).rejects.toThrow(/'elbow' is not a moving joint of .*; its joints: shoulder_pan, /);
+    // The joint commands come in on a topic of another name (relative: under the namespace); joint_states
+    // carries the two joints asked for, in the order asked.
+    const [first, second] = session.task.scene.actuators.map((a) => session.task.scene.joints[a.joint]!.name);
+    const connected = await link.connect({ kind: 'ros1', url: MASTER, namespace: 'arm', rateHz: 10, topics: { joint_commands: 'goals' }, joints: [second!, first!] });
+    expect(connected.connections).toHaveLength(1);
+    const id = connected.connections[0]!.id;
+    expect(connected.connections[0]).toMatchObject({ kind: 'ros1', url: MASTER, namespace: 'arm', rateHz: 10 });
+    expect(connected.connections[0]!.subscribed.map((t) => t.topic)).toEqual(['/arm/cmd_vel', '/arm/goals', '/arm/joint_trajectory']);
+    const count = (direction: 'published' | 'subscribed', topic: string) => link.status().connections[0]![direction].find((t) => t.topic === topic)!.messages;
     try {
       session.play();
       const actuators = session.task.scene.actuators;
       const target = actuators.map((a, i) => (i === 0 ? Math.min(a.ctrlRange[1], 0.8) : session.snapshot().controller.values[a.name] as number));
-      const pub = spawn('rostopic', ['pub', '-r', '5', '/arm/joint_commands', 'std_msgs/Float64MultiArray', JSON.stringify({ layout: { dim: [], data_offset: 0 }, data: target })], { env: rosEnv, stdio: 'ignore' });
+      const pub = spawn('rostopic', ['pub', '-r', '5', '/arm/goals', 'std_msgs/Float64MultiArray', JSON.stringify({ layout: { dim: [], data_offset: 0 }, data: target })], { env: rosEnv, stdio: 'ignore' });
       try {
         await until(`${actuators[0]!.name} = ${target[0]}`, 30, () => session.snapshot().controller.values[actuators[0]!.name] === target[0]);
       } finally {
@@ -92,11 +105,16 @@ describe.skipIf(!HAVE_ROS)('ROS 1 bridge against a real roscore', () => {
         const out = await ros(['rostopic', 'echo', '-n', '1', '/arm/joint_states'], 10);
         const names = /name: \n((?:\s+- .+\n)+)/.exec(out)?.[1]?.match(/- (.+)/g)?.map((n) => n.slice(2)) ?? [];
         const pos = /position: \[([^\]]*)\]/.exec(out)?.[1]?.split(',').map(Number) ?? [];
+        expect(names).toEqual([second, first]);
         const q = pos[names.indexOf(joint)];
         return q !== undefined && Math.abs(q - target[0]!) < 0.1 ? true : undefined;
       });
+      expect(count('subscribed', '/arm/goals')).toBeGreaterThan(0);
+      expect(count('published', '/arm/joint_states')).toBeGreaterThan(0);
+      expect(count('published', '/arm/odom')).toBe(0);
+      expect(link.disconnect(id).connections).toEqual([]);
     } finally {
-      bridge.close();
+      link.dispose();
       session.pause();
       await session.dispose();
     }

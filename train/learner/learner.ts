@@ -4,9 +4,10 @@
  * created; train/learner/learner-worker.ts puts it on its own thread, because `session.run` blocks
  * the thread that calls it.
  */
-import { float32Tensor, loadModel, ort, type ModelSession } from '../../models/runtime.ts';
+import { float32Tensor, loadModel, ort, type ModelSession, type Outputs } from '../../models/runtime.ts';
 import { LOG_STD, parameterShapes, type ActorCriticSpec, type ParamTensor } from '../actor-critic.ts';
-import { actGraph, ADAM, ppoStepGraph, STEP_STATS, type StepStat } from './ppo-step-graph.ts';
+import { adamScalars } from './mlp-graph.ts';
+import { actGraph, ppoStepGraph, STEP_STATS, type StepStat } from './ppo-step-graph.ts';
 
 /** One minibatch, flat row-major arrays. */
 export interface Minibatch {
@@ -35,6 +36,28 @@ export interface LearnerState {
   v: ParamTensor[];
   /** Adam steps taken. */
   steps: number;
+}
+
+/** A training-step graph's inputs for the parameters and their Adam moments (`w`, `w.m`, `w.v`). */
+export function stateFeeds({ params, m, v }: LearnerState): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  params.forEach((p, i) => {
+    feeds[p.name] = float32Tensor(p.data, p.dims);
+    feeds[`${p.name}.m`] = float32Tensor(m[i]!.data, p.dims);
+    feeds[`${p.name}.v`] = float32Tensor(v[i]!.data, p.dims);
+  });
+  return feeds;
+}
+
+/** The state a training step leaves (its outputs `w.next`, `w.m.next`, `w.v.next`), one Adam step on. */
+export function nextState(out: Outputs, { params, steps }: LearnerState): LearnerState {
+  const take = (name: string, like: ParamTensor) => ({ name: like.name, dims: like.dims, data: out[name]!.data as Float32Array });
+  return {
+    params: params.map((p) => take(`${p.name}.next`, p)),
+    m: params.map((p) => take(`${p.name}.m.next`, p)),
+    v: params.map((p) => take(`${p.name}.v.next`, p)),
+    steps: steps + 1,
+  };
 }
 
 export interface LearnerOptions {
@@ -88,9 +111,10 @@ export class Learner {
   async step(batch: Minibatch, hyper: StepHyper): Promise<Record<StepStat, number>> {
     const { size: n } = batch;
     const A = this.spec.actionDim;
-    const t = this.state.steps + 1;
+    const { stepSize, invSqrtBias2 } = adamScalars(hyper.learningRate, this.state.steps + 1);
     const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), []);
     const feeds: Record<string, ort.Tensor> = {
+      ...stateFeeds(this.state),
       obs: float32Tensor(batch.obs, [n, this.spec.obsDim]),
       actions: float32Tensor(batch.actions, [n, A]),
       old_log_prob: float32Tensor(batch.oldLogProb, [n, 1]),
@@ -99,27 +123,15 @@ export class Learner {
       old_values: float32Tensor(batch.oldValues, [n, 1]),
       old_mu: float32Tensor(batch.oldMu, [n, A]),
       old_log_std: float32Tensor(batch.oldLogStd, [A]),
-      step_size: scalar(hyper.learningRate / (1 - ADAM.beta1 ** t)),
-      inv_sqrt_bias2: scalar(1 / Math.sqrt(1 - ADAM.beta2 ** t)),
+      step_size: scalar(stepSize),
+      inv_sqrt_bias2: scalar(invSqrtBias2),
       clip_param: scalar(hyper.clipParam),
       value_coef: scalar(hyper.valueCoef),
       entropy_coef: scalar(hyper.entropyCoef),
       max_grad_norm: scalar(hyper.maxGradNorm),
     };
-    const { params, m, v } = this.state;
-    params.forEach((p, i) => {
-      feeds[p.name] = float32Tensor(p.data, p.dims);
-      feeds[`${p.name}.m`] = float32Tensor(m[i]!.data, p.dims);
-      feeds[`${p.name}.v`] = float32Tensor(v[i]!.data, p.dims);
-    });
     const out = await this.stepSession.run(feeds);
-    const take = (name: string, like: ParamTensor) => ({ name: like.name, dims: like.dims, data: out[name]!.data as Float32Array });
-    this.state = {
-      params: params.map((p) => take(`${p.name}.next`, p)),
-      m: params.map((p) => take(`${p.name}.m.next`, p)),
-      v: params.map((p) => take(`${p.name}.v.next`, p)),
-      steps: t,
-    };
+    this.state = nextState(out, this.state);
     return Object.fromEntries(STEP_STATS.map((s) => [s, Number((out[s]!.data as Float32Array)[0])])) as Record<StepStat, number>;
   }
 

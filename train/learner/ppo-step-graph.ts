@@ -16,8 +16,9 @@
  */
 import { layerShapes, LOG_STD, parameterShapes, type ActorCriticSpec } from '../actor-critic.ts';
 import { GraphOps, type FloatType } from './graph-ops.ts';
+import { backwardMlp, clippedAdamStep, forwardMlp, inverseBatch } from './mlp-graph.ts';
 
-export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+export { ADAM } from './mlp-graph.ts';
 
 export const STEP_SCALARS = ['step_size', 'inv_sqrt_bias2', 'clip_param', 'value_coef', 'entropy_coef', 'max_grad_norm'] as const;
 export const BATCH_INPUTS = ['obs', 'actions', 'old_log_prob', 'advantages', 'returns', 'old_values', 'old_mu'] as const;
@@ -31,33 +32,8 @@ export interface StepGraphOptions {
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/** Forward pass of one head; returns the hidden outputs (post-ELU) and the linear output. */
 function forwardHead(o: GraphOps, spec: ActorCriticSpec, head: 'actor' | 'critic', x: string): { hidden: string[]; out: string } {
-  const layers = layerShapes(spec, head);
-  const hidden: string[] = [];
-  let h = x;
-  layers.forEach((l, i) => {
-    const pre = o.gemm(h, l.weight, { c: l.bias });
-    if (i + 1 < layers.length) {
-      h = o.elu(pre);
-      hidden.push(h);
-    } else h = pre;
-  });
-  return { hidden, out: h };
-}
-
-/** Backward pass of one head from dL/d(out); returns dL/dW and dL/db per layer name. */
-function backwardHead(o: GraphOps, spec: ActorCriticSpec, head: 'actor' | 'critic', x: string, hidden: string[], dOut: string, grads: Map<string, string>): void {
-  const layers = layerShapes(spec, head);
-  let dy = dOut;
-  for (let i = layers.length - 1; i >= 0; i--) {
-    const l = layers[i]!;
-    const input = i === 0 ? x : hidden[i - 1]!;
-    // y = x·W + b:  dW = xᵀ·dy,  db = Σ_batch dy,  dx = dy·Wᵀ
-    grads.set(l.weight, o.gemm(input, dy, { transA: true }));
-    grads.set(l.bias, o.sum(dy, [0]));
-    if (i > 0) dy = o.mul(o.gemm(dy, l.weight, { transB: true }), o.eluGradFromOutput(hidden[i - 1]!));
-  }
+  return forwardMlp(o, layerShapes(spec, head), x);
 }
 
 export function ppoStepGraph(spec: ActorCriticSpec, options: StepGraphOptions = {}): Uint8Array {
@@ -80,7 +56,7 @@ export function ppoStepGraph(spec: ActorCriticSpec, options: StepGraphOptions = 
     o.input(`${p.name}.v`, p.dims);
   }
   // 1/B from the batch's shape, so the graph takes any minibatch size.
-  const invB = o.op('Reciprocal', [o.op('Cast', [o.op('Gather', [o.op('Shape', [obs]), o.g.int64s('zero', [0])], { axis: { i: 0 } })], { to: { i: dtype === 'float64' ? 11 : 1 } })]);
+  const invB = inverseBatch(o, obs);
   const one = o.k(1);
   const clip = s.clip_param;
 
@@ -124,30 +100,12 @@ export function ppoStepGraph(spec: ActorCriticSpec, options: StepGraphOptions = 
     o.mul(s.value_coef, invB),
   );
   const grads = new Map<string, string>();
-  backwardHead(o, spec, 'actor', obs, actor.hidden, dMu, grads);
-  backwardHead(o, spec, 'critic', obs, critic.hidden, dValue, grads);
+  backwardMlp(o, layerShapes(spec, 'actor'), obs, actor.hidden, dMu, grads);
+  backwardMlp(o, layerShapes(spec, 'critic'), obs, critic.hidden, dValue, grads);
   grads.set(LOG_STD, dLogStd);
 
   // ── grad-norm clip and Adam ────────────────────────────────────────────────────────────────
-  let total = '';
-  for (const p of params) {
-    const sq = o.sumSquares(grads.get(p.name)!);
-    total = total ? o.add(total, sq) : sq;
-  }
-  const gradNorm = o.sqrt(total);
-  // torch.nn.utils.clip_grad_norm_: scale = min(1, max_norm / (‖g‖ + 1e−6))
-  const scale = o.min(one, o.div(s.max_grad_norm, o.add(gradNorm, o.k(1e-6))));
-  for (const p of params) {
-    const g = o.mul(grads.get(p.name)!, scale);
-    const m = o.add(o.mul(o.k(ADAM.beta1), `${p.name}.m`), o.mul(o.k(1 - ADAM.beta1), g));
-    const v = o.add(o.mul(o.k(ADAM.beta2), `${p.name}.v`), o.mul(o.k(1 - ADAM.beta2), o.square(g)));
-    // p ← p − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)   (torch.optim.Adam)
-    const next = o.sub(p.name, o.div(o.mul(s.step_size, m), o.add(o.mul(o.sqrt(v), s.inv_sqrt_bias2), o.k(ADAM.eps))));
-    o.output(next, `${p.name}.next`, p.dims);
-    o.output(m, `${p.name}.m.next`, p.dims);
-    o.output(v, `${p.name}.v.next`, p.dims);
-    if (options.emitGradients) o.output(grads.get(p.name)!, `grad.${p.name}`, p.dims);
-  }
+  const gradNorm = clippedAdamStep(o, params, grads, s, options.emitGradients);
 
   // ── statistics ─────────────────────────────────────────────────────────────────────────────
   // KL(old ‖ new) of the diagonal Gaussians, averaged over the batch (rsl_rl's adaptive-LR signal).
