@@ -76,8 +76,10 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
 
   it('connects the arm without moving it, jogs two joints and the gripper from the keyboard, and the E-stop button turns torque off in the studio and on the bus', async () => {
     await page.getByTestId('robot-panel-toggle').click();
-    const labels = await page.getByTestId('robot-config').locator('option').allTextContents();
-    expect(labels).toEqual(expect.arrayContaining(['so101-follower (follower, feetech)', 'so101-leader (leader, feetech)', 'so101-test-arm (follower, feetech)']));
+    // The panel asks the engine for the robot files when it opens: wait for the answer.
+    await expect
+      .poll(() => page.getByTestId('robot-config').locator('option').allTextContents(), POLL)
+      .toEqual(expect.arrayContaining(['so101-follower (follower, feetech)', 'so101-leader (leader, feetech)', 'so101-test-arm (follower, feetech)']));
     await connectArm();
     await expect.poll(() => page.getByTestId('robot-mode').textContent(), POLL).toBe('active');
     for (const id of IDS) await bus.waitFor((e) => e.register === 'Torque_Enable' && e.value === 1 && e.id === id, 10_000);

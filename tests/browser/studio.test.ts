@@ -411,8 +411,10 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await page.getByTestId('param-task-vx-value').fill('0.5');
     await page.getByTestId('param-task-vx-value').press('Enter');
     await expect.poll(() => page.getByTestId('param-task-vx').inputValue(), POLL).toBe('0.5');
-    // The policy's own pickers offer the policy card and say nothing does not fit.
-    expect(await page.getByTestId('param-controller-card-pick').locator('option[data-misfit]').count()).toBe(0);
+    // The policy's card picker offers the Go2-W card, and greys out a diffusion denoiser's card saying why.
+    const cards = page.getByTestId('param-controller-card-pick');
+    expect(await cards.locator('option[value*="go2w_robot_lab"]:not([data-misfit])').count()).toBe(1);
+    expect(await cards.locator('option[data-misfit][value*="push-box-diffusion"]').getAttribute('title')).toMatch(/a diffusion denoiser \(card policy\), not a policy/);
     await page.getByTestId('speed').selectOption('4');
     await page.getByTestId('play').click();
     // Viewport frames per second while the robot drives (the README quotes it), sampled for at least
