@@ -1,8 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NonFiniteOutputError } from '../models/io-validation.ts';
 import { IN_THREAD_MODEL_BYTES, loadControllerModel, loadModelOffThread } from './model-thread.ts';
 import { GraphBuilder, mlpModel, randomMlpLayers } from '../models/onnx-builder.ts';
@@ -17,22 +14,6 @@ function matmulModel(size: number): Uint8Array {
   const w = g.constant('w', Float32Array.from({ length: size * size }, (_, i) => ((i * 7919) % 1000) / 1000), [size, size]);
   g.output(g.op('MatMul', [x, w]), 'y', ['batch', size]);
   return g.toBytes();
-}
-
-/** The longest stall of this thread's event loop while `work` runs, and how long it ran, ms. */
-async function stallDuring(work: () => Promise<unknown>): Promise<{ stall: number; took: number }> {
-  let last = performance.now();
-  let stall = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    stall = Math.max(stall, now - last);
-    last = now;
-  }, 1);
-  const t0 = performance.now();
-  await work();
-  const took = performance.now() - t0;
-  clearInterval(timer);
-  return { stall: Math.max(stall, performance.now() - last), took };
 }
 
 describe('models on the model thread', () => {
@@ -78,18 +59,20 @@ describe('models on the model thread', () => {
     await log.dispose();
   });
 
-  it("loads a big model without stalling this thread's event loop, as loading it here does", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'actuate-model-')), 'big.onnx');
-    writeFileSync(file, matmulModel(2048)); // 16.8 MB
-    let here: Awaited<ReturnType<typeof loadModel>> | undefined;
-    let there: Awaited<ReturnType<typeof loadModelOffThread>> | undefined;
-    const offThread = await stallDuring(async () => (there = await loadModelOffThread(file, { warmupRuns: 1 })));
-    const onThread = await stallDuring(async () => (here = await loadModel(file, { warmupRuns: 1 })));
-    const say = (r: { stall: number; took: number }) => `${r.stall.toFixed(0)} of ${r.took.toFixed(0)} ms`;
-    // Side by side, not against a fixed time: a busy machine stretches both. Loading here stalls the loop for
-    // the session's creation and its first run (114–1070 ms measured); off-thread, for 8–180 ms of noise.
-    expect(offThread.stall, `off-thread: stalled ${say(offThread)}; here: ${say(onThread)}`).toBeLessThan(onThread.stall / 3);
-    await Promise.all([here!.dispose(), there!.dispose()]);
+  it('creates the session on the model thread, never on this one (loading here is what stalls the engine)', async () => {
+    // Measured, not asserted (timings belong in benchmarks): a 16.8 MB model stalled this thread's event
+    // loop 55 ms loading here on a quiet machine, 0.3–1.1 s on a busy one; off-thread, 8–70 ms of noise.
+    const create = vi.spyOn(ort.InferenceSession, 'create');
+    try {
+      const bytes = matmulModel(64);
+      const there = await loadModelOffThread(bytes);
+      expect(create).not.toHaveBeenCalled();
+      const here = await loadModel(bytes);
+      expect(create).toHaveBeenCalledTimes(1);
+      await Promise.all([here.dispose(), there.dispose()]);
+    } finally {
+      create.mockRestore();
+    }
   });
 
   it('keeps a small model on the calling thread and sends a big one to the model thread', async () => {
