@@ -1,7 +1,7 @@
 /**
  * Controllers' models run on a thread of their own (model-thread-worker.ts), not on the engine's:
  * ONNX Runtime builds a session synchronously on the thread that asks (a 31 MB model stopped the event
- * loop for 0.4–1 s here), and a call blocks its thread for as long as the model computes. On the model
+ * loop for 55 ms quiet, 0.3–1.1 s busy, here), and a call blocks its thread for as long as the model computes. On the model
  * thread, a load or a long call leaves the engine stepping and streaming frames to every client.
  *
  * `loadModelOffThread` returns a `ModelSession` like `loadModel`'s: the same validation, statistics and
@@ -107,7 +107,7 @@ function modelThread(): ModelThread {
 
 /**
  * Models up to this size load and run on the calling thread: a 1 MB model's session and warm-up take
- * milliseconds there (a 16 MB one stalled it ≈ 0.4–1 s).
+ * milliseconds there (a 16.8 MB one stalled it 55 ms quiet, up to 1.1 s busy).
  */
 export const IN_THREAD_MODEL_BYTES = 1 << 20;
 
