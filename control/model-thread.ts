@@ -1,8 +1,8 @@
 /**
  * Controllers' models run on a thread of their own (model-thread-worker.ts), not on the engine's:
- * ONNX Runtime builds a session synchronously on the thread that asks (a 31 MB model stopped the event
- * loop for 55 ms quiet, 0.3–1.1 s busy, here), and a call blocks its thread for as long as the model computes. On the model
- * thread, a load or a long call leaves the engine stepping and streaming frames to every client.
+ * ONNX Runtime builds a session synchronously on the thread that asks (a 16.8 MB model stopped the event
+ * loop 55 ms on a quiet machine, up to 1.1 s on a busy one), and a call blocks its thread for as long
+ * as the model computes. On the model thread, a load or a long call leaves the engine stepping and streaming frames to every client.
  *
  * `loadModelOffThread` returns a `ModelSession` like `loadModel`'s: the same validation, statistics and
  * errors; each call crosses through a shared-memory mailbox (≈ 20 µs on an idle core, but a wake-up of
