@@ -52,3 +52,9 @@ export async function openClient(port: number): Promise<{ client: Client; ws: We
 export function rate(frames: readonly number[], from: number, to: number): number {
   return frames.filter((t) => t >= from && t <= to).length / ((to - from) / 1000);
 }
+
+/** The longest time in [from, to] without a frame, counting the window's edges (milliseconds). */
+export function longestFrameGap(frames: readonly number[], from: number, to: number): number {
+  const times = [from, ...frames.filter((t) => t > from && t < to), to];
+  return Math.max(...times.slice(1).map((t, i) => t - times[i]!));
+}
