@@ -27,6 +27,10 @@ export interface RobotGeom {
   /** MJCF `mass` (kg) or `density` (kg/m³) of the geom, for a body without an <inertial>. */
   mass?: number;
   density?: number;
+  /** MJCF `group` (0 when absent): which geoms count towards inferred inertia. */
+  group?: number;
+  /** MJCF `shellinertia`: mass on the surface (not supported: warned about). */
+  shellInertia?: boolean;
 }
 
 export interface Inertial {
