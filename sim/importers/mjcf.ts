@@ -16,7 +16,7 @@ import {
   type RobotModel,
   type RobotSensor,
 } from '../robot/robot-model.ts';
-import type { MeshData, Pose, Quat, Vec3 } from '../scene.ts';
+import type { MeshData, Pose, Quat, SiteShape, Vec3 } from '../scene.ts';
 import { rotate } from '../kinematics.ts';
 import { inertialFromGeoms, meshFileReader } from '../robot/geom-inertia.ts';
 import { MjcfDefaults } from './mjcf-defaults.ts';
@@ -237,6 +237,7 @@ function readBody(body: XmlElement, parentLink: number, parentClass: string, ctx
     name: site.getAttribute('name') ?? `${name}_site${i}`,
     pose: { position: (numbers(ctx.defaults.get(site, 'site', 'pos', cls)) ?? [0, 0, 0]) as Vec3, rotation: orientation(site, 'site', cls, ctx) },
     size: numbers(ctx.defaults.get(site, 'site', 'size', cls)) ?? [0.005],
+    ...siteShape(site, ctx.defaults.get(site, 'site', 'type', cls), ctx),
   }));
   if (sites.length) link.sites = sites;
   const inertial = inertialOf(body, ctx);
@@ -309,6 +310,16 @@ function actuatorForceLimit(el: XmlElement, name: string, get: (a: string) => st
   }
   if (range[0] !== -range[1]!) ctx.warnings.push(`${where(el, ctx.file)}: joint '${name}' actuatorfrcrange [${range.join(', ')}] is not symmetric; simulated as ±${Math.max(Math.abs(range[0]!), Math.abs(range[1]!))}`);
   return Math.max(Math.abs(range[0]!), Math.abs(range[1]!));
+}
+
+const SITE_SHAPES: readonly SiteShape[] = ['sphere', 'capsule', 'ellipsoid', 'cylinder', 'box'];
+
+/** A site's MJCF `type`, when it is not the default sphere. */
+function siteShape(site: XmlElement, type: string | undefined, ctx: Context): { type?: SiteShape } {
+  if (type === undefined || type === 'sphere') return {};
+  const shape = SITE_SHAPES.find((s) => s === type);
+  if (!shape) throw fileError(site, ctx.file, `<site name="${site.getAttribute('name') ?? ''}"> type="${type}": expected one of ${SITE_SHAPES.join(', ')}`);
+  return { type: shape };
 }
 
 function inertialOf(body: XmlElement, ctx: Context): Inertial | undefined {

@@ -229,7 +229,6 @@ export class MujocoWorld implements SimWorld {
     return out;
   }
 
-  /** Contacts are not read back from MuJoCo yet: the viewport shows none for this engine. */
   /**
    * The last step's contacts as Rapier's world reports them (protocol/contacts.ts): MuJoCo's contact
    * point, the normal force from mj_contactForce, and the normal turned to push the body that is not
@@ -261,9 +260,19 @@ export class MujocoWorld implements SimWorld {
       const fixed2 = weld[b2] === 0;
       const toSecond = fixed1 !== fixed2 ? fixed1 : sceneIndex(b1) < sceneIndex(b2);
       const sign = toSecond ? 1 : -1;
-      found.push({ point: [point[0]!, point[1]!, point[2]!], normal: [normal[0]! * sign, normal[1]! * sign, normal[2]! * sign], force });
+      const bodies: [number, number] = toSecond ? [sceneIndex(b1), sceneIndex(b2)] : [sceneIndex(b2), sceneIndex(b1)];
+      found.push({ point: [point[0]!, point[1]!, point[2]!], normal: [normal[0]! * sign, normal[1]! * sign, normal[2]! * sign], force, bodies });
     }
     return packContacts(found);
+  }
+
+  /** MuJoCo's own reading of a sensor its model declares (a compiled MJCF file's `<sensor>`); undefined when it has none of that name. */
+  nativeSensor(name: string): Float64Array | undefined {
+    const { mj, model: m, data: d } = this;
+    const id = mj.mj_name2id(m, mj.mjtObj.mjOBJ_SENSOR.value, name) as number;
+    if (id < 0) return undefined;
+    const at = (m.sensor_adr as Int32Array)[id]!;
+    return Float64Array.from((d.sensordata as Float64Array).subarray(at, at + (m.sensor_dim as Int32Array)[id]!));
   }
 
   bodyMass(index: number): number {

@@ -6,7 +6,7 @@
  */
 import { bodyPosition, bodyRotation, multiply, rotate } from '../kinematics.ts';
 import type { Quat, SceneDescription, Vec3 } from '../scene.ts';
-import { surfacePoints, verticalEntry, type PlacedShape } from './vertical-ray.ts';
+import { surfacePoints, verticalEntry, type PlacedShape } from './shape-rays.ts';
 
 /**
  * How far the dynamic bodies (the robot), posed as in `state`, must move up (negative: down) for their

@@ -1,6 +1,7 @@
 /**
- * Where a vertical line enters a collision shape, and points on a shape's surface: what ground placement
- * (ground-placement.ts) needs to set a robot down on whatever world geometry lies under it.
+ * Where a ray enters a shape, and points on a shape's surface: what ground placement (ground-placement.ts)
+ * needs to set a robot down on whatever world geometry lies under it, and what a touch sensor needs to
+ * tell whether a contact lies in its zone (site-sensors.ts).
  */
 import { rotate, rotateInverse } from '../kinematics.ts';
 import type { MeshData, Quat, SceneDescription, Shape, Vec3 } from '../scene.ts';
@@ -22,7 +23,7 @@ export function verticalEntry(scene: SceneDescription, placed: PlacedShape, x: n
   const start = placed.center[2] + sign * (boundingRadius(scene, placed.shape) + 1);
   const o = rotateInverse(placed.rotation, [x - placed.center[0], y - placed.center[1], start - placed.center[2]]);
   const d = rotateInverse(placed.rotation, [0, 0, -sign]);
-  const t = entry(scene, placed.shape, o, d, from);
+  const t = from === 'below' && placed.shape.type === 'heightfield' ? undefined : rayEntry(placed.shape, o, d, scene.meshes);
   return t === undefined ? undefined : start - sign * t;
 }
 
@@ -100,8 +101,12 @@ function tubeInterval(o: Vec3, d: Vec3, r: number): Interval {
   return [(-b - s) / a, (-b + s) / a];
 }
 
-/** The smallest t ≥ 0 at which o + t·d (d a unit vector in the shape's frame) enters the shape. */
-function entry(scene: SceneDescription, s: Shape, o: Vec3, d: Vec3, from: 'above' | 'below'): number | undefined {
+/**
+ * The smallest t ≥ 0 at which the ray o + t·d (in the shape's frame, d a unit vector) is inside the
+ * shape: 0 when o is inside it (a mesh: where the ray leaves it), undefined when the ray misses. A
+ * heightfield is entered from above only.
+ */
+export function rayEntry(s: Shape, o: Vec3, d: Vec3, meshes?: SceneDescription['meshes']): number | undefined {
   const first = (...intervals: Interval[]) => {
     const starts = intervals.filter((i): i is [number, number] => i !== undefined && i[1] >= 0).map((i) => Math.max(0, i[0]));
     return starts.length ? Math.min(...starts) : undefined;
@@ -120,11 +125,10 @@ function entry(scene: SceneDescription, s: Shape, o: Vec3, d: Vec3, from: 'above
         sphereInterval(o, d, [0, -s.halfHeight, 0], s.radius),
       );
     case 'mesh': {
-      const mesh = meshOf(scene, s);
+      const mesh = meshes?.[s.hull ?? s.mesh];
       return mesh ? meshEntry(mesh, o, d) : undefined;
     }
     case 'heightfield': {
-      if (from === 'below') return undefined;
       // Along the field's own z (a tilted field is taken along its normal at the line's crossing).
       const z = heightfieldSurface(s, o[0], o[1]);
       return z === undefined ? undefined : Math.max(0, (o[2] - z) / Math.max(1e-9, -d[2]));
