@@ -83,53 +83,78 @@ export function shapeMassProperties(shape: RobotGeometry, mesh?: { data: MeshDat
  * inertia from pyramids on that centre (products of inertia of a tetrahedron, Tonon 2004).
  */
 export function meshMassProperties(mesh: MeshData, scale: Vec3, inertia: MeshInertia): UnitMassProperties | undefined {
-  const p = mesh.positions;
-  const v = (i: number): Vec3 => [p[3 * i]! * scale[0], p[3 * i + 1]! * scale[1], p[3 * i + 2]! * scale[2]];
-  const faces: { a: Vec3; b: Vec3; c: Vec3; center: Vec3; normal: Vec3; area: number }[] = [];
-  const facecen: Vec3 = [0, 0, 0];
-  let totalArea = 0;
-  for (let k = 0; k + 2 < mesh.indices.length; k += 3) {
-    const a = v(mesh.indices[k]!), b = v(mesh.indices[k + 1]!), c = v(mesh.indices[k + 2]!);
-    const e1 = sub(b, a), e2 = sub(c, a);
-    const n: Vec3 = [e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2], e1[0] * e2[1] - e1[1] * e2[0]];
-    const length = Math.hypot(...n);
-    if (length < 1e-30) continue;
+  // Flat loops over the triangles (robot meshes have 10⁴–10⁵ of them): vertices scaled once, no per-face objects.
+  const v = Float64Array.from(mesh.positions, (x, i) => x * scale[i % 3]!);
+  const ix = mesh.indices;
+  const faces = Math.floor(ix.length / 3);
+  /** Per face: centroid (3), unit normal (3), area. */
+  const f = new Float64Array(faces * 7);
+  let fx = 0, fy = 0, fz = 0, totalArea = 0;
+  for (let k = 0; k < faces; k++) {
+    const a = ix[3 * k]! * 3, b = ix[3 * k + 1]! * 3, c = ix[3 * k + 2]! * 3;
+    const e1x = v[b]! - v[a]!, e1y = v[b + 1]! - v[a + 1]!, e1z = v[b + 2]! - v[a + 2]!;
+    const e2x = v[c]! - v[a]!, e2y = v[c + 1]! - v[a + 1]!, e2z = v[c + 2]! - v[a + 2]!;
+    const nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
+    const length = Math.hypot(nx, ny, nz);
+    if (length < 1e-30) continue; // a degenerate face: no area, no volume (as in MuJoCo)
     const area = length / 2;
-    const center: Vec3 = [(a[0] + b[0] + c[0]) / 3, (a[1] + b[1] + c[1]) / 3, (a[2] + b[2] + c[2]) / 3];
-    faces.push({ a, b, c, center, normal: [n[0] / length, n[1] / length, n[2] / length], area });
-    for (let i = 0; i < 3; i++) facecen[i]! += area * center[i]!;
+    const o = 7 * k;
+    f[o] = (v[a]! + v[b]! + v[c]!) / 3;
+    f[o + 1] = (v[a + 1]! + v[b + 1]! + v[c + 1]!) / 3;
+    f[o + 2] = (v[a + 2]! + v[b + 2]! + v[c + 2]!) / 3;
+    f[o + 3] = nx / length;
+    f[o + 4] = ny / length;
+    f[o + 5] = nz / length;
+    f[o + 6] = area;
+    fx += area * f[o]!;
+    fy += area * f[o + 1]!;
+    fz += area * f[o + 2]!;
     totalArea += area;
   }
   if (totalArea < 1e-30) return undefined;
-  for (let i = 0; i < 3; i++) facecen[i]! /= totalArea;
-  const pyramid = (apex: Vec3, f: (typeof faces)[number]) => {
-    const volume = (dot(sub(f.center, apex), f.normal) * f.area) / 3;
-    return inertia === 'legacy' ? Math.abs(volume) : volume;
+  fx /= totalArea;
+  fy /= totalArea;
+  fz /= totalArea;
+  /** Volume of the pyramid from an apex to face k (positive under legacy). */
+  const pyramid = (k: number, ax: number, ay: number, az: number) => {
+    const o = 7 * k;
+    const w = (((f[o]! - ax) * f[o + 3]! + (f[o + 1]! - ay) * f[o + 4]! + (f[o + 2]! - az) * f[o + 5]!) * f[o + 6]!) / 3;
+    return inertia === 'legacy' ? Math.abs(w) : w;
   };
   // Centre of mass: each pyramid's centroid is 3/4 of the way from its apex to its face's centroid.
-  const center: Vec3 = [0, 0, 0];
-  let volume = 0;
-  for (const f of faces) {
-    const w = pyramid(facecen, f);
+  let cx = 0, cy = 0, cz = 0, volume = 0;
+  for (let k = 0; k < faces; k++) {
+    const w = pyramid(k, fx, fy, fz);
+    const o = 7 * k;
     volume += w;
-    for (let i = 0; i < 3; i++) center[i]! += w * ((3 / 4) * f.center[i]! + facecen[i]! / 4);
+    cx += w * (0.75 * f[o]! + fx / 4);
+    cy += w * (0.75 * f[o + 1]! + fy / 4);
+    cz += w * (0.75 * f[o + 2]! + fz / 4);
   }
   if (volume < 1e-18) return undefined;
-  for (let i = 0; i < 3; i++) center[i]! /= volume;
-  // Second moments ∫ x_j x_k dV of the pyramids on the centre.
-  const P = [0, 0, 0, 0, 0, 0];
-  const pairs = [[0, 0], [1, 1], [2, 2], [0, 1], [0, 2], [1, 2]] as const;
+  cx /= volume;
+  cy /= volume;
+  cz /= volume;
+  // Second moments ∫ x_j x_k dV of the pyramids on the centre (a tetrahedron's, Tonon 2004).
+  let xx = 0, yy = 0, zz = 0, xy = 0, xz = 0, yz = 0;
   volume = 0;
-  for (const f of faces) {
-    const w = pyramid(center, f);
+  for (let k = 0; k < faces; k++) {
+    if (f[7 * k + 6] === 0) continue;
+    const w = pyramid(k, cx, cy, cz);
     volume += w;
-    const D = sub(f.a, center), E = sub(f.b, center), F = sub(f.c, center);
-    pairs.forEach(([j, k], n) => {
-      P[n]! += (w / 20) * (2 * (D[j]! * D[k]! + E[j]! * E[k]! + F[j]! * F[k]!) + D[j]! * E[k]! + D[k]! * E[j]! + D[j]! * F[k]! + D[k]! * F[j]! + E[j]! * F[k]! + E[k]! * F[j]!);
-    });
+    const a = ix[3 * k]! * 3, b = ix[3 * k + 1]! * 3, c = ix[3 * k + 2]! * 3;
+    const dx = v[a]! - cx, dy = v[a + 1]! - cy, dz = v[a + 2]! - cz;
+    const ex = v[b]! - cx, ey = v[b + 1]! - cy, ez = v[b + 2]! - cz;
+    const gx = v[c]! - cx, gy = v[c + 1]! - cy, gz = v[c + 2]! - cz;
+    const s = w / 20;
+    xx += s * (2 * (dx * dx + ex * ex + gx * gx) + 2 * (dx * ex + dx * gx + ex * gx));
+    yy += s * (2 * (dy * dy + ey * ey + gy * gy) + 2 * (dy * ey + dy * gy + ey * gy));
+    zz += s * (2 * (dz * dz + ez * ez + gz * gz) + 2 * (dz * ez + dz * gz + ez * gz));
+    xy += s * (2 * (dx * dy + ex * ey + gx * gy) + dx * ey + dy * ex + dx * gy + dy * gx + ex * gy + ey * gx);
+    xz += s * (2 * (dx * dz + ex * ez + gx * gz) + dx * ez + dz * ex + dx * gz + dz * gx + ex * gz + ez * gx);
+    yz += s * (2 * (dy * dz + ey * ez + gy * gz) + dy * ez + dz * ey + dy * gz + dz * gy + ey * gz + ez * gy);
   }
-  const [xx, yy, zz, xy, xz, yz] = P as [number, number, number, number, number, number];
-  return { volume, center, inertia: [yy + zz, -xy, -xz, -xy, xx + zz, -yz, -xz, -yz, xx + yy] };
+  return { volume, center: [cx, cy, cz], inertia: [yy + zz, -xy, -xz, -xy, xx + zz, -yz, -xz, -yz, xx + yy] };
 }
 
 /** A geom's mass (its `mass`, else density × volume) and its inertia about its centre, in the body frame. */
@@ -190,8 +215,4 @@ export function combineGeomMasses(parts: readonly GeomMass[]): Inertial {
 
 function sub(a: Vec3, b: Vec3): Vec3 {
   return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
-}
-
-function dot(a: Vec3, b: Vec3): number {
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }
