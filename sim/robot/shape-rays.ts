@@ -20,7 +20,7 @@ export interface PlacedShape {
 export function verticalEntry(scene: SceneDescription, placed: PlacedShape, x: number, y: number, from: 'above' | 'below'): number | undefined {
   const sign = from === 'above' ? 1 : -1;
   // Start well clear of the shape, on the side the line comes from.
-  const start = placed.center[2] + sign * (boundingRadius(scene, placed.shape) + 1);
+  const start = placed.center[2] + sign * (reach(scene, placed.shape) + 1);
   const o = rotateInverse(placed.rotation, [x - placed.center[0], y - placed.center[1], start - placed.center[2]]);
   const d = rotateInverse(placed.rotation, [0, 0, -sign]);
   const t = from === 'below' && placed.shape.type === 'heightfield' ? undefined : rayEntry(placed.shape, o, d, scene.meshes);
@@ -37,6 +37,15 @@ export function surfacePoints(scene: SceneDescription, placed: PlacedShape): Vec
 
 function meshOf(scene: SceneDescription, shape: Extract<Shape, { type: 'mesh' }>): MeshData | undefined {
   return scene.meshes?.[shape.hull ?? shape.mesh];
+}
+
+/** Bounding radii by shape, each computed once (a heightfield's means a pass over all its samples). */
+const radii = new WeakMap<Shape, number>();
+
+function reach(scene: SceneDescription, s: Shape): number {
+  let r = radii.get(s);
+  if (r === undefined) radii.set(s, (r = boundingRadius(scene, s)));
+  return r;
 }
 
 function boundingRadius(scene: SceneDescription, s: Shape): number {
