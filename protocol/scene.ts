@@ -124,9 +124,12 @@ export interface SensorDesc {
   body: number;
   /** The site's frame in the body frame. */
   pose: Pose;
-  /** touch: contacts within this distance of the site count (the site's largest size). */
-  radius?: number;
+  /** touch: the site's volume, in the site frame (MJCF site type and size, axis along z). */
+  zone?: { shape: SiteShape; size: number[] };
 }
+
+/** MJCF site shapes: size is [r] (sphere), [r, half-length] (capsule, cylinder), radii (ellipsoid), half-sizes (box). */
+export type SiteShape = 'sphere' | 'capsule' | 'ellipsoid' | 'cylinder' | 'box';
 
 /** A point drawn in the viewport (goals, targets); not simulated. */
 export interface MarkerDesc {

@@ -86,47 +86,58 @@ export function writeBody(
   state.set([...position, ...rotation, ...linearVelocity, ...angularVelocity], index * BODY_STATE_SIZE);
 }
 
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  return a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
-}
-
 function worldAnchor(state: ArrayLike<number>, body: number, anchor: Vec3): Vec3 {
   const p = bodyPosition(state, body);
   const r = rotate(bodyRotation(state, body), anchor);
   return [p[0] + r[0], p[1] + r[1], p[2] + r[2]];
 }
 
-/** Joint position (rad or m) of joint `j`, read from the body states. */
+/**
+ * Joint position (rad or m) of joint `j`, read from the body states. Scalar arithmetic without
+ * temporary arrays: planners call it for every joint of every rollout step.
+ */
 export function jointPosition(scene: SceneDescription, state: ArrayLike<number>, j: number): number {
   const joint = scene.joints[j]!;
-  const qp = bodyRotation(state, joint.parent);
+  const p = joint.parent * BODY_STATE_SIZE;
+  const c = joint.child * BODY_STATE_SIZE;
+  // Parent rotation conjugated: (−x, −y, −z, w).
+  const px = -state[p + 3]!, py = -state[p + 4]!, pz = -state[p + 5]!, pw = state[p + 6]!;
+  const [ax, ay, az] = joint.axis;
   if (joint.type === 'revolute') {
-    const rel = multiply([-qp[0], -qp[1], -qp[2], qp[3]], bodyRotation(state, joint.child));
-    const angle = 2 * Math.atan2(dot(rel, joint.axis), rel[3]);
+    const cx = state[c + 3]!, cy = state[c + 4]!, cz = state[c + 5]!, cw = state[c + 6]!;
+    // rel = conj(q_parent) · q_child; angle = 2 atan2(rel.xyz · axis, rel.w).
+    const rx = pw * cx + px * cw + py * cz - pz * cy;
+    const ry = pw * cy - px * cz + py * cw + pz * cx;
+    const rz = pw * cz + px * cy - py * cx + pz * cw;
+    const rw = pw * cw - px * cx - py * cy - pz * cz;
+    const angle = 2 * Math.atan2(rx * ax + ry * ay + rz * az, rw);
     // Wrap to (-π, π].
     return angle > Math.PI ? angle - 2 * Math.PI : angle <= -Math.PI ? angle + 2 * Math.PI : angle;
   }
   if (joint.type === 'prismatic') {
     const a = worldAnchor(state, joint.parent, joint.anchorParent);
     const b = worldAnchor(state, joint.child, joint.anchorChild);
-    return dot(rotateInverse(qp, [b[0] - a[0], b[1] - a[1], b[2] - a[2]]), joint.axis);
+    const d = rotate([px, py, pz, pw], [b[0] - a[0], b[1] - a[1], b[2] - a[2]]);
+    return d[0] * ax + d[1] * ay + d[2] * az;
   }
   return 0;
 }
 
-/** Joint velocity (rad/s or m/s) of joint `j`, read from the body states. */
+/** Joint velocity (rad/s or m/s) of joint `j`, read from the body states (scalar arithmetic, as jointPosition). */
 export function jointVelocity(scene: SceneDescription, state: ArrayLike<number>, j: number): number {
   const joint = scene.joints[j]!;
-  const axis = rotate(bodyRotation(state, joint.parent), joint.axis);
-  if (joint.type === 'revolute') {
-    const wp = bodyAngularVelocity(state, joint.parent);
-    const wc = bodyAngularVelocity(state, joint.child);
-    return dot([wc[0] - wp[0], wc[1] - wp[1], wc[2] - wp[2]], axis);
-  }
-  if (joint.type === 'prismatic') {
-    const vp = bodyLinearVelocity(state, joint.parent);
-    const vc = bodyLinearVelocity(state, joint.child);
-    return dot([vc[0] - vp[0], vc[1] - vp[1], vc[2] - vp[2]], axis);
-  }
-  return 0;
+  const linear = joint.type === 'prismatic';
+  if (!linear && joint.type !== 'revolute') return 0;
+  const p = joint.parent * BODY_STATE_SIZE;
+  const c = joint.child * BODY_STATE_SIZE;
+  // The axis in the world: the parent's rotation applied to it (as rotate() does).
+  const qx = state[p + 3]!, qy = state[p + 4]!, qz = state[p + 5]!, qw = state[p + 6]!;
+  const [vx, vy, vz] = joint.axis;
+  const tx = 2 * (qy * vz - qz * vy), ty = 2 * (qz * vx - qx * vz), tz = 2 * (qx * vy - qy * vx);
+  const wx = vx + qw * tx + (qy * tz - qz * ty);
+  const wy = vy + qw * ty + (qz * tx - qx * tz);
+  const wz = vz + qw * tz + (qx * ty - qy * tx);
+  // Relative angular (revolute) or linear (prismatic) velocity of the child, along the axis.
+  const o = linear ? 7 : 10;
+  return (state[c + o]! - state[p + o]!) * wx + (state[c + o + 1]! - state[p + o + 1]!) * wy + (state[c + o + 2]! - state[p + o + 2]!) * wz;
 }

@@ -1,15 +1,19 @@
 /**
  * mppi-cartpole-replan-hz: closed-loop MPPI plans per wall second on cart-pole, default settings;
- * mppi-cartpole-replan-hz-mujoco: the same with the rollouts simulated in MuJoCo (controller.engine).
+ * mppi-cartpole-replan-hz-mujoco: the same with the rollouts simulated in MuJoCo (controller.engine);
+ * mujoco-rollout-step-us: where a MuJoCo rollout's time goes, per physics step (mujoco-rollout-step.ts).
  */
 import { runEpisode } from '../../engine/run-episode.ts';
 import { defaults } from '../../sim/params.ts';
 import { mppi } from '../../control/sampling/mppi.ts';
 import { round, type BenchSuite } from '../result.ts';
+import { mujocoRolloutStep } from './mujoco-rollout-step.ts';
 
 export const mppiReplan: BenchSuite = {
   name: 'mppi-replan',
   async run() {
+    // First, with this process's JIT as fresh as a rollout worker's (the episodes below would warm it to other shapes).
+    const rolloutStep = await mujocoRolloutStep();
     const result = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'mppi', seed: 0, seconds: 6 });
     const onMujoco = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'mppi', seed: 0, seconds: 6, controllerParams: { engine: 'mujoco' } });
     return [
@@ -27,6 +31,7 @@ export const mppiReplan: BenchSuite = {
         target: '>= 200',
         details: { planMs: onMujoco.timing.planMs, success: onMujoco.success },
       },
+      rolloutStep,
     ];
   },
 };

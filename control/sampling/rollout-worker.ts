@@ -36,7 +36,8 @@ const handle = async (message: WorkerMessage): Promise<WorkerReply | undefined> 
   if (message.type === 'init') {
     const task = findTask(message.taskId).build(message.taskParams);
     const scene = message.modelTimestep ? { ...task.scene, timestep: message.modelTimestep } : task.scene;
-    const world = message.engine === 'mujoco' ? mujocoWorldForTask(await loadMujoco(), scene, message.taskId) : new PhysicsWorld(await loadRapier(), scene);
+    // Rollouts read states, never contacts: MuJoCo computes each step's kinematics once (fuseSteps).
+    const world = message.engine === 'mujoco' ? mujocoWorldForTask(await loadMujoco(), scene, message.taskId, { fuseSteps: true }) : new PhysicsWorld(await loadRapier(), scene);
     worlds.set(message.world, { world, runner: new RolloutRunner(world, task) });
     return { type: 'ready', id: message.id };
   }

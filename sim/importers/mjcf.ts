@@ -16,8 +16,9 @@ import {
   type RobotModel,
   type RobotSensor,
 } from '../robot/robot-model.ts';
-import type { Pose, Quat, Vec3 } from '../scene.ts';
+import type { MeshData, Pose, Quat, SiteShape, Vec3 } from '../scene.ts';
 import { rotate } from '../kinematics.ts';
+import { inertialFromGeoms, meshFileReader } from '../robot/geom-inertia.ts';
 import { MjcfDefaults } from './mjcf-defaults.ts';
 import { readHeightField, type HeightField } from './mjcf-hfield.ts';
 import type { NestedFileCheck } from './resolve-path.ts';
@@ -33,6 +34,10 @@ interface Compiler {
   meshdir: string;
   eulerseq: string;
   autolimits: boolean;
+  /** auto: a body without an <inertial> gets its geoms'; true: every body does; false: none. */
+  inertiafromgeom: 'auto' | 'true' | 'false';
+  /** Geom groups whose geoms count towards inferred inertia. */
+  inertiagrouprange: [number, number];
 }
 
 /** The file each element came from, for elements spliced in from `<include>`d files. */
@@ -53,7 +58,9 @@ interface Context {
   file: string;
   compiler: Compiler;
   defaults: MjcfDefaults;
-  meshes: Map<string, { file: string; scale: Vec3 }>;
+  meshes: Map<string, { file: string; scale: Vec3; inertia: string }>;
+  /** Reads a mesh file for its volume (once). */
+  readMesh: (file: string) => MeshData | undefined;
   heightFields: Map<string, HeightField>;
   materials: Map<string, number[]>;
   links: RobotLink[];
@@ -72,8 +79,11 @@ export function importMjcf(file: string, checkFile?: NestedFileCheck): RobotMode
     meshdir: compilerEl?.getAttribute('meshdir') ?? compilerEl?.getAttribute('assetdir') ?? '',
     eulerseq: compilerEl?.getAttribute('eulerseq') ?? 'xyz',
     autolimits: compilerEl?.getAttribute('autolimits') !== 'false',
+    inertiafromgeom: (['true', 'false'] as const).find((v) => v === compilerEl?.getAttribute('inertiafromgeom')) ?? 'auto',
+    inertiagrouprange: (numbers(compilerEl?.getAttribute('inertiagrouprange') ?? null)?.slice(0, 2) ?? [0, 5]) as [number, number],
   };
-  const ctx: Context = { file, compiler, defaults: new MjcfDefaults(root), meshes: new Map(), heightFields: new Map(), materials: new Map(), links: [], joints: [], warnings: [] };
+  const ctx: Context = { file, compiler, defaults: new MjcfDefaults(root), meshes: new Map(), readMesh: () => undefined, heightFields: new Map(), materials: new Map(), links: [], joints: [], warnings: [] };
+  ctx.readMesh = meshFileReader((mesh, problem) => ctx.warnings.push(`mass from mesh ${mesh} not computed (${problem}); give its body an <inertial>`));
   for (const asset of childElements(root, 'asset')) {
     for (const material of childElements(asset, 'material')) {
       const rgba = numbers(material.getAttribute('rgba'));
@@ -85,7 +95,7 @@ export function importMjcf(file: string, checkFile?: NestedFileCheck): RobotMode
       const scale = (numbers(ctx.defaults.get(mesh, 'mesh', 'scale', 'main')) ?? [1, 1, 1]) as Vec3;
       const path = resolve(dirname(file), compiler.meshdir, meshFile);
       checkFile?.(path, 'mesh', where(mesh, file));
-      ctx.meshes.set(name, { file: path, scale });
+      ctx.meshes.set(name, { file: path, scale, inertia: ctx.defaults.get(mesh, 'mesh', 'inertia', 'main') ?? 'legacy' });
     }
     for (const hfield of childElements(asset, 'hfield')) {
       const name = hfield.getAttribute('name') ?? '';
@@ -227,11 +237,13 @@ function readBody(body: XmlElement, parentLink: number, parentClass: string, ctx
     name: site.getAttribute('name') ?? `${name}_site${i}`,
     pose: { position: (numbers(ctx.defaults.get(site, 'site', 'pos', cls)) ?? [0, 0, 0]) as Vec3, rotation: orientation(site, 'site', cls, ctx) },
     size: numbers(ctx.defaults.get(site, 'site', 'size', cls)) ?? [0.005],
+    ...siteShape(site, ctx.defaults.get(site, 'site', 'type', cls), ctx),
   }));
   if (sites.length) link.sites = sites;
   const inertial = inertialOf(body, ctx);
-  if (inertial) link.inertial = inertial;
-  else if (link.geoms.some((g) => g.role !== 'visual')) link.inertial = inertialFromGeoms(link.geoms, ctx, name);
+  const fromGeoms = ctx.compiler.inertiafromgeom === 'true' || (ctx.compiler.inertiafromgeom === 'auto' && !inertial);
+  if (fromGeoms && link.geoms.length) link.inertial = inertialFromBodyGeoms(link.geoms, ctx, name);
+  else if (inertial) link.inertial = inertial;
   ctx.links.push(link);
 
   const jointElements = childElements(body).filter((e) => e.nodeName === 'joint' || e.nodeName === 'freejoint');
@@ -300,6 +312,16 @@ function actuatorForceLimit(el: XmlElement, name: string, get: (a: string) => st
   return Math.max(Math.abs(range[0]!), Math.abs(range[1]!));
 }
 
+const SITE_SHAPES: readonly SiteShape[] = ['sphere', 'capsule', 'ellipsoid', 'cylinder', 'box'];
+
+/** A site's MJCF `type`, when it is not the default sphere. */
+function siteShape(site: XmlElement, type: string | undefined, ctx: Context): { type?: SiteShape } {
+  if (type === undefined || type === 'sphere') return {};
+  const shape = SITE_SHAPES.find((s) => s === type);
+  if (!shape) throw fileError(site, ctx.file, `<site name="${site.getAttribute('name') ?? ''}"> type="${type}": expected one of ${SITE_SHAPES.join(', ')}`);
+  return { type: shape };
+}
+
 function inertialOf(body: XmlElement, ctx: Context): Inertial | undefined {
   const el = childElements(body, 'inertial')[0];
   if (!el) return undefined;
@@ -357,6 +379,8 @@ function geomsOf(body: XmlElement, cls: string, ctx: Context): RobotGeom[] {
         ...(friction !== undefined ? { friction } : {}),
         ...(mass !== undefined ? { mass } : {}),
         ...(density !== undefined ? { density } : {}),
+        ...(group ? { group } : {}),
+        ...(get('shellinertia') === 'true' ? { shellInertia: true } : {}),
       },
     ];
   });
@@ -395,26 +419,22 @@ function geometryOf(el: XmlElement, type: string, size: number[], halfLength: nu
 }
 
 /**
- * Mass from primitive geoms: a geom's `mass`, else its `density` (MuJoCo's default 1000) times its volume;
- * meshes need their volume and are skipped. The inertia is a 5 cm sphere's of that mass, not the geoms'.
+ * Mass properties from the body's geoms in the compiler's inertia group range, as MuJoCo infers them
+ * (sim/robot/geom-inertia.ts), visual geoms included as in MuJoCo; meshes are read for their volume.
  */
-function inertialFromGeoms(geoms: RobotGeom[], ctx: Context, body: string): Inertial {
-  let mass = 0;
-  for (const g of geoms) {
-    if (g.role === 'visual') continue;
-    const s = g.geometry;
-    const volume =
-      s.type === 'sphere' ? (4 / 3) * Math.PI * s.radius ** 3
-      : s.type === 'box' ? 8 * s.halfExtents[0] * s.halfExtents[1] * s.halfExtents[2]
-      : s.type === 'cylinder' ? Math.PI * s.radius ** 2 * 2 * s.halfLength
-      : s.type === 'capsule' ? Math.PI * s.radius ** 2 * 2 * s.halfLength + (4 / 3) * Math.PI * s.radius ** 3
-      : s.type === 'ellipsoid' ? (4 / 3) * Math.PI * s.radii[0] * s.radii[1] * s.radii[2]
-      : 0;
-    if (s.type === 'mesh' && g.mass === undefined) ctx.warnings.push(`body '${body}': mass from mesh geoms is not computed; give it an <inertial>`);
-    mass += g.mass ?? (g.density ?? 1000) * volume;
-  }
-  const i = 0.4 * mass * 0.05 ** 2;
-  return { mass, com: [0, 0, 0], inertia: [i, i, i, 0, 0, 0] };
+function inertialFromBodyGeoms(geoms: RobotGeom[], ctx: Context, body: string): Inertial {
+  const [low, high] = ctx.compiler.inertiagrouprange;
+  const counted = geoms.filter((g) => (g.group ?? 0) >= low && (g.group ?? 0) <= high);
+  if (counted.some((g) => g.shellInertia)) ctx.warnings.push(`body '${body}': shellinertia is not supported; the geoms' solid inertia is used`);
+  return inertialFromGeoms(counted, (g) => {
+    const data = ctx.readMesh(g.geometry.file);
+    if (!data) return undefined;
+    const inertia = [...ctx.meshes.values()].find((m) => m.file === g.geometry.file)?.inertia ?? 'legacy';
+    if (inertia === 'legacy' || inertia === 'exact') return { data, inertia };
+    // The convex hull is not computed here: the mesh's exact volume is its hull's when the mesh is convex.
+    ctx.warnings.push(`body '${body}': mesh inertia="${inertia}" of ${g.geometry.file} is taken as "exact" (the same for a convex mesh)`);
+    return { data, inertia: 'exact' };
+  });
 }
 
 function actuatorsOf(root: XmlElement, ctx: Context): RobotActuator[] {

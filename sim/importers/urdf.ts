@@ -4,6 +4,7 @@
  * (xmldom) so malformed files name their line, then handed to urdf-loader as a linkedom element.
  * Dynamics (damping, friction), geometry sizes and materials are read from the URDF elements.
  */
+import { inertialFromGeoms, meshFileReader } from '../robot/geom-inertia.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { Object3D, Quaternion } from 'three';
@@ -62,10 +63,21 @@ export function importUrdf(file: string, options: UrdfOptions = {}): RobotModel 
   const linkNames = Object.keys(robot.links);
   const jointNames = Object.keys(robot.joints);
   const jointIndex = new Map(jointNames.map((n, i) => [n, i]));
+  const readMesh = meshFileReader((mesh, problem) => warnings.push(`mass from mesh ${mesh} not computed (${problem}); give its link an <inertial>`));
   const links: RobotLink[] = linkNames.map((name) => {
     const link = robot.links[name]!;
     const parentJoint = link.parent && (link.parent as URDFJoint).isURDFJoint ? jointIndex.get((link.parent as URDFJoint).urdfName)! : -1;
-    return { name, parentJoint, ...inertialOf(link), geoms: geomsOf(link, file, options, materials, warnings) };
+    const geoms = geomsOf(link, file, options, materials, warnings);
+    const stated = inertialOf(link);
+    const collision = geoms.filter((g) => g.role !== 'visual');
+    if (stated.inertial || !collision.length) return { name, parentJoint, ...stated, geoms };
+    // As MuJoCo compiles a URDF: a link without <inertial> weighs its collision geometry at 1000 kg/m³
+    // (DEFAULT_DENSITY; the URDF spec would make it massless, which no simulator can move).
+    const inertial = inertialFromGeoms(collision, (g) => {
+      const data = readMesh(g.geometry.file);
+      return data && { data, inertia: 'legacy' };
+    });
+    return { name, parentJoint, inertial, geoms };
   });
   const linkIndex = new Map(linkNames.map((n, i) => [n, i]));
   const joints: RobotJoint[] = jointNames.map((name) => jointOf(robot.joints[name]!, linkIndex));

@@ -199,6 +199,29 @@ describe('MujocoWorld', () => {
     expect(sum(contacts.filter((c) => c.point[2] > 0.05))).toBeCloseTo(3 * 9.81, 0);
     expect(sum(contacts.filter((c) => c.point[2] < 0.05))).toBeCloseTo(4 * 9.81, 0);
     for (const c of contacts) expect(Math.abs(c.point[0] - 0.1)).toBeLessThan(0.051);
+    // Contacts carry their bodies: the lower box's contacts are with the ground (first) or the upper box (second).
+    for (const c of contacts) expect(c.bodies).toEqual(c.point[2] > 0.05 ? [0, 1] : [2, 0]);
     world.dispose();
+  });
+
+  it('steps a fused world (for rollouts) exactly as mj_step does, with and without contacts, and says it has no contacts', () => {
+    // Two boxes dropped onto the ground and a cart-pole pushed to and fro, state read after every step.
+    const ground: BodyDesc = { name: 'ground', kind: 'fixed', pose: { position: [0, 0, -0.05], rotation: [0, 0, 0, 1] }, geoms: [{ shape: { type: 'box', halfExtents: [1, 1, 0.05] } }] };
+    const drop = (name: string, z: number): BodyDesc => ({ name, kind: 'dynamic', mass: 1, pose: { position: [0.02 * z, 0, z], rotation: axisAngle([1, 1, 0].map((v) => v / Math.SQRT2) as [number, number, number], z) }, geoms: [{ shape: { type: 'box', halfExtents: [0.05, 0.05, 0.05] } }] });
+    const boxes: SceneDescription = { ...boxScene(), bodies: [drop('a', 0.2), drop('b', 0.4), ground] };
+    const cartpole = cartpoleSwingup.build(defaults(cartpoleSwingup.params));
+    for (const scene of [boxes, cartpole.scene]) {
+      const plain = new MujocoWorld(mj, scene);
+      const fused = new MujocoWorld(mj, scene, { fuseSteps: true });
+      for (let i = 0; i < 300; i++) {
+        const push = [Math.sin(i / 10)];
+        plain.step(push);
+        fused.step(push);
+        expect(Array.from(fused.getState()), `${scene.name} step ${i}`).toEqual(Array.from(plain.getState()));
+      }
+      expect(() => fused.contacts()).toThrow(/fused steps .* does not report contacts/);
+      plain.dispose();
+      fused.dispose();
+    }
   });
 });

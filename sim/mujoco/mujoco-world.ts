@@ -34,7 +34,18 @@ const FREE_JOINT = 0;
 export interface MujocoWorldOptions {
   /** Compile this MJCF file natively instead of writing the scene out; the scene must be imported from it. */
   mjcfFile?: string;
+  /**
+   * For planner rollouts, which read the state after every step but never the contacts: a step is
+   * MuJoCo's mj_step2, and reading the state runs mj_step1 — the next step's position and velocity
+   * stages — instead of recomputing the kinematics for it, so they are computed once a step, not twice.
+   * The same physics as mj_step (MuJoCo's split of it), except under RK4, which keeps mj_step. `contacts()`
+   * is then unavailable: after a read, MuJoCo's contact list is the next step's, without its forces.
+   */
+  fuseSteps?: boolean;
 }
+
+/** mjtIntegrator's RK4, which mj_step2 replaces by Euler. */
+const RK4 = 1;
 
 export class MujocoWorld implements SimWorld {
   readonly warnings: string[] = [];
@@ -58,6 +69,9 @@ export class MujocoWorld implements SimWorld {
   private ctrl: Float64Array;
   /** Whether xpos, xquat and cvel describe the current qpos/qvel (MuJoCo computes them before integrating). */
   private synced = false;
+  /** mj_step1 has run for the present state (fused steps): the next step is mj_step2 alone. */
+  private stagedStep = false;
+  private readonly fused: boolean;
   private pushed: number | undefined;
   /**
    * mj_contactForce's answer (normal force, two frictional forces, three torques; contact frame), in
@@ -121,6 +135,7 @@ export class MujocoWorld implements SimWorld {
     if (file) this.writeActuators();
     this.offset = file ? this.restOffsets() : scene.bodies.map(() => IDENTITY);
     this.ctrl = this.data.ctrl as Float64Array;
+    this.fused = (options.fuseSteps ?? false) && (this.model.opt.integrator as number) !== RK4;
     this.setState(this.restState());
   }
 
@@ -132,7 +147,12 @@ export class MujocoWorld implements SimWorld {
     // A view into MuJoCo's heap: growing the heap detaches it (length 0), so it is fetched again then.
     if (this.ctrl.length === 0 && this.actuatorId.length) this.ctrl = this.data.ctrl as Float64Array;
     for (let i = 0; i < this.actuatorId.length; i++) this.ctrl[this.actuatorId[i]!] = ctrl[i] ?? 0;
-    this.mj.mj_step(this.model, this.data);
+    if (!this.fused) this.mj.mj_step(this.model, this.data);
+    else {
+      if (!this.stagedStep) this.mj.mj_step1(this.model, this.data);
+      this.mj.mj_step2(this.model, this.data);
+      this.stagedStep = false;
+    }
     if (this.pushed !== undefined) {
       (this.data.xfrc_applied as Float64Array).fill(0, this.pushed * 6, this.pushed * 6 + 6);
       this.pushed = undefined;
@@ -221,6 +241,8 @@ export class MujocoWorld implements SimWorld {
     }
     this.mj.mj_forward(this.model, this.data);
     this.synced = true;
+    // mj_forward ran mj_step1's stages too.
+    this.stagedStep = this.fused;
   }
 
   getPoses(out: Float32Array = new Float32Array(this.scene.bodies.length * BODY_POSE_SIZE)): Float32Array {
@@ -229,13 +251,13 @@ export class MujocoWorld implements SimWorld {
     return out;
   }
 
-  /** Contacts are not read back from MuJoCo yet: the viewport shows none for this engine. */
   /**
    * The last step's contacts as Rapier's world reports them (protocol/contacts.ts): MuJoCo's contact
    * point, the normal force from mj_contactForce, and the normal turned to push the body that is not
    * welded to the world (else the higher scene index) — MuJoCo's frame normal points from geom1 to geom2.
    */
   contacts(): Float32Array {
+    if (this.fused) throw new Error('a MuJoCo world with fused steps (for rollouts) does not report contacts');
     const { mj, model: m, data: d } = this;
     const count = d.ncon as number;
     const found: Contact[] = [];
@@ -261,9 +283,19 @@ export class MujocoWorld implements SimWorld {
       const fixed2 = weld[b2] === 0;
       const toSecond = fixed1 !== fixed2 ? fixed1 : sceneIndex(b1) < sceneIndex(b2);
       const sign = toSecond ? 1 : -1;
-      found.push({ point: [point[0]!, point[1]!, point[2]!], normal: [normal[0]! * sign, normal[1]! * sign, normal[2]! * sign], force });
+      const bodies: [number, number] = toSecond ? [sceneIndex(b1), sceneIndex(b2)] : [sceneIndex(b2), sceneIndex(b1)];
+      found.push({ point: [point[0]!, point[1]!, point[2]!], normal: [normal[0]! * sign, normal[1]! * sign, normal[2]! * sign], force, bodies });
     }
     return packContacts(found);
+  }
+
+  /** MuJoCo's own reading of a sensor its model declares (a compiled MJCF file's `<sensor>`); undefined when it has none of that name. */
+  nativeSensor(name: string): Float64Array | undefined {
+    const { mj, model: m, data: d } = this;
+    const id = mj.mj_name2id(m, mj.mjtObj.mjOBJ_SENSOR.value, name) as number;
+    if (id < 0) return undefined;
+    const at = (m.sensor_adr as Int32Array)[id]!;
+    return Float64Array.from((d.sensordata as Float64Array).subarray(at, at + (m.sensor_dim as Int32Array)[id]!));
   }
 
   bodyMass(index: number): number {
@@ -359,6 +391,12 @@ export class MujocoWorld implements SimWorld {
 
   private sync(): void {
     if (this.synced) return;
+    if (this.fused) {
+      this.mj.mj_step1(this.model, this.data);
+      this.stagedStep = true;
+      this.synced = true;
+      return;
+    }
     this.mj.mj_kinematics(this.model, this.data);
     this.mj.mj_comPos(this.model, this.data);
     this.mj.mj_comVel(this.model, this.data);
@@ -392,9 +430,9 @@ function conjugate(q: ArrayLike<number>): Quat {
  * The MuJoCo world for a task's scene: a robot task over an MJCF file (`robot:<path>.xml`) compiles
  * the file itself; everything else (built-in tasks, URDF robots) is the scene written out as MJCF.
  */
-export function mujocoWorldForTask(mj: Mujoco, scene: SceneDescription, taskId: string): MujocoWorld {
+export function mujocoWorldForTask(mj: Mujoco, scene: SceneDescription, taskId: string, options: Omit<MujocoWorldOptions, 'mjcfFile'> = {}): MujocoWorld {
   const file = mjcfFileOfTask(taskId);
-  return new MujocoWorld(mj, scene, file ? { mjcfFile: file } : {});
+  return new MujocoWorld(mj, scene, file ? { ...options, mjcfFile: file } : options);
 }
 
 /** The MJCF file a robot task is built from, which MuJoCo compiles itself; undefined for any other task. */

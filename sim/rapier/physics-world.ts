@@ -152,7 +152,7 @@ export class PhysicsWorld {
 
   /**
    * The contacts of the last step, packed as protocol/contacts.ts lays them out (point, normal, force
-   * per contact, world frame). A contact is active when its shapes touch (distance ≤ 0) or it pushed in
+   * and bodies per contact, world frame). A contact is active when its shapes touch (distance ≤ 0) or it pushed in
    * the last step; the force is its normal impulse over the step. Empty after setState until a step.
    */
   contacts(): Float32Array {
@@ -187,6 +187,7 @@ export class PhysicsWorld {
               point: [t.x + px + n.x * h, t.y + py + n.y * h, t.z + pz + n.z * h],
               normal,
               force: impulse * toForce,
+              bodies: sign > 0 ? [first.body, second.body] : [second.body, first.body],
             });
           }
         });

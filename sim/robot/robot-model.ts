@@ -3,7 +3,7 @@
  * inertials and geometry, joints with frames, limits and dynamics, actuators, sensors and keyframes.
  * The URDF and MJCF importers both produce this; `robot inspect` prints it.
  */
-import type { Pose, Vec3 } from '../scene.ts';
+import type { Pose, SiteShape, Vec3 } from '../scene.ts';
 
 export type RobotGeometry =
   | { type: 'box'; halfExtents: Vec3 }
@@ -27,6 +27,10 @@ export interface RobotGeom {
   /** MJCF `mass` (kg) or `density` (kg/m³) of the geom, for a body without an <inertial>. */
   mass?: number;
   density?: number;
+  /** MJCF `group` (0 when absent): which geoms count towards inferred inertia. */
+  group?: number;
+  /** MJCF `shellinertia`: mass on the surface (not supported: warned about). */
+  shellInertia?: boolean;
 }
 
 export interface Inertial {
@@ -43,6 +47,8 @@ export interface RobotSite {
   pose: Pose;
   /** MJCF `size` (half-sizes or radius, m). */
   size?: number[];
+  /** MJCF site `type` (default sphere): the zone a touch sensor on it counts contacts in. */
+  type?: SiteShape;
 }
 
 export interface RobotLink {

@@ -230,7 +230,7 @@ function siteSensors(model: RobotModel, linkBody: number[], worldPose: Pose[], b
       type: sensor.type,
       body,
       pose: { position, rotation: multiply(linkPose.rotation, local.rotation) },
-      ...(sensor.type === 'touch' ? { radius: Math.max(...(site?.size ?? [0.005])) } : {}),
+      ...(sensor.type === 'touch' ? { zone: { shape: site?.type ?? 'sphere', size: site?.size ?? [0.005] } } : {}),
     }];
   });
 }

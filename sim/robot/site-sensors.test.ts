@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importRobot } from '../importers/import-robot.ts';
 import { axisAngle, multiply, rotate, rotateInverse } from '../kinematics.ts';
+import { loadMujoco } from '../mujoco/load-mujoco.ts';
 import { MujocoWorld } from '../mujoco/mujoco-world.ts';
 import { loadRapier } from '../rapier/load-rapier.ts';
 import { BODY_STATE_SIZE, type Vec3 } from '../scene.ts';
@@ -77,6 +78,44 @@ describe('site sensors', () => {
       // Resting: the pad carries the box's weight, the accelerometer reads g upwards.
       close(s.touch!, [2 * 9.81], 0.02 * 2 * 9.81, `${at}touch`);
       close(s.box_acc!, [0, 0, 9.81], 0.05, `${at}box accelerometer`);
+      await robot.disconnect();
+    }
+  });
+
+  it("sums the normal forces in a touch site's zone on its body, as MuJoCo does, in Rapier and MuJoCo", async () => {
+    // A 2 kg box on the ground. MuJoCo counts a contact on the site's body when the ray from its point along
+    // its normal, away from the body (here: down), meets the site's shape: a site around the bottom face
+    // carries m·g, one around its +x half m·g/2, a thin disc 1 cm below the face m·g (the rays reach it),
+    // the same disc 1 cm above the face (inside the box) nothing, a cylinder on the top nothing; a site
+    // on another body over the box's bottom nothing.
+    const thin = 0.005;
+    const file = join(mkdtempSync(join(tmpdir(), 'actuate-touch-')), 'touch.xml');
+    writeFileSync(file, `<mujoco model="touch"><option timestep="0.002"/><worldbody>
+      <body name="box" pos="0 0 0.05"><freejoint/><geom type="box" size="0.05 0.05 0.05" mass="2"/>
+        <site name="bottom" type="box" pos="0 0 -0.05" size="0.06 0.06 ${thin}"/>
+        <site name="half" type="box" pos="0.03 0 -0.05" size="0.03 0.06 ${thin}"/>
+        <site name="below" type="ellipsoid" pos="0 0 -0.06" size="0.1 0.1 ${thin}"/>
+        <site name="above" type="ellipsoid" pos="0 0 -0.04" size="0.1 0.1 ${thin}"/>
+        <site name="top" type="cylinder" pos="0 0 0.05" size="0.08 ${thin}"/></body>
+      <body name="plate" pos="0.3 0 0.01"><freejoint/><geom type="box" size="0.05 0.05 0.01" mass="0.5"/>
+        <site name="elsewhere" type="capsule" pos="-0.3 0 -0.01" size="${thin} 0.06" euler="0 90 0"/></body>
+    </worldbody><sensor>
+      <touch name="bottom" site="bottom"/><touch name="half" site="half"/><touch name="below" site="below"/>
+      <touch name="above" site="above"/><touch name="top" site="top"/><touch name="elsewhere" site="elsewhere"/>
+    </sensor></mujoco>`);
+    const { scene } = robotToScene(importRobot(file), { ground: true, timestep: 0.002 });
+    const mg = 2 * 9.81;
+    const expected: Record<string, number> = { bottom: mg, half: mg / 2, below: mg, above: 0, top: 0, elsewhere: 0 };
+    const mj = await loadMujoco();
+    const native = new MujocoWorld(mj, scene, { mjcfFile: file });
+    const worlds = { rapier: await loadRapier(), 'mujoco (scene)': new MujocoWorld(mj, scene), 'mujoco (file)': native };
+    for (const [engine, world] of Object.entries(worlds)) {
+      const robot = new SimRobot(world, scene);
+      robot.advance(0.3);
+      const s = robot.readNow().sensors!;
+      for (const [name, force] of Object.entries(expected)) close(s[name]!, [force], 0.02 * mg, `${engine} ${name}`);
+      // Compiled from the file, MuJoCo reads its own touch sensors from the same contacts: they agree to float32.
+      if (world === native) for (const name of Object.keys(expected)) close(s[name]!, native.nativeSensor(name)!, 1e-5 * mg, `MuJoCo's own ${name}`);
       await robot.disconnect();
     }
   });

@@ -8,11 +8,13 @@
  *    free fall. From the change of the site's velocity over the last physics step (`beforeStep`);
  *  - framequat: the site's orientation in the world, (w, x, y, z) as MuJoCo writes it;
  *  - framexaxis / frameyaxis / framezaxis: the site's axes in the world; framepos: its position;
- *  - touch: the normal force of the contacts within the site's zone (N). MuJoCo counts contacts inside
- *    the site's volume on the site's body; here a sphere of the site's largest size, any body.
+ *  - touch: the sum of the normal forces of the contacts on the site's body in the site's volume (N),
+ *    as MuJoCo's mj_sensorAcc counts them: a contact counts when the ray from its point along its normal,
+ *    away from the site's body, meets the site's shape (always so when the point is inside it).
  */
 import { bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, multiply, rotate, rotateInverse } from '../kinematics.ts';
-import type { SceneDescription, SensorDesc, SiteSensorType, Vec3 } from '../scene.ts';
+import type { Quat, SceneDescription, SensorDesc, SiteSensorType, Vec3 } from '../scene.ts';
+import { rayEntry } from './shape-rays.ts';
 import { CONTACT_SIZE } from '../../protocol/contacts.ts';
 
 export const SITE_SENSOR_SIZE: Record<SiteSensorType, number> = {
@@ -39,6 +41,8 @@ export class SiteSensors {
   private readonly com: Vec3[];
   /** Each accelerometer's site velocity (world) before the last step. */
   private readonly before = new Map<string, Vec3>();
+  /** Each touch sensor's test of a contact ray against its site's volume. */
+  private readonly zones = new Map<string, ZoneTest>();
   readonly needsAcceleration: boolean;
 
   constructor(private readonly scene: SceneDescription) {
@@ -46,6 +50,7 @@ export class SiteSensors {
     this.com = scene.bodies.map((b) => b.inertial?.com ?? [0, 0, 0]);
     for (const s of this.sensors) this.values[s.name] = new Float64Array(SITE_SENSOR_SIZE[s.type]);
     this.needsAcceleration = this.sensors.some((s) => s.type === 'accelerometer');
+    for (const s of this.sensors) if (s.type === 'touch' && s.zone) this.zones.set(s.name, zoneTest(s.zone));
   }
 
   get count(): number {
@@ -92,7 +97,7 @@ export class SiteSensors {
           out.set(this.sitePosition(state, s));
           break;
         case 'touch':
-          out[0] = contacts ? touchForce(contacts, this.sitePosition(state, s), s.radius ?? 0) : 0;
+          out[0] = contacts ? touchForce(contacts, s.body, this.zones.get(s.name), this.sitePosition(state, s), q) : 0;
           break;
       }
     }
@@ -116,10 +121,45 @@ export class SiteSensors {
   }
 }
 
-function touchForce(contacts: Float32Array, at: Vec3, radius: number): number {
+/** Whether a ray in the site frame meets the site's volume. */
+type ZoneTest = (origin: Vec3, direction: Vec3) => boolean;
+
+function touchForce(contacts: Float32Array, body: number, zone: ZoneTest | undefined, at: Vec3, rotation: Quat): number {
   let force = 0;
   for (let o = 0; o + CONTACT_SIZE <= contacts.length; o += CONTACT_SIZE) {
-    if (Math.hypot(contacts[o]! - at[0], contacts[o + 1]! - at[1], contacts[o + 2]! - at[2]) <= radius) force += contacts[o + 6]!;
+    const [first, second] = [contacts[o + 7], contacts[o + 8]];
+    const f = contacts[o + 6]!;
+    if (!zone || f <= 0 || (first !== body && second !== body)) continue;
+    // The normal is the force on the second body: away from the first. Cast away from the site's body.
+    const sign = second === body ? -1 : 1;
+    const origin = rotateInverse(rotation, [contacts[o]! - at[0], contacts[o + 1]! - at[1], contacts[o + 2]! - at[2]]);
+    const direction = rotateInverse(rotation, [sign * contacts[o + 3]!, sign * contacts[o + 4]!, sign * contacts[o + 5]!]);
+    if (zone(origin, direction)) force += f;
   }
   return force;
+}
+
+/** The ray test of a site's volume (axis along z, MuJoCo's sizes). */
+function zoneTest({ shape, size }: NonNullable<SensorDesc['zone']>): ZoneTest {
+  const r = size[0] ?? 0;
+  // Scene capsules and cylinders run along y: swap the site's z and y (both shapes are symmetric).
+  const alongY = (v: Vec3): Vec3 => [v[0], v[2], v[1]];
+  switch (shape) {
+    case 'sphere':
+      return (o, d) => rayEntry({ type: 'sphere', radius: r }, o, d) !== undefined;
+    case 'box':
+      return (o, d) => rayEntry({ type: 'box', halfExtents: [r, size[1] ?? r, size[2] ?? r] }, o, d) !== undefined;
+    case 'capsule':
+    case 'cylinder':
+      return (o, d) => rayEntry({ type: shape, radius: r, halfHeight: size[1] ?? r }, alongY(o), alongY(d)) !== undefined;
+    case 'ellipsoid': {
+      // An ellipsoid is the unit sphere scaled by its radii: scale the ray back (a hit stays a hit).
+      const radii: Vec3 = [r, size[1] ?? r, size[2] ?? r];
+      return (o, d) => {
+        const scaled: Vec3 = [d[0] / radii[0], d[1] / radii[1], d[2] / radii[2]];
+        const n = Math.hypot(...scaled);
+        return rayEntry({ type: 'sphere', radius: 1 }, [o[0] / radii[0], o[1] / radii[1], o[2] / radii[2]], [scaled[0] / n, scaled[1] / n, scaled[2] / n]) !== undefined;
+      };
+    }
+  }
 }

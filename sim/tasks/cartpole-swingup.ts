@@ -78,9 +78,18 @@ export const cartpoleSwingup: TaskDefinition = {
     const cartX = (s: Float64Array) => jointPosition(scene, s, 0);
     const half = length / 2;
     /** (cart x, hinge angle θ from hanging, ẋ, θ̇) ↔ body states. */
+    const readReduced = (s: Float64Array, out: Float64Array) => {
+      out[0] = cartX(s);
+      out[1] = jointPosition(scene, s, 1);
+      out[2] = jointVelocity(scene, s, 0);
+      out[3] = jointVelocity(scene, s, 1);
+      return out;
+    };
+    /** The residual's reduced state, reused: a typed array made per rollout step cost more than the residual itself. */
+    const scratch = new Float64Array(4);
     const reduced: ReducedState = {
       names: ['x', 'theta', 'xdot', 'thetadot'],
-      fromState: (s) => Float64Array.of(cartX(s), jointPosition(scene, s, 1), jointVelocity(scene, s, 0), jointVelocity(scene, s, 1)),
+      fromState: (s) => readReduced(s, new Float64Array(4)),
       toState(r) {
         const [x, q, v, w] = [r[0]!, r[1]!, r[2]!, r[3]!];
         const s = new Float64Array(stateSize(scene));
@@ -116,7 +125,7 @@ export const cartpoleSwingup: TaskDefinition = {
       ],
       reset: (random) => reduced.toState([random.range(-0.1, 0.1), (p.start === 'upright' ? Math.PI : 0) + random.range(-0.1, 0.1), 0, 0]),
       reduced,
-      residual: (s, a, out) => reduced.residual!(reduced.fromState(s), a, out),
+      residual: (s, a, out) => reduced.residual!(readReduced(s, scratch), a, out),
       terminated: (s) => !Number.isFinite(s[13]!),
       observe(s) {
         const q = jointPosition(scene, s, 1);

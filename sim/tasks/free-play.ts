@@ -4,8 +4,8 @@
  * `robot:<absolute path>`, so worker threads can rebuild the same task from the id alone.
  *
  * It starts where the file says: an MJCF keyframe (`home` if there is one, else the first; or the one
- * named by the `keyframe` parameter), else mid-range joint angles with a floating base set down so its
- * lowest collision shape touches the ground. It steps at the file's own `<option timestep>` when there
+ * named by the `keyframe` parameter), else mid-range joint angles with a floating base set down on the
+ * ground or terrain under it (ground-placement.ts). It steps at the file's own `<option timestep>` when there
  * is one. Given a policy's model card (`card`), it starts in the card's default pose, steps at the
  * card's rates and drives the joints with the card's gains, limits and armature. Its monitor reports what happened (free-play-monitor.ts): a fall or a blow-up fails the run.
  */
@@ -14,7 +14,7 @@ import { parsePackageList } from '../importers/resolve-path.ts';
 import { bodyPosition, jointPosition, jointVelocity } from '../kinematics.ts';
 import { ParamError, type ParamSpec, type ParamValues } from '../params.ts';
 import { applyDriveSetup, readDriveSetup, type DriveSetup } from '../robot/drive-setup.ts';
-import { lowestCollisionPoint } from '../robot/ground-placement.ts';
+import { restingLift } from '../robot/ground-placement.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { RobotModel } from '../robot/robot-model.ts';
 import { floatingBase, type Pose, type SceneDescription } from '../scene.ts';
@@ -147,9 +147,9 @@ function startPose(robot: RobotScene, p: ParamValues, setup: DriveSetup | undefi
   if (base === undefined) return { q, standingHeight: 0 };
   let root: Pose = key?.root ?? { position: [0, 0, 0], rotation: [0, 0, 0, 1] };
   if (!key?.root) {
-    // Set down: the lowest collision shape at the rest pose just clears the ground.
-    const lowest = lowestCollisionPoint(scene, stateFromJointPositions(scene, q, root));
-    if (Number.isFinite(lowest)) root = { position: [0, 0, GROUND_CLEARANCE - lowest], rotation: root.rotation };
+    // Set down: at the rest pose the robot just clears the ground, the floor or the terrain under it.
+    const lift = restingLift(scene, stateFromJointPositions(scene, q, root));
+    if (lift !== undefined) root = { position: [0, 0, GROUND_CLEARANCE + lift], rotation: root.rotation };
   }
   const standingHeight = root.position[2];
   const drop = p.height as number;
