@@ -8,6 +8,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, unlink
 import { join } from 'node:path';
 import type { ActorCriticSpec, ParamTensor } from './actor-critic.ts';
 import type { ExportedPolicy } from './export/policy-export.ts';
+import { WORLD_MODEL_FILES, type ExportedWorldModel } from './export/world-model-export.ts';
 import { checkState } from './learner/learner.ts';
 import type { Checkpoint } from './ppo/runner.ts';
 
@@ -42,6 +43,13 @@ function writeAtomic(file: string, data: string | Uint8Array): void {
 
 export function writeExport(dir: string, exported: ExportedPolicy): void {
   writeAtomic(join(dir, `${exported.card.name}.onnx`), exported.onnx);
+  writeAtomic(join(dir, `${exported.card.name}.card.json`), `${JSON.stringify(exported.card, null, 2)}\n`);
+}
+
+/** The world model's five .onnx files, then its card (the card last: a card on disk names files that exist). */
+export function writeWorldModelExport(dir: string, exported: ExportedWorldModel): void {
+  const models = exported.card.worldModel!.models;
+  for (const f of WORLD_MODEL_FILES) writeAtomic(join(dir, models[f]), exported.files[f]);
   writeAtomic(join(dir, `${exported.card.name}.card.json`), `${JSON.stringify(exported.card, null, 2)}\n`);
 }
 
