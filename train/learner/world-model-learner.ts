@@ -6,7 +6,7 @@
 import { float32Tensor, loadModel, ort, type ModelSession } from '../../models/runtime.ts';
 import type { ParamTensor } from '../actor-critic.ts';
 import { parameterShapesOf, qNets, worldModelParameterShapes, type WorldModelNetSpec } from '../world-model/world-model-net.ts';
-import { nextState, stateFeeds, type LearnerOptions, type LearnerState } from './learner.ts';
+import { checkTensors, nextState, stateFeeds, type LearnerOptions, type LearnerState } from './learner.ts';
 import { adamScalars } from './mlp-graph.ts';
 import { WORLD_MODEL_STATS, worldModelActGraph, worldModelStepGraph, type WorldModelStat } from './world-model-step-graph.ts';
 
@@ -130,19 +130,9 @@ export function freshWorldModelState(spec: WorldModelNetSpec, params: ParamTenso
 
 /** Throws naming the first tensor that does not fit the network description. */
 export function checkWorldModelState(spec: WorldModelNetSpec, state: WorldModelLearnerState): void {
-  const groups: [string, ParamTensor[], { name: string; dims: number[] }[]][] = [
-    ['parameters', state.params, worldModelParameterShapes(spec)],
-    ['Adam m', state.m, worldModelParameterShapes(spec)],
-    ['Adam v', state.v, worldModelParameterShapes(spec)],
-    ['target Q', state.target, parameterShapesOf(spec, qNets(spec))],
-  ];
-  for (const [label, tensors, shapes] of groups) {
-    if (tensors.length !== shapes.length) throw new Error(`${label}: ${tensors.length} tensors, the world model has ${shapes.length}`);
-    shapes.forEach((s, i) => {
-      const t = tensors[i]!;
-      const count = s.dims.reduce((a, b) => a * b, 1);
-      if (t.name !== s.name) throw new Error(`${label}[${i}]: '${t.name}', expected '${s.name}'`);
-      if (t.data.length !== count) throw new Error(`${label} '${s.name}': ${t.data.length} values, expected ${count} ([${s.dims.join(', ')}])`);
-    });
-  }
+  const shapes = worldModelParameterShapes(spec);
+  checkTensors('parameters', state.params, shapes);
+  checkTensors('Adam m', state.m, shapes);
+  checkTensors('Adam v', state.v, shapes);
+  checkTensors('target Q', state.target, parameterShapesOf(spec, qNets(spec)));
 }

@@ -5,6 +5,16 @@
 import type { Random } from '../../sim/random.ts';
 import type { TransitionBatch } from '../learner/world-model-learner.ts';
 
+export interface SavedReplay {
+  size: number;
+  added: number;
+  obs: Float32Array;
+  action: Float32Array;
+  reward: Float32Array;
+  nextObs: Float32Array;
+  notDone: Float32Array;
+}
+
 export class ReplayBuffer {
   readonly obs: Float32Array;
   readonly action: Float32Array;
@@ -42,6 +52,27 @@ export class ReplayBuffer {
     this.notDone[i] = done ? 0 : 1;
     this.added++;
     this.size = Math.min(this.capacity, this.size + 1);
+  }
+
+  /** The transitions held, as data (rows 0 … size − 1 are always the valid ones). */
+  save(): SavedReplay {
+    const rows = (a: Float32Array, width: number) => a.slice(0, this.size * width);
+    return { size: this.size, added: this.added, obs: rows(this.obs, this.obsDim), action: rows(this.action, this.actionDim), reward: rows(this.reward, 1), nextObs: rows(this.nextObs, this.obsDim), notDone: rows(this.notDone, 1) };
+  }
+
+  /** A buffer of `capacity` holding `saved`'s transitions; throws naming the field that does not fit. */
+  static restore(saved: SavedReplay, capacity: number, obsDim: number, actionDim: number): ReplayBuffer {
+    const b = new ReplayBuffer(Math.max(capacity, saved.size), obsDim, actionDim);
+    const fields: [keyof SavedReplay & keyof ReplayBuffer, number][] = [['obs', obsDim], ['action', actionDim], ['reward', 1], ['nextObs', obsDim], ['notDone', 1]];
+    for (const [name, width] of fields) {
+      const data = saved[name] as Float32Array;
+      if (!(data instanceof Float32Array) || data.length !== saved.size * width) throw new Error(`replay buffer '${name}': expected ${saved.size} × ${width} values, got ${data instanceof Float32Array ? data.length : typeof data}`);
+      (b[name] as Float32Array).set(data);
+    }
+    b.size = saved.size;
+    // Continue the ring where it stood when it had wrapped at this capacity; otherwise after the last row.
+    b.added = saved.added > saved.size && b.capacity === saved.size ? saved.added : saved.size;
+    return b;
   }
 
   /** `n` transitions drawn uniformly with replacement. */

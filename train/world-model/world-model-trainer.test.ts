@@ -9,14 +9,14 @@ import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
 import { Random } from '../../sim/random.ts';
 import { buildTask } from '../env/task-build.ts';
-import { writeWorldModelExport } from '../run-dir.ts';
-import { WorldModelTrainer } from './world-model-trainer.ts';
+import { readWorldModelCheckpoint, writeWorldModelCheckpoint, writeWorldModelExport } from '../run-dir.ts';
+import { WorldModelTrainer, type WorldModelMetrics } from './world-model-trainer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'actuate-wm-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('world-model training (TD-MPC2, one-step horizon)', () => {
-  it('learns online on cart-pole swing-up, and world-model-mpc runs the exported model on the task', async () => {
+  it('learns online on cart-pole swing-up, resumes exactly from its checkpoint, and world-model-mpc runs the exported model on the task', async () => {
     // CI-sized: small networks, 200 random steps, then 300 steps of the policy prior with an update every 10th.
     const trainer = await WorldModelTrainer.create({ taskId: 'cartpole-swingup', seed: 3, latentDim: 8, hidden: [32], batchSize: 32, seedSteps: 200, updatesPerStep: 0.1, learningRate: 1e-3 });
     const losses: number[] = [];
@@ -33,7 +33,15 @@ describe('world-model training (TD-MPC2, one-step horizon)', () => {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(losses.slice(-50))).toBeLessThan(0.5 * mean(losses.slice(0, 50)));
     writeWorldModelExport(dir, trainer.export({ returnMean: m.returnMean! }));
-    await trainer.dispose();
+
+    // --resume: the checkpoint (through checkpoint.json) continues exactly as the run that wrote it.
+    writeWorldModelCheckpoint(dir, await trainer.checkpoint());
+    const resumed = await WorldModelTrainer.create({ taskId: 'cartpole-swingup', seed: 99 }, readWorldModelCheckpoint(dir));
+    const [a, b] = [await trainer.iterate(), await resumed.iterate()];
+    const deterministic = (x: WorldModelMetrics) => ({ ...x, wallSeconds: 0, envStepsPerSecond: 0, updatesPerSecond: 0 });
+    expect(b.updates).toBe(230 + 50);
+    expect(deterministic(b)).toEqual(deterministic(a));
+    await Promise.all([trainer.dispose(), resumed.dispose()]);
 
     const { task } = buildTask('cartpole-swingup');
     const context: ControlContext = { taskId: 'cartpole-swingup', taskParams: {}, task, costWeights: () => Float64Array.from(task.costTerms, (t) => t.weight) };

@@ -12,13 +12,14 @@
  * Environments see the task's own observation and [−1, 1] actions mapped onto the control range
  * (VecEnvOptions.spaces = 'task'), exactly as world-model-mpc feeds the exported model.
  */
-import { Random } from '../../sim/random.ts';
+import { Random, type RandomState } from '../../sim/random.ts';
 import { buildTask } from '../env/task-build.ts';
 import { VecEnvPool } from '../env/vec-env-pool.ts';
+import type { EnvSnapshot } from '../env/vec-env.ts';
 import { exportWorldModel, type ExportedWorldModel } from '../export/world-model-export.ts';
-import { freshWorldModelState, WorldModelLearner, type WorldModelHyper } from '../learner/world-model-learner.ts';
+import { freshWorldModelState, WorldModelLearner, type WorldModelHyper, type WorldModelLearnerState } from '../learner/world-model-learner.ts';
 import { WORLD_MODEL_STATS, type WorldModelStat } from '../learner/world-model-step-graph.ts';
-import { ReplayBuffer } from './replay-buffer.ts';
+import { ReplayBuffer, type SavedReplay } from './replay-buffer.ts';
 import { initWorldModel, type WorldModelNetSpec } from './world-model-net.ts';
 
 export interface WorldModelTrainOptions {
@@ -86,6 +87,24 @@ export type WorldModelMetrics = {
 
 type Episode = { return: number; success: boolean };
 
+/** Everything `--resume` needs: the learner, the replay buffer, the environments mid-episode, the counters. */
+export interface WorldModelCheckpoint {
+  algorithm: 'world-model';
+  options: WorldModelTrainOptions;
+  taskParams: Record<string, unknown>;
+  spec: WorldModelNetSpec;
+  learner: WorldModelLearnerState;
+  buffer: SavedReplay;
+  envSteps: number;
+  iteration: number;
+  wallSeconds: number;
+  qScale: number;
+  random: RandomState;
+  recent: Episode[];
+  /** The environments and the observation the next step acts on. */
+  continuation?: { envs: EnvSnapshot[]; obs: Float32Array };
+}
+
 export class WorldModelTrainer {
   envSteps = 0;
   iteration = 0;
@@ -94,6 +113,7 @@ export class WorldModelTrainer {
   private qScale = 1;
   private recent: Episode[] = [];
   private readonly started = performance.now();
+  private wallBefore = 0;
   /** Called with every update's losses (metrics.jsonl holds their per-episode means). */
   onUpdate: ((stats: Record<WorldModelStat, number>) => void) | undefined;
 
@@ -110,13 +130,23 @@ export class WorldModelTrainer {
     private readonly envs: VecEnvPool,
     private readonly learner: WorldModelLearner,
     private readonly buffer: ReplayBuffer,
+    resume: WorldModelCheckpoint | undefined,
   ) {
-    this.random = new Random((options.seed * 2654435761 + 17) >>> 0);
+    this.random = resume ? Random.resume(resume.random) : new Random((options.seed * 2654435761 + 17) >>> 0);
+    if (resume) {
+      this.envSteps = resume.envSteps;
+      this.iteration = resume.iteration;
+      this.wallBefore = resume.wallSeconds;
+      this.qScale = resume.qScale;
+      this.recent = resume.recent;
+      this.obs = resume.continuation?.obs;
+    }
   }
 
-  static async create(overrides: Partial<WorldModelTrainOptions> & { taskId: string; seed: number }): Promise<WorldModelTrainer> {
-    const options: WorldModelTrainOptions = { ...WORLD_MODEL_DEFAULTS, ...overrides };
-    const { task, values } = buildTask(options.taskId, options.taskParams);
+  /** A new run, or with `resume` the checkpointed one continued (its options win over `overrides`, but for the buffer size). */
+  static async create(overrides: Partial<WorldModelTrainOptions> & { taskId: string; seed: number }, resume?: WorldModelCheckpoint): Promise<WorldModelTrainer> {
+    const options: WorldModelTrainOptions = resume ? { ...resume.options, bufferSize: Math.max(resume.options.bufferSize, overrides.bufferSize ?? 0) } : { ...WORLD_MODEL_DEFAULTS, ...overrides };
+    const { task, values } = buildTask(options.taskId, resume?.taskParams ?? options.taskParams);
     const obsDim = task.observe(task.reset(new Random(0))).length;
     const spec: WorldModelNetSpec = { obsDim, actionDim: task.actionDim, latentDim: options.latentDim, hidden: options.hidden, qHeads: options.qHeads };
     const episodeSteps = Math.max(1, Math.round(task.timing.episodeSeconds / task.timing.controlDt));
@@ -134,16 +164,21 @@ export class WorldModelTrainer {
       qScale: 1,
       targetRate: options.targetRate,
     };
-    const learner = await WorldModelLearner.create(spec, freshWorldModelState(spec, initWorldModel(spec, new Random(options.seed))));
+    if (resume && JSON.stringify(resume.spec) !== JSON.stringify(spec)) throw new Error(`checkpoint: its networks ${JSON.stringify(resume.spec)} do not fit task '${options.taskId}' (${JSON.stringify(spec)})`);
+    const buffer = resume ? ReplayBuffer.restore(resume.buffer, options.bufferSize, obsDim, task.actionDim) : new ReplayBuffer(options.bufferSize, obsDim, task.actionDim);
+    const learner = await WorldModelLearner.create(spec, resume?.learner ?? freshWorldModelState(spec, initWorldModel(spec, new Random(options.seed))));
     let envs: VecEnvPool;
     try {
-      envs = await VecEnvPool.create({ taskId: options.taskId, taskParams: values, envs: options.envs, workers: options.workers, seed: options.seed, featureDim: obsDim, actionDim: task.actionDim, env: { spaces: 'task' } });
+      // Resumed without a continuation, the environments start fresh episodes on a seed of their own.
+      const seed = options.seed + (resume && !resume.continuation ? resume.iteration : 0);
+      envs = await VecEnvPool.create({ taskId: options.taskId, taskParams: values, envs: options.envs, workers: options.workers, seed, featureDim: obsDim, actionDim: task.actionDim, env: { spaces: 'task' } });
+      if (resume?.continuation) await envs.restore(resume.continuation.envs);
     } catch (err) {
       await learner.dispose();
       throw err;
     }
     const actuators = task.scene.actuators;
-    return new WorldModelTrainer(options, values, spec, hyper, seedSteps, episodeSteps, actuators.map((a) => a.ctrlRange[0]), actuators.map((a) => a.ctrlRange[1]), envs, learner, new ReplayBuffer(options.bufferSize, obsDim, task.actionDim));
+    return new WorldModelTrainer(options, values, spec, hyper, seedSteps, episodeSteps, actuators.map((a) => a.ctrlRange[0]), actuators.map((a) => a.ctrlRange[1]), envs, learner, buffer, resume);
   }
 
   get updates(): number {
@@ -212,7 +247,25 @@ export class WorldModelTrainer {
   }
 
   wallSeconds(): number {
-    return (performance.now() - this.started) / 1000;
+    return this.wallBefore + (performance.now() - this.started) / 1000;
+  }
+
+  async checkpoint(): Promise<WorldModelCheckpoint> {
+    return {
+      algorithm: 'world-model',
+      options: this.options,
+      taskParams: this.taskParams,
+      spec: this.spec,
+      learner: this.learner.snapshot(),
+      buffer: this.buffer.save(),
+      envSteps: this.envSteps,
+      iteration: this.iteration,
+      wallSeconds: this.wallSeconds(),
+      qScale: this.qScale,
+      random: this.random.save(),
+      recent: this.recent,
+      ...(this.obs ? { continuation: { envs: await this.envs.snapshot(), obs: this.obs.slice() } } : {}),
+    };
   }
 
   export(metrics: Record<string, number>, name?: string): ExportedWorldModel {
