@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadModel, ort } from '../../models/runtime.ts';
 import { Random } from '../../sim/random.ts';
 import { initWorldModel, layerShapesOf, LOG_STD_MAX, LOG_STD_MIN, modelNets, parameterShapesOf, qNets, worldModelParameterShapes, type WorldModelNet, type WorldModelNetSpec } from '../world-model/world-model-net.ts';
+import { OnnxLatentModel } from '../../control/world-model/latent-model.ts';
+import { exportWorldModel } from '../export/world-model-export.ts';
 import { freshWorldModelState, WorldModelLearner, type TransitionBatch } from './world-model-learner.ts';
 import { worldModelStepGraph } from './world-model-step-graph.ts';
 
@@ -149,6 +151,33 @@ describe('world-model training-step graph', () => {
     }
     expect(checked).toBeGreaterThan(100);
     expect(worst).toBeLessThan(1e-6);
+  });
+
+  it('the exported five models compute the trained networks (float64 JS reference, within 1e-5)', async () => {
+    const params = initWorldModel(spec, new Random(5)).map((t) => ({ ...t, data: t.data.map((x) => 2 * x + 0.05) }));
+    const p: Params = new Map(params.map((t) => [t.name, Float64Array.from(t.data)]));
+    const { files, card } = exportWorldModel(params, { spec, discount: 0.9, actionLow: [-1, -1], actionHigh: [1, 1], provenance: { task: 't', taskParams: {}, algorithm: 'world-model', envSteps: 0, wallSeconds: 0, seed: 0, metrics: {}, hyper: {} } });
+    expect(card.worldModel!.models.q).toBe('world-model.q.onnx');
+    const model = await OnnxLatentModel.load(files, { providers: ['cpu'], warmupRuns: 0 });
+    const obs = [0.3, -0.7, 1.1, 0.2];
+    const a = [0.4, -0.9];
+    const z = await model.encode(obs);
+    const close = (got: ArrayLike<number>, want: number[]) => want.forEach((w, i) => expect(Math.abs(got[i]! - w)).toBeLessThan(1e-5));
+    close(z, encode(p, obs));
+    const zs = Array.from(z);
+    const za = Float32Array.from(zs);
+    const aa = Float32Array.from(a);
+    close(await model.next(za, aa, 1), mlp(p, 'dynamics', [...zs, ...a]).map(Math.tanh));
+    close(await model.reward(za, aa, 1), mlp(p, 'reward', [...zs, ...a]));
+    const q = await model.q(za, aa, 1);
+    expect(q.ensemble).toBe(spec.qHeads);
+    close(q.values, qNets(spec).map((net) => mlp(p, net, [...zs, ...a])[0]!));
+    const pi = await model.pi(za, 1);
+    const mean = policySample(p, zs, [0, 0]).a;
+    close(pi.mean, mean);
+    const out = mlp(p, 'policy', zs);
+    close(pi.std!, mean.map((m, j) => Math.exp(LOG_STD_MIN + 0.5 * (LOG_STD_MAX - LOG_STD_MIN) * (Math.tanh(out[spec.actionDim + j]!) + 1)) * (1 - m * m)));
+    await model.dispose();
   });
 
   it('the float32 learner fits a fixed batch: the model losses fall, the policy steps, its actions stay in (−1, 1)', async () => {
