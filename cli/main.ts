@@ -89,6 +89,7 @@ const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number
     // Bus commands load serialport: only when asked for.
     if (!ROBOT_BUS_COMMANDS.has(args[0] ?? '')) return print((await import('./commands/robot.ts')).robotCommand(args));
     const out = await (await import('./commands/robot-bus.ts')).robotBusCommand(args);
+    if (typeof out !== 'string') return print(out.text, out.exitCode);
     return out ? print(out) : 0;
   },
   deploy: async (args) => (await import('./commands/deploy.ts')).deployCommand(args),
@@ -105,9 +106,9 @@ const COMMANDS: Record<string, (args: string[], json: boolean) => Promise<number
   bench: async (args) => (await import('../bench/bench-command.ts')).benchCommand(args),
 };
 
-function print(text: string): number {
+function print(text: string, exitCode = 0): number {
   console.log(text);
-  return 0;
+  return exitCode;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -124,6 +125,8 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest, json);
   } catch (err) {
     const e = err as Error & { code?: string };
+    // Scripts reading --json output get the error as JSON too; people read the stderr line.
+    if (json) console.log(JSON.stringify({ error: e.message }));
     if (e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`actuate: ${e.message}`);
       if (e instanceof UsageError && e.message.startsWith('unknown command')) console.error(USAGE);

@@ -75,6 +75,13 @@ describe('actuate train / eval: bad input is one clear line and exit 2', () => {
     expect(stderr).toMatch(/^actuate: unknown task 'nope'/);
   });
 
+  it('under --json the error is JSON on stdout as well', async () => {
+    const { code, stderr, stdout } = await actuate('eval', '--task', 'nope', '--controller', 'zero', '--json');
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toEqual({ error: expect.stringMatching(/unknown task 'nope'/) });
+    expect(stderr).toMatch(/^actuate: unknown task 'nope'/);
+  });
+
   it('a corrupt or foreign checkpoint names the file and the field', async () => {
     const bad = join(dir, 'bad');
     mkdirSync(bad, { recursive: true });

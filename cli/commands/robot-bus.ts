@@ -12,7 +12,10 @@ import { listSerialPorts } from '../../bridges/transport/serial-link.ts';
 import { VirtualBusProcess } from '../../bridges/virtual-bus/harness.ts';
 import { UsageError } from '../usage-error.ts';
 
-export async function robotBusCommand(argv: string[]): Promise<string> {
+/** What a bus command prints, and its exit code when it is not 0. */
+export type BusCommandOutput = string | { text: string; exitCode: number };
+
+export async function robotBusCommand(argv: string[]): Promise<BusCommandOutput> {
   const [sub, ...rest] = argv;
   switch (sub) {
     case 'ports':
@@ -80,7 +83,8 @@ async function scan(argv: string[]): Promise<string> {
   }
 }
 
-async function read(argv: string[]): Promise<string> {
+/** Prints the robot's state; exits 1 when a servo reports a fault (after printing it). */
+async function read(argv: string[]): Promise<BusCommandOutput> {
   const { values } = parseArgs({ args: argv, options: { robot: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean', default: false } } });
   if (!values.robot) throw new UsageError('robot read needs --robot robot.json');
   const config = loadRobotConfig(values.robot);
@@ -97,14 +101,16 @@ async function read(argv: string[]): Promise<string> {
       temperature: s.temperature![i]!,
       voltage: s.voltage![i]!,
     }));
-    if (values.json) return JSON.stringify({ robot: config.name, stamp: s.stamp, joints, faults: s.faults });
+    const exitCode = s.faults.length ? 1 : 0;
+    if (values.json) return { text: JSON.stringify({ robot: config.name, stamp: s.stamp, joints, faults: s.faults }), exitCode };
     const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-    return [
+    const text = [
       `${config.name} on ${values.port ?? config.bus.port}`,
       `  ${'joint'.padEnd(16)} ${'rad'.padStart(8)} ${'rad/s'.padStart(8)} ${'load'.padStart(7)} ${'°C'.padStart(4)} ${'V'.padStart(5)}`,
       ...joints.map((j) => `  ${j.joint.padEnd(16)} ${f(j.position).padStart(8)} ${f(j.velocity).padStart(8)} ${f(j.effort, 1).padStart(7)} ${f(j.temperature, 0).padStart(4)} ${f(j.voltage, 1).padStart(5)}`),
       ...s.faults.map((x) => `  fault: ${x.message}`),
     ].join('\n');
+    return { text, exitCode };
   } finally {
     await robot.disconnect();
   }

@@ -72,7 +72,7 @@ async function connected(config: RobotConfig): Promise<BusRobot> {
 describe.skipIf(!hasSocat)('SO-101 on a virtual Feetech bus through the CLI', () => {
   const SERVOS = [1, 2, 3, 4, 5, 6].map((id) => ({ id, model: 'sts3215' }));
 
-  it('scan finds the configured IDs; calibration completes; read reports every joint; deploy holds the pose and turns torque off at the end', async () => {
+  it('scan finds the configured IDs; calibration completes; read reports every joint; deploy holds the pose and turns torque off at the end; read exits 1 naming a fault', async () => {
     const vb = await virtualBus('feetech', SERVOS);
     const scan = await actuate('robot', 'scan', '--bus', 'feetech', '--port', vb.port, '--ids', '1-8', '--timeout', '250', '--json');
     expect(scan.stderr).toBe('');
@@ -126,6 +126,14 @@ describe.skipIf(!hasSocat)('SO-101 on a virtual Feetech bus through the CLI', ()
     expect(lines.at(-1).type).toBe('end');
     expect(lines.length).toBe(summary.steps + 2);
     expect(summary.steps).toBeGreaterThan(10);
+
+    // A servo reporting a fault: read still prints every joint, names the fault, and exits 1.
+    await vb.inject({ op: 'overload', id: 3 });
+    const faulty = await actuate('robot', 'read', '--robot', file, '--json');
+    expect(faulty.code).toBe(1);
+    const withFault = JSON.parse(faulty.stdout) as { joints: unknown[]; faults: Array<{ message: string }> };
+    expect(withFault.joints).toHaveLength(6);
+    expect(withFault.faults.map((f) => f.message).join()).toMatch(/elbow_flex|ID 3/);
   });
 
   it('deploy --dry-run runs a planner on the twin only: the twin moves, the bus gets reads and no goal or torque-on write', async () => {
