@@ -17,7 +17,7 @@ import { GraphOps } from '../learner/graph-ops.ts';
 import { WorldModelGraph } from '../learner/world-model-step-graph.ts';
 import { forwardMlp } from '../learner/mlp-graph.ts';
 import { parameterShapesOf, qNets, type WorldModelNet, type WorldModelNetSpec } from '../world-model/world-model-net.ts';
-import type { Provenance } from './policy-export.ts';
+import { provenanceNotes, type Provenance } from './policy-export.ts';
 
 export const WORLD_MODEL_FILES = ['encoder', 'dynamics', 'reward', 'q', 'policy'] as const;
 export type WorldModelFile = (typeof WORLD_MODEL_FILES)[number];
@@ -100,12 +100,7 @@ export function exportWorldModel(params: ParamTensor[], options: WorldModelExpor
         license: 'Apache-2.0',
         trainedWith: 'Actuate TD-MPC2-style world-model learning (one-step horizon, ONNX Runtime learner)',
         notes: JSON.stringify({
-          task: provenance.task,
-          taskParams: provenance.taskParams,
-          algorithm: provenance.algorithm,
-          envSteps: provenance.envSteps,
-          wallSeconds: Math.round(provenance.wallSeconds),
-          seed: provenance.seed,
+          ...provenanceNotes(provenance),
           network: { latentDim: spec.latentDim, hidden: spec.hidden, activation: 'elu', qHeads: spec.qHeads },
           hyper: provenance.hyper,
           metrics: provenance.metrics,
