@@ -21,10 +21,11 @@ import { teleopLoop } from './suites/teleop-loop.ts';
 import { stepUs } from './suites/step-us.ts';
 import { studioOverhead } from './suites/studio-overhead.ts';
 import { learnerThroughput } from './suites/learner.ts';
+import { worldModelLearner } from './suites/world-model-learner.ts';
 import { vecEnvSteps } from './suites/vec-env.ts';
 import { projectPath } from '../sim/project-paths.ts';
 
-export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, stepUs, onnxInference, mppiOnnxReplan, jointModels, livePlanning, serialBus, deployLoop, teleopLoop, recordingOverhead, ros1Loopback, learnerThroughput, vecEnvSteps, editStormSuite];
+export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, stepUs, onnxInference, mppiOnnxReplan, jointModels, livePlanning, serialBus, deployLoop, teleopLoop, recordingOverhead, ros1Loopback, learnerThroughput, worldModelLearner, vecEnvSteps, editStormSuite];
 
 export async function benchCommand(argv: string[], suites: readonly BenchSuite[] = SUITES): Promise<number> {
   const { values } = parseArgs({

@@ -65,6 +65,10 @@ const USAGE = `usage: actuate <command> [options]
   train --algo diffusion --demos demos.mcap … --out DIR [--steps N | --minutes M] [--seed S] [--hidden 256,256,256]
         [--horizon 16] [--obs-horizon 2] [--action-steps 8] [--batch 256] [--lr 0.001] [--all-episodes] [--json]
                                      a diffusion policy from demonstrations; DIR gets metrics.jsonl, policy.onnx + policy.card.json
+  train --task T --algo world-model --out DIR [--steps N | --minutes M] [--seed S] [--envs N] [--hidden 128,128]
+        [--batch 128] [--lr 0.0003] [--updates-per-step 1] [--set task.key=value …] [--checkpoint-every 10] [--json]
+                                     a TD-MPC2-style world model learned online; DIR gets metrics.jsonl, world-model.card.json
+                                     + 5 .onnx files (run with --controller world-model-mpc)
   eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--engine rapier|mujoco] [--json]
                                      run N episodes: success rate, return mean and spread, task metrics
   bench [--json] [--only NAME…]      run the benchmarks

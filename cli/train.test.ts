@@ -40,8 +40,11 @@ describe('actuate train / eval: bad input is one clear line and exit 2', () => {
   const out = join(dir, 'run');
   it.each([
     [['train', '--task', 'nope', '--out', out], /unknown task 'nope'; available: pendulum-swingup/],
-    [['train', '--task', 'cartpole-swingup', '--algo', 'sac', '--out', out], /unknown --algo 'sac'; available: ppo, diffusion/],
-    [['train', '--task', 'cartpole-swingup', '--algo', 'world-model', '--out', out], /--algo world-model is not available yet/],
+    [['train', '--task', 'cartpole-swingup', '--algo', 'sac', '--out', out], /unknown --algo 'sac'; available: ppo, diffusion, world-model/],
+    [['train', '--algo', 'world-model', '--out', out], /--task is required/],
+    [['train', '--algo', 'world-model', '--resume', join(dir, 'missing'), '--out', out], /--resume .*missing: no checkpoint.json there/],
+    [['train', '--task', 'cartpole-swingup', '--algo', 'world-model', '--updates-per-step', '0', '--out', out], /--updates-per-step must be a positive number, got '0'/],
+    [['train', '--task', 'cartpole-swingup', '--algo', 'world-model', '--demos', demos, '--out', out], /--demos goes with --algo diffusion \(world-model learns from its own experience\)/],
     [['train', '--algo', 'diffusion', '--out', out], /--demos FILE.mcap is required with --algo diffusion \(record some: actuate record --task T --episodes N/],
     [['train', '--algo', 'diffusion', '--demos', join(dir, 'nope.mcap'), '--out', out], /nope.mcap: cannot read the demonstrations \(ENOENT\)/],
     [['train', '--algo', 'diffusion', '--demos', blocker, '--out', out], /blocker: no demonstration episodes \(no \/demo\/episode messages\)/],

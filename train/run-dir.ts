@@ -8,7 +8,10 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, unlink
 import { join } from 'node:path';
 import type { ActorCriticSpec, ParamTensor } from './actor-critic.ts';
 import type { ExportedPolicy } from './export/policy-export.ts';
+import { WORLD_MODEL_FILES, type ExportedWorldModel } from './export/world-model-export.ts';
 import { checkState } from './learner/learner.ts';
+import { checkWorldModelState } from './learner/world-model-learner.ts';
+import type { WorldModelCheckpoint } from './world-model/world-model-trainer.ts';
 import type { Checkpoint } from './ppo/runner.ts';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
@@ -45,6 +48,13 @@ export function writeExport(dir: string, exported: ExportedPolicy): void {
   writeAtomic(join(dir, `${exported.card.name}.card.json`), `${JSON.stringify(exported.card, null, 2)}\n`);
 }
 
+/** The world model's five .onnx files, then its card (the card last: a card on disk names files that exist). */
+export function writeWorldModelExport(dir: string, exported: ExportedWorldModel): void {
+  const models = exported.card.worldModel!.models;
+  for (const f of WORLD_MODEL_FILES) writeAtomic(join(dir, models[f]), exported.files[f]);
+  writeAtomic(join(dir, `${exported.card.name}.card.json`), `${JSON.stringify(exported.card, null, 2)}\n`);
+}
+
 const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 export function writeCheckpoint(dir: string, c: Checkpoint): void {
@@ -66,6 +76,7 @@ export function readCheckpoint(dir: string): Checkpoint {
     throw new RunDirError(`${file}: ${field}: ${why}`);
   };
   if (raw.version !== CHECKPOINT_VERSION) fail('version', `expected ${CHECKPOINT_VERSION}, got ${JSON.stringify(raw.version)}`);
+  if (raw.algorithm !== undefined && raw.algorithm !== 'ppo') fail('algorithm', `this run trained with --algo ${String(raw.algorithm)}; resume it with that`);
   for (const key of ['taskId', 'spec', 'learner', 'normalizer', 'rewardScale', 'learningRate', 'iteration', 'envSteps', 'wallSeconds', 'seed']) {
     if (raw[key] === undefined) fail(key, 'missing');
   }
@@ -91,4 +102,45 @@ export function readCheckpoint(dir: string): Checkpoint {
     fail('learner', (err as Error).message);
   }
   return { ...(raw as unknown as Checkpoint), learner: state };
+}
+
+/**
+ * A world-model run's checkpoint, in the same checkpoint.json (version, then the run as JSON) with
+ * `algorithm: 'world-model'`; every Float32Array (parameters, moments, the replay buffer) is stored
+ * as {"float32": base64}.
+ */
+export function writeWorldModelCheckpoint(dir: string, c: WorldModelCheckpoint): void {
+  writeAtomic(join(dir, CHECKPOINT_FILE), JSON.stringify({ version: CHECKPOINT_VERSION, ...c }, (_, v: unknown) => (v instanceof Float32Array ? { float32: b64(v) } : v)));
+}
+
+export function readWorldModelCheckpoint(dir: string): WorldModelCheckpoint {
+  const file = join(dir, CHECKPOINT_FILE);
+  if (!existsSync(file)) throw new RunDirError(`--resume ${dir}: no ${CHECKPOINT_FILE} there`);
+  const fail = (field: string, why: string): never => {
+    throw new RunDirError(`${file}: ${field}: ${why}`);
+  };
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'), (_, v: unknown) => {
+      const packed = v as { float32?: unknown } | null;
+      if (typeof packed !== 'object' || packed === null || typeof packed.float32 !== 'string') return v;
+      const bytes = Buffer.from(packed.float32, 'base64');
+      if (bytes.byteLength % 4) throw new Error(`${bytes.byteLength} bytes is not a whole number of float32 values`);
+      return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    }) as Record<string, unknown>;
+  } catch (err) {
+    throw new RunDirError(`${file}: not valid (${(err as Error).message}); the checkpoint is corrupt`);
+  }
+  if (raw.version !== CHECKPOINT_VERSION) fail('version', `expected ${CHECKPOINT_VERSION}, got ${JSON.stringify(raw.version)}`);
+  if (raw.algorithm !== 'world-model') fail('algorithm', `this run trained with --algo ${String(raw.algorithm ?? 'ppo')}; resume it with that`);
+  for (const key of ['options', 'spec', 'learner', 'buffer', 'envSteps', 'iteration', 'wallSeconds', 'qScale', 'random', 'recent']) {
+    if (raw[key] === undefined) fail(key, 'missing');
+  }
+  const c = raw as unknown as WorldModelCheckpoint;
+  try {
+    checkWorldModelState(c.spec, c.learner);
+  } catch (err) {
+    fail('learner', (err as Error).message);
+  }
+  return c;
 }

@@ -13,10 +13,10 @@ import { count, guard, guardAsync, positive } from '../arg-checks.ts';
 import { progressBar, timeLeft } from '../progress-bar.ts';
 import { UsageError } from '../usage-error.ts';
 import { trainDiffusion } from './train-diffusion.ts';
+import { trainWorldModel } from './train-world-model.ts';
 
-const ALGORITHMS = ['ppo', 'diffusion'];
+const ALGORITHMS = ['ppo', 'diffusion', 'world-model'];
 const DEFAULT_ENVS = 64;
-const PLANNED = ['world-model'];
 
 export async function trainCommand(argv: string[]): Promise<string> {
   const { values } = parseArgs({
@@ -47,14 +47,16 @@ export async function trainCommand(argv: string[]): Promise<string> {
       batch: { type: 'string' },
       lr: { type: 'string' },
       'all-episodes': { type: 'boolean', default: false },
+      // --algo world-model (train-world-model.ts)
+      'updates-per-step': { type: 'string' },
     },
   });
   const algo = values.algo!;
-  if (PLANNED.includes(algo)) throw new UsageError(`--algo ${algo} is not available yet (issue 8); available: ${ALGORITHMS.join(', ')}`);
   if (!ALGORITHMS.includes(algo)) throw new UsageError(`unknown --algo '${algo}'; available: ${ALGORITHMS.join(', ')}`);
   if (!values.out) throw new UsageError('--out DIR is required (metrics, checkpoints and the exported policy go there)');
   if (algo === 'diffusion') return trainDiffusion(values);
-  if (values.demos!.length) throw new UsageError('--demos goes with --algo diffusion (PPO learns from its own rollouts)');
+  if (values.demos!.length) throw new UsageError(`--demos goes with --algo diffusion (${algo} learns from its own experience)`);
+  if (algo === 'world-model') return trainWorldModel(values);
   const resume = values.resume ? guard(() => readCheckpoint(resolve(values.resume!))) : undefined;
   const taskId = values.task ?? resume?.taskId;
   if (!taskId) throw new UsageError('--task is required (see `actuate tasks`)');

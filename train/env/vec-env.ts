@@ -1,7 +1,7 @@
 /**
  * Many copies of one task stepped together on one thread, each in its own Rapier world, with
  * auto-reset. The observation is the model card's (train/policy-layout.ts), built and applied by the
- * same code `onnx-policy` uses; the reward is r = (survival − cost)·dt, the task's cost as a rate less
+ * same code `onnx-policy` uses (or the task's own, with `spaces: 'task'`); the reward is r = (survival − cost)·dt, the task's cost as a rate less
  * its reward for staying up (TaskInstance.survivalReward, 0 for most tasks); an episode ends by
  * termination (the task's `terminated`, or a non-finite state) or by truncation at the task's episode
  * length — truncation is not failure, so the final observation comes back for bootstrapping.
@@ -47,6 +47,13 @@ export interface VecEnvOptions {
   episodeSeconds?: number;
   /** Domain randomization (train/env/domain-randomization.ts); none when absent. */
   randomization?: DomainRandomization;
+  /**
+   * What the learner sees and sends. 'policy' (default): the model card's observation and raw actions
+   * (policy-layout.ts), as `onnx-policy` runs them. 'task': the task's own observation (`observe`) and
+   * actions in [−1, 1] mapped linearly onto each actuator's control range, as `world-model-mpc` runs
+   * its model.
+   */
+  spaces?: 'policy' | 'task';
 }
 
 /** One step's results for every environment (flat arrays, env-major). */
@@ -128,8 +135,8 @@ export class VecEnv {
     first = 0,
     private readonly options: VecEnvOptions = {},
   ) {
-    this.featureDim = layout.featureDim;
-    this.actionDim = layout.actionDim;
+    this.featureDim = options.spaces === 'task' ? task.observe(task.reset(new Random(0))).length : layout.featureDim;
+    this.actionDim = options.spaces === 'task' ? task.actionDim : layout.actionDim;
     this.drives = jointDrives(layout.policy, task.scene).drives;
     this.substeps = Math.max(1, Math.round(task.timing.controlDt / task.scene.timestep));
     this.maxSteps = Math.max(1, Math.round((options.episodeSeconds ?? task.timing.episodeSeconds) / task.timing.controlDt));
@@ -286,6 +293,14 @@ export class VecEnv {
 
   /** Raw outputs → actuator commands, as onnx-policy maps them (clip, scale, offset, per joint type). */
   private applyAction(raw: ArrayLike<number>, strength: Float64Array): void {
+    if (this.options.spaces === 'task') {
+      this.task.scene.actuators.forEach((a, j) => {
+        const [low, high] = a.ctrlRange;
+        const u = Math.min(1, Math.max(-1, raw[j]!));
+        this.ctrl[j] = (low + ((u + 1) / 2) * (high - low)) * ((a.kind ?? 'motor') === 'motor' ? strength[j]! : 1);
+      });
+      return;
+    }
     const commands = mapAction(this.layout.policy, raw);
     this.drives.forEach((d, j) => {
       // Motor strength scales torques (legged_gym's); servo targets are positions and speeds, not efforts.
@@ -308,9 +323,14 @@ export class VecEnv {
   }
 
   private features(env: Env, out: Float32Array, offset: number): void {
+    const noise = this.options.randomization?.observationNoise ?? 0;
+    if (this.options.spaces === 'task') {
+      const obs = this.task.observe(env.state);
+      for (let k = 0; k < obs.length; k++) out[offset + k] = obs[k]! + (noise ? noise * env.random.normal() : 0);
+      return;
+    }
     const quantities = robotQuantities(this.reader.read(env.state, env.steps * this.task.timing.controlDt), this.reader.jointNames);
     const obs = env.builder.build({ ...quantities, ...(this.task.command ? { command: this.task.command } : {}), lastAction: env.lastRaw }, this.obsScratch);
-    const noise = this.options.randomization?.observationNoise;
     if (noise) for (let k = 0; k < obs.length; k++) obs[k] = obs[k]! + noise * env.random.normal();
     toFeatures(this.layout, obs, out, offset);
   }

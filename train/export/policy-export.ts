@@ -67,19 +67,15 @@ export function exportPolicy(spec: ActorCriticSpec, layout: PolicyLayout, params
         source: 'trained here',
         license: 'Apache-2.0',
         trainedWith: `Actuate ${provenance.algorithm.toUpperCase()} (ONNX Runtime learner)`,
-        notes: JSON.stringify({
-          task: provenance.task,
-          taskParams: provenance.taskParams,
-          algorithm: provenance.algorithm,
-          envSteps: provenance.envSteps,
-          wallSeconds: Math.round(provenance.wallSeconds),
-          seed: provenance.seed,
-          network: { actor: spec.actorHidden, critic: spec.criticHidden, activation: 'elu' },
-          metrics: provenance.metrics,
-        }),
+        notes: JSON.stringify({ ...provenanceNotes(provenance), network: { actor: spec.actorHidden, critic: spec.criticHidden, activation: 'elu' }, metrics: provenance.metrics }),
       },
     },
     `${name}.card.json`,
   );
   return { onnx, card };
+}
+
+/** How a trained model came to be, as its card's notes record it (the network and metrics follow). */
+export function provenanceNotes(p: Provenance): Record<string, unknown> {
+  return { task: p.task, taskParams: p.taskParams, algorithm: p.algorithm, envSteps: p.envSteps, wallSeconds: Math.round(p.wallSeconds), seed: p.seed };
 }

@@ -150,14 +150,17 @@ export function freshLearnerState(params: ParamTensor[]): LearnerState {
 /** Throws naming the first tensor that does not match the network description (corrupt or foreign checkpoints). */
 export function checkState(spec: ActorCriticSpec, state: LearnerState): void {
   const shapes = parameterShapes(spec);
-  for (const [label, tensors] of [['parameters', state.params], ['Adam m', state.m], ['Adam v', state.v]] as const) {
-    if (tensors.length !== shapes.length) throw new Error(`${label}: ${tensors.length} tensors, the network has ${shapes.length}`);
-    shapes.forEach((s, i) => {
-      const t = tensors[i]!;
-      const count = s.dims.reduce((a, b) => a * b, 1);
-      if (t.name !== s.name) throw new Error(`${label}[${i}]: '${t.name}', expected '${s.name}'`);
-      if (t.data.length !== count) throw new Error(`${label} '${s.name}': ${t.data.length} values, expected ${count} ([${s.dims.join(', ')}])`);
-    });
-  }
+  for (const [label, tensors] of [['parameters', state.params], ['Adam m', state.m], ['Adam v', state.v]] as const) checkTensors(label, tensors, shapes);
   if (!Number.isInteger(state.steps) || state.steps < 0) throw new Error(`Adam steps: ${state.steps} is not a whole number ≥ 0`);
+}
+
+/** Throws naming the first of `tensors` whose name or size differs from `shapes` (in order). */
+export function checkTensors(label: string, tensors: ParamTensor[], shapes: { name: string; dims: number[] }[]): void {
+  if (tensors.length !== shapes.length) throw new Error(`${label}: ${tensors.length} tensors, the network has ${shapes.length}`);
+  shapes.forEach((s, i) => {
+    const t = tensors[i]!;
+    const count = s.dims.reduce((a, b) => a * b, 1);
+    if (t.name !== s.name) throw new Error(`${label}[${i}]: '${t.name}', expected '${s.name}'`);
+    if (t.data.length !== count) throw new Error(`${label} '${s.name}': ${t.data.length} values, expected ${count} ([${s.dims.join(', ')}])`);
+  });
 }

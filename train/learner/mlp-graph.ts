@@ -30,17 +30,23 @@ export function forwardMlp(o: GraphOps, layers: LayerShape[], x: string): { hidd
   return { hidden, out: h };
 }
 
-/** Backward pass from dL/d(out): sets dL/dW and dL/db per layer in `grads`. */
-export function backwardMlp(o: GraphOps, layers: LayerShape[], x: string, hidden: string[], dOut: string, grads: Map<string, string>): void {
+/**
+ * Backward pass from dL/d(out): sets dL/dW and dL/db per layer in `grads` (skipped when `grads` is
+ * undefined: a loss that must not train these weights, only pass through them). Returns dL/dx when
+ * `inputGradient` is set (a loss reaching the input: an encoder, an action), else ''.
+ */
+export function backwardMlp(o: GraphOps, layers: LayerShape[], x: string, hidden: string[], dOut: string, grads: Map<string, string> | undefined, inputGradient = false): string {
   let dy = dOut;
   for (let i = layers.length - 1; i >= 0; i--) {
     const l = layers[i]!;
     const input = i === 0 ? x : hidden[i - 1]!;
     // y = x·W + b:  dW = xᵀ·dy,  db = Σ_batch dy,  dx = dy·Wᵀ
-    grads.set(l.weight, o.gemm(input, dy, { transA: true }));
-    grads.set(l.bias, o.sum(dy, [0]));
+    grads?.set(l.weight, o.gemm(input, dy, { transA: true }));
+    grads?.set(l.bias, o.sum(dy, [0]));
     if (i > 0) dy = o.mul(o.gemm(dy, l.weight, { transB: true }), o.eluGradFromOutput(hidden[i - 1]!));
+    else if (inputGradient) return o.gemm(dy, l.weight, { transB: true });
   }
+  return '';
 }
 
 /**
