@@ -9,7 +9,7 @@ const EXCLUDE = ['node_modules/**', 'dist/**', 'scratch/**', 'out/**'];
  * servo reached in time), against processes of their own: each keeps a fresh worker, so nothing a file
  * before it left behind shares its time.
  */
-const REAL_TIME = ['tests/browser/**', 'tests/integration/ros1*.test.ts', 'tests/integration/rosbridge.test.ts', 'tests/integration/serial-bus*.test.ts'];
+const REAL_TIME = ['tests/browser/**/*.test.ts', 'tests/integration/ros1*.test.ts', 'tests/integration/rosbridge.test.ts', 'tests/integration/serial-bus*.test.ts'];
 
 export default defineConfig({
   test: {
