@@ -185,6 +185,8 @@ describe.skipIf(!hasChromium || !hasSocat)('Robot panel with a virtual SO-101', 
     // Then sweeps every joint between 1000 and 3100: the bars show the recorded range live.
     // (A hand is slow: each end is held until the bars have it.)
     const ranges = () => page.getByTestId('calibration').locator('[data-testid$="-range"]').allTextContents();
+    // Recording has begun once the bars show the middle pose (a busy machine reads it late).
+    await expect.poll(ranges, POLL).toEqual(IDS.map(() => '2047…2047'));
     for (const [position, shown] of [[1000, '1000…2047'], [3100, '1000…3100']] as const) {
       for (const id of IDS) await bus.inject({ op: 'move', id, position });
       await expect.poll(ranges, POLL).toEqual(IDS.map(() => shown));

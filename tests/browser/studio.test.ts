@@ -470,11 +470,12 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     // Held W: half the command's range (vx ≤ 1 m/s), set on the task's slider — ROS cmd_vel's path.
     await page.keyboard.down('w');
     await expect.poll(vx, POLL).toBe(0.5);
-    expect(await slider()).toBe(0.5);
+    // The slider follows once the engine has taken the command.
+    await expect.poll(slider, POLL).toBe(0.5);
     await expect.poll(() => readNumber('readout-forward-speed'), { ...POLL, timeout: 60_000 }).toBeGreaterThan(0.25);
     await page.keyboard.up('w');
     await expect.poll(vx, POLL).toBe(0);
-    expect(await slider()).toBe(0);
+    await expect.poll(slider, POLL).toBe(0);
     // Gamepad: a stick inside the dead zone or without the deadman (LB) asks for nothing.
     await setFakePad(page, [], [0, -1, 0, 0]);
     await expect.poll(() => page.getByTestId('drive-gamepad').textContent(), POLL).toContain('Fake pad');
@@ -489,7 +490,7 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     // The deadman released with the sticks still deflected: the command goes to zero at once.
     await setFakePad(page, [PAD.RB], [0, -1, -1, 0]);
     await expect.poll(vx, POLL).toBe(0);
-    expect(await slider()).toBe(0);
+    await expect.poll(slider, POLL).toBe(0);
     await setFakePad(page, null);
     await page.getByTestId('play').click();
   }, 240_000);
