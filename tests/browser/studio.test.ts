@@ -181,7 +181,9 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await expect.poll(() => page.getByTestId('param-controller-samples-error').count(), POLL).toBe(0);
   });
 
-  it("changes the controller's behaviour when a cost weight slider moves", async () => {
+  // Live planning on a shared 2-core machine: a starved planner swings differently; a slider that did
+  // nothing fails every try (its `finally` restores the weight, so a retry starts from the default).
+  it("changes the controller's behaviour when a cost weight slider moves", { retry: 2 }, async () => {
     // Default weights: MPPI swings the pole towards upright within 5 s (it plans live, in its own loop,
     // so on a busy machine fewer plans land per simulated second than in a lock-step run).
     await resetAndWait();
@@ -282,8 +284,8 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     // Cart-pole: a slider and a hinge, each with its triad and axis arrow.
     await jointFrames.check();
     await expect.poll(async () => page.getByTestId('joint-frame-count').textContent(), POLL).toBe('joint frames: 2');
-    await page.waitForTimeout(500);
-    expect(changedFraction(plain, await canvasStats(...fine))).toBeGreaterThan(0.0005);
+    // Software WebGL under load draws a frame or two a second: wait for the frames to be drawn.
+    await expect.poll(async () => changedFraction(plain, await canvasStats(...fine)), POLL).toBeGreaterThan(0.0005);
     // A scene with ground contact: the box rests on the table on its four bottom corners. The zero
     // controller leaves it there (and steps fast on a busy machine).
     await page.getByTestId('task-select').selectOption('push-box');
