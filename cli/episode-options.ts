@@ -36,6 +36,8 @@ export interface EpisodeValues {
   seconds?: string | undefined;
   seed?: string | undefined;
   set?: string[] | undefined;
+  /** `record --expert`: the controller whose actions are recorded (its settings: --set expert.KEY=V). */
+  expert?: string | undefined;
 }
 
 export interface EpisodeChoice {
@@ -57,6 +59,7 @@ export function parseEpisodeOptions(values: EpisodeValues): EpisodeChoice {
     // Without --controller, the task's own default (a robot file's free play: jog).
     controllerId = values.controller ?? findTask(taskId).defaultController;
     findController(controllerId);
+    if (values.expert !== undefined) findController(values.expert);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -64,7 +67,7 @@ export function parseEpisodeOptions(values: EpisodeValues): EpisodeChoice {
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got '${values.seed}'`);
   const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
   if (seconds !== undefined && !(seconds > 0)) throw new UsageError(`--seconds must be a positive number, got '${values.seconds}'`);
-  const set = parseSetOptions(values.set ?? [], taskId, controllerId);
+  const set = parseSetOptions(values.set ?? [], taskId, controllerId, values.expert);
   const packages = values.package ?? [];
   if (values.robot) Object.assign(set.task, robotOptions(packages, values.keyframe), policyOnRobot(controllerId, set));
   else if (packages.length || values.keyframe !== undefined) throw new UsageError('--package and --keyframe go with --robot');

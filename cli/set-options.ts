@@ -1,7 +1,9 @@
 /**
- * `--set scope.key=value` options of `actuate run`: task.<param>, controller.<param>, cost.<term>.
- * Keys are checked against the task's and controller's schemas before anything runs.
+ * `--set scope.key=value` options of `actuate run`: task.<param>, controller.<param>, cost.<term>, and
+ * expert.<param> when there is an expert (`record --expert`). Keys are checked against the task's and
+ * controllers' schemas before anything runs.
  */
+import { controllerParams } from '../control/controller.ts';
 import { findController } from '../control/registry.ts';
 import { defaults } from '../sim/params.ts';
 import { findTask } from '../sim/tasks/index.ts';
@@ -11,23 +13,25 @@ export interface SetOptions {
   task: Record<string, string>;
   controller: Record<string, string>;
   cost: Record<string, string>;
+  expert: Record<string, string>;
 }
 
-export function parseSetOptions(pairs: string[], taskId: string, controllerId: string): SetOptions {
+export function parseSetOptions(pairs: string[], taskId: string, controllerId: string, expertId?: string): SetOptions {
   const task = findTask(taskId);
-  const controller = findController(controllerId);
   const instance = task.build(defaults(task.params));
   const costTerms = instance.costTerms.map((t) => t.name);
-  const valid = {
+  const keysOf = (id: string) => controllerParams(findController(id), instance).map((p) => p.key);
+  const valid: Record<keyof SetOptions, string[]> = {
     task: task.params.map((p) => p.key),
-    controller: (controller.paramsFor?.(instance) ?? controller.params).map((p) => p.key),
+    controller: keysOf(controllerId),
     cost: costTerms,
+    expert: expertId === undefined ? [] : keysOf(expertId),
   };
   const listValid = () =>
     Object.entries(valid)
       .flatMap(([scope, keys]) => keys.map((k) => `${scope}.${k}`))
       .join(', ');
-  const result: SetOptions = { task: {}, controller: {}, cost: {} };
+  const result: SetOptions = { task: {}, controller: {}, cost: {}, expert: {} };
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq < 0) throw new UsageError(`--set expects key=value, got '${pair}'`);

@@ -2,7 +2,7 @@
  * The controller interface every controller implements (zero, PD, sampling MPC, neural policies).
  * The studio renders `params` as controls; `setParams` applies a change live.
  */
-import type { ParamSpec, ParamValues } from '../sim/params.ts';
+import { defaults, mergeParams, type ParamSpec, type ParamValues } from '../sim/params.ts';
 import type { RobotCapabilities, RobotState } from '../sim/robot/robot.ts';
 import type { TaskInstance } from '../sim/task.ts';
 
@@ -60,4 +60,16 @@ export interface ControllerDefinition {
   /** Parameters that depend on the task (one slider per joint); replaces `params` when present. */
   paramsFor?(task: TaskInstance): ParamSpec[];
   create(context: ControlContext, values: ParamValues): Promise<Controller> | Controller;
+}
+
+/** A controller's parameters on a task: its own (per-task when it has paramsFor). */
+export function controllerParams(def: ControllerDefinition, task: TaskInstance): ParamSpec[] {
+  return def.paramsFor?.(task) ?? def.params;
+}
+
+/** A controller's defaults, then the task's planner defaults for keys it has, then `overrides`. */
+export function controllerSettings(def: ControllerDefinition, task: TaskInstance, overrides: Record<string, unknown>, scope = 'controller'): ParamValues {
+  const params = controllerParams(def, task);
+  const fromTask = Object.fromEntries(Object.entries(task.plannerDefaults ?? {}).filter(([key]) => params.some((p) => p.key === key)));
+  return mergeParams(params, { ...defaults(params), ...fromTask }, overrides, scope);
 }

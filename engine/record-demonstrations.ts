@@ -4,10 +4,15 @@
  * observation the task gives learned policies (`task.observe`, what `diffusion-policy` conditions on)
  * at every control step, the action applied after it, the reward, and the episode's outcome.
  *
+ * With `expert`, the controller drives and the expert labels (control/expert-labels.ts, DAgger): the
+ * recorded action is the expert's answer for the observation, not the action applied.
+ *
  * One session runs every episode (reset with the next seed), so planner workers start once.
  */
 import { DemonstrationRecorder } from '../bridges/recording/demonstration-recorder.ts';
 import { episodeSessionOptions, type EpisodeSpec } from './run-episode.ts';
+import { findController } from '../control/registry.ts';
+import { withExpertLabels } from '../control/expert-labels.ts';
 import { Session, type PhysicsEngine } from './session.ts';
 
 export interface RecordDemonstrationsOptions extends EpisodeSpec {
@@ -15,6 +20,8 @@ export interface RecordDemonstrationsOptions extends EpisodeSpec {
   /** The MCAP file to write. */
   out: string;
   engine?: PhysicsEngine;
+  /** Records this controller's actions (with its settings) instead of the applied ones. */
+  expert?: { controllerId: string; params?: Record<string, unknown> };
   /** Called after every episode. */
   onEpisode?: (episode: EpisodeOutcome) => void;
 }
@@ -33,6 +40,8 @@ export interface DemonstrationsSummary {
   path: string;
   task: string;
   controller: string;
+  /** The controller whose actions were recorded, when not the one that drove. */
+  expert?: string;
   episodes: number;
   successes: number;
   steps: number;
@@ -40,8 +49,11 @@ export interface DemonstrationsSummary {
 }
 
 export async function recordDemonstrations(options: RecordDemonstrationsOptions): Promise<DemonstrationsSummary> {
-  const { episodes, out, onEpisode, engine, ...spec } = options;
-  const session = await Session.create(episodeSessionOptions(spec, engine));
+  const { episodes, out, onEpisode, engine, expert, ...spec } = options;
+  let label: Float64Array | undefined;
+  const expertDef = expert && findController(expert.controllerId);
+  const lookup = (id: string) => (expertDef && expert ? withExpertLabels(findController(id), { expert: expertDef, expertParams: expert.params ?? {}, onLabel: (a) => (label = a) }) : findController(id));
+  const session = await Session.create({ ...episodeSessionOptions(spec, engine), findController: lookup });
   const recorder = new DemonstrationRecorder(out);
   const wall0 = performance.now();
   let successes = 0;
@@ -51,7 +63,10 @@ export async function recordDemonstrations(options: RecordDemonstrationsOptions)
   let episode = 0;
   let step = 0;
   const unsubscribe = session.onStep((sample) => {
-    recorder.step({ episode, step: step++, time: sample.time, observation, action: Array.from(sample.action), reward: -sample.cost * session.task.timing.controlDt });
+    const action = expertDef ? label : sample.action;
+    if (!action) throw new Error(`expert '${expertDef!.id}' gave no action for step ${step}`);
+    label = undefined;
+    recorder.step({ episode, step: step++, time: sample.time, observation, action: Array.from(action), reward: -sample.cost * session.task.timing.controlDt });
     observation = Array.from(session.task.observe(sample.state));
   });
   try {
@@ -69,6 +84,7 @@ export async function recordDemonstrations(options: RecordDemonstrationsOptions)
         taskParams: snapshot.task.values,
         controller: snapshot.controller.id,
         controllerParams: snapshot.controller.values,
+        ...(expertDef ? { expert: expertDef.id } : {}),
         costWeights: Object.fromEntries(snapshot.task.costTerms.map((t) => [t.name, t.weight])),
         controlDt: task.timing.controlDt,
         observationSize: observation.length,
@@ -83,7 +99,7 @@ export async function recordDemonstrations(options: RecordDemonstrationsOptions)
       steps += outcome.steps;
       onEpisode?.(outcome);
     }
-    return { path: out, task: spec.taskId, controller: session.snapshot().controller.id, episodes, successes, steps, wallSeconds: round((performance.now() - wall0) / 1000) };
+    return { path: out, task: spec.taskId, controller: session.snapshot().controller.id, ...(expertDef ? { expert: expertDef.id } : {}), episodes, successes, steps, wallSeconds: round((performance.now() - wall0) / 1000) };
   } finally {
     unsubscribe();
     recorder.close();

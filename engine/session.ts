@@ -18,7 +18,7 @@ import type {
   StreamEvents,
   TelemetryEvent,
 } from '../protocol/api.ts';
-import type { ControlContext, Controller, ControllerDefinition } from '../control/controller.ts';
+import { controllerParams, controllerSettings, type ControlContext, type Controller, type ControllerDefinition } from '../control/controller.ts';
 import { PlannerLoop } from '../control/planner-loop.ts';
 import { findController } from '../control/registry.ts';
 import { residualSize, totalCost } from '../sim/cost.ts';
@@ -733,14 +733,11 @@ export class Session {
   }
 
   private controllerParams(def: ControllerDefinition): ParamSpec[] {
-    return def.paramsFor?.(this.task) ?? def.params;
+    return controllerParams(def, this.task);
   }
 
-  /** A controller's defaults, then the task's planner defaults for keys it has, then `overrides`. */
   private controllerDefaults(def: ControllerDefinition, overrides: Record<string, unknown>): ParamValues {
-    const params = this.controllerParams(def);
-    const fromTask = Object.fromEntries(Object.entries(this.task.plannerDefaults ?? {}).filter(([key]) => params.some((p) => p.key === key)));
-    return mergeParams(params, { ...defaults(params), ...fromTask }, overrides, 'controller');
+    return controllerSettings(def, this.task, overrides);
   }
 
   private applyCostWeights(values: Record<string, unknown>): void {

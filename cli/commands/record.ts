@@ -1,7 +1,8 @@
 /**
  * `actuate record`: a headless run recorded to MCAP (`run … --record FILE`), then what the file holds.
  * With `--episodes N`: N episodes (seeds S … S+N−1) recorded as demonstrations for `actuate train
- * --algo diffusion` (engine/record-demonstrations.ts).
+ * --algo diffusion` (engine/record-demonstrations.ts); with `--expert E` as well, the controller drives
+ * and E's actions in the states it reaches are recorded (DAgger).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ export async function recordCommand(argv: string[]): Promise<string> {
   const out = values.out;
   if (typeof out !== 'string' || out === '' || out.startsWith('--')) throw new UsageError('--out FILE.mcap is required');
   if (values.episodes !== undefined) return recordEpisodes(argv);
+  if (argv.some((a) => a === '--expert' || a.startsWith('--expert='))) throw new UsageError('--expert goes with --episodes N');
   // Everything but --out goes to `run` unchanged.
   const outToken = tokens.find((t) => t.kind === 'option' && t.name === 'out');
   const separate = outToken?.kind === 'option' && outToken.inlineValue === false;
@@ -29,11 +31,13 @@ export async function recordCommand(argv: string[]): Promise<string> {
 async function recordEpisodes(argv: string[]): Promise<string> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...EPISODE_OPTIONS, out: { type: 'string' }, episodes: { type: 'string' }, engine: { type: 'string', default: 'rapier' }, json: { type: 'boolean', default: false } },
+    options: { ...EPISODE_OPTIONS, out: { type: 'string' }, episodes: { type: 'string' }, expert: { type: 'string' }, engine: { type: 'string', default: 'rapier' }, json: { type: 'boolean', default: false } },
   });
   const episodes = Number(values.episodes);
   if (!Number.isInteger(episodes) || episodes < 1) throw new UsageError(`--episodes must be a whole number ≥ 1, got '${values.episodes}'`);
-  const spec = episodeSpec(parseEpisodeOptions(values));
+  const choice = parseEpisodeOptions(values);
+  const spec = episodeSpec(choice);
+  const expert = values.expert === undefined ? undefined : { controllerId: values.expert, params: choice.set.expert };
   const engine = parseEngine(values.engine!);
   const progress = !values.json && process.stderr.isTTY;
   let summary;
@@ -42,6 +46,7 @@ async function recordEpisodes(argv: string[]): Promise<string> {
       ...spec,
       engine,
       episodes,
+      ...(expert ? { expert } : {}),
       out: resolve(values.out!),
       onEpisode: (r) => {
         if (r.error) throw new Error(`episode ${r.index} (seed ${r.seed}): ${r.error}`);
@@ -57,7 +62,7 @@ async function recordEpisodes(argv: string[]): Promise<string> {
   if (progress) process.stderr.write('\n');
   if (values.json) return JSON.stringify(summary);
   return [
-    `recorded ${summary.episodes} episodes of ${summary.task} with ${summary.controller} (${summary.successes} successful, ${summary.steps} control steps) in ${summary.wallSeconds} s`,
+    `recorded ${summary.episodes} episodes of ${summary.task} with ${summary.controller}${summary.expert ? ` labelled by ${summary.expert}` : ''} (${summary.successes} successful, ${summary.steps} control steps) in ${summary.wallSeconds} s`,
     `  demonstrations: ${summary.path}`,
     `  train on them: actuate train --algo diffusion --demos ${summary.path} --out DIR`,
   ].join('\n');

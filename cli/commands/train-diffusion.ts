@@ -43,7 +43,8 @@ export async function trainDiffusion(values: DiffusionTrainValues): Promise<stri
   const sets: Demonstrations[] = [];
   for (const f of files) sets.push(await guardAsync(() => readDemonstrations(resolve(f))));
   const demos = combine(sets, values.task);
-  const episodes = values['all-episodes'] ? demos.episodes : demos.episodes.filter((e) => e.success);
+  // An expert-labelled episode (DAgger) teaches whatever the learner that drove it did: its labels are the expert's.
+  const episodes = values['all-episodes'] ? demos.episodes : demos.episodes.filter((e) => e.success || e.expert !== undefined);
   if (!episodes.length) throw new UsageError(`${files.join(', ')}: none of the ${demos.episodes.length} episodes succeeded; give --all-episodes to learn from them anyway`);
   if (values.minutes !== undefined && values.steps !== undefined) throw new UsageError('give --minutes or --steps, not both');
   const minutes = values.minutes === undefined ? undefined : positive('--minutes', values.minutes);
@@ -62,7 +63,7 @@ export async function trainDiffusion(values: DiffusionTrainValues): Promise<stri
   guard(() => prepareRunDir(out));
   const trainer = await guardAsync(() => DiffusionTrainer.create(episodes, demos.obsDim, demos.actionDim, overrides));
   const demoSteps = episodes.reduce((n, e) => n + e.steps, 0);
-  const controllers = [...new Set(episodes.map((e) => e.controller))].join(', ');
+  const controllers = [...new Set(episodes.map((e) => e.expert ?? e.controller))].join(', ');
   let stop = false;
   const onSignal = () => {
     if (stop) process.exit(130);
