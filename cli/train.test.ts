@@ -19,8 +19,8 @@ const demos = join(dir, 'demos.mcap');
 const empty = join(dir, 'empty.mcap');
 {
   const recorder = new DemonstrationRecorder(demos);
-  recorder.startEpisode({ episode: 0, seed: 0, task: 'push-box', taskParams: {}, controller: 'mppi', controllerParams: {}, costWeights: {}, controlDt: 0.02, observationSize: 10, actuators: ['force x', 'force y'] });
-  recorder.step({ episode: 0, step: 0, time: 0.02, observation: [0, 0, 0, 0, 0.3, 0.2, 0, 0, 0, 0], action: [1, 0], reward: -1 });
+  recorder.startEpisode({ episode: 0, seed: 0, task: 'push-box', taskParams: {}, controller: 'mppi', controllerParams: {}, costWeights: {}, controlDt: 0.02, observationSize: 6, actuators: ['force x', 'force y'] });
+  recorder.step({ episode: 0, step: 0, time: 0.02, observation: [0, 0, 0, 0, 0.3, 0.2], action: [1, 0], reward: -1 });
   recorder.endEpisode({ episode: 0, steps: 1, return: -1, success: false, metrics: {} }, 0.02);
   recorder.close();
   new DemonstrationRecorder(empty).close();

@@ -24,7 +24,7 @@ describe('record --episodes: demonstrations to MCAP', () => {
     expect(recording.topics.map((t) => `${t.topic} ${t.schemaName} ${t.messageEncoding}`).sort()).toEqual(['/demo/episode actuate.DemoEpisode json', '/demo/step actuate.DemoStep json']);
 
     const demos = await readDemonstrations(out);
-    expect(demos).toMatchObject({ task: 'push-box', obsDim: 10, actionDim: 2, controlDt: 0.02, actuators: ['force x', 'force y'], incomplete: 0 });
+    expect(demos).toMatchObject({ task: 'push-box', obsDim: 6, actionDim: 2, controlDt: 0.02, actuators: ['force x', 'force y'], incomplete: 0 });
     expect(demos.taskParams.goalX).toBe(0.25);
     expect(demos.episodes.map((e) => [e.seed, e.steps, e.controller])).toEqual([[5, 5, 'mppi'], [6, 5, 'mppi'], [7, 5, 'mppi']]);
     // Step 0's observation is the reset state's for the episode's seed; the goal rides along in every one.
@@ -32,7 +32,7 @@ describe('record --episodes: demonstrations to MCAP', () => {
     for (const e of demos.episodes) {
       const first = task.observe(task.reset(new Random(e.seed)));
       first.forEach((v, i) => expect(e.observations[i]).toBeCloseTo(v, 5));
-      for (let s = 0; s < e.steps; s++) expect(e.observations[s * 10 + 4]).toBeCloseTo(0.25, 6);
+      for (let s = 0; s < e.steps; s++) expect(e.observations[s * 6 + 4]).toBeCloseTo(0.25, 6);
       expect(e.rewards.every((r) => r <= 0)).toBe(true);
       expect(e.actions.some((a) => a !== 0)).toBe(true);
     }
@@ -50,7 +50,7 @@ describe('record --episodes: demonstrations to MCAP', () => {
     for (const e of demos.episodes) {
       expect(e).toMatchObject({ controller: 'zero', expert: 'mppi' });
       // Nothing pushed the pusher (zero drove), yet every recorded action is MPPI's push.
-      for (let s = 1; s < e.steps; s++) expect(e.observations[s * 10]).toBeCloseTo(e.observations[0]!, 6);
+      for (let s = 1; s < e.steps; s++) expect(e.observations[s * 6]).toBeCloseTo(e.observations[0]!, 6);
       expect(e.actions.some((a) => Math.abs(a) > 0.05)).toBe(true);
     }
   });

@@ -120,14 +120,10 @@ export const pushBox: TaskDefinition = {
         out[7] = a[1] ?? 0;
       },
       terminated: (s) => bodyPosition(s, BOX)[2] < -0.5,
-      // The forces act on velocities: a policy that sees positions only cannot tell a pusher at rest
-      // from one sliding past the box (MPPI plans from the full state).
       observe(s) {
         const b = bodyPosition(s, BOX);
         const q = bodyPosition(s, PUSHER);
-        const bv = bodyLinearVelocity(s, BOX);
-        const qv = bodyLinearVelocity(s, PUSHER);
-        return Float64Array.of(q[0], q[1], b[0], b[1], goal[0]!, goal[1]!, qv[0], qv[1], bv[0], bv[1]);
+        return Float64Array.of(q[0], q[1], b[0], b[1], goal[0]!, goal[1]!);
       },
       readouts: [
         { name: 'box distance to goal', unit: 'm', read: boxDistance },
