@@ -53,15 +53,16 @@ export async function runAtRate(stats: LoopStats, seconds: number, tick: () => P
   const period = 1000 / stats.rate;
   const t0 = performance.now();
   let last = t0;
-  const end = t0 + seconds * 1000;
+  const slots = Math.ceil(seconds * stats.rate - 1e-9);
   try {
-    for (let k = 0; t0 + k * period < end; k++) {
-      // A tick that comes more than a period late skips the slots it missed: no burst of catch-up ticks.
-      const behind = Math.floor((performance.now() - t0) / period) - k;
+    for (let k = 0; k < slots; k++) {
+      // A tick that comes more than a period late skips the slots it missed: no burst of catch-up ticks
+      // (and no count of slots past the end the loop never had).
+      const behind = Math.min(Math.floor((performance.now() - t0) / period) - k, slots - k);
       if (behind > 1) {
         k += behind;
         stats.skipped += behind;
-        if (t0 + k * period >= end) break;
+        if (k >= slots) break;
       }
       const deadline = t0 + k * period;
       await sleepUntil(deadline);

@@ -111,11 +111,20 @@ function modelThread(): ModelThread {
  */
 export const IN_THREAD_MODEL_BYTES = 1 << 20;
 
+/**
+ * A controller's network runs between physics steps on a machine whose cores the physics needs: one ONNX
+ * Runtime thread, not spinning, unless the controller asks for more. ORT's default (a thread per core,
+ * spinning while idle) cost 16 CPU-s where this costs 9.7 for the same Go2-W policy runs
+ * (tests/integration/go2w-policy.test.ts), and a small MLP runs no faster on two threads.
+ */
+const CONTROLLER_RUNTIME: OffThreadModelOptions = { intraOpThreads: 1, allowSpinning: false };
+
 /** How controllers load a model: on the calling thread when small, on the model thread when big. */
 export async function loadControllerModel(source: string | Uint8Array, options: OffThreadModelOptions = {}): Promise<ModelSession> {
+  const chosen = { ...CONTROLLER_RUNTIME, ...options };
   const size = typeof source === 'string' ? await stat(source).then((s) => s.size, () => 0) : source.byteLength;
-  if (size > IN_THREAD_MODEL_BYTES) return loadModelOffThread(source, options);
-  const { loadTimeoutMs: _, ...runtime } = options;
+  if (size > IN_THREAD_MODEL_BYTES) return loadModelOffThread(source, chosen);
+  const { loadTimeoutMs: _, ...runtime } = chosen;
   return loadModel(source, runtime);
 }
 

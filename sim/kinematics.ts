@@ -6,19 +6,25 @@
  */
 import { BODY_STATE_SIZE, type Quat, type SceneDescription, type Vec3 } from './scene.ts';
 
+/** Scratch for rotate() and multiply(), which return fresh arrays. */
+const rotated = new Float64Array(3);
+const multiplied = new Float64Array(4);
+
 /** Rotates v by the unit quaternion q (x, y, z, w). */
 export function rotate(q: ArrayLike<number>, v: ArrayLike<number>): Vec3 {
-  const qx = q[0]!, qy = q[1]!, qz = q[2]!, qw = q[3]!;
-  const vx = v[0]!, vy = v[1]!, vz = v[2]!;
+  rotateInto(q[0]!, q[1]!, q[2]!, q[3]!, v[0]!, v[1]!, v[2]!, rotated);
+  return [rotated[0]!, rotated[1]!, rotated[2]!];
+}
+
+/** Writes q (x, y, z, w) applied to v into `out`: rotate() without an array per call, for hot loops. */
+export function rotateInto(qx: number, qy: number, qz: number, qw: number, vx: number, vy: number, vz: number, out: Float64Array): void {
   // t = 2 q.xyz × v ; v' = v + w t + q.xyz × t
   const tx = 2 * (qy * vz - qz * vy);
   const ty = 2 * (qz * vx - qx * vz);
   const tz = 2 * (qx * vy - qy * vx);
-  return [
-    vx + qw * tx + (qy * tz - qz * ty),
-    vy + qw * ty + (qz * tx - qx * tz),
-    vz + qw * tz + (qx * ty - qy * tx),
-  ];
+  out[0] = vx + qw * tx + (qy * tz - qz * ty);
+  out[1] = vy + qw * ty + (qz * tx - qx * tz);
+  out[2] = vz + qw * tz + (qx * ty - qy * tx);
 }
 
 /** Rotates v by the inverse of q. */
@@ -27,14 +33,17 @@ export function rotateInverse(q: ArrayLike<number>, v: ArrayLike<number>): Vec3 
 }
 
 export function multiply(a: ArrayLike<number>, b: ArrayLike<number>): Quat {
-  const ax = a[0]!, ay = a[1]!, az = a[2]!, aw = a[3]!;
+  multiplyInto(a[0]!, a[1]!, a[2]!, a[3]!, b, multiplied, 0);
+  return [multiplied[0]!, multiplied[1]!, multiplied[2]!, multiplied[3]!];
+}
+
+/** Writes the product (ax, ay, az, aw) · b into out[at..at+4]: multiply() without an array per call, for hot loops. */
+export function multiplyInto(ax: number, ay: number, az: number, aw: number, b: ArrayLike<number>, out: Float64Array, at: number): void {
   const bx = b[0]!, by = b[1]!, bz = b[2]!, bw = b[3]!;
-  return [
-    aw * bx + ax * bw + ay * bz - az * by,
-    aw * by - ax * bz + ay * bw + az * bx,
-    aw * bz + ax * by - ay * bx + az * bw,
-    aw * bw - ax * bx - ay * by - az * bz,
-  ];
+  out[at] = aw * bx + ax * bw + ay * bz - az * by;
+  out[at + 1] = aw * by - ax * bz + ay * bw + az * bx;
+  out[at + 2] = aw * bz + ax * by - ay * bx + az * bw;
+  out[at + 3] = aw * bw - ax * bx - ay * by - az * bz;
 }
 
 export function axisAngle(axis: Vec3, angle: number): Quat {
@@ -86,11 +95,19 @@ export function writeBody(
   state.set([...position, ...rotation, ...linearVelocity, ...angularVelocity], index * BODY_STATE_SIZE);
 }
 
-function worldAnchor(state: ArrayLike<number>, body: number, anchor: Vec3): Vec3 {
-  const p = bodyPosition(state, body);
-  const r = rotate(bodyRotation(state, body), anchor);
-  return [p[0] + r[0], p[1] + r[1], p[2] + r[2]];
+/** Writes a body-fixed anchor's world position into `out`. */
+function worldAnchorInto(state: ArrayLike<number>, body: number, anchor: Vec3, out: Float64Array): void {
+  const o = body * BODY_STATE_SIZE;
+  rotateInto(state[o + 3]!, state[o + 4]!, state[o + 5]!, state[o + 6]!, anchor[0], anchor[1], anchor[2], out);
+  out[0] = state[o]! + out[0]!;
+  out[1] = state[o + 1]! + out[1]!;
+  out[2] = state[o + 2]! + out[2]!;
 }
+
+/** Scratch for jointPosition's prismatic joints (planners read joint positions every rollout step). */
+const anchorA = new Float64Array(3);
+const anchorB = new Float64Array(3);
+const offset = new Float64Array(3);
 
 /**
  * Joint position (rad or m) of joint `j`, read from the body states. Scalar arithmetic without
@@ -102,7 +119,8 @@ export function jointPosition(scene: SceneDescription, state: ArrayLike<number>,
   const c = joint.child * BODY_STATE_SIZE;
   // Parent rotation conjugated: (−x, −y, −z, w).
   const px = -state[p + 3]!, py = -state[p + 4]!, pz = -state[p + 5]!, pw = state[p + 6]!;
-  const [ax, ay, az] = joint.axis;
+  const axis = joint.axis;
+  const ax = axis[0], ay = axis[1], az = axis[2];
   if (joint.type === 'revolute') {
     const cx = state[c + 3]!, cy = state[c + 4]!, cz = state[c + 5]!, cw = state[c + 6]!;
     // rel = conj(q_parent) · q_child; angle = 2 atan2(rel.xyz · axis, rel.w).
@@ -115,10 +133,11 @@ export function jointPosition(scene: SceneDescription, state: ArrayLike<number>,
     return angle > Math.PI ? angle - 2 * Math.PI : angle <= -Math.PI ? angle + 2 * Math.PI : angle;
   }
   if (joint.type === 'prismatic') {
-    const a = worldAnchor(state, joint.parent, joint.anchorParent);
-    const b = worldAnchor(state, joint.child, joint.anchorChild);
-    const d = rotate([px, py, pz, pw], [b[0] - a[0], b[1] - a[1], b[2] - a[2]]);
-    return d[0] * ax + d[1] * ay + d[2] * az;
+    // The child's anchor relative to the parent's, in the parent's frame, along the axis.
+    worldAnchorInto(state, joint.parent, joint.anchorParent, anchorA);
+    worldAnchorInto(state, joint.child, joint.anchorChild, anchorB);
+    rotateInto(px, py, pz, pw, anchorB[0]! - anchorA[0]!, anchorB[1]! - anchorA[1]!, anchorB[2]! - anchorA[2]!, offset);
+    return offset[0]! * ax + offset[1]! * ay + offset[2]! * az;
   }
   return 0;
 }
@@ -132,7 +151,8 @@ export function jointVelocity(scene: SceneDescription, state: ArrayLike<number>,
   const c = joint.child * BODY_STATE_SIZE;
   // The axis in the world: the parent's rotation applied to it (as rotate() does).
   const qx = state[p + 3]!, qy = state[p + 4]!, qz = state[p + 5]!, qw = state[p + 6]!;
-  const [vx, vy, vz] = joint.axis;
+  const axis = joint.axis;
+  const vx = axis[0], vy = axis[1], vz = axis[2];
   const tx = 2 * (qy * vz - qz * vy), ty = 2 * (qz * vx - qx * vz), tz = 2 * (qx * vy - qy * vx);
   const wx = vx + qw * tx + (qy * tz - qz * ty);
   const wy = vy + qw * ty + (qz * tx - qx * tz);

@@ -28,7 +28,7 @@ export const DIFFUSION_PARAMS: ParamSpec[] = [
   { kind: 'number', key: 'actionSteps', label: 'Executed steps', default: 0, min: 0, max: 256, step: 1, integer: true, help: 'actions run from each chunk before replanning (0 = the card’s)' },
   { kind: 'choice', key: 'ensemble', label: 'Temporal ensembling', default: 'off', options: ['off', 'on'], help: 'average overlapping chunks (ACT)' },
   { kind: 'number', key: 'ensembleDecay', label: 'Ensemble decay m', default: 0.01, min: 0, max: 1, step: 0.005, help: 'weight exp(−m·i), i = 0 for the oldest prediction' },
-  { kind: 'number', key: 'threads', label: 'Inference threads', default: 0, min: 0, max: 16, step: 1, integer: true, help: '0 = ONNX Runtime default; applies when the model is (re)loaded' },
+  { kind: 'number', key: 'threads', label: 'Inference threads', default: 0, min: 0, max: 16, step: 1, integer: true, help: '0 = one thread, not spinning (leaves the cores to the physics); applies when the model is (re)loaded' },
 ];
 
 export interface DiffusionPolicyOptions {

@@ -13,7 +13,7 @@ import { LATENT_MPPI_PARAMS, LatentMppi, type PlanResult } from './latent-mppi.t
 export const WORLD_MODEL_PARAMS: ParamSpec[] = [
   { kind: 'text', key: 'card', label: 'World-model card (.json)', default: '', placeholder: 'path/to/world-model.card.json', file: 'card', model: 'world-model', help: 'names the encoder, dynamics, reward, Q and policy .onnx files' },
   ...LATENT_MPPI_PARAMS,
-  { kind: 'number', key: 'threads', label: 'Inference threads', default: 0, min: 0, max: 16, step: 1, integer: true, help: '0 = ONNX Runtime default; applies when the models are (re)loaded' },
+  { kind: 'number', key: 'threads', label: 'Inference threads', default: 0, min: 0, max: 16, step: 1, integer: true, help: '0 = one thread, not spinning (leaves the cores to the physics); applies when the models are (re)loaded' },
 ];
 
 export class WorldModelMpc implements Controller {

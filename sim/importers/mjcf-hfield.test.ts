@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import { unpackContacts } from '../../protocol/contacts.ts';
 import { bodyPosition } from '../kinematics.ts';
 import { loadMujoco } from '../mujoco/load-mujoco.ts';
 import { MujocoWorld } from '../mujoco/mujoco-world.ts';
@@ -10,7 +11,7 @@ import { loadRapier } from '../rapier/load-rapier.ts';
 import { PhysicsWorld } from '../rapier/physics-world.ts';
 import { robotToScene } from '../robot/robot-scene.ts';
 import type { SimWorld } from '../robot/sim-world.ts';
-import type { SceneDescription } from '../scene.ts';
+import type { BodyDesc, SceneDescription } from '../scene.ts';
 import { importRobot } from './import-robot.ts';
 
 /**
@@ -48,6 +49,17 @@ function terrainFile(data: 'png' | 'inline'): string {
   return join(dir, 'terrain.xml');
 }
 
+/** Contacts on the body named `name` carry its weight: normals up, normal forces adding up to m·g (the contact overlay's and touch sensors' reading). */
+function expectWeightCarried(world: SimWorld, scene: SceneDescription, name: string, mass: number): void {
+  const body = scene.bodies.findIndex((b) => b.name === name);
+  const on = unpackContacts(world.contacts()).filter((c) => c.bodies?.includes(body));
+  const what = `${world.constructor.name} ${name}`;
+  expect(on.length, what).toBeGreaterThan(0);
+  for (const c of on) expect(c.normal[2], what).toBeCloseTo(1, 3);
+  const total = on.reduce((sum, c) => sum + c.force, 0);
+  expect(Math.abs(total - mass * 9.81) / (mass * 9.81), `${what} carried ${total} N`).toBeLessThan(0.02);
+}
+
 function settledHeights(world: SimWorld, scene: SceneDescription): number[] {
   for (let i = 0; i < 500; i++) world.step([]);
   const state = world.getState();
@@ -81,17 +93,22 @@ describe('MJCF height fields', () => {
     expect(bad('<hfield name="h" file="notpng.png" size="1 1 1 0.1"/>')).toThrow(/notpng\.png is not a readable PNG/);
   });
 
-  it('holds a ball on each plateau at its height in Rapier, in MuJoCo from the scene and from the file', async () => {
+  it('holds a ball on each plateau at its height, its contacts carrying its weight, in Rapier, in MuJoCo from the scene and from the file', async () => {
     const file = terrainFile('png');
     const { scene } = robotToScene(importRobot(file), { timestep: 0.002 });
     const expected = BALLS.map(([, , h]) => h + RADIUS);
-    const rapier = new PhysicsWorld(await loadRapier(), scene);
+    // Rapier also holds a 1 kg box on the highest plateau (MuJoCo's box on a height field rocks and walks off it).
+    const box: BodyDesc = { name: 'box', kind: 'dynamic', mass: 1, pose: { position: [-0.88, 0.88, 0.56], rotation: [0, 0, 0, 1] }, geoms: [{ shape: { type: 'box', halfExtents: [0.05, 0.05, 0.05] } }] };
+    const withBox = { ...scene, bodies: [...scene.bodies, box] };
+    const rapier = new PhysicsWorld(await loadRapier(), withBox);
     const mj = await loadMujoco();
     const written = new MujocoWorld(mj, scene);
     const native = new MujocoWorld(mj, scene, { mjcfFile: file });
     for (const [world, tolerance] of [[rapier, 0.001], [written, 0.001], [native, 0.001]] as const) {
       const heights = settledHeights(world, scene);
       heights.forEach((z, i) => expect(Math.abs(z - expected[i]!), `${world.constructor.name} ball ${i} at ${z}`).toBeLessThan(tolerance));
+      BALLS.forEach((_, i) => expectWeightCarried(world, scene, `ball${i}`, 0.2));
+      if (world === rapier) expectWeightCarried(world, withBox, 'box', 1);
       world.dispose();
     }
   });

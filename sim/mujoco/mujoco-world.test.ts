@@ -12,7 +12,7 @@ import { findTask } from '../tasks/index.ts';
 import { ROBOT_TASK_PREFIX } from '../tasks/free-play.ts';
 import { projectPath } from '../project-paths.ts';
 import { loadMujoco } from './load-mujoco.ts';
-import { MujocoWorld } from './mujoco-world.ts';
+import { MujocoWorld, geomsCanCollide } from './mujoco-world.ts';
 
 const mj = await loadMujoco();
 const BARKOUR = projectPath('assets/robots/barkour_vb/barkour_vb.xml');
@@ -223,5 +223,36 @@ describe('MujocoWorld', () => {
       plain.dispose();
       fused.dispose();
     }
+  });
+  it('skips collision detection only where no two geoms can touch, and the states stay bitwise the same', () => {
+    // mujoco-js's own model objects, to compare with contact detection left on.
+    type Raw = { model: { opt: { disableflags: number } } };
+    const CONTACT = mj.mjtDisableBit.mjDSBL_CONTACT.value;
+    const contactsOff = (world: MujocoWorld) => ((world as unknown as Raw).model.opt.disableflags & CONTACT) !== 0;
+    const cartpole = cartpoleSwingup.build(defaults(cartpoleSwingup.params));
+    // The cart and the pole are parent and child (MuJoCo filters the pair), the rail is visual only.
+    const skipped = new MujocoWorld(mj, cartpole.scene, { fuseSteps: true });
+    expect(contactsOff(skipped)).toBe(true);
+    const detected = new MujocoWorld(mj, cartpole.scene, { fuseSteps: true });
+    (detected as unknown as Raw).model.opt.disableflags &= ~CONTACT;
+    expect(contactsOff(detected)).toBe(false);
+    for (let i = 0; i < 300; i++) {
+      const push = [Math.sin(i / 10)];
+      skipped.step(push);
+      detected.step(push);
+      expect(Array.from(skipped.getState()), `step ${i}`).toEqual(Array.from(detected.getState()));
+    }
+    skipped.dispose();
+    detected.dispose();
+    // A box over the ground may touch it; a pole whose parent filter is off may touch its cart.
+    const ground: BodyDesc = { name: 'ground', kind: 'fixed', pose: { position: [0, 0, -0.05], rotation: [0, 0, 0, 1] }, geoms: [{ shape: { type: 'box', halfExtents: [1, 1, 0.05] } }] };
+    const boxes = new MujocoWorld(mj, { ...boxScene(), bodies: [...boxScene().bodies, ground] });
+    expect(contactsOff(boxes)).toBe(false);
+    boxes.dispose();
+    const unfiltered = new MujocoWorld(mj, cartpole.scene);
+    const model = (unfiltered as unknown as Raw).model;
+    model.opt.disableflags = mj.mjtDisableBit.mjDSBL_FILTERPARENT.value;
+    expect(geomsCanCollide(mj, model)).toBe(true);
+    unfiltered.dispose();
   });
 });

@@ -3,7 +3,7 @@
  * vector of body states (see BODY_STATE_SIZE), so planners can copy it, send it to a worker and set it
  * on another world built from the same description.
  */
-import type { Collider, ImpulseJoint, JointAxesMask, JointData, RigidBody, UnitImpulseJoint, World } from '@dimforge/rapier3d-simd-compat';
+import type { Collider, EventQueue, ImpulseJoint, JointAxesMask, JointData, RigidBody, UnitImpulseJoint, World } from '@dimforge/rapier3d-simd-compat';
 import type { Rapier } from './load-rapier.ts';
 import {
   BODY_POSE_SIZE,
@@ -51,6 +51,12 @@ export class PhysicsWorld {
   private readonly mimics: { unit: UnitImpulseJoint; joint: JointDesc }[] = [];
   /** Rapier 0.20 reports contact impulses (n+1)/n too large for n solver iterations; see contacts(). */
   private readonly impulseOvercount: boolean;
+  /**
+   * The solver's contact force per collider pair touching a heightfield, from Rapier's contact-force
+   * events (see contacts()); present only in scenes with a heightfield. Emptied by each step.
+   */
+  private readonly forceEvents: EventQueue | undefined;
+  private pairForces: { poses: number; byPair: Map<string, number> } | undefined;
 
   /**
    * `joints: 'multibody'` builds Rapier multibody (reduced-coordinate) joints instead, for the joint-model
@@ -90,6 +96,7 @@ export class PhysicsWorld {
         if (geom.visualOnly) continue;
         const desc = colliderDesc(R, geom, massPerGeom, scene.meshes);
         if (!desc) continue;
+        if (geom.shape.type === 'heightfield') desc.setActiveEvents(R.ActiveEvents.CONTACT_FORCE_EVENTS).setContactForceEventThreshold(0);
         const collider = this.world.createCollider(desc.setCollisionGroups(collisionGroups(body.collisionGroup ?? 0)), rigidBody);
         this.colliders.set(collider.handle, { collider, body: this.bodies.length, order: this.colliders.size });
       }
@@ -97,6 +104,8 @@ export class PhysicsWorld {
     }
     this.motorModel = R.MotorModel.ForceBased;
     this.impulseOvercount = R.version().startsWith('0.20.');
+    // Drained by Rapier at the start of each step, so it holds the last step's events.
+    if (scene.bodies.some((b) => b.geoms.some((g) => !g.visualOnly && g.shape.type === 'heightfield'))) this.forceEvents = new R.EventQueue(true);
     for (const joint of scene.joints) {
       if (this.multibody) this.createMultibodyJoint(R, joint);
       else this.joints.push(this.createJoint(R, joint));
@@ -130,7 +139,7 @@ export class PhysicsWorld {
     const push = this.push;
     const pushed = push && this.bodies[push.body];
     if (pushed) pushed.addForceAtPoint(vec(push.force), vec(push.point), true);
-    this.world.step();
+    this.world.step(this.forceEvents);
     // A push lasts one step: Rapier keeps user forces until they are reset.
     if (pushed) {
       pushed.resetForces(false);
@@ -154,6 +163,11 @@ export class PhysicsWorld {
    * The contacts of the last step, packed as protocol/contacts.ts lays them out (point, normal, force
    * and bodies per contact, world frame). A contact is active when its shapes touch (distance ≤ 0) or it pushed in
    * the last step; the force is its normal impulse over the step. Empty after setState until a step.
+   *
+   * Against a heightfield Rapier solves merged copies of the per-triangle manifolds ("contact
+   * clustering"), which rapier.js does not expose: the manifolds it shows carry no impulses. There the
+   * pair's force is the solver's own total for the step (a contact-force event) shared evenly among
+   * the pair's touching points — the total is exact, the split between points is not Rapier's.
    */
   contacts(): Float32Array {
     const found: Contact[] = [];
@@ -161,11 +175,13 @@ export class PhysicsWorld {
     // Measured on a box resting on the ground (1, 2, 4 and 10 iterations): Rapier 0.20 reports n + 1
     // substeps' worth of impulse for n solver iterations; 0.21 reports the step's impulse.
     const iterations = this.world.numSolverIterations;
-    const toForce = (this.impulseOvercount ? iterations / (iterations + 1) : 1) / this.world.timestep;
+    const overcount = this.impulseOvercount ? iterations / (iterations + 1) : 1;
     for (const a of this.colliders.values()) {
       this.world.contactPairsWith(a.collider, (other) => {
         const b = this.colliders.get(other.handle);
         if (!b || b.order <= a.order) return; // each pair once
+        const pair: { contact: Contact; impulse: number; distance: number }[] = [];
+        let solved = false;
         this.world.contactPair(a.collider, other, (manifold, flipped) => {
           // The manifold's data belong to its own first collider; its normal points out of that one.
           const [first, second] = flipped ? [b, a] : [a, b];
@@ -174,26 +190,48 @@ export class PhysicsWorld {
           const normal: [number, number, number] = [n.x * sign, n.y * sign, n.z * sign];
           const t = first.collider.translation();
           const r = first.collider.rotation();
+          solved ||= manifold.numSolverContacts() > 0;
           for (let i = 0; i < manifold.numContacts(); i++) {
-            const impulse = manifold.contactImpulse(i);
-            const distance = manifold.contactDist(i);
-            if (distance > 0 && impulse <= 0) continue;
             const local = manifold.localContactPoint1(i);
             if (!local) continue;
+            const distance = manifold.contactDist(i);
             const [px, py, pz] = rotate([r.x, r.y, r.z, r.w], [local.x, local.y, local.z]);
             // Halfway between the two surfaces.
             const h = distance / 2;
-            found.push({
+            const contact: Contact = {
               point: [t.x + px + n.x * h, t.y + py + n.y * h, t.z + pz + n.z * h],
               normal,
-              force: impulse * toForce,
+              force: 0,
               bodies: sign > 0 ? [first.body, second.body] : [second.body, first.body],
-            });
+            };
+            pair.push({ contact, impulse: manifold.contactImpulse(i), distance });
           }
         });
+        const total = solved ? undefined : this.solverPairForce(a.collider.handle, other.handle);
+        if (total === undefined) {
+          for (const { contact, impulse, distance } of pair) {
+            if (distance <= 0 || impulse > 0) found.push({ ...contact, force: (impulse * overcount) / this.world.timestep });
+          }
+          return;
+        }
+        // Points within the contact margin push too when none touches yet.
+        const touching = pair.some((c) => c.distance <= 0) ? pair.filter((c) => c.distance <= 0) : pair;
+        for (const { contact } of touching) found.push({ ...contact, force: (total * overcount) / touching.length });
       });
     }
     return packContacts(found);
+  }
+
+  /** The solver's total normal force between two colliders over the last step (heightfield pairs only), N as Rapier reports it. */
+  private solverPairForce(h1: number, h2: number): number | undefined {
+    const events = this.forceEvents;
+    if (!events) return undefined;
+    if (this.pairForces?.poses !== this.poses) {
+      const byPair = new Map<string, number>();
+      events.drainContactForceEvents((e) => byPair.set(pairKey(e.collider1(), e.collider2()), e.totalForceMagnitude()));
+      this.pairForces = { poses: this.poses, byPair };
+    }
+    return this.pairForces.byPair.get(pairKey(h1, h2));
   }
 
   /** The body whose contact force the normal shows: the one that is not fixed, else the higher index. */
@@ -424,6 +462,7 @@ export class PhysicsWorld {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.forceEvents?.free();
     this.world.free();
   }
 
@@ -563,6 +602,10 @@ function shapeDesc(R: Rapier, shape: Shape, meshes: Record<string, MeshData> | u
     case 'heightfield':
       return R.ColliderDesc.heightfield(shape.rows - 1, shape.cols - 1, heightfieldMatrix(shape), { x: 2 * shape.halfExtents[0], y: 1, z: 2 * shape.halfExtents[1] });
   }
+}
+
+function pairKey(h1: number, h2: number): string {
+  return h1 < h2 ? `${h1}/${h2}` : `${h2}/${h1}`;
 }
 
 /** +90° about x: Rapier's heightfield up (local y) onto the scene's z, its local z onto −y. */

@@ -87,6 +87,7 @@ export const cartpoleSwingup: TaskDefinition = {
     };
     /** The residual's reduced state, reused: a typed array made per rollout step cost more than the residual itself. */
     const scratch = new Float64Array(4);
+    const tracedPositions = new Float64Array(2);
     const reduced: ReducedState = {
       names: ['x', 'theta', 'xdot', 'thetadot'],
       fromState: (s) => readReduced(s, new Float64Array(4)),
@@ -135,7 +136,12 @@ export const cartpoleSwingup: TaskDefinition = {
         { name: 'cart position', unit: 'm', read: cartX },
         { name: 'pole angle from upright', unit: 'rad', read: angle },
       ],
-      tracePoint: (s) => reduced.tracePoint!(reduced.fromState(s)),
+      // Positions only, into a scratch state: planners trace every rollout step.
+      tracePoint: (s) => {
+        tracedPositions[0] = cartX(s);
+        tracedPositions[1] = jointPosition(scene, s, 1);
+        return reduced.tracePoint!(tracedPositions);
+      },
       monitor: (saved) => uprightMonitor(angle, saved),
     };
   },

@@ -51,7 +51,7 @@ export const so101Push: TaskDefinition = {
     };
     return {
       scene,
-      timing: { controlDt: 0.04, episodeSeconds: 15 },
+      timing: { controlDt: 0.04, episodeSeconds: 5 },
       actionDim: scene.actuators.length,
       costTerms: [
         { name: 'cube to goal', dim: 2, norm: { kind: 'smoothAbs', p: 0.01 }, weight: 50, range: [0, 200] },

@@ -38,7 +38,7 @@ export const so101Reach: TaskDefinition = {
     const joints = scene.joints.length;
     return {
       scene,
-      timing: { controlDt: 0.04, episodeSeconds: 5 },
+      timing: { controlDt: 0.04, episodeSeconds: 3 },
       // Servo targets need fine noise near the goal (0.03 of the range ≈ 0.06 rad), and the 40 ms
       // control period is too coarse a model step for kp ≈ 1000 servos.
       plannerDefaults: { modelStep: 'physics', horizon: 0.6, knots: 3, noise: 0.03, samples: 24 },

@@ -15,28 +15,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { readRecording } from '../../bridges/recording/read-recording.ts';
 import { hasChromium, openStudio, type Studio } from './studio-page.ts';
+import { changedFraction, viewportPixels } from './viewport-pixels.ts';
 
 const POLL = { timeout: 30_000, interval: 100 };
 const runs = mkdtempSync(join(tmpdir(), 'actuate-recording-browser-'));
 let studio: Studio;
 let page: Page;
-
-/** A coarse copy of the viewport: per-pixel brightness, to see whether the drawing changed. */
-async function viewportSample(): Promise<number[]> {
-  return page.evaluate(() => {
-    const canvas = document.querySelector('[data-testid="viewport"] canvas') as HTMLCanvasElement;
-    const copy = document.createElement('canvas');
-    [copy.width, copy.height] = [160, 100];
-    const ctx = copy.getContext('2d')!;
-    ctx.drawImage(canvas, 0, 0, copy.width, copy.height);
-    const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
-    const out: number[] = [];
-    for (let i = 0; i < data.length; i += 4) out.push(data[i]! + data[i + 1]! + data[i + 2]!);
-    return out;
-  });
-}
-
-const changed = (a: number[], b: number[]) => b.filter((v, i) => Math.abs(v - a[i]!) > 30).length / b.length;
 
 async function simTime(): Promise<number> {
   return Number(/t = ([\d.]+)/.exec((await page.getByTestId('sim-time').textContent()) ?? '')?.[1] ?? 0);
@@ -82,7 +66,7 @@ describe.skipIf(!hasChromium)('recording and playback in the studio', () => {
     const joints = recording.messages.filter((m) => m.topic === '/joint_states');
     expect(joints.length).toBeGreaterThan(100);
 
-    const live = await viewportSample();
+    const live = await viewportPixels(page);
     await page.getByTestId('open-recording').click();
     await page.getByTestId('playback').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('recording-bar').count()).toBe(0);
@@ -95,8 +79,8 @@ describe.skipIf(!hasChromium)('recording and playback in the studio', () => {
     for (const group of ['cost', 'action', 'joint-position']) expect(await page.getByTestId(`playback-plot-${group}`).locator('canvas').count()).toBe(1);
 
     // At t = 0 the viewport shows the first recorded frame: the pole where the recording began, not where the live session stopped.
-    await expect.poll(async () => changed(live, await viewportSample()), POLL).toBeGreaterThan(0.001);
-    const start = await viewportSample();
+    await expect.poll(async () => changedFraction(live, await viewportPixels(page)), POLL).toBeGreaterThan(0.001);
+    const start = await viewportPixels(page);
     // The timeline counts from the recording's first message (its settings and scene).
     const t0 = recording.messages.reduce((a, m) => (m.logTime < a ? m.logTime : a), joints[0]!.logTime);
     const first = joints[0]!.data as { name: string[]; position: Float64Array };
@@ -111,7 +95,7 @@ describe.skipIf(!hasChromium)('recording and playback in the studio', () => {
     await expect.poll(async () => (await playbackTime()).t, POLL).toBeCloseTo(target, 2);
     const at = [...joints].reverse().find((m) => Number(m.logTime - t0) / 1e9 <= target + 1e-9)!.data as { position: Float64Array };
     await expect.poll(shownAngle, POLL).toBeCloseTo(at.position[first.name.length - 1]!, 3);
-    await expect.poll(async () => changed(start, await viewportSample()), POLL).toBeGreaterThan(0.002);
+    await expect.poll(async () => changedFraction(start, await viewportPixels(page)), POLL).toBeGreaterThan(0.002);
 
     // Any recorded field plots: a new plot, the pole's velocity picked from the /joint_states topic.
     await page.getByTestId('playback-add-plot').click();
