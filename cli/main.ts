@@ -23,7 +23,8 @@ const USAGE = `usage: actuate <command> [options]
   record --task T --out FILE.mcap [run options]
                                      a headless run recorded to MCAP (opens in Foxglove), then what the file holds
   record --task T --episodes N --out demos.mcap [--controller C] [--seed S] [--seconds T] [--set key=value …]
-                                     N episodes (seeds S … S+N−1) as demonstrations: observation, action, reward per step
+         [--expert E]                N episodes (seeds S … S+N−1) as demonstrations: observation, action, reward per step;
+                                     with --expert, C drives and E's action in each state is recorded (DAgger; --set expert.KEY=V)
   replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)
   serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …] [--engine rapier|mujoco]
                                      serve the studio and the engine protocol on 127.0.0.1 (or --host), guarded by a new
