@@ -52,7 +52,8 @@ export async function recordDemonstrations(options: RecordDemonstrationsOptions)
   const { episodes, out, onEpisode, engine, expert, ...spec } = options;
   let label: Float64Array | undefined;
   const expertDef = expert && findController(expert.controllerId);
-  const lookup = (id: string) => (expertDef && expert ? withExpertLabels(findController(id), { expert: expertDef, expertParams: expert.params ?? {}, onLabel: (a) => (label = a) }) : findController(id));
+  const labelled = expertDef && { expert: expertDef, expertParams: expert?.params ?? {}, onLabel: (a: Float64Array) => (label = a) };
+  const lookup = labelled ? (id: string) => withExpertLabels(findController(id), labelled) : findController;
   const session = await Session.create({ ...episodeSessionOptions(spec, engine), findController: lookup });
   const recorder = new DemonstrationRecorder(out);
   const wall0 = performance.now();

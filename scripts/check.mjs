@@ -65,6 +65,7 @@ export function reportFailures(results) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Longest first across both lists: the two long checks, the builds, then the short checks.
   const results = await runChecks([...CHECKS.slice(0, 2), ...BUILDS, ...CHECKS.slice(2)], { onResult: (r) => console.log(describeResult(r)) });
   process.exit(reportFailures(results) ? 0 : 1);
 }
