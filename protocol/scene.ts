@@ -44,6 +44,7 @@ export interface GeomDesc {
   /** Pose relative to the body frame. */
   pose?: Pose;
   density?: number;
+  /** Coulomb friction coefficient (default DEFAULT_FRICTION); a touching pair gets the mean of its two geoms'. */
   friction?: number;
   restitution?: number;
   /** Visual only: drawn but never collides. */
@@ -52,6 +53,9 @@ export interface GeomDesc {
   collisionOnly?: boolean;
   color?: string;
 }
+
+/** A geom's friction when it states none. */
+export const DEFAULT_FRICTION = 0.8;
 
 export interface BodyDesc {
   name: string;
@@ -88,7 +92,7 @@ export interface JointDesc {
   /** Unit axis, expressed in the parent frame (and, at the rest pose, equally in the child frame). */
   axis: Vec3;
   limits?: [number, number];
-  /** Viscous damping, N·m·s/rad (or N·s/m), applied implicitly by the joint motor. */
+  /** Viscous damping, N·m·s/rad (or N·s/m): passive, beside any servo on the joint and not bounded by its force limit (MuJoCo's joint damping). */
   damping?: number;
   /** Dry friction, N·m (or N): MJCF `frictionloss`, URDF `<dynamics friction>` (sim/rapier/joint-friction.ts). */
   frictionLoss?: number;

@@ -22,6 +22,7 @@ import { packContacts, type Contact } from '../../protocol/contacts.ts';
 import { compileText } from './compile.ts';
 import { loadMujoco, type Mujoco } from './load-mujoco.ts';
 import { compileMjcfFile } from './mjcf-file.ts';
+import { SaturatedServos } from './saturated-servos.ts';
 import { sceneToMjcf } from './scene-mjcf.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- mujoco-js types its models and data as `any` */
@@ -67,6 +68,7 @@ export class MujocoWorld implements SimWorld {
   /** MuJoCo actuator id of each scene actuator. */
   private readonly actuatorId: Int32Array;
   private ctrl: Float64Array;
+  private readonly servos: SaturatedServos;
   /** Whether xpos, xquat and cvel describe the current qpos/qvel (MuJoCo computes them before integrating). */
   private synced = false;
   /** mj_step1 has run for the present state (fused steps): the next step is mj_step2 alone. */
@@ -133,6 +135,7 @@ export class MujocoWorld implements SimWorld {
       return found;
     });
     if (file) this.writeActuators();
+    this.servos = new SaturatedServos(scene.actuators, this.actuatorId, this.jointQpos, this.jointDof, m.opt.integrator as number);
     this.offset = file ? this.restOffsets() : scene.bodies.map(() => IDENTITY);
     // The same physics without the broadphase's time (a fifth of the cart-pole's step) when nothing can touch.
     if (!geomsCanCollide(mj, m)) m.opt.disableflags = (m.opt.disableflags as number) | mj.mjtDisableBit.mjDSBL_CONTACT.value;
@@ -149,6 +152,10 @@ export class MujocoWorld implements SimWorld {
     // A view into MuJoCo's heap: growing the heap detaches it (length 0), so it is fetched again then.
     if (this.ctrl.length === 0 && this.actuatorId.length) this.ctrl = this.data.ctrl as Float64Array;
     for (let i = 0; i < this.actuatorId.length; i++) this.ctrl[this.actuatorId[i]!] = ctrl[i] ?? 0;
+    if (this.servos.active) {
+      const { qpos, qvel, gain, bias } = this.views();
+      this.servos.update(this.ctrl, qpos, qvel, gain, bias);
+    }
     if (!this.fused) this.mj.mj_step(this.model, this.data);
     else {
       if (!this.stagedStep) this.mj.mj_step1(this.model, this.data);
@@ -378,14 +385,15 @@ export class MujocoWorld implements SimWorld {
   }
 
   /**
-   * MjData's arrays as views into MuJoCo's heap. Each property read of mujoco-js makes a new view (a
+   * MjData's (and two of MjModel's) arrays as views into MuJoCo's heap. Each property read of mujoco-js makes a new view (a
    * tenth of a rollout's time went to that), so they are kept; a heap that grows detaches them
    * (length 0), and they are made again.
    */
   private views(): HeapViews {
     if (!this.heap || this.heap.xpos.length === 0) {
       const d = this.data;
-      this.heap = { xpos: d.xpos, xquat: d.xquat, xipos: d.xipos, cvel: d.cvel, subtreeCom: d.subtree_com, qpos: d.qpos, qvel: d.qvel };
+      const m = this.model;
+      this.heap = { xpos: d.xpos, xquat: d.xquat, xipos: d.xipos, cvel: d.cvel, subtreeCom: d.subtree_com, qpos: d.qpos, qvel: d.qvel, gain: m.actuator_gainprm, bias: m.actuator_biasprm };
     }
     return this.heap;
   }
@@ -413,6 +421,9 @@ interface HeapViews {
   subtreeCom: Float64Array;
   qpos: Float64Array;
   qvel: Float64Array;
+  /** The model's actuator_gainprm and actuator_biasprm (SaturatedServos writes them). */
+  gain: Float64Array;
+  bias: Float64Array;
 }
 
 /**

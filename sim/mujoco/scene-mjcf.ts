@@ -8,12 +8,14 @@
  *
  * Physics is written as Rapier is given it: geom densities default to 1000, a body's `mass` is split
  * over its colliding geoms, explicit inertials win, visual-only geoms are left out, collision groups
- * become contype/conaffinity bit masks, servos are MuJoCo position/velocity actuators (kv added to the
- * joint's damping, as the Rapier motor does), and the integrator is `implicitfast` (servo damping
- * implicit, as in MuJoCo Playground). What has no MuJoCo equivalent is listed in `warnings`.
+ * become contype/conaffinity bit masks, servos are MuJoCo position/velocity actuators (their kv inside
+ * the force limit, the joint's damping and frictionloss passive beside them, as in Rapier's world), and the integrator is `implicitfast` (servo damping
+ * implicit, as in MuJoCo Playground); pairs of geoms whose friction differs get the mean of the two, as in
+ * Rapier, through explicit contact pairs (friction-pairs.ts). What has no MuJoCo equivalent is listed in `warnings`.
  */
 import { multiply, rotate } from '../kinematics.ts';
-import type { BodyDesc, GeomDesc, JointDesc, Quat, SceneDescription, Shape, Vec3 } from '../scene.ts';
+import { DEFAULT_FRICTION, type BodyDesc, type GeomDesc, type JointDesc, type Quat, type SceneDescription, type Shape, type Vec3 } from '../scene.ts';
+import { frictionPairs, geomName } from './friction-pairs.ts';
 
 export interface SceneMjcf {
   xml: string;
@@ -78,7 +80,9 @@ export function sceneToMjcf(scene: SceneDescription): SceneMjcf {
       lines.push(`${inner}<inertial pos="0 0 0" mass="${desc.mass}" diaginertia="${i} ${i} ${i}"/>`);
     }
     const geomMass = desc.inertial ? undefined : desc.mass === undefined ? undefined : desc.mass / Math.max(1, massive.length);
-    for (const geom of massive) lines.push(inner + geomXml(geom, desc, geomMass, geomAssets));
+    desc.geoms.forEach((geom, k) => {
+      if (!geom.visualOnly) lines.push(inner + geomXml(geomName(b, k), geom, desc, geomMass, geomAssets));
+    });
     for (const child of children.get(b) ?? []) lines.push(nested(child, inner));
     lines.push(`${indent}</body>`);
     return lines.join('\n');
@@ -113,6 +117,7 @@ export function sceneToMjcf(scene: SceneDescription): SceneMjcf {
         return `<motor ${common} gear="${a.gear}"${force}/>`;
     }
   });
+  const pairs = frictionPairs(scene).map((p) => `<pair geom1="${p.geom1}" geom2="${p.geom2}" friction="${p.friction} ${p.friction} 0.005 0.0001 0.0001"/>`);
   const equalities = scene.joints.flatMap((joint, j) =>
     joint.mimic ? [`<joint joint1="j${j}" joint2="j${joint.mimic.joint}" polycoef="${joint.mimic.offset} ${joint.mimic.multiplier} 0 0 0"/>`] : [],
   );
@@ -126,6 +131,7 @@ export function sceneToMjcf(scene: SceneDescription): SceneMjcf {
     ...world,
     '  </worldbody>',
     ...(actuators.length ? ['  <actuator>', ...actuators.map((a) => `    ${a}`), '  </actuator>'] : []),
+    ...(pairs.length ? ['  <contact>', ...pairs.map((p) => `    ${p}`), '  </contact>'] : []),
     ...(equalities.length ? ['  <equality>', ...equalities.map((e) => `    ${e}`), '  </equality>'] : []),
     '</mujoco>',
   ].join('\n');
@@ -135,7 +141,6 @@ export function sceneToMjcf(scene: SceneDescription): SceneMjcf {
 function jointXml(joint: JointDesc, j: number): string {
   if (joint.type === 'fixed') return '';
   const type = joint.type === 'revolute' ? 'hinge' : joint.type === 'prismatic' ? 'slide' : 'ball';
-  // The Rapier motor adds a servo's kv to the joint's own damping; MuJoCo's actuator kv does the same.
   const attrs = [`name="j${j}"`, `type="${type}"`, `pos="${numbers(joint.anchorChild)}"`];
   if (type !== 'ball') attrs.push(`axis="${numbers(joint.axis)}"`);
   if (joint.limits && type !== 'ball') attrs.push(`range="${numbers(joint.limits)}"`);
@@ -173,9 +178,9 @@ function heightFieldXml(name: string, field: HeightFieldShape): { xml: string; l
   return { xml: `<hfield name="${name}" nrow="${rows}" ncol="${cols}" size="${numbers(size)}" elevation="${numbers(elevation)}"/>`, lift: min };
 }
 
-function geomXml(geom: GeomDesc, body: BodyDesc, mass: number | undefined, assets: GeomAssets): string {
+function geomXml(name: string, geom: GeomDesc, body: BodyDesc, mass: number | undefined, assets: GeomAssets): string {
   const rotation = geom.pose?.rotation ?? [0, 0, 0, 1];
-  const attrs: string[] = [];
+  const attrs: string[] = [`name="${name}"`];
   const { shape } = geom;
   let quat: Quat = rotation;
   let position: Vec3 = geom.pose?.position ?? [0, 0, 0];
@@ -205,7 +210,7 @@ function geomXml(geom: GeomDesc, body: BodyDesc, mass: number | undefined, asset
   }
   attrs.push(`pos="${numbers(position)}"`, `quat="${wxyz(quat)}"`);
   attrs.push(mass === undefined ? `density="${geom.density ?? 1000}"` : `mass="${mass}"`);
-  attrs.push(`friction="${geom.friction ?? 0.8} 0.005 0.0001"`);
+  attrs.push(`friction="${geom.friction ?? DEFAULT_FRICTION} 0.005 0.0001"`);
   const [contype, conaffinity] = collisionBits(body.collisionGroup ?? 0);
   attrs.push(`contype="${contype}"`, `conaffinity="${conaffinity}"`);
   return `<geom ${attrs.join(' ')}/>`;

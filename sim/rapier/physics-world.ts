@@ -8,6 +8,7 @@ import type { Rapier } from './load-rapier.ts';
 import {
   BODY_POSE_SIZE,
   BODY_STATE_SIZE,
+  DEFAULT_FRICTION,
   type GeomDesc,
   type JointDesc,
   type MeshData,
@@ -245,8 +246,8 @@ export class PhysicsWorld {
   /**
    * Actuator forces for this step. Motors push with gear · ctrl (an explicit torque), at most forceLimit. Servos are Rapier
    * joint motors (force-based, solved implicitly with the joints, so stiff gains stay stable):
-   * kp·(ctrl − q) − (kv + joint damping)·q̇ for position servos, (kv + damping)·(ctrl − q̇) for velocity
-   * servos, clamped to the force limit.
+   * kp·(ctrl − q) − kv·q̇ for position servos, kv·(ctrl − q̇) for velocity servos, clamped to the force
+   * limit. The joint's own damping and friction act beside the servo, unclamped (createJoint).
    */
   private applyControls(ctrl: ArrayLike<number>): void {
     // Rapier keeps user forces and torques until reset, and resetForces leaves the torques: clear both,
@@ -263,11 +264,11 @@ export class PhysicsWorld {
       const kind = actuator.kind ?? 'motor';
       const joint = joints[actuator.joint]!;
       if (kind === 'velocity') {
-        (this.joints[actuator.joint] as UnitImpulseJoint).configureMotorVelocity(command, (actuator.kv ?? 0) + (joint.damping ?? 0));
+        (this.joints[actuator.joint] as UnitImpulseJoint).configureMotorVelocity(command, actuator.kv ?? 0);
         continue;
       }
       if (kind === 'position') {
-        (this.joints[actuator.joint] as UnitImpulseJoint).configureMotor(command, 0, actuator.kp ?? 0, (actuator.kv ?? 0) + (joint.damping ?? 0));
+        (this.joints[actuator.joint] as UnitImpulseJoint).configureMotor(command, 0, actuator.kp ?? 0, actuator.kv ?? 0);
         continue;
       }
       // MuJoCo clamps a motor's output to its force range (times gear) as well as its input to ctrlrange.
@@ -495,25 +496,35 @@ export class PhysicsWorld {
     } else if (servo || joint.damping) {
       unit.configureMotorModel(this.motorModel);
       if (servo?.forceLimit !== undefined) unit.setMotorMaxForce(servo.forceLimit);
-      // Viscous damping (joint damping plus a position servo's kv), applied implicitly by the joint motor.
-      const damping = (joint.damping ?? 0) + (servo?.kind === 'position' ? (servo.kv ?? 0) : 0);
+      // Viscous damping, applied implicitly by the joint motor: a position servo's kv, inside its force
+      // limit; without a servo, the joint's own damping.
+      const damping = servo ? (servo.kind === 'position' ? (servo.kv ?? 0) : 0) : (joint.damping ?? 0);
       if (damping) unit.configureMotorVelocity(0, damping);
-      // The servo has the joint's motor: friction gets its own on a second, coinciding joint.
-      if (joint.frictionLoss) this.addFriction(R, this.frictionJoint(R, joint, parent, child), joint, 0);
+      // The servo has the joint's motor: friction and the joint's damping, which are passive and not
+      // bounded by the servo's force limit (as in MuJoCo), get their own on a second, coinciding joint.
+      if (servo && joint.frictionLoss) this.addFriction(R, this.passiveJoint(R, joint, parent, child), joint, joint.damping ?? 0);
+      else if (servo && joint.damping) this.addDamping(this.passiveJoint(R, joint, parent, child), joint.damping);
     }
     return created;
   }
 
   /**
    * A second joint between a servoed joint's bodies that locks nothing and only carries a motor about
-   * the joint's axis. rapier.js gives generic joints no motor methods, but Rapier has them: the joint
+   * the joint's axis (its friction or damping). rapier.js gives generic joints no motor methods, but Rapier has them: the joint
    * borrows the unit-joint methods of its kind, which address the axis it moves along (AngX or LinX).
    */
-  private frictionJoint(R: Rapier, joint: JointDesc, parent: RigidBody, child: RigidBody): UnitImpulseJoint {
+  private passiveJoint(R: Rapier, joint: JointDesc, parent: RigidBody, child: RigidBody): UnitImpulseJoint {
     const data = R.JointData.generic(vec(joint.anchorParent), vec(joint.anchorChild), vec(joint.axis), 0 as JointAxesMask);
     const created = this.world.createImpulseJoint(data, parent, child, true);
     const kind = joint.type === 'prismatic' ? R.PrismaticImpulseJoint : R.RevoluteImpulseJoint;
     return Object.setPrototypeOf(created, kind.prototype) as UnitImpulseJoint;
+  }
+
+  /** Viscous damping on `unit`'s motor, with no force limit. */
+  private addDamping(unit: UnitImpulseJoint, damping: number): void {
+    unit.setContactsEnabled(false);
+    unit.configureMotorModel(this.motorModel);
+    unit.configureMotorVelocity(0, damping);
   }
 
   /** Dry friction on `unit`'s motor; `damping` is the viscous damping that motor also carries. */
@@ -580,7 +591,7 @@ function colliderDesc(R: Rapier, geom: GeomDesc, mass: number | undefined, meshe
   desc.setRotation(quat(geom.shape.type === 'heightfield' ? multiply(rotation, HEIGHTFIELD_UP) : rotation));
   if (mass !== undefined) desc.setMass(mass);
   else desc.setDensity(geom.density ?? 1000);
-  desc.setFriction(geom.friction ?? 0.8).setRestitution(geom.restitution ?? 0);
+  desc.setFriction(geom.friction ?? DEFAULT_FRICTION).setRestitution(geom.restitution ?? 0);
   return desc;
 }
 
