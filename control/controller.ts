@@ -15,6 +15,12 @@ export interface ControlContext {
   costWeights(): Float64Array;
   /** The robot the controller drives (its joint order is that of the readings act() is given). */
   robot?: RobotCapabilities;
+  /**
+   * Whether the plan about to be made will be drawn or recorded (absent: always). Planners trace their
+   * sampled trajectories (`plan()`) only then: a quarter of a MuJoCo cart-pole rollout's time went to
+   * tracing plans that the session, which emits a plan 20 times a second at most, never sent.
+   */
+  wantsPlan?(): boolean;
 }
 
 /** Sampled and chosen trajectories for the viewport to draw (trace points, see TaskInstance.tracePoint). */
@@ -45,7 +51,7 @@ export interface Controller {
    * act() returned is held.
    */
   actionAt?(time: number): Float64Array | undefined;
-  /** The latest plan, if the controller plans. */
+  /** The latest plan whose trajectories were traced (ControlContext.wantsPlan), if the controller plans. */
   plan?(): PlanTrace | undefined;
   /** Facts for the studio about the models a controller runs (file, execution provider, latency). */
   info?(): Record<string, string | number> | undefined;

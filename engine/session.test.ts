@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from './session.ts';
 import { findController } from '../control/registry.ts';
-import type { ControllerDefinition } from '../control/controller.ts';
-import type { FrameEvent, TelemetryEvent } from '../protocol/api.ts';
+import type { Controller, ControllerDefinition } from '../control/controller.ts';
+import type { FrameEvent, PlanEvent, TelemetryEvent } from '../protocol/api.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,6 +170,25 @@ describe('Session', () => {
     expect(info.model).toBe('dynamics.onnx');
     expect(String(info.provider)).toMatch(/^cpu/);
     expect(info.calls).toBeGreaterThan(0);
+  });
+
+  it('has a planner trace its rollouts only for a plan that will be sent', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'actuate-trace-')), 'dynamics.onnx');
+    writeFileSync(file, cartpoleDynamicsModel({ cartMass: 1, poleMass: 0.2, poleLength: 1, maxForce: 10, controlDt: 0.02 }));
+    let planner: Controller | undefined;
+    const lookup = (id: string): ControllerDefinition => {
+      const def = findController(id);
+      return id === 'mppi' ? { ...def, create: async (context, values) => (planner = await def.create(context, values)) } : def;
+    };
+    const s = await session({ taskId: 'cartpole-swingup', controllerId: 'mppi', controllerParams: { dynamics: file, samples: 8, horizon: 0.2 }, findController: lookup });
+    await s.step(3);
+    expect(planner!.plan!()).toBeUndefined(); // nobody listens: nothing traced
+    const plans: PlanEvent[] = [];
+    s.on('plan', (p) => void plans.push(p));
+    await s.step(3);
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans[0]!.sampleCount).toBe(8);
+    expect(plans[0]!.samples.length).toBe(8 * 10 * 3); // 8 samples × 0.2 s / 20 ms × a point
   });
 
   it('selects a controller still waiting for its model file, holds with the reason, and starts once a file is set', async () => {

@@ -304,7 +304,8 @@ export class Session {
     await old?.dispose();
     if (!this.ghostWanted || this.real || !this.loop) return;
     const physics = this.mujoco ? ({ engine: 'rapier', R: this.R } as const) : ({ engine: 'mujoco', mj: await loadMujoco() } as const);
-    const context: ControlContext = { taskId: this.taskDef.id, taskParams: this.taskValues, task: this.task, costWeights: () => this.weights, robot: this.sim.capabilities };
+    // The ghost's plans are never drawn: its planner need not trace them.
+    const context: ControlContext = { taskId: this.taskDef.id, taskParams: this.taskValues, task: this.task, costWeights: () => this.weights, robot: this.sim.capabilities, wantsPlan: () => false };
     try {
       const ghost = await GhostRun.create(physics, this.taskDef.id, this.task, context, this.controllerDef, this.controllerValues);
       ghost.reset(this.state, this.time, this.seed);
@@ -760,6 +761,7 @@ export class Session {
       task: this.task,
       costWeights: () => this.weights,
       robot: this.robot.capabilities,
+      wantsPlan: () => this.planDue(),
     };
     const next = await def.create(context, values);
     const old = this.loop;
@@ -901,6 +903,11 @@ export class Session {
       },
     };
     this.emit('telemetry', telemetry);
+  }
+
+  /** Whether a plan made now would be sent: someone listens and the next plan event is due (see `due`). */
+  private planDue(): boolean {
+    return this.wants('plan') && performance.now() >= this.nextEmit.plan;
   }
 
   private emitPlan(): void {

@@ -108,7 +108,8 @@ export abstract class SamplingPlanner implements Controller {
       const knots = this.sample(nominal, shape, sampleCount, settings);
       const last = it === iterations - 1;
       const command = this.context.task.command;
-      const request: RolloutRequest = { state, knots, shape, sampleCount, steps, weights, trace: last, ...(command ? { command: command.slice() } : {}) };
+      const trace = last && (this.context.wantsPlan?.() ?? true);
+      const request: RolloutRequest = { state, knots, shape, sampleCount, steps, weights, trace, ...(command ? { command: command.slice() } : {}) };
       const result = await pool.run(request);
       const batch: SampleBatch = { knots, costs: result.costs, sampleCount, stride: shape.knots * m };
       nominal = this.improve(batch, nominal, settings);
