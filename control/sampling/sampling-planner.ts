@@ -25,8 +25,8 @@ export const SAMPLING_PARAMS: ParamSpec[] = [
   { kind: 'number', key: 'noise', label: 'Noise σ', default: 0.3, min: 0.001, max: 2, step: 0.01, help: 'exploration noise, in units of the actuator range' },
   { kind: 'number', key: 'iterations', label: 'Iterations', default: 1, min: 1, max: 16, step: 1, integer: true, help: 'sample-and-update rounds per plan' },
   { kind: 'choice', key: 'modelStep', label: 'Model time step', default: 'control', options: ['control', 'physics'], help: "rollouts step once per control period ('control', fast) or at the simulator's own step ('physics', exact)" },
-  { kind: 'text', key: 'dynamics', label: 'Learned dynamics (.onnx)', default: '', placeholder: 'empty: roll out the Rapier model', file: 'onnx', model: 'dynamics', help: "plan with an ONNX model of the task's reduced state (inputs state, action → next_state) instead of Rapier" },
-  { kind: 'choice', key: 'engine', label: 'Rollout engine', default: 'rapier', options: ['rapier', 'mujoco'], help: 'the physics engine rollouts simulate in: Rapier, or MuJoCo (faster on articulated robots, docs/physics.md)' },
+  { kind: 'text', key: 'dynamics', label: 'Learned dynamics (.onnx)', default: '', placeholder: 'empty: roll out the physics model', file: 'onnx', model: 'dynamics', help: "plan with an ONNX model of the task's reduced state (inputs state, action → next_state) instead of the physics engine" },
+  { kind: 'choice', key: 'engine', label: 'Rollout engine', default: 'rapier', options: ['rapier', 'mujoco'], help: "the physics engine rollouts simulate in: Rapier, or MuJoCo (faster on articulated robots; several tasks' default, docs/physics.md)" },
   { kind: 'number', key: 'threads', label: 'Rollout threads', default: DEFAULT_THREADS, min: 1, max: 16, step: 1, integer: true },
 ];
 

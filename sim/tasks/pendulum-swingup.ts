@@ -106,8 +106,9 @@ export const pendulumSwingup: TaskDefinition = {
        * rollout amplifies its later knots' noise ~150×, which drowns what the next actions do and left
        * the pole wobbling past 0.2 rad (1–2 seeds of 3 for every planner, whatever the samples or noise).
        * At 0.5 s (~12×) the plans rank by the next actions: within 0.07 rad over the last 2 s, up in ~2 s (seeds 0–2).
+       * Rollouts in MuJoCo: the same plans succeed at a fifteenth of Rapier's CPU (docs/physics.md).
        */
-      plannerDefaults: { horizon: 0.5 },
+      plannerDefaults: { horizon: 0.5, engine: 'mujoco' },
       monitor: (saved) => uprightMonitor(angle, saved),
     };
   },

@@ -40,8 +40,10 @@ export const so101Reach: TaskDefinition = {
       scene,
       timing: { controlDt: 0.04, episodeSeconds: 3 },
       // Servo targets need fine noise near the goal (0.03 of the range ≈ 0.06 rad), and the 40 ms
-      // control period is too coarse a model step for kp ≈ 1000 servos.
-      plannerDefaults: { modelStep: 'physics', horizon: 0.6, knots: 3, noise: 0.03, samples: 24 },
+      // control period is too coarse a model step for kp ≈ 1000 servos. A 1 s horizon sees the whole
+      // reach (at 0.6 s seed 3 stalled 4–9 cm away in either engine; at 1 s seeds 0–9 arrive within
+      // 1.1 s), and MuJoCo rollouts pay for it: a quarter of Rapier's CPU (docs/physics.md).
+      plannerDefaults: { modelStep: 'physics', horizon: 1, knots: 3, noise: 0.03, samples: 24, engine: 'mujoco' },
       actionDim: scene.actuators.length,
       costTerms: [
         { name: 'reach', dim: 3, norm: { kind: 'smoothAbs', p: 0.01 }, weight: 50, range: [0, 200], help: 'gripper frame to target' },

@@ -1,7 +1,7 @@
 /**
  * Every task works with its default controller: run in-process as `actuate run --task T` runs it (no
  * --controller, the task's own episode length and planner settings), each task succeeds by its own
- * metric (seeds: see seedsFor). docs/success-matrix.md (scripts/success-matrix.mjs) shows every
+ * metric on seeds 0–2. docs/success-matrix.md (scripts/success-matrix.mjs) shows every
  * controller on every task.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,16 +9,8 @@ import { findController } from '../../control/registry.ts';
 import { runEpisode } from '../../engine/run-episode.ts';
 import { TASKS } from '../../sim/tasks/index.ts';
 
-/**
- * Seeds per task. Tasks whose default plans (sampling MPC, 10–60 s of wall time an episode on two cores)
- * run seed 0 in `npm test`, the rest seeds 0–2; ACTUATE_TASK_SEEDS=3 runs three seeds everywhere (as
- * scripts/success-matrix.mjs does for the table in the README).
- */
-const PLANNERS = new Set(['mppi', 'cem', 'predictive-sampling']);
-const seedsFor = (controller: string): number[] => {
-  const count = Number(process.env.ACTUATE_TASK_SEEDS ?? (PLANNERS.has(controller) ? 1 : 3));
-  return Array.from({ length: count }, (_, i) => i);
-};
+/** Seeds per task: 0–2 (ACTUATE_TASK_SEEDS=N runs N). */
+const SEEDS = Array.from({ length: Number(process.env.ACTUATE_TASK_SEEDS ?? 3) }, (_, i) => i);
 
 /**
  * Tasks no controller solves yet, and what their default does meanwhile (checked on one seed). go2-walk
@@ -44,7 +36,7 @@ describe.each(TASKS.map((t) => [t.id, t] as const))('%s with its default control
     return;
   }
 
-  it.each(seedsFor(task.defaultController))('succeeds by its own metric, seed %i', async (seed) => {
+  it.each(SEEDS)('succeeds by its own metric, seed %i', async (seed) => {
     const result = await runEpisode({ taskId: id, seed });
     expect(result.controller).toBe(task.defaultController);
     expect(result.error).toBeUndefined();
