@@ -36,7 +36,7 @@ export const livePlanning: BenchSuite = {
       const wallSeconds = (performance.now() - wall0) / 1000;
       const { success, metrics } = session.result();
       const timing = { planMs: round(session.planMs.mean()), planP99Ms: round(session.planMs.percentile(99)) };
-      const details = { simSeconds: round(session.simTime), wallSeconds: round(wallSeconds), success, ...metrics, ...timing };
+      const details = { rolloutEngine: session.snapshot().controller.values.engine, simSeconds: round(session.simTime), wallSeconds: round(wallSeconds), success, ...metrics, ...timing };
       return [
         { name: 'live-mppi-cartpole-plans-per-s', value: round(session.planMs.count / wallSeconds, 1), unit: 'Hz', details },
         { name: 'live-cartpole-control-hz', value: round(session.controlSteps / wallSeconds, 1), unit: 'Hz', target: `>= ${round(0.95 * rate, 1)}`, details: { taskRateHz: rate, maxGapMs: round(maxGapMs, 1) } },

@@ -18,9 +18,10 @@ export const mppiReplan: BenchSuite = {
     // Rollout threads start once per process and stay, as in the studio: a 1 s episode on each engine
     // first, so the figures are the planning rate and not each thread starting and compiling its engine
     // (1–1.4 s of a 6 s episode on a loaded machine). The cold figures stay in the details.
-    const cold = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'mppi', seed: 0, seconds: 1 });
+    // The cart-pole plans in MuJoCo by default: the Rapier figures ask for Rapier.
+    const cold = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'mppi', seed: 0, seconds: 1, controllerParams: { engine: 'rapier' } });
     const coldMujoco = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'mppi', seed: 0, seconds: 1, controllerParams: { engine: 'mujoco' } });
-    const result = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'mppi', seed: 0, seconds: 6 });
+    const result = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'mppi', seed: 0, seconds: 6, controllerParams: { engine: 'rapier' } });
     const onMujoco = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'mppi', seed: 0, seconds: 6, controllerParams: { engine: 'mujoco' } });
     return [
       {

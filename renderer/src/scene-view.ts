@@ -91,8 +91,9 @@ export class SceneView {
 
   constructor(private readonly container: HTMLElement) {
     this.software = softwareRendering();
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
-    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio));
+    // Drawn on the CPU, multisampling and high-DPI pixels cost frames a user sees: render plain there.
+    this.renderer = new THREE.WebGLRenderer({ antialias: !this.software, preserveDrawingBuffer: true });
+    this.renderer.setPixelRatio(this.software ? 1 : Math.min(2, window.devicePixelRatio));
     this.renderer.setClearColor(0x14171c);
     container.appendChild(this.renderer.domElement);
     this.camera.up.set(0, 0, 1);

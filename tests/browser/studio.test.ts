@@ -262,8 +262,10 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     // Cart-pole: a slider and a hinge, each with its triad and axis arrow.
     await jointFrames.check();
     await expect.poll(async () => page.getByTestId('joint-frame-count').textContent(), POLL).toBe('joint frames: 2');
-    // Software WebGL under load draws a frame or two a second: wait for the frames to be drawn.
-    await expect.poll(async () => changedFraction(plain, await canvasStats(...fine)), POLL).toBeGreaterThan(0.0005);
+    // Software WebGL under load draws a frame or two a second: wait for the frames to be drawn. Their
+    // 1-pixel lines change 0.0005 of this copy (74 pixels) where WebGL runs on the CPU and draws without
+    // multisampling; nothing drawn changes none.
+    await expect.poll(async () => changedFraction(plain, await canvasStats(...fine)), POLL).toBeGreaterThan(0.0002);
     // A scene with ground contact: the box rests on the table on its four bottom corners. The zero
     // controller leaves it there (and steps fast on a busy machine).
     await page.getByTestId('task-select').selectOption('push-box');
@@ -281,7 +283,7 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
     await expect.poll(async () => Number(/([\d.]+) N/.exec((await page.getByTestId('contact-force').textContent()) ?? '')?.[1] ?? 0), POLL).toBeCloseTo(2.94, 1);
     await page.getByTestId('step').click();
     await page.waitForTimeout(500);
-    expect(changedFraction(withoutContacts, await canvasStats(...fine))).toBeGreaterThan(0.0005);
+    expect(changedFraction(withoutContacts, await canvasStats(...fine))).toBeGreaterThan(0.0005); // measured 0.0023
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/overlays.png' });
     // Rebuilding the scene (a task parameter) keeps both overlays on and the contacts coming.
