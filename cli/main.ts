@@ -64,8 +64,10 @@ const USAGE = `usage: actuate <command> [options]
         [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--init-noise-std 1] [--json]
                                      train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
   train --algo diffusion --demos demos.mcap … --out DIR [--steps N | --minutes M] [--seed S] [--hidden 256,256,256]
-        [--horizon 16] [--obs-horizon 2] [--action-steps 8] [--batch 256] [--lr 0.001] [--all-episodes] [--json]
-                                     a diffusion policy from demonstrations; DIR gets metrics.jsonl, policy.onnx + policy.card.json
+        [--horizon 16] [--obs-horizon 2] [--action-steps 8] [--batch 256] [--lr 0.001] [--all-episodes]
+        [--position-target I,J… [--target-lead 5]] [--json]
+                                     a diffusion policy from demonstrations; DIR gets metrics.jsonl, policy.onnx + policy.card.json;
+                                     --position-target: it learns where observation entries I,J… go (one per actuator), tracked by a fitted PD
   train --task T --algo world-model --out DIR [--steps N | --minutes M] [--seed S] [--envs N] [--hidden 128,128]
         [--batch 128] [--lr 0.0003] [--updates-per-step 1] [--set task.key=value …] [--checkpoint-every 10] [--json]
                                      a TD-MPC2-style world model learned online; DIR gets metrics.jsonl, world-model.card.json

@@ -145,6 +145,21 @@ const diffusionSpec = z.object({
   clipSample: z.boolean().default(true),
   clipSampleRange: z.number().positive().default(1),
   normalization: z.object({ action: normalizer.optional(), observation: normalizer.optional() }).optional(),
+  /**
+   * When present the model's actions are position targets, not actuator commands: target k is where
+   * observation entry `observation[k]` should go, and the controller drives actuator k toward it with
+   * command = kp·(target − x) − kd·(x − x_prev), x_prev that entry one control step earlier (Diffusion
+   * Policy's PushT: the policy outputs the pusher's target position, a PD loop tracks it).
+   */
+  positionTarget: z
+    .object({
+      observation: z.array(z.number().int().nonnegative()),
+      kp: z.array(z.number()),
+      kd: z.array(z.number()),
+      /** Control steps ahead of the observation each demonstrated target was taken from (provenance). */
+      lead: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type DiffusionSpec = z.infer<typeof diffusionSpec>;
 
@@ -303,6 +318,19 @@ function crossCheck(card: ModelCard): string[] {
   if (card.kind === 'diffusion-denoiser' && !card.diffusion) problems.push('diffusion: required when kind is "diffusion-denoiser"');
   if (card.kind === 'world-model' && !card.worldModel) problems.push('worldModel: required when kind is "world-model"');
   if (card.policy) problems.push(...checkPolicy(card, card.policy));
+  if (card.diffusion?.positionTarget) problems.push(...checkPositionTarget(card.diffusion));
+  return problems;
+}
+
+function checkPositionTarget(d: DiffusionSpec): string[] {
+  const t = d.positionTarget!;
+  const problems: string[] = [];
+  for (const key of ['observation', 'kp', 'kd'] as const) {
+    if (t[key].length !== d.actionDim) problems.push(`diffusion.positionTarget.${key}: ${t[key].length} values, the model has ${d.actionDim} actions`);
+  }
+  t.observation.forEach((i, k) => {
+    if (i >= d.obsDim) problems.push(`diffusion.positionTarget.observation[${k}]: entry ${i} is past the observation's ${d.obsDim} values`);
+  });
   return problems;
 }
 

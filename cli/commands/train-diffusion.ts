@@ -9,6 +9,7 @@ import type { ParamValues } from '../../sim/params.ts';
 import { Random } from '../../sim/random.ts';
 import { findTask } from '../../sim/tasks/index.ts';
 import { DiffusionTrainer, type DiffusionTrainOptions } from '../../train/diffusion/diffusion-trainer.ts';
+import type { PositionTargetOptions } from '../../train/diffusion/position-targets.ts';
 import { appendMetrics, prepareRunDir, writeExport } from '../../train/run-dir.ts';
 import { count, guard, guardAsync, positive } from '../arg-checks.ts';
 import { progressBar, timeLeft } from '../progress-bar.ts';
@@ -28,6 +29,8 @@ export interface DiffusionTrainValues {
   batch?: string | undefined;
   lr?: string | undefined;
   'all-episodes'?: boolean | undefined;
+  'position-target'?: string | undefined;
+  'target-lead'?: string | undefined;
   resume?: string | undefined;
   json?: boolean | undefined;
 }
@@ -35,6 +38,8 @@ export interface DiffusionTrainValues {
 const METRICS_EVERY = 100;
 const EXPORT_EVERY = 1000;
 const DEFAULT_STEPS = 5000;
+/** Control steps between an observation and the demonstrated position target taken from it (0.1 s at 50 Hz). */
+const DEFAULT_TARGET_LEAD = 5;
 
 export async function trainDiffusion(values: DiffusionTrainValues): Promise<string> {
   if (values.resume) throw new UsageError('--resume is not available with --algo diffusion; start a new run (it exports the EMA weights at the end)');
@@ -46,6 +51,7 @@ export async function trainDiffusion(values: DiffusionTrainValues): Promise<stri
   // An expert-labelled episode (DAgger) teaches whatever the learner that drove it did: its labels are the expert's.
   const episodes = values['all-episodes'] ? demos.episodes : demos.episodes.filter((e) => e.success || e.expert !== undefined);
   if (!episodes.length) throw new UsageError(`${files.join(', ')}: none of the ${demos.episodes.length} episodes succeeded; give --all-episodes to learn from them anyway`);
+  const positionTarget = positionTargetOption(values, episodes);
   if (values.minutes !== undefined && values.steps !== undefined) throw new UsageError('give --minutes or --steps, not both');
   const minutes = values.minutes === undefined ? undefined : positive('--minutes', values.minutes);
   const maxSteps = values.steps === undefined ? (minutes === undefined ? DEFAULT_STEPS : Infinity) : count('--steps', values.steps, 1);
@@ -58,6 +64,7 @@ export async function trainDiffusion(values: DiffusionTrainValues): Promise<stri
     ...(values.batch ? { batchSize: count('--batch', values.batch, 1) } : {}),
     ...(values.lr ? { learningRate: positive('--lr', values.lr) } : {}),
     ...(Number.isFinite(maxSteps) ? { decaySteps: maxSteps } : {}),
+    ...(positionTarget ? { positionTarget } : {}),
   };
   const out = resolve(values.out!);
   guard(() => prepareRunDir(out));
@@ -115,15 +122,32 @@ export async function trainDiffusion(values: DiffusionTrainValues): Promise<stri
     await trainer.dispose();
   }
   if (tty) process.stderr.write('\n');
+  const tracking = trainer.tracking && { observation: trainer.tracking.observation, lead: trainer.tracking.lead, kp: trainer.tracking.kp.map(round), kd: trainer.tracking.kd.map(round), r2: trainer.tracking.r2.map(round) };
   const wallSeconds = Math.round((performance.now() - t0) / 1000);
-  const summary = { task: demos.task, algo: 'diffusion', out, steps: trainer.steps, episodes: episodes.length, demoSteps, wallSeconds, loss: round(lastLoss) };
+  const summary = { task: demos.task, algo: 'diffusion', out, steps: trainer.steps, episodes: episodes.length, demoSteps, wallSeconds, loss: round(lastLoss), ...(tracking ? { positionTarget: tracking } : {}) };
   if (values.json) return JSON.stringify(summary);
   const left = demos.episodes.length - episodes.length;
   return [
     `trained a diffusion policy for ${demos.task} on ${episodes.length} episodes (${demoSteps} steps${left ? `; ${left} unsuccessful left out` : ''}): ${trainer.steps} steps in ${wallSeconds} s, loss ${summary.loss}`,
+    ...(tracking ? [`  actions: position targets of observation entries ${tracking.observation.join(', ')} (${tracking.lead} steps ahead), tracked by a PD fitted to the demonstrated commands: kp ${tracking.kp.join(', ')}, kd ${tracking.kd.join(', ')} (explains ${tracking.r2.map((r) => `${Math.round(r * 100)} %`).join(', ')} of their variance)`] : []),
     `  policy: ${out}/policy.onnx (+ policy.card.json), metrics: ${out}/metrics.jsonl`,
     `  run it: actuate eval --task ${demos.task} --controller diffusion-policy --set controller.model=${out}/policy.onnx`,
   ].join('\n');
+}
+
+/** `--position-target I,J… [--target-lead N]`: learn where those observation entries go (train/diffusion/position-targets.ts). */
+function positionTargetOption(values: DiffusionTrainValues, episodes: Demonstrations['episodes']): PositionTargetOptions | undefined {
+  if (values['position-target'] === undefined) {
+    if (values['target-lead'] !== undefined) throw new UsageError('--target-lead goes with --position-target');
+    return undefined;
+  }
+  // The targets are where the recorded commands took the robot; an expert's labels (DAgger) were not applied.
+  const labelled = episodes.find((e) => e.expert !== undefined);
+  if (labelled) throw new UsageError(`--position-target learns where the recorded commands led, but episode ${labelled.episode} holds ${labelled.expert}'s labels for states another controller reached; leave DAgger recordings out`);
+  return {
+    observation: values['position-target'].split(',').map((i) => count('--position-target', i, 0)),
+    lead: count('--target-lead', values['target-lead'] ?? String(DEFAULT_TARGET_LEAD), 1),
+  };
 }
 
 /** One set of demonstrations from several files of the same task; the observation checked against the task as it is now. */

@@ -47,6 +47,8 @@ export async function trainCommand(argv: string[]): Promise<string> {
       batch: { type: 'string' },
       lr: { type: 'string' },
       'all-episodes': { type: 'boolean', default: false },
+      'position-target': { type: 'string' },
+      'target-lead': { type: 'string' },
       // --algo world-model (train-world-model.ts)
       'updates-per-step': { type: 'string' },
     },

@@ -30,7 +30,7 @@ function chunkModel(): Uint8Array {
   return g.toBytes();
 }
 
-function files(obsDim = 1) {
+function files(obsDim = 1, diffusionExtra: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'actuate-dp-'));
   writeFileSync(join(dir, 'chunk.onnx'), chunkModel());
   const card = {
@@ -49,6 +49,7 @@ function files(obsDim = 1) {
       predictionType: 'sample', clipSample: false,
       // Actions live in [−10, 10]; the model works in [−1, 1].
       normalization: { action: { mode: 'min_max', min: [-10, -10], max: [10, 10] } },
+      ...diffusionExtra,
     },
     provenance: { source: 'built in this test', license: 'Apache-2.0' },
   };
@@ -103,6 +104,30 @@ describe('diffusion-policy controller', () => {
       expect(a[0], `step ${s}`).toBeCloseTo((10 * num) / den, 3);
     }
     await c.dispose();
+  });
+
+  it('tracks position targets with the card’s PD, clamped to the actuators’ range afterwards', async () => {
+    // Both actuators drive observation entry 0; targets are the chunk entries C[j, a] = 10·(2·o + j + 0.1·a).
+    const { card } = files(1, { positionTarget: { observation: [0, 0], kp: [3, 0.5], kd: [2, 0], lead: 5 } });
+    const c = await diffusionPolicy.create(context(), { ...defaults(diffusionPolicy.params), card, actionSteps: 1 });
+    c.reset(0);
+    const observations = [0, 0.5, 2];
+    for (const [s, o] of observations.entries()) {
+      const got = await c.act(Float64Array.of(o), 0);
+      const velocity = s === 0 ? 0 : o - observations[s - 1]!;
+      const target = [10 * (2 * o + 1), 10 * (2 * o + 1.1)];
+      expect(got[0], `step ${s}`).toBeCloseTo(3 * (target[0]! - o) - 2 * velocity, 3);
+      expect(got[1], `step ${s}`).toBeCloseTo(0.5 * (target[1]! - o), 3);
+    }
+    // A reset forgets the previous observation: no velocity on the first step.
+    c.reset(1);
+    expect((await c.act(Float64Array.of(2), 0))[0]).toBeCloseTo(3 * (10 * 5 - 2), 3);
+    await c.dispose();
+    // The card checks that there is one tracked entry and one gain per actuator.
+    const wrong = files(1, { positionTarget: { observation: [0, 3], kp: [1], kd: [0, 0], lead: 5 } });
+    await expect(Promise.resolve().then(() => diffusionPolicy.create(context(), { ...defaults(diffusionPolicy.params), card: wrong.card }))).rejects.toThrow(
+      /positionTarget\.kp: 1 values, the model has 2 actions[\s\S]*positionTarget\.observation\[1\]: entry 3 is past the observation's 1 values/,
+    );
   });
 
   it('refuses to start without a model, or with a model that does not fit the task, saying what to set', async () => {

@@ -6,7 +6,8 @@
  * averaged with weights exp(−m·i), i = 0 for the oldest prediction.
  *
  * The card (kind 'diffusion-denoiser'; by default the one beside the model) gives the sizes, the noise schedule the model was trained with
- * and the action/observation normalization. Without a card, sizes come from the model's input shapes
+ * and the action/observation normalization; when it has `positionTarget`, the denoised actions are
+ * position targets that a PD loop tracks (position-tracker.ts). Without a card, sizes come from the model's input shapes
  * and the schedule from Diffusion Policy's defaults (squaredcos_cap_v2, 100 steps, epsilon, clip).
  */
 import { existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { loadControllerModel } from '../model-thread.ts';
 import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.ts';
 import { Random } from '../../sim/random.ts';
 import type { ControlContext, Controller, ControllerDefinition } from '../controller.ts';
+import { PositionTracker } from './position-tracker.ts';
 import { DiffusionSampler } from './sampler.ts';
 import { createScheduler, type Scheduler } from './schedulers.ts';
 
@@ -78,6 +80,8 @@ export class DiffusionPolicy implements Controller {
   private readonly sampler: DiffusionSampler;
   private readonly actionNorm: Normalizer;
   private readonly obsNorm: Normalizer;
+  /** Tracks the model's position targets when its card says its actions are targets. */
+  private readonly tracker: PositionTracker | undefined;
   private scheduler: Scheduler | undefined;
   private schedulerKey = '';
   private obsHistory: Float32Array[] = [];
@@ -100,6 +104,7 @@ export class DiffusionPolicy implements Controller {
     });
     this.actionNorm = new Normalizer(spec.normalization?.action, spec.actionDim, 'action');
     this.obsNorm = new Normalizer(spec.normalization?.observation, spec.obsDim, 'observation');
+    this.tracker = spec.positionTarget && new PositionTracker(spec.positionTarget);
   }
 
   /** Chunks sampled since reset (each one denoising run). */
@@ -126,6 +131,7 @@ export class DiffusionPolicy implements Controller {
     this.step = 0;
     this.chunks = 0;
     this.lastChunkStep = -Infinity;
+    this.tracker?.reset();
   }
 
   async act(state: Float64Array, _time: number): Promise<Float64Array> {
@@ -154,10 +160,10 @@ export class DiffusionPolicy implements Controller {
       await this.sampleChunk(settings);
       this.lastChunkStep = this.step;
     }
-    const action = this.combine(ensemble, settings.ensembleDecay as number);
+    const predicted = this.combine(ensemble, settings.ensembleDecay as number);
     this.predictions.delete(this.step);
     this.step++;
-    return action;
+    return this.clamp(this.tracker ? this.tracker.command(predicted, observation) : predicted);
   }
 
   private async sampleChunk(settings: ParamValues): Promise<void> {
@@ -193,9 +199,14 @@ export class DiffusionPolicy implements Controller {
       });
       for (let k = 0; k < out.length; k++) out[k]! /= total;
     }
-    const { actionLow, actionHigh } = this.options;
-    if (actionLow && actionHigh) for (let k = 0; k < out.length; k++) out[k] = Math.min(actionHigh[k]!, Math.max(actionLow[k]!, out[k]!));
     return out;
+  }
+
+  /** The command within the actuators' ranges. */
+  private clamp(command: Float64Array): Float64Array {
+    const { actionLow, actionHigh } = this.options;
+    if (actionLow && actionHigh) for (let k = 0; k < command.length; k++) command[k] = Math.min(actionHigh[k]!, Math.max(actionLow[k]!, command[k]!));
+    return command;
   }
 
   private schedulerFor(settings: ParamValues): Scheduler {

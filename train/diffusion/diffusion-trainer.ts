@@ -14,6 +14,7 @@ import { exportDenoiser, type DenoiserProvenance } from '../export/denoiser-expo
 import { DenoiserLearner, type DenoiserBatch } from '../learner/denoiser-learner.ts';
 import { freshLearnerState } from '../learner/learner.ts';
 import { DemoDataset, type DemoEpisodeData } from './demo-dataset.ts';
+import { relabelWithPositionTargets, type PositionTargetOptions, type PositionTracking } from './position-targets.ts';
 import { chunkSize, conditionSize, DEFAULT_DENOISER_HIDDEN, initDenoiser, type DenoiserSpec } from './denoiser.ts';
 import { WeightAverage } from './ema.ts';
 
@@ -39,6 +40,8 @@ export interface DiffusionTrainOptions {
   /** Diffusion steps in training (100) and their schedule. */
   schedule: SchedulerConfig;
   seed: number;
+  /** Learn position targets for these observation entries instead of the recorded commands (position-targets.ts). */
+  positionTarget?: PositionTargetOptions;
 }
 
 export const DIFFUSION_DEFAULTS: DiffusionTrainOptions = {
@@ -67,6 +70,8 @@ export class DiffusionTrainer {
     readonly dataset: DemoDataset,
     private readonly learner: DenoiserLearner,
     private readonly ema: WeightAverage,
+    /** The PD fitted to the demonstrations when the policy learns position targets. */
+    readonly tracking?: PositionTracking,
   ) {
     this.random = new Random(options.seed + 1);
     const { alphasCumprod } = noiseSchedule(options.schedule);
@@ -81,10 +86,11 @@ export class DiffusionTrainer {
     if (options.obsHorizon > options.horizon) throw new Error(`the observation horizon (${options.obsHorizon}) cannot exceed the action horizon (${options.horizon})`);
     if (options.actionSteps > options.horizon - options.obsHorizon + 1) throw new Error(`at most horizon − obsHorizon + 1 = ${options.horizon - options.obsHorizon + 1} actions of a chunk can be executed, not ${options.actionSteps}`);
     const spec: DenoiserSpec = { horizon: options.horizon, actionDim, obsHorizon: options.obsHorizon, obsDim, hidden: options.hidden, timeEmbedDim: options.timeEmbedDim };
-    const dataset = new DemoDataset(episodes, spec);
+    const targets = options.positionTarget && relabelWithPositionTargets(episodes, obsDim, actionDim, options.positionTarget);
+    const dataset = new DemoDataset(targets?.episodes ?? episodes, spec);
     const params = initDenoiser(spec, new Random(options.seed));
     const learner = await DenoiserLearner.create(spec, freshLearnerState(params));
-    return new DiffusionTrainer(spec, options, dataset, learner, new WeightAverage(params));
+    return new DiffusionTrainer(spec, options, dataset, learner, new WeightAverage(params), targets?.tracking);
   }
 
   get steps(): number {
@@ -133,7 +139,8 @@ export class DiffusionTrainer {
 
   /** The EMA weights as policy.onnx + card. */
   export(provenance: DenoiserProvenance): ExportedPolicy {
-    return exportDenoiser(this.ema.parameters(), { spec: this.spec, actionSteps: this.options.actionSteps, schedule: this.options.schedule, normalization: this.dataset.normalization, provenance });
+    const tracking = this.tracking && { observation: this.tracking.observation, lead: this.tracking.lead, kp: this.tracking.kp, kd: this.tracking.kd };
+    return exportDenoiser(this.ema.parameters(), { spec: this.spec, actionSteps: this.options.actionSteps, schedule: this.options.schedule, normalization: this.dataset.normalization, ...(tracking ? { positionTarget: tracking } : {}), provenance });
   }
 
   async dispose(): Promise<void> {

@@ -29,6 +29,8 @@ export interface DenoiserExportOptions {
   actionSteps: number;
   schedule: SchedulerConfig;
   normalization: { observation: NormalizerSpec; action: NormalizerSpec };
+  /** The actions are position targets tracked by this PD (train/diffusion/position-targets.ts). */
+  positionTarget?: { observation: number[]; lead: number; kp: number[]; kd: number[] };
   provenance: DenoiserProvenance;
   name?: string;
 }
@@ -72,6 +74,7 @@ export function exportDenoiser(params: ParamTensor[], options: DenoiserExportOpt
         output: 'noise_pred',
         ...options.schedule,
         normalization: options.normalization,
+        ...(options.positionTarget ? { positionTarget: options.positionTarget } : {}),
       },
       provenance: {
         source: 'trained here',
