@@ -65,6 +65,8 @@ interface AttachedRobot {
 }
 
 type Listener<S extends keyof StreamEvents> = (data: StreamEvents[S]) => void;
+/** Streams sent at a bounded rate. */
+type EmittedStream = 'frame' | 'telemetry' | 'plan';
 
 const FRAME_INTERVAL_MS = 1000 / 60;
 const TELEMETRY_INTERVAL_MS = 1000 / 30;
@@ -106,7 +108,7 @@ export class Session {
   private readonly stepObservers = new Set<(sample: StepSample) => void>();
   /** The command asked for and the one the robot sent after safety, for this step's observers. */
   private lastCommand: StepSample['command'];
-  private readonly nextEmit = { frame: 0, telemetry: 0, plan: 0 };
+  private readonly nextEmit: Record<EmittedStream, number> = { frame: 0, telemetry: 0, plan: 0 };
   readonly physicsStepUs = new RollingStats(512);
   readonly planMs = new RollingStats(512);
   private readonly replans = new RateMeter();
@@ -761,7 +763,7 @@ export class Session {
       task: this.task,
       costWeights: () => this.weights,
       robot: this.robot.capabilities,
-      wantsPlan: () => this.planDue(),
+      wantsPlan: () => this.isDue('plan'),
     };
     const next = await def.create(context, values);
     const old = this.loop;
@@ -861,15 +863,18 @@ export class Session {
     }
   }
 
-  private due(stream: 'frame' | 'telemetry' | 'plan', interval: number, force: boolean): boolean {
-    if (!this.wants(stream)) return false;
-    const now = performance.now();
-    const next = this.nextEmit[stream];
-    if (!force && now < next) return false;
+  /** Whether `stream` is due (someone listens, its next time has come); if so, books the next time. */
+  private due(stream: EmittedStream, interval: number, force: boolean): boolean {
+    if (!(force ? this.wants(stream) : this.isDue(stream))) return false;
     // A fixed grid, not "interval since the last": a step that wakes a little late (a busy machine's
     // timers) and the catch-up step right after it must not cost a frame.
-    this.nextEmit[stream] = Math.max(next, now - interval) + interval;
+    this.nextEmit[stream] = Math.max(this.nextEmit[stream], performance.now() - interval) + interval;
     return true;
+  }
+
+  /** Whether an event of `stream` made now would be sent: someone listens and its next time has come. */
+  private isDue(stream: EmittedStream): boolean {
+    return this.wants(stream) && performance.now() >= this.nextEmit[stream];
   }
 
   private emitFrame(force: boolean): void {
@@ -903,11 +908,6 @@ export class Session {
       },
     };
     this.emit('telemetry', telemetry);
-  }
-
-  /** Whether a plan made now would be sent: someone listens and the next plan event is due (see `due`). */
-  private planDue(): boolean {
-    return this.wants('plan') && performance.now() >= this.nextEmit.plan;
   }
 
   private emitPlan(): void {

@@ -8,6 +8,7 @@
  * those two geoms, so every pair that can touch and whose geoms differ in friction is written as one with
  * the mean. Pairs of equal friction need none: the larger is then the mean.
  */
+import { pairKey } from '../pair-key.ts';
 import { DEFAULT_FRICTION, type SceneDescription } from '../scene.ts';
 
 export interface FrictionPair {
@@ -48,8 +49,4 @@ export function frictionPairs(scene: SceneDescription): FrictionPair[] {
     }
   }
   return pairs;
-}
-
-function pairKey(a: number, b: number): string {
-  return a < b ? `${a}/${b}` : `${b}/${a}`;
 }

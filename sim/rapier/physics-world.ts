@@ -5,6 +5,7 @@
  */
 import type { Collider, EventQueue, ImpulseJoint, JointAxesMask, JointData, RigidBody, UnitImpulseJoint, World } from '@dimforge/rapier3d-simd-compat';
 import type { Rapier } from './load-rapier.ts';
+import { pairKey } from '../pair-key.ts';
 import {
   BODY_POSE_SIZE,
   BODY_STATE_SIZE,
@@ -615,9 +616,6 @@ function shapeDesc(R: Rapier, shape: Shape, meshes: Record<string, MeshData> | u
   }
 }
 
-function pairKey(h1: number, h2: number): string {
-  return h1 < h2 ? `${h1}/${h2}` : `${h2}/${h1}`;
-}
 
 /** +90° about x: Rapier's heightfield up (local y) onto the scene's z, its local z onto −y. */
 const HEIGHTFIELD_UP: Quat = [Math.SQRT1_2, 0, 0, Math.SQRT1_2];
