@@ -4,11 +4,11 @@
 // a test run starts dozens. Otherwise it hands over to the plain bootstrap, which uses tsx.
 // `job` is the module an off-thread worker (engine/off-thread.ts) imports in turn.
 import { workerData } from 'node:worker_threads';
-import { compiledUrl } from './build-engine.mjs';
+import { compiledUrls } from './build-engine.mjs';
 
-const entry = compiledUrl(workerData.entry);
-const job = workerData.job && compiledUrl(workerData.job);
-if (entry && (job || !workerData.job)) {
+const compiled = compiledUrls([workerData.entry, workerData.job]);
+if (compiled) {
+  const [entry, job] = compiled;
   Object.assign(workerData, { entry }, job ? { job } : {});
   await import(entry);
 } else {

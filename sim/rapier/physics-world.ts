@@ -616,7 +616,6 @@ function shapeDesc(R: Rapier, shape: Shape, meshes: Record<string, MeshData> | u
   }
 }
 
-
 /** +90° about x: Rapier's heightfield up (local y) onto the scene's z, its local z onto −y. */
 const HEIGHTFIELD_UP: Quat = [Math.SQRT1_2, 0, 0, Math.SQRT1_2];
 
