@@ -4,7 +4,7 @@
  * so a sampling planner walks it in closed loop. Actions are joint targets for position servos,
  * within ant.xml's joint ranges; the observation is Gymnasium Ant's 27 numbers.
  */
-import { baseFrame, bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, jointVelocity, rotateInverse } from '../kinematics.ts';
+import { baseFrame, bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, jointVelocity, rotate, rotateInverse } from '../kinematics.ts';
 import type { ParamValues } from '../params.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../task.ts';
@@ -22,6 +22,7 @@ const MIN_UPRIGHT = 0.5;
 /** Success: mean forward speed over the last SPEED_WINDOW seconds at least SPEED_FRACTION of the target. */
 export const SPEED_WINDOW = 3;
 export const SPEED_FRACTION = 0.5;
+const FORWARD: [number, number, number] = [1, 0, 0];
 
 export const antWalk: TaskDefinition = {
   id: 'ant-walk',
@@ -58,7 +59,9 @@ export const antWalk: TaskDefinition = {
         { name: 'lateral velocity', dim: 1, norm: { kind: 'quadratic' }, weight: 2, range: [0, 100], help: 'torso vy' },
         { name: 'upright', dim: 2, norm: { kind: 'quadratic' }, weight: 10, range: [0, 100], help: 'projected gravity x, y' },
         { name: 'height', dim: 1, norm: { kind: 'quadratic' }, weight: 10, range: [0, 100], help: `torso height − ${standHeight.toFixed(2)} m (standing)` },
-        { name: 'yaw rate', dim: 1, norm: { kind: 'quadratic' }, weight: 0.5, range: [0, 10], help: 'keeps the heading' },
+        { name: 'yaw rate', dim: 1, norm: { kind: 'quadratic' }, weight: 0.5, range: [0, 10], help: 'damps turning' },
+        // The rate alone lets a gait turn a few degrees a second, unpenalised until the speed along +x has dropped.
+        { name: 'heading', dim: 1, norm: { kind: 'quadratic' }, weight: 5, range: [0, 100], help: 'sine of the torso yaw away from +x' },
         { name: 'control', dim: n, norm: { kind: 'quadratic' }, weight: 0.1, range: [0, 10], help: 'servo targets away from the standing pose' },
       ],
       reset(random) {
@@ -77,7 +80,8 @@ export const antWalk: TaskDefinition = {
         out[3] = g[1];
         out[4] = height(s) - standHeight;
         out[5] = bodyAngularVelocity(s, torso)[2];
-        for (let i = 0; i < n; i++) out[6 + i] = (a[i] ?? 0) - stand[i]!;
+        out[6] = rotate(bodyRotation(s, torso), FORWARD)[1];
+        for (let i = 0; i < n; i++) out[7 + i] = (a[i] ?? 0) - stand[i]!;
       },
       terminated: fallen,
       /** Servo targets at the current joint positions (within the joints' ranges). */
