@@ -61,7 +61,8 @@ export const antWalk: TaskDefinition = {
         { name: 'height', dim: 1, norm: { kind: 'quadratic' }, weight: 10, range: [0, 100], help: `torso height − ${standHeight.toFixed(2)} m (standing)` },
         { name: 'yaw rate', dim: 1, norm: { kind: 'quadratic' }, weight: 0.5, range: [0, 10], help: 'damps turning' },
         // The rate alone lets a gait turn a few degrees a second, unpenalised until the speed along +x has dropped.
-        { name: 'heading', dim: 1, norm: { kind: 'quadratic' }, weight: 5, range: [0, 100], help: 'sine of the torso yaw away from +x' },
+        // The angle, not its sine: a sine would score running backwards (yaw 180°) as well as running straight.
+        { name: 'heading', dim: 1, norm: { kind: 'quadratic' }, weight: 5, range: [0, 100], help: 'torso yaw away from +x (rad)' },
         { name: 'control', dim: n, norm: { kind: 'quadratic' }, weight: 0.1, range: [0, 10], help: 'servo targets away from the standing pose' },
       ],
       reset(random) {
@@ -80,7 +81,8 @@ export const antWalk: TaskDefinition = {
         out[3] = g[1];
         out[4] = height(s) - standHeight;
         out[5] = bodyAngularVelocity(s, torso)[2];
-        out[6] = rotate(bodyRotation(s, torso), FORWARD)[1];
+        const forward = rotate(bodyRotation(s, torso), FORWARD);
+        out[6] = Math.atan2(forward[1], forward[0]);
         for (let i = 0; i < n; i++) out[7 + i] = (a[i] ?? 0) - stand[i]!;
       },
       terminated: fallen,
