@@ -2,7 +2,8 @@
  * ant-walk: MuJoCo's Ant (sim/tasks/ant-body.ts) runs forward (+x) at a target speed on flat ground.
  * A small, fast body for locomotion experiments: nine capsule-and-sphere bodies step in tens of µs,
  * so a sampling planner walks it in closed loop. Actions are joint targets for position servos,
- * within ant.xml's joint ranges; the observation is Gymnasium Ant's 27 numbers.
+ * within ant.xml's joint ranges; the observation is Gymnasium Ant's 27 numbers. A policy sees body-frame
+ * quantities (train/policy-layout.ts) and, as its velocity command, the way to +x (`commandFor`).
  */
 import { baseFrame, bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, jointVelocity, rotate, rotateInverse } from '../kinematics.ts';
 import type { ParamValues } from '../params.ts';
@@ -23,6 +24,8 @@ const MIN_UPRIGHT = 0.5;
 export const SPEED_WINDOW = 3;
 export const SPEED_FRACTION = 0.5;
 const FORWARD: [number, number, number] = [1, 0, 0];
+/** legged_gym's heading mode: yaw-rate command = gain · heading error, clipped to ±1 rad/s. */
+const HEADING_GAIN = 0.5;
 
 export const antWalk: TaskDefinition = {
   id: 'ant-walk',
@@ -50,6 +53,12 @@ export const antWalk: TaskDefinition = {
     const gravity = baseFrame(torso).gravity;
     const joint = (s: Float64Array, i: number) => jointPosition(scene, s, scene.actuators[i]!.joint);
     const fallen = (s: Float64Array) => height(s) < FALL_HEIGHT || -gravity(s)[2] < MIN_UPRIGHT;
+    /** Torso yaw from +x, in (−π, π]. */
+    const heading = (s: Float64Array) => {
+      const forward = rotate(bodyRotation(s, torso), FORWARD);
+      return Math.atan2(forward[1], forward[0]);
+    };
+    const command = new Float64Array(3);
     return {
       scene,
       timing: { controlDt: 0.02, episodeSeconds: 10 },
@@ -81,11 +90,18 @@ export const antWalk: TaskDefinition = {
         out[3] = g[1];
         out[4] = height(s) - standHeight;
         out[5] = bodyAngularVelocity(s, torso)[2];
-        const forward = rotate(bodyRotation(s, torso), FORWARD);
-        out[6] = Math.atan2(forward[1], forward[0]);
+        out[6] = heading(s);
         for (let i = 0; i < n; i++) out[7 + i] = (a[i] ?? 0) - stand[i]!;
       },
       terminated: fallen,
+      /** The target velocity (+x at `speed`) in the torso's yaw frame, and a yaw rate that turns back to +x. */
+      commandFor(s) {
+        const yaw = heading(s);
+        command[0] = speed * Math.cos(yaw);
+        command[1] = -speed * Math.sin(yaw);
+        command[2] = Math.min(1, Math.max(-1, -HEADING_GAIN * yaw));
+        return command;
+      },
       /** Servo targets at the current joint positions (within the joints' ranges). */
       holdAction(s) {
         return Float64Array.from(scene.actuators, (act, i) => Math.min(act.ctrlRange[1], Math.max(act.ctrlRange[0], joint(s, i))));
