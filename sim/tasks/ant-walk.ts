@@ -9,8 +9,11 @@ import { baseFrame, bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyR
 import type { ParamValues } from '../params.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../task.ts';
+import { projectPath } from '../project-paths.ts';
 import { ANT_TORSO, antScene, antStandingHeight, antStandingPose } from './ant-body.ts';
 
+/** The PPO policy trained on this task (models/ant-walk-ppo): the default controller; mppi stays selectable. */
+export const ANT_WALK_POLICY_CARD = projectPath('models/ant-walk-ppo/policy.card.json');
 /** Servo defaults (measured choice, docs/physics.md "Ant"). */
 export const ANT_SERVO = { kp: 20, kv: 1, forceLimit: 5 };
 /** kg·m² per leg link: without it the light links make the servos buzz (docs/physics.md). */
@@ -31,7 +34,7 @@ export const antWalk: TaskDefinition = {
   id: 'ant-walk',
   title: 'Ant walk',
   description: "MuJoCo's Ant (four legs, eight position servos) runs forward at a target speed; a fast body for locomotion experiments.",
-  defaultController: 'mppi',
+  defaultController: 'onnx-policy',
   params: [
     { kind: 'number', key: 'speed', label: 'Target speed', default: 1, min: -2, max: 3, step: 0.05, unit: 'm/s', help: 'forward (+x) speed of the torso' },
     { kind: 'number', key: 'kp', label: 'Servo kp', default: ANT_SERVO.kp, min: 2, max: 50, step: 1, unit: 'N·m/rad' },
@@ -62,6 +65,7 @@ export const antWalk: TaskDefinition = {
     return {
       scene,
       timing: { controlDt: 0.02, episodeSeconds: 10 },
+      policyCard: ANT_WALK_POLICY_CARD,
       actionDim: n,
       costTerms: [
         { name: 'forward velocity', dim: 1, norm: { kind: 'quadratic' }, weight: 10, range: [0, 100], help: 'torso vx − target speed' },
