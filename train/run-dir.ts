@@ -56,7 +56,7 @@ export function writeWorldModelExport(dir: string, exported: ExportedWorldModel)
   writeAtomic(join(dir, `${exported.card.name}.card.json`), `${JSON.stringify(exported.card, null, 2)}\n`);
 }
 
-const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const b64 = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 export function writeCheckpoint(dir: string, c: Checkpoint): void {
   const tensors = c.learner.params.map((p, i) => ({ name: p.name, dims: p.dims, param: b64(p.data), m: b64(c.learner.m[i]!.data), v: b64(c.learner.v[i]!.data) }));
@@ -109,10 +109,10 @@ export function readCheckpoint(dir: string): Checkpoint {
 /**
  * A world-model run's checkpoint, in the same checkpoint.json (version, then the run as JSON) with
  * `algorithm: 'world-model'`; every Float32Array (parameters, moments, the replay buffer) is stored
- * as {"float32": base64}.
+ * as {"float32": base64}, every Int32Array (the buffer's row links) as {"int32": base64}.
  */
 export function writeWorldModelCheckpoint(dir: string, c: WorldModelCheckpoint): void {
-  writeAtomic(join(dir, CHECKPOINT_FILE), JSON.stringify({ version: CHECKPOINT_VERSION, ...c }, (_, v: unknown) => (v instanceof Float32Array ? { float32: b64(v) } : v)));
+  writeAtomic(join(dir, CHECKPOINT_FILE), JSON.stringify({ version: CHECKPOINT_VERSION, ...c }, (_, v: unknown) => (v instanceof Float32Array ? { float32: b64(v) } : v instanceof Int32Array ? { int32: b64(v) } : v)));
 }
 
 export function readWorldModelCheckpoint(dir: string): WorldModelCheckpoint {
@@ -124,11 +124,14 @@ export function readWorldModelCheckpoint(dir: string): WorldModelCheckpoint {
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'), (_, v: unknown) => {
-      const packed = v as { float32?: unknown } | null;
-      if (typeof packed !== 'object' || packed === null || typeof packed.float32 !== 'string') return v;
-      const bytes = Buffer.from(packed.float32, 'base64');
-      if (bytes.byteLength % 4) throw new Error(`${bytes.byteLength} bytes is not a whole number of float32 values`);
-      return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      const packed = v as { float32?: unknown; int32?: unknown } | null;
+      if (typeof packed !== 'object' || packed === null) return v;
+      const type = typeof packed.float32 === 'string' ? 'float32' : typeof packed.int32 === 'string' ? 'int32' : undefined;
+      if (!type) return v;
+      const bytes = Buffer.from(packed[type] as string, 'base64');
+      if (bytes.byteLength % 4) throw new Error(`${bytes.byteLength} bytes is not a whole number of ${type} values`);
+      const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      return type === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
     }) as Record<string, unknown>;
   } catch (err) {
     throw new RunDirError(`${file}: not valid (${(err as Error).message}); the checkpoint is corrupt`);

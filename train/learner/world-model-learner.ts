@@ -10,13 +10,16 @@ import { checkTensors, nextState, stateFeeds, type LearnerOptions, type LearnerS
 import { adamScalars } from './mlp-graph.ts';
 import { WORLD_MODEL_STATS, worldModelActGraph, worldModelStepGraph, type WorldModelStat } from './world-model-step-graph.ts';
 
-/** B transitions, flat row-major arrays; actions in [−1, 1]. */
-export interface TransitionBatch {
+/**
+ * B sub-trajectories of H steps, step-major flat arrays: obs [H+1, B, D] (o_0 … o_H), action [H, B, A]
+ * in [−1, 1], reward [H, B], notDone [H, B].
+ */
+export interface RolloutBatch {
   size: number;
+  horizon: number;
   obs: Float32Array;
   action: Float32Array;
   reward: Float32Array;
-  nextObs: Float32Array;
   notDone: Float32Array;
 }
 
@@ -42,17 +45,19 @@ export interface WorldModelLearnerState extends LearnerState {
 export class WorldModelLearner {
   private constructor(
     readonly spec: WorldModelNetSpec,
+    readonly horizon: number,
     private readonly stepSession: ModelSession,
     private readonly actSession: ModelSession,
     private state: WorldModelLearnerState,
   ) {}
 
-  static async create(spec: WorldModelNetSpec, state: WorldModelLearnerState, options: LearnerOptions = {}): Promise<WorldModelLearner> {
+  /** `loss.horizon` and `loss.rho`: the latent rollout the losses run over (world-model-step-graph.ts). */
+  static async create(spec: WorldModelNetSpec, state: WorldModelLearnerState, loss: { horizon: number; rho: number }, options: LearnerOptions = {}): Promise<WorldModelLearner> {
     checkWorldModelState(spec, state);
     const runtime = { providers: ['cpu' as const], warmupRuns: 0, validateInputs: false, checkOutputs: false, intraOpThreads: options.threads ?? 1, allowSpinning: false };
-    const stepSession = await loadModel(worldModelStepGraph(spec), { ...runtime, label: 'world-model-step' });
+    const stepSession = await loadModel(worldModelStepGraph(spec, loss), { ...runtime, label: 'world-model-step' });
     const actSession = await loadModel(worldModelActGraph(spec), { ...runtime, label: 'world-model-act' });
-    return new WorldModelLearner(spec, stepSession, actSession, state);
+    return new WorldModelLearner(spec, loss.horizon, stepSession, actSession, state);
   }
 
   get steps(): number {
@@ -77,21 +82,22 @@ export class WorldModelLearner {
   }
 
   /** One Adam step of both groups on a batch (ε for the policy samples drawn by `normal`), then the target EMA. */
-  async step(batch: TransitionBatch, hyper: WorldModelHyper, normal: () => number): Promise<Record<WorldModelStat, number>> {
+  async step(batch: RolloutBatch, hyper: WorldModelHyper, normal: () => number): Promise<Record<WorldModelStat, number>> {
     const { size: n } = batch;
+    const H = this.horizon;
+    if (batch.horizon !== H) throw new Error(`world-model learner: a batch of ${batch.horizon}-step sub-trajectories for a ${H}-step loss`);
     const { obsDim: D, actionDim: A } = this.spec;
     const { stepSize, invSqrtBias2 } = adamScalars(hyper.learningRate, this.state.steps + 1);
     const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), []);
-    const noise = () => Float32Array.from({ length: n * A }, normal);
+    const noise = (steps: number) => Float32Array.from({ length: steps * n * A }, normal);
     const feeds: Record<string, ort.Tensor> = {
       ...stateFeeds(this.state),
-      obs: float32Tensor(batch.obs, [n, D]),
-      action: float32Tensor(batch.action, [n, A]),
-      reward: float32Tensor(batch.reward, [n, 1]),
-      next_obs: float32Tensor(batch.nextObs, [n, D]),
-      not_done: float32Tensor(batch.notDone, [n, 1]),
-      policy_noise: float32Tensor(noise(), [n, A]),
-      next_noise: float32Tensor(noise(), [n, A]),
+      obs: float32Tensor(batch.obs, [H + 1, n, D]),
+      action: float32Tensor(batch.action, [H, n, A]),
+      reward: float32Tensor(batch.reward, [H, n, 1]),
+      not_done: float32Tensor(batch.notDone, [H, n, 1]),
+      policy_noise: float32Tensor(noise(H + 1), [H + 1, n, A]),
+      next_noise: float32Tensor(noise(H), [H, n, A]),
       step_size: scalar(stepSize),
       inv_sqrt_bias2: scalar(invSqrtBias2),
       max_grad_norm: scalar(hyper.maxGradNorm),

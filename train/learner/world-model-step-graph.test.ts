@@ -4,13 +4,15 @@ import { Random } from '../../sim/random.ts';
 import { initWorldModel, layerShapesOf, LOG_STD_MAX, LOG_STD_MIN, modelNets, parameterShapesOf, qNets, worldModelParameterShapes, type WorldModelNet, type WorldModelNetSpec } from '../world-model/world-model-net.ts';
 import { OnnxLatentModel } from '../../control/world-model/latent-model.ts';
 import { exportWorldModel } from '../export/world-model-export.ts';
-import { freshWorldModelState, WorldModelLearner, type TransitionBatch } from './world-model-learner.ts';
+import { freshWorldModelState, WorldModelLearner, type RolloutBatch } from './world-model-learner.ts';
 import { worldModelStepGraph } from './world-model-step-graph.ts';
 
 const spec: WorldModelNetSpec = { obsDim: 4, actionDim: 2, latentDim: 3, hidden: [6], qHeads: 2 };
 const coef = { discount: 0.9, consistency_coef: 2, reward_coef: 0.7, value_coef: 0.3, entropy_coef: 0.05, q_scale: 1.5 };
+const H = 3;
+const rho = 0.6;
 type Params = Map<string, Float64Array>;
-interface Batch extends TransitionBatch {
+interface Batch extends RolloutBatch {
   policyNoise: Float32Array;
   nextNoise: Float32Array;
 }
@@ -46,16 +48,31 @@ function policySample(p: Params, z: number[], eps: number[]): { a: number[]; log
   return { a, logPi };
 }
 
-/** The stopped-gradient quantities, from the base parameters: z⁺, the TD target y and sg(z). */
-function fixedParts(p: Params, b: Batch, i: number): { zNext: number[]; y: number; z: number[] } {
-  const row = (x: Float32Array, n: number) => Array.from(x.subarray(i * n, (i + 1) * n));
-  const zNext = encode(p, row(b.nextObs, spec.obsDim));
-  const { a } = policySample(p, zNext, row(b.nextNoise, spec.actionDim));
-  const qMin = Math.min(...qNets(spec).map((net) => mlp(p, net, [...zNext, ...a], 'target.')[0]!));
-  return { zNext, y: b.reward[i]! + coef.discount * b.notDone[i]! * qMin, z: encode(p, row(b.obs, spec.obsDim)) };
+/** Row j of step t of a step-major [T, B, n] array. */
+const at = (x: Float32Array, b: Batch, t: number, j: number, n: number) => Array.from(x.subarray((t * b.size + j) * n, (t * b.size + j + 1) * n));
+
+/** z_0 … z_H of sub-trajectory j: the encoder, then the dynamics. */
+function rollout(p: Params, b: Batch, j: number): number[][] {
+  const zs = [encode(p, at(b.obs, b, 0, j, spec.obsDim))];
+  for (let t = 0; t < H; t++) zs.push(mlp(p, 'dynamics', [...zs[t]!, ...at(b.action, b, t, j, spec.actionDim)]).map(Math.tanh));
+  return zs;
 }
 
-/** L_model with z⁺ and y held fixed, and L_π with sg(z) held fixed. */
+/** The stopped-gradient quantities, from the base parameters: z⁺_t, the TD targets y_t and sg(z_0 … z_H). */
+function fixedParts(p: Params, b: Batch, j: number): { zNext: number[][]; y: number[]; zs: number[][] } {
+  const zNext: number[][] = [];
+  const y: number[] = [];
+  for (let t = 0; t < H; t++) {
+    const z = encode(p, at(b.obs, b, t + 1, j, spec.obsDim));
+    const { a } = policySample(p, z, at(b.nextNoise, b, t, j, spec.actionDim));
+    const qMin = Math.min(...qNets(spec).map((net) => mlp(p, net, [...z, ...a], 'target.')[0]!));
+    zNext.push(z);
+    y.push(b.reward[t * b.size + j]! + coef.discount * b.notDone[t * b.size + j]! * qMin);
+  }
+  return { zNext, y, zs: rollout(p, b, j) };
+}
+
+/** TD-MPC2's L_model over the H-step rollout with z⁺ and y held fixed, and L_π on the fixed sg(z_t). */
 function referenceLosses(p: Params, b: Batch, fixed: ReturnType<typeof fixedParts>[]): { model: number; policy: number } {
   const n = b.size;
   const K = spec.qHeads;
@@ -63,51 +80,55 @@ function referenceLosses(p: Params, b: Batch, fixed: ReturnType<typeof fixedPart
   let r = 0;
   let v = 0;
   let pl = 0;
-  for (let i = 0; i < n; i++) {
-    const f = fixed[i]!;
-    const z = encode(p, Array.from(b.obs.subarray(i * spec.obsDim, (i + 1) * spec.obsDim)));
-    const za = [...z, ...b.action.subarray(i * spec.actionDim, (i + 1) * spec.actionDim)];
-    mlp(p, 'dynamics', za).forEach((x, l) => (c += (Math.tanh(x) - f.zNext[l]!) ** 2));
-    r += (mlp(p, 'reward', za)[0]! - b.reward[i]!) ** 2;
-    for (const net of qNets(spec)) v += (mlp(p, net, za)[0]! - f.y) ** 2;
-    const { a, logPi } = policySample(p, f.z, Array.from(b.policyNoise.subarray(i * spec.actionDim, (i + 1) * spec.actionDim)));
-    const q = qNets(spec).reduce((s, net) => s + mlp(p, net, [...f.z, ...a])[0]!, 0) / K;
-    pl += coef.entropy_coef * logPi - q / coef.q_scale;
+  for (let j = 0; j < n; j++) {
+    const f = fixed[j]!;
+    const zs = rollout(p, b, j);
+    for (let t = 0; t < H; t++) {
+      const w = rho ** t;
+      const za = [...zs[t]!, ...at(b.action, b, t, j, spec.actionDim)];
+      zs[t + 1]!.forEach((x, l) => (c += w * (x - f.zNext[t]![l]!) ** 2));
+      r += w * (mlp(p, 'reward', za)[0]! - b.reward[t * n + j]!) ** 2;
+      for (const net of qNets(spec)) v += w * (mlp(p, net, za)[0]! - f.y[t]!) ** 2;
+    }
+    for (let t = 0; t <= H; t++) {
+      const { a, logPi } = policySample(p, f.zs[t]!, at(b.policyNoise, b, t, j, spec.actionDim));
+      const q = qNets(spec).reduce((s, net) => s + mlp(p, net, [...f.zs[t]!, ...a])[0]!, 0) / K;
+      pl += rho ** t * (coef.entropy_coef * logPi - q / coef.q_scale);
+    }
   }
-  return { model: (coef.consistency_coef * c) / (n * spec.latentDim) + (coef.reward_coef * r) / n + (coef.value_coef * v) / (n * K), policy: pl / n };
+  return { model: (coef.consistency_coef * c) / (H * n * spec.latentDim) + (coef.reward_coef * r) / (H * n) + (coef.value_coef * v) / (H * n * K), policy: pl / ((H + 1) * n) };
 }
 
-function makeBatch(random: Random, n: number): Batch {
+function makeBatch(random: Random, n: number, horizon = H): Batch {
   const normal = (count: number, scale = 1) => Float32Array.from({ length: count }, () => scale * random.normal());
   return {
     size: n,
-    obs: normal(n * spec.obsDim),
-    action: Float32Array.from({ length: n * spec.actionDim }, () => 2 * random.uniform() - 1),
-    reward: normal(n, 0.5),
-    nextObs: normal(n * spec.obsDim),
-    notDone: Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 1)),
-    policyNoise: normal(n * spec.actionDim),
-    nextNoise: normal(n * spec.actionDim),
+    horizon,
+    obs: normal((horizon + 1) * n * spec.obsDim),
+    action: Float32Array.from({ length: horizon * n * spec.actionDim }, () => 2 * random.uniform() - 1),
+    reward: normal(horizon * n, 0.5),
+    notDone: Float32Array.from({ length: horizon * n }, (_, i) => (i % 5 === 0 ? 0 : 1)),
+    policyNoise: normal((horizon + 1) * n * spec.actionDim),
+    nextNoise: normal(horizon * n * spec.actionDim),
   };
 }
 
 describe('world-model training-step graph', () => {
-  it('hand-derived gradients of both losses match float64 central differences of plain-JS TD-MPC2 losses', async () => {
+  it('hand-derived gradients of both losses over a 3-step latent rollout match float64 central differences of plain-JS TD-MPC2 losses', async () => {
     const random = new Random(4);
-    const batch = makeBatch(random, 24);
+    const batch = makeBatch(random, 12);
     // Weights ×2 and no zeroed output layers, so every path carries gradient; the targets differ from the online Q heads.
     const params: Params = new Map(initWorldModel(spec, new Random(7)).map((t) => [t.name, Float64Array.from(t.data, (x) => 2 * x + 0.2 * random.normal())]));
     for (const s of parameterShapesOf(spec, qNets(spec))) params.set(`target.${s.name}`, params.get(s.name)!.map((x) => x + 0.1 * random.normal()));
     const T = (data: ArrayLike<number>, dims: number[]) => new ort.Tensor('float64', Float64Array.from(data), dims);
     const n = batch.size;
     const feeds: Record<string, ort.Tensor> = {
-      obs: T(batch.obs, [n, spec.obsDim]),
-      action: T(batch.action, [n, spec.actionDim]),
-      reward: T(batch.reward, [n, 1]),
-      next_obs: T(batch.nextObs, [n, spec.obsDim]),
-      not_done: T(batch.notDone, [n, 1]),
-      policy_noise: T(batch.policyNoise, [n, spec.actionDim]),
-      next_noise: T(batch.nextNoise, [n, spec.actionDim]),
+      obs: T(batch.obs, [H + 1, n, spec.obsDim]),
+      action: T(batch.action, [H, n, spec.actionDim]),
+      reward: T(batch.reward, [H, n, 1]),
+      not_done: T(batch.notDone, [H, n, 1]),
+      policy_noise: T(batch.policyNoise, [H + 1, n, spec.actionDim]),
+      next_noise: T(batch.nextNoise, [H, n, spec.actionDim]),
       step_size: T([0], []),
       inv_sqrt_bias2: T([1], []),
       max_grad_norm: T([1e9], []),
@@ -120,7 +141,7 @@ describe('world-model training-step graph', () => {
       feeds[`${s.name}.v`] = T(zeros, s.dims);
     }
     for (const s of parameterShapesOf(spec, qNets(spec))) feeds[`target.${s.name}`] = T(params.get(`target.${s.name}`)!, s.dims);
-    const session = await loadModel(worldModelStepGraph(spec, { dtype: 'float64', emitGradients: true }), { providers: ['cpu'], warmupRuns: 0 });
+    const session = await loadModel(worldModelStepGraph(spec, { horizon: H, rho, dtype: 'float64', emitGradients: true }), { providers: ['cpu'], warmupRuns: 0 });
     const out = await session.run(feeds);
     await session.dispose();
 
@@ -183,10 +204,10 @@ describe('world-model training-step graph', () => {
   it('the float32 learner fits a fixed batch: the model losses fall, the policy steps, its actions stay in (−1, 1)', async () => {
     const random = new Random(2);
     const net: WorldModelNetSpec = { ...spec, latentDim: 8, hidden: [32] };
-    const learner = await WorldModelLearner.create(net, freshWorldModelState(net, initWorldModel(net, new Random(1))));
+    const learner = await WorldModelLearner.create(net, freshWorldModelState(net, initWorldModel(net, new Random(1))), { horizon: H, rho: 0.5 });
     const b = makeBatch(random, 128);
-    // A reward the model can learn: r = 0.5·o₀ + 0.3·a₀.
-    for (let i = 0; i < b.size; i++) b.reward[i] = 0.5 * b.obs[i * net.obsDim]! + 0.3 * b.action[i * net.actionDim]!;
+    // A reward the model can learn along its rollout: r_t = 0.5·(o_0)₀ + 0.3·(a_t)₀.
+    for (let t = 0; t < H; t++) for (let i = 0; i < b.size; i++) b.reward[t * b.size + i] = 0.5 * b.obs[i * net.obsDim]! + 0.3 * b.action[(t * b.size + i) * net.actionDim]!;
     const hyper = { learningRate: 3e-3, maxGradNorm: 20, discount: 0.9, consistencyCoef: 20, rewardCoef: 1, valueCoef: 1, entropyCoef: 1e-3, qScale: 1, targetRate: 0.05 };
     const first = await learner.step(b, hyper, () => random.normal());
     let last = first;
@@ -197,7 +218,7 @@ describe('world-model training-step graph', () => {
     expect(Number.isFinite(last.value_loss)).toBe(true);
     expect(last.grad_norm).toBeGreaterThan(0);
     expect(last.policy_grad_norm).toBeGreaterThan(0);
-    const actions = await learner.act(b.obs, new Float32Array(b.size * net.actionDim), b.size);
+    const actions = await learner.act(b.obs.subarray(0, b.size * net.obsDim), new Float32Array(b.size * net.actionDim), b.size);
     expect(actions.every((a) => a > -1 && a < 1)).toBe(true);
     await learner.dispose();
   });

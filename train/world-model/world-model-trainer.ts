@@ -33,6 +33,9 @@ export interface WorldModelTrainOptions {
   hidden: number[];
   qHeads: number;
   batchSize: number;
+  /** Steps of the latent rollout the losses run over (TD-MPC2: 3), and ρ, the weight ρᵗ of its step t (0.5). */
+  horizon: number;
+  rho: number;
   learningRate: number;
   maxGradNorm: number;
   /** Loss weights (TD-MPC2: consistency 20, reward 0.1, value 0.1 on its discrete regression; MSE here). */
@@ -60,6 +63,8 @@ export const WORLD_MODEL_DEFAULTS: Omit<WorldModelTrainOptions, 'taskId' | 'seed
   hidden: [128, 128],
   qHeads: 2,
   batchSize: 128,
+  horizon: 3,
+  rho: 0.5,
   learningRate: 3e-4,
   maxGradNorm: 20,
   consistencyCoef: 20,
@@ -166,7 +171,7 @@ export class WorldModelTrainer {
     };
     if (resume && JSON.stringify(resume.spec) !== JSON.stringify(spec)) throw new Error(`checkpoint: its networks ${JSON.stringify(resume.spec)} do not fit task '${options.taskId}' (${JSON.stringify(spec)})`);
     const buffer = resume ? ReplayBuffer.restore(resume.buffer, options.bufferSize, obsDim, task.actionDim) : new ReplayBuffer(options.bufferSize, obsDim, task.actionDim);
-    const learner = await WorldModelLearner.create(spec, resume?.learner ?? freshWorldModelState(spec, initWorldModel(spec, new Random(options.seed))));
+    const learner = await WorldModelLearner.create(spec, resume?.learner ?? freshWorldModelState(spec, initWorldModel(spec, new Random(options.seed))), { horizon: options.horizon, rho: options.rho });
     let envs: VecEnvPool;
     try {
       // Resumed without a continuation, the environments start fresh episodes on a seed of their own.
@@ -203,7 +208,8 @@ export class WorldModelTrainer {
       envSeconds += (performance.now() - e0) / 1000;
       for (let i = 0; i < N; i++) {
         const next = (r.truncated[i] ? r.finalFeatures : r.features).subarray(i * D, (i + 1) * D);
-        this.buffer.add(this.obs.subarray(i * D, (i + 1) * D), actions.subarray(i * A, (i + 1) * A), r.rewards[i]!, next, r.terminated[i] === 1);
+        const ended = r.terminated[i] === 1 || r.truncated[i] === 1;
+        this.buffer.add(this.obs.subarray(i * D, (i + 1) * D), actions.subarray(i * A, (i + 1) * A), r.rewards[i]!, next, r.terminated[i] === 1, ended ? 0 : N);
       }
       episodes.push(...r.episodes.map((e) => ({ return: e.return, success: e.success })));
       this.obs = r.features;
@@ -239,7 +245,7 @@ export class WorldModelTrainer {
 
   /** One learner step; Q's scale in the policy loss follows |mean Q| (TD-MPC2 tracks its 5–95 % range), never below 1. */
   private async update(): Promise<Record<WorldModelStat, number>> {
-    const batch = this.buffer.sample(this.options.batchSize, this.random);
+    const batch = this.buffer.sample(this.options.batchSize, this.options.horizon, this.random);
     const stats = await this.learner.step(batch, { ...this.hyper, qScale: this.qScale }, () => this.random.normal());
     this.onUpdate?.(stats);
     if (Number.isFinite(stats.q_mean)) this.qScale = Math.max(1, this.qScale + this.options.targetRate * (Math.abs(stats.q_mean) - this.qScale));
@@ -269,7 +275,7 @@ export class WorldModelTrainer {
   }
 
   export(metrics: Record<string, number>, name?: string): ExportedWorldModel {
-    const { latentDim, hidden, qHeads, batchSize, learningRate, consistencyCoef, rewardCoef, valueCoef, entropyCoef, targetRate, updatesPerStep } = this.options;
+    const { latentDim, hidden, qHeads, batchSize, horizon, rho, learningRate, consistencyCoef, rewardCoef, valueCoef, entropyCoef, targetRate, updatesPerStep } = this.options;
     return exportWorldModel(this.learner.parameters(), {
       spec: this.spec,
       discount: this.hyper.discount,
@@ -283,7 +289,7 @@ export class WorldModelTrainer {
         wallSeconds: this.wallSeconds(),
         seed: this.options.seed,
         metrics,
-        hyper: { latentDim, hidden: hidden.length, qHeads, batchSize, learningRate, consistencyCoef, rewardCoef, valueCoef, entropyCoef, targetRate, updatesPerStep, seedSteps: this.seedSteps, discount: this.hyper.discount, updates: this.learner.steps },
+        hyper: { latentDim, hidden: hidden.length, qHeads, batchSize, horizon, rho, learningRate, consistencyCoef, rewardCoef, valueCoef, entropyCoef, targetRate, updatesPerStep, seedSteps: this.seedSteps, discount: this.hyper.discount, updates: this.learner.steps },
       },
       ...(name ? { name } : {}),
     });
