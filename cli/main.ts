@@ -69,7 +69,8 @@ const USAGE = `usage: actuate <command> [options]
                                      a diffusion policy from demonstrations; DIR gets metrics.jsonl, policy.onnx + policy.card.json;
                                      --position-target: it learns where observation entries I,J… go (one per actuator), tracked by a fitted PD
   train --task T --algo world-model --out DIR [--steps N | --minutes M] [--seed S] [--envs N] [--hidden 128,128]
-        [--batch 128] [--lr 0.0003] [--updates-per-step 1] [--set task.key=value …] [--checkpoint-every 10] [--json]
+        [--batch 128] [--lr 0.0003] [--updates-per-step 1] [--horizon 3] [--collect plan|prior] [--plan-samples 256]
+        [--plan-iterations 4] [--set task.key=value …] [--checkpoint-every 10] [--json]
                                      a TD-MPC2-style world model learned online; DIR gets metrics.jsonl, world-model.card.json
                                      + 5 .onnx files (run with --controller world-model-mpc)
   eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--engine rapier|mujoco] [--json]

@@ -44,6 +44,8 @@ describe('actuate train / eval: bad input is one clear line and exit 2', () => {
     [['train', '--algo', 'world-model', '--out', out], /--task is required/],
     [['train', '--algo', 'world-model', '--resume', join(dir, 'missing'), '--out', out], /--resume .*missing: no checkpoint.json there/],
     [['train', '--task', 'cartpole-swingup', '--algo', 'world-model', '--updates-per-step', '0', '--out', out], /--updates-per-step must be a positive number, got '0'/],
+    [['train', '--task', 'cartpole-swingup', '--algo', 'world-model', '--collect', 'mcts', '--out', out], /--collect must be 'plan' \(latent MPPI on the model\) or 'prior' \(the policy prior\), got 'mcts'/],
+    [['train', '--task', 'cartpole-swingup', '--algo', 'world-model', '--plan-samples', '1', '--out', out], /--plan-samples must be a whole number ≥ 2, got '1'/],
     [['train', '--task', 'cartpole-swingup', '--algo', 'world-model', '--demos', demos, '--out', out], /--demos goes with --algo diffusion \(world-model learns from its own experience\)/],
     [['train', '--algo', 'diffusion', '--out', out], /--demos FILE.mcap is required with --algo diffusion \(record some: actuate record --task T --episodes N/],
     [['train', '--algo', 'diffusion', '--demos', join(dir, 'nope.mcap'), '--out', out], /nope.mcap: cannot read the demonstrations \(ENOENT\)/],

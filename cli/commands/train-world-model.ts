@@ -23,6 +23,10 @@ export interface WorldModelTrainValues {
   batch?: string | undefined;
   lr?: string | undefined;
   'updates-per-step'?: string | undefined;
+  horizon?: string | undefined;
+  collect?: string | undefined;
+  'plan-samples'?: string | undefined;
+  'plan-iterations'?: string | undefined;
   set?: string[] | undefined;
   resume?: string | undefined;
   'checkpoint-every'?: string | undefined;
@@ -55,6 +59,10 @@ export async function trainWorldModel(values: WorldModelTrainValues): Promise<st
     ...(values.batch ? { batchSize: count('--batch', values.batch, 1) } : {}),
     ...(values.lr ? { learningRate: positive('--lr', values.lr) } : {}),
     ...(values['updates-per-step'] ? { updatesPerStep: positive('--updates-per-step', values['updates-per-step']) } : {}),
+    ...(values.horizon ? { horizon: count('--horizon', values.horizon, 1) } : {}),
+    ...(values.collect ? { collect: collectMode(values.collect) } : {}),
+    ...(values['plan-samples'] ? { planSamples: count('--plan-samples', values['plan-samples'], 2) } : {}),
+    ...(values['plan-iterations'] ? { planIterations: count('--plan-iterations', values['plan-iterations'], 1) } : {}),
     ...(Number.isFinite(maxSteps) ? { bufferSize: maxSteps } : {}),
   };
   const out = resolve(values.out!);
@@ -83,7 +91,7 @@ export async function trainWorldModel(values: WorldModelTrainValues): Promise<st
       if (trainer.iteration % every === 0) await save();
       const done = Math.max((trainer.envSteps - startSteps) / maxSteps, minutes === undefined ? 0 : (performance.now() - t0) / (minutes * 60_000));
       const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? '–' : x.toFixed(digits));
-      const line = `${progressBar(done)} ${(last.envSteps / 1000).toFixed(1)}k steps · return ${fmt(last.returnMean)} · success ${fmt(last.successRate, 2)} · consistency ${fmt(last.consistency_loss, 4)} · reward ${fmt(last.reward_loss, 4)} · value ${fmt(last.value_loss, 3)} · ${Math.round(last.updatesPerSecond)} updates/s · ETA ${timeLeft(done, (performance.now() - t0) / 1000)}`;
+      const line = `${progressBar(done)} ${(last.envSteps / 1000).toFixed(1)}k steps · return ${fmt(last.returnMean)} · success ${fmt(last.successRate, 2)} · consistency ${fmt(last.consistency_loss, 4)} · reward ${fmt(last.reward_loss, 4)} · value ${fmt(last.value_loss, 3)} · ${Math.round(last.updatesPerSecond)} updates/s${last.planMsPerAction === undefined ? '' : ` · plan ${last.planMsPerAction.toFixed(1)} ms/action`} · ETA ${timeLeft(done, (performance.now() - t0) / 1000)}`;
       if (tty) process.stderr.write(`\r${line}\x1b[K`);
       else if (!values.json) process.stderr.write(`${line}\n`);
     }
@@ -100,6 +108,11 @@ export async function trainWorldModel(values: WorldModelTrainValues): Promise<st
     `  model: ${out}/world-model.card.json (+ 5 .onnx files), metrics: ${out}/metrics.jsonl`,
     `  run it: actuate eval --task ${taskId} --controller world-model-mpc --set controller.card=${out}/world-model.card.json`,
   ].join('\n');
+}
+
+function collectMode(value: string): 'plan' | 'prior' {
+  if (value !== 'plan' && value !== 'prior') throw new UsageError(`--collect must be 'plan' (latent MPPI on the model) or 'prior' (the policy prior), got '${value}'`);
+  return value;
 }
 
 function headline(m: WorldModelMetrics | undefined): Record<string, number> {

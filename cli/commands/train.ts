@@ -54,6 +54,9 @@ export async function trainCommand(argv: string[]): Promise<string> {
       'target-lead': { type: 'string' },
       // --algo world-model (train-world-model.ts)
       'updates-per-step': { type: 'string' },
+      collect: { type: 'string' },
+      'plan-samples': { type: 'string' },
+      'plan-iterations': { type: 'string' },
     },
   });
   const algo = values.algo!;

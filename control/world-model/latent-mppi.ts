@@ -141,10 +141,18 @@ export class LatentMppi {
     return { action, mean, std, bestValue, modelCalls: this.calls };
   }
 
-  /** G = Σ_t γ^t R(z_t, a_t) + γ^H Q(z_H, π(z_H)) for every sample. */
+  /** G = Σ_t γ^t R(z_t, a_t) + γ^H Q(z_H, π(z_H)) for every sample (in one call when the model has a rollout-value graph of this horizon). */
   private async estimateValue(z0: Float32Array, actions: Float32Array[], N: number, settings: ParamValues): Promise<Float64Array> {
     const m = this.model;
     const gamma = settings.discount as number;
+    if (m.rolloutValue?.horizon === actions.length) {
+      const flat = new Float32Array(actions.length * N * m.actionDim);
+      actions.forEach((a, t) => flat.set(a, t * a.length));
+      // The same draws as policyActions makes for π(z_H) on the other path.
+      const noise = Float32Array.from({ length: N * m.actionDim }, () => this.random.normal());
+      this.calls++;
+      return Float64Array.from(await m.rolloutValue.run(z0, flat, noise, N, gamma, settings.qReduce === 'min' ? 'min' : 'mean'));
+    }
     const G = new Float64Array(N);
     let discount = 1;
     let z = z0;

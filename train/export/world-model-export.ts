@@ -37,46 +37,90 @@ export interface WorldModelExportOptions {
   name?: string;
 }
 
+/**
+ * The five graphs. With `weights`, the trained weights are constants inside them (the export); without,
+ * each graph takes its networks' parameters as inputs named after them, after its data inputs (the
+ * trainer plans with the live parameters this way).
+ */
+export function latentModelGraphs(spec: WorldModelNetSpec, task: string, weights?: ParamTensor[]): Record<WorldModelFile, Uint8Array> {
+  const byName = new Map((weights ?? []).map((p) => [p.name, p]));
+  /** A graph over `nets`: its data inputs first (`inputs`), then the parameters, then `body` on the inputs. */
+  const graph = <T>(file: WorldModelFile, nets: WorldModelNet[], what: string, inputs: (w: WorldModelGraph) => T, body: (w: WorldModelGraph, x: T) => void) => {
+    const w = new WorldModelGraph(new GraphOps(file, 'float32'), spec);
+    const x = inputs(w);
+    for (const s of parameterShapesOf(spec, nets)) {
+      if (!weights) w.o.input(s.name, s.dims);
+      else w.o.g.constant(s.name, byName.get(s.name)!.data, s.dims);
+    }
+    body(w, x);
+    return w.o.g.toBytes({ docString: `Actuate TD-MPC2 world model for ${task}: ${what}` });
+  };
+  const obs = (w: WorldModelGraph) => w.o.input('obs', ['batch', spec.obsDim]);
+  const z = (w: WorldModelGraph) => w.o.input('z', ['batch', spec.latentDim]);
+  const za = (w: WorldModelGraph) => [z(w), w.o.input('action', ['batch', spec.actionDim])] as const;
+  return {
+    encoder: graph('encoder', ['encoder'], 'encoder h(obs) → z', obs, (w, x) => w.o.output(w.encode(x).z, 'z', ['batch', spec.latentDim])),
+    dynamics: graph('dynamics', ['dynamics'], 'latent dynamics d(z, a) → z′', za, (w, [zi, a]) => w.o.output(w.o.op('Tanh', [forwardMlp(w.o, w.layers('dynamics'), w.concat(zi, a)).out]), 'z_next', ['batch', spec.latentDim])),
+    reward: graph('reward', ['reward'], 'reward R(z, a)', za, (w, [zi, a]) => w.o.output(forwardMlp(w.o, w.layers('reward'), w.concat(zi, a)).out, 'reward', ['batch', 1])),
+    q: graph('q', qNets(spec), `Q ensemble of ${spec.qHeads}`, za, (w, [zi, a]) => {
+      const x = w.concat(zi, a);
+      const heads = qNets(spec).map((net) => forwardMlp(w.o, w.layers(net), x).out);
+      w.o.output(heads.length === 1 ? heads[0]! : w.o.op('Concat', heads, { axis: { i: 1 } }), 'q', ['batch', spec.qHeads]);
+    }),
+    policy: graph('policy', ['policy'], 'policy prior π(z)', z, (w, zi) => {
+      const pi = w.policy(zi);
+      const mean = w.o.op('Tanh', [pi.mu]);
+      w.o.output(mean, 'action', ['batch', spec.actionDim]);
+      w.o.output(w.o.mul(w.o.exp(pi.logStd), w.o.sub(w.o.k(1), w.o.square(mean))), 'std', ['batch', spec.actionDim]);
+    }),
+  };
+}
+
+/**
+ * The planner's value estimate of N action sequences as one graph (one call per MPPI iteration instead
+ * of 2H + 2, control/world-model/latent-mppi.ts):
+ *   G = Σ_t γᵗ R(z_t, a_t) + γᴴ Q(z_H, a_H),  z_{t+1} = d(z_t, a_t),  a_H = clamp(π mean + π std · noise, −1, 1)
+ * Inputs z [N, L], action [H, N, A], noise [N, A], discount []; outputs value_mean (Q averaged over the
+ * heads) and value_min (their minimum), [N, 1]. Weights as in latentModelGraphs.
+ */
+export function rolloutValueGraph(spec: WorldModelNetSpec, horizon: number, weights?: ParamTensor[]): Uint8Array {
+  const w = new WorldModelGraph(new GraphOps('rollout_value', 'float32'), spec);
+  const o = w.o;
+  let z = o.input('z', ['batch', spec.latentDim]);
+  const actions = o.input('action', [horizon, 'batch', spec.actionDim]);
+  const noise = o.input('noise', ['batch', spec.actionDim]);
+  const discount = o.input('discount', []);
+  const byName = new Map((weights ?? []).map((p) => [p.name, p]));
+  for (const s of parameterShapesOf(spec, ['dynamics', 'reward', 'policy', ...qNets(spec)])) {
+    if (!weights) o.input(s.name, s.dims);
+    else o.g.constant(s.name, byName.get(s.name)!.data, s.dims);
+  }
+  let value = '';
+  let scale = o.k(1);
+  for (let t = 0; t < horizon; t++) {
+    const za = w.concat(z, w.step(actions, t));
+    const r = o.mul(scale, forwardMlp(o, w.layers('reward'), za).out);
+    value = value ? o.add(value, r) : r;
+    z = o.op('Tanh', [forwardMlp(o, w.layers('dynamics'), za).out]);
+    scale = o.mul(scale, discount);
+  }
+  const pi = w.policy(z);
+  const mean = o.op('Tanh', [pi.mu]);
+  const std = o.mul(o.exp(pi.logStd), o.sub(o.k(1), o.square(mean)));
+  const aH = o.clamp(o.add(mean, o.mul(std, noise)), o.k(-1), o.k(1));
+  const zaH = w.concat(z, aH);
+  const heads = qNets(spec).map((net) => forwardMlp(o, w.layers(net), zaH).out);
+  const sum = heads.reduce((a, b) => o.add(a, b));
+  const min = heads.reduce((a, b) => o.min(a, b));
+  o.output(o.add(value, o.mul(scale, o.mul(sum, o.k(1 / heads.length)))), 'value_mean', ['batch', 1]);
+  o.output(o.add(value, o.mul(scale, min)), 'value_min', ['batch', 1]);
+  return o.g.toBytes({ docString: `Actuate TD-MPC2 world model: the value of ${horizon}-step action sequences` });
+}
+
 export function exportWorldModel(params: ParamTensor[], options: WorldModelExportOptions): ExportedWorldModel {
   const { spec, provenance } = options;
   const name = options.name ?? 'world-model';
-  const byName = new Map(params.map((p) => [p.name, p]));
-  /** A graph holding `nets`' trained weights as constants. */
-  const graph = (label: string, nets: WorldModelNet[]) => {
-    const w = new WorldModelGraph(new GraphOps(label, 'float32'), spec);
-    for (const s of parameterShapesOf(spec, nets)) w.o.g.constant(s.name, byName.get(s.name)!.data, s.dims);
-    return w;
-  };
-  const zaInputs = (w: WorldModelGraph) => w.concat(w.o.input('z', ['batch', spec.latentDim]), w.o.input('action', ['batch', spec.actionDim]));
-  const doc = (what: string) => ({ docString: `Actuate TD-MPC2 world model for ${provenance.task}: ${what}` });
-
-  const enc = graph('encoder', ['encoder']);
-  enc.o.output(enc.encode(enc.o.input('obs', ['batch', spec.obsDim])).z, 'z', ['batch', spec.latentDim]);
-
-  const dyn = graph('dynamics', ['dynamics']);
-  dyn.o.output(dyn.o.op('Tanh', [forwardMlp(dyn.o, dyn.layers('dynamics'), zaInputs(dyn)).out]), 'z_next', ['batch', spec.latentDim]);
-
-  const rew = graph('reward', ['reward']);
-  rew.o.output(forwardMlp(rew.o, rew.layers('reward'), zaInputs(rew)).out, 'reward', ['batch', 1]);
-
-  const q = graph('q', qNets(spec));
-  const za = zaInputs(q);
-  const heads = qNets(spec).map((net) => forwardMlp(q.o, q.layers(net), za).out);
-  q.o.output(heads.length === 1 ? heads[0]! : q.o.op('Concat', heads, { axis: { i: 1 } }), 'q', ['batch', spec.qHeads]);
-
-  const pol = graph('policy', ['policy']);
-  const pi = pol.policy(pol.o.input('z', ['batch', spec.latentDim]));
-  const mean = pol.o.op('Tanh', [pi.mu]);
-  pol.o.output(mean, 'action', ['batch', spec.actionDim]);
-  pol.o.output(pol.o.mul(pol.o.exp(pi.logStd), pol.o.sub(pol.o.k(1), pol.o.square(mean))), 'std', ['batch', spec.actionDim]);
-
-  const files: Record<WorldModelFile, Uint8Array> = {
-    encoder: enc.o.g.toBytes(doc('encoder h(obs) → z')),
-    dynamics: dyn.o.g.toBytes(doc('latent dynamics d(z, a) → z′')),
-    reward: rew.o.g.toBytes(doc('reward R(z, a)')),
-    q: q.o.g.toBytes(doc(`Q ensemble of ${spec.qHeads}`)),
-    policy: pol.o.g.toBytes(doc('policy prior π(z)')),
-  };
+  const files = latentModelGraphs(spec, provenance.task, params);
   const fileName = (f: WorldModelFile) => `${name}.${f}.onnx`;
   const card = parseModelCard(
     {

@@ -43,6 +43,9 @@ export interface WorldModelLearnerState extends LearnerState {
 }
 
 export class WorldModelLearner {
+  private feeds: Record<string, ort.Tensor> | undefined;
+  private feedsAt = -1;
+
   private constructor(
     readonly spec: WorldModelNetSpec,
     readonly horizon: number,
@@ -66,6 +69,15 @@ export class WorldModelLearner {
 
   parameters(): ParamTensor[] {
     return this.state.params;
+  }
+
+  /** The current parameters as feeds by name (remade once per step), for graphs that take them as inputs. */
+  parameterFeeds(): Record<string, ort.Tensor> {
+    if (this.feedsAt !== this.state.steps || !this.feeds) {
+      this.feeds = Object.fromEntries(this.state.params.map((p) => [p.name, float32Tensor(p.data, p.dims)]));
+      this.feedsAt = this.state.steps;
+    }
+    return this.feeds;
   }
 
   snapshot(): WorldModelLearnerState {

@@ -3,7 +3,9 @@ import { loadModel, ort } from '../../models/runtime.ts';
 import { Random } from '../../sim/random.ts';
 import { initWorldModel, layerShapesOf, LOG_STD_MAX, LOG_STD_MIN, modelNets, parameterShapesOf, qNets, worldModelParameterShapes, type WorldModelNet, type WorldModelNetSpec } from '../world-model/world-model-net.ts';
 import { OnnxLatentModel } from '../../control/world-model/latent-model.ts';
-import { exportWorldModel } from '../export/world-model-export.ts';
+import { exportWorldModel, rolloutValueGraph } from '../export/world-model-export.ts';
+import { LATENT_MPPI_PARAMS, LatentMppi } from '../../control/world-model/latent-mppi.ts';
+import { defaults } from '../../sim/params.ts';
 import { freshWorldModelState, WorldModelLearner, type RolloutBatch } from './world-model-learner.ts';
 import { worldModelStepGraph } from './world-model-step-graph.ts';
 
@@ -174,7 +176,7 @@ describe('world-model training-step graph', () => {
     expect(worst).toBeLessThan(1e-6);
   });
 
-  it('the exported five models compute the trained networks (float64 JS reference, within 1e-5)', async () => {
+  it('the exported five models compute the trained networks (float64 JS reference, within 1e-5); the one-call rollout value plans as they do', async () => {
     const params = initWorldModel(spec, new Random(5)).map((t) => ({ ...t, data: t.data.map((x) => 2 * x + 0.05) }));
     const p: Params = new Map(params.map((t) => [t.name, Float64Array.from(t.data)]));
     const { files, card } = exportWorldModel(params, { spec, discount: 0.9, actionLow: [-1, -1], actionHigh: [1, 1], provenance: { task: 't', taskParams: {}, algorithm: 'world-model', envSteps: 0, wallSeconds: 0, seed: 0, metrics: {}, hyper: {} } });
@@ -198,6 +200,22 @@ describe('world-model training-step graph', () => {
     close(pi.mean, mean);
     const out = mlp(p, 'policy', zs);
     close(pi.std!, mean.map((m, j) => Math.exp(LOG_STD_MIN + 0.5 * (LOG_STD_MAX - LOG_STD_MIN) * (Math.tanh(out[spec.actionDim + j]!) + 1)) * (1 - m * m)));
+
+    // The one-call rollout value plans as the per-function calls do: same draws, same plan.
+    const withValue = await OnnxLatentModel.load({ ...files, value: rolloutValueGraph(spec, 3, params) }, { providers: ['cpu'], warmupRuns: 0 });
+    for (const qReduce of ['mean', 'min']) {
+      const settings = { ...defaults(LATENT_MPPI_PARAMS), samples: 40, elites: 6, iterations: 3, policyTrajectories: 5, qReduce };
+      const plans = [];
+      for (const m of [model, withValue]) {
+        const planner = new LatentMppi(m);
+        planner.reset(11);
+        plans.push(await planner.plan(obs, settings));
+      }
+      expect(plans[1]!.modelCalls).toBeLessThan(plans[0]!.modelCalls);
+      expect(Math.abs(plans[1]!.bestValue - plans[0]!.bestValue)).toBeLessThan(1e-4 * Math.max(1, Math.abs(plans[0]!.bestValue)));
+      close(plans[1]!.mean, Array.from(plans[0]!.mean));
+    }
+    await withValue.dispose();
     await model.dispose();
   });
 

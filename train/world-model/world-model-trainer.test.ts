@@ -15,10 +15,10 @@ import { WorldModelTrainer, type WorldModelMetrics } from './world-model-trainer
 const dir = mkdtempSync(join(tmpdir(), 'actuate-wm-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('world-model training (TD-MPC2, one-step horizon)', () => {
-  it('learns online on cart-pole swing-up, resumes exactly from its checkpoint, and world-model-mpc runs the exported model on the task', async () => {
-    // CI-sized: small networks, 200 random steps, then 300 steps of the policy prior with an update every 10th.
-    const trainer = await WorldModelTrainer.create({ taskId: 'cartpole-swingup', seed: 3, latentDim: 8, hidden: [32], batchSize: 32, seedSteps: 200, updatesPerStep: 0.1, learningRate: 1e-3 });
+describe('world-model training (TD-MPC2)', () => {
+  it('learns online on cart-pole swing-up planning with the model it learns, resumes exactly from its checkpoint, and world-model-mpc runs the exported model on the task', async () => {
+    // CI-sized: small networks, 200 random steps, then 300 planned steps (32 samples × 2 iterations) with an update every 10th.
+    const trainer = await WorldModelTrainer.create({ taskId: 'cartpole-swingup', seed: 3, latentDim: 8, hidden: [32], batchSize: 32, seedSteps: 200, updatesPerStep: 0.1, learningRate: 1e-3, planSamples: 32, planIterations: 2 });
     const losses: number[] = [];
     trainer.onUpdate = (s) => {
       losses.push(s.reward_loss);
@@ -30,6 +30,7 @@ describe('world-model training (TD-MPC2, one-step horizon)', () => {
     // The burst on the random data (200 updates), then one per 10 steps.
     expect(m.updates).toBe(200 + 300 / 10);
     expect(losses).toHaveLength(m.updates);
+    expect(m.planMsPerAction).toBeGreaterThan(0);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(losses.slice(-50))).toBeLessThan(0.5 * mean(losses.slice(0, 50)));
     writeWorldModelExport(dir, trainer.export({ returnMean: m.returnMean! }));
@@ -38,7 +39,7 @@ describe('world-model training (TD-MPC2, one-step horizon)', () => {
     writeWorldModelCheckpoint(dir, await trainer.checkpoint());
     const resumed = await WorldModelTrainer.create({ taskId: 'cartpole-swingup', seed: 99 }, readWorldModelCheckpoint(dir));
     const [a, b] = [await trainer.iterate(), await resumed.iterate()];
-    const deterministic = (x: WorldModelMetrics) => ({ ...x, wallSeconds: 0, envStepsPerSecond: 0, updatesPerSecond: 0 });
+    const deterministic = (x: WorldModelMetrics) => ({ ...x, wallSeconds: 0, envStepsPerSecond: 0, updatesPerSecond: 0, planMsPerAction: 0 });
     expect(b.updates).toBe(230 + 50);
     expect(deterministic(b)).toEqual(deterministic(a));
     await Promise.all([trainer.dispose(), resumed.dispose()]);

@@ -1,14 +1,17 @@
 /**
- * TD-MPC2's online loop (Hansen et al. 2024, `OnlineTrainer`), simplified to a one-step horizon:
+ * TD-MPC2's online loop (Hansen et al. 2024, `OnlineTrainer`):
  *
  *   first `seedSteps` environment steps: uniform random actions in [−1, 1]
- *   then every step: a ~ π(h(o)) (the policy prior, sampled), stored in the replay buffer;
+ *   then every step: the agent acts (below), the transition goes to the replay buffer;
  *     the first time, `seedSteps` updates on the random data (TD-MPC2's pretraining burst), then
- *     `updatesPerStep` updates per environment step, each on a uniform minibatch
+ *     `updatesPerStep` updates per environment step, each on a minibatch of `horizon`-step sub-trajectories
  *
- * Data is collected with the policy prior, not by planning: TD-MPC2 plans every step with MPPI
- * (6 iterations × 512 samples × 3 steps ≈ 50 model calls per action), which at ONNX Runtime's
- * per-call cost here would take longer than all the updates; the exported model plans at run time.
+ * Acting (`collect`): 'plan' — latent MPPI (control/world-model/latent-mppi.ts, the planner
+ * world-model-mpc runs) on the model being learned, through graphs that take the learner's live
+ * parameters as inputs, the chosen action perturbed by the plan's std as TD-MPC2 does in training;
+ * 'prior' — a ~ π(h(o)), the policy prior sampled (cheaper, explores less). The planners restart
+ * (warm start and random stream, seeded from the run's) at every episode's end and every iteration's
+ * start, so a run resumed from a checkpoint plans exactly as the one that wrote it.
  * Environments see the task's own observation and [−1, 1] actions mapped onto the control range
  * (VecEnvOptions.spaces = 'task'), exactly as world-model-mpc feeds the exported model.
  */
@@ -16,7 +19,10 @@ import { Random, type RandomState } from '../../sim/random.ts';
 import { buildTask } from '../env/task-build.ts';
 import { VecEnvPool } from '../env/vec-env-pool.ts';
 import type { EnvSnapshot } from '../env/vec-env.ts';
-import { exportWorldModel, type ExportedWorldModel } from '../export/world-model-export.ts';
+import { exportWorldModel, latentModelGraphs, rolloutValueGraph, type ExportedWorldModel } from '../export/world-model-export.ts';
+import { OnnxLatentModel } from '../../control/world-model/latent-model.ts';
+import { LATENT_MPPI_PARAMS, LatentMppi } from '../../control/world-model/latent-mppi.ts';
+import { defaults, type ParamValues } from '../../sim/params.ts';
 import { freshWorldModelState, WorldModelLearner, type WorldModelHyper, type WorldModelLearnerState } from '../learner/world-model-learner.ts';
 import { WORLD_MODEL_STATS, type WorldModelStat } from '../learner/world-model-step-graph.ts';
 import { ReplayBuffer, type SavedReplay } from './replay-buffer.ts';
@@ -50,6 +56,11 @@ export interface WorldModelTrainOptions {
   discount?: number;
   /** Random-action steps before learning; default TD-MPC2's max(1000, 5·T). */
   seedSteps?: number;
+  /** How the agent acts after the seed steps: 'plan' (latent MPPI on the model, TD-MPC2) or 'prior' (a ~ π(z)). */
+  collect: 'plan' | 'prior';
+  /** The collecting planner's samples (elites: an eighth) and iterations (TD-MPC2: 512, 6); the rest are world-model-mpc's defaults. */
+  planSamples: number;
+  planIterations: number;
   /** Updates per environment step (TD-MPC2: 1; fractions spread updates out, for a slower CPU). */
   updatesPerStep: number;
   bufferSize: number;
@@ -72,6 +83,9 @@ export const WORLD_MODEL_DEFAULTS: Omit<WorldModelTrainOptions, 'taskId' | 'seed
   valueCoef: 0.1,
   entropyCoef: 1e-4,
   targetRate: 0.01,
+  collect: 'plan',
+  planSamples: 256,
+  planIterations: 4,
   updatesPerStep: 1,
   bufferSize: 1_000_000,
 };
@@ -88,6 +102,8 @@ export type WorldModelMetrics = {
   qScale: number;
   envStepsPerSecond: number;
   updatesPerSecond: number;
+  /** Wall milliseconds the planner took per action (collect 'plan', after the seed steps). */
+  planMsPerAction?: number;
 } & Partial<Record<WorldModelStat, number>>;
 
 type Episode = { return: number; success: boolean };
@@ -135,6 +151,8 @@ export class WorldModelTrainer {
     private readonly envs: VecEnvPool,
     private readonly learner: WorldModelLearner,
     private readonly buffer: ReplayBuffer,
+    /** One per environment when collecting by planning, with the settings they plan with. */
+    private readonly planning: { planners: LatentMppi[]; settings: ParamValues; model: OnnxLatentModel } | undefined,
     resume: WorldModelCheckpoint | undefined,
   ) {
     this.random = resume ? Random.resume(resume.random) : new Random((options.seed * 2654435761 + 17) >>> 0);
@@ -150,7 +168,9 @@ export class WorldModelTrainer {
 
   /** A new run, or with `resume` the checkpointed one continued (its options win over `overrides`, but for the buffer size). */
   static async create(overrides: Partial<WorldModelTrainOptions> & { taskId: string; seed: number }, resume?: WorldModelCheckpoint): Promise<WorldModelTrainer> {
-    const options: WorldModelTrainOptions = resume ? { ...resume.options, bufferSize: Math.max(resume.options.bufferSize, overrides.bufferSize ?? 0) } : { ...WORLD_MODEL_DEFAULTS, ...overrides };
+    // A checkpoint written before rollout losses and planning continues as it was trained: one-step loss, the prior acting.
+    const before: Partial<WorldModelTrainOptions> = { horizon: 1, collect: 'prior' };
+    const options: WorldModelTrainOptions = resume ? { ...WORLD_MODEL_DEFAULTS, ...before, ...resume.options, bufferSize: Math.max(resume.options.bufferSize, overrides.bufferSize ?? 0) } : { ...WORLD_MODEL_DEFAULTS, ...overrides };
     const { task, values } = buildTask(options.taskId, resume?.taskParams ?? options.taskParams);
     const obsDim = task.observe(task.reset(new Random(0))).length;
     const spec: WorldModelNetSpec = { obsDim, actionDim: task.actionDim, latentDim: options.latentDim, hidden: options.hidden, qHeads: options.qHeads };
@@ -173,17 +193,26 @@ export class WorldModelTrainer {
     const buffer = resume ? ReplayBuffer.restore(resume.buffer, options.bufferSize, obsDim, task.actionDim) : new ReplayBuffer(options.bufferSize, obsDim, task.actionDim);
     const learner = await WorldModelLearner.create(spec, resume?.learner ?? freshWorldModelState(spec, initWorldModel(spec, new Random(options.seed))), { horizon: options.horizon, rho: options.rho });
     let envs: VecEnvPool;
+    let planning: { planners: LatentMppi[]; settings: ParamValues; model: OnnxLatentModel } | undefined;
     try {
+      if (options.collect === 'plan') {
+        const runtime = { providers: ['cpu' as const], warmupRuns: 0, validateInputs: false, checkOutputs: false, intraOpThreads: 1, allowSpinning: false };
+        const settings: ParamValues = { ...defaults(LATENT_MPPI_PARAMS), samples: options.planSamples, iterations: options.planIterations, elites: Math.max(1, Math.round(options.planSamples / 8)), discount };
+        const files = { ...latentModelGraphs(spec, options.taskId), value: rolloutValueGraph(spec, settings.horizon as number) };
+        const model = await OnnxLatentModel.load(files, runtime, () => learner.parameterFeeds());
+        planning = { planners: Array.from({ length: options.envs }, () => new LatentMppi(model)), settings, model };
+      }
       // Resumed without a continuation, the environments start fresh episodes on a seed of their own.
       const seed = options.seed + (resume && !resume.continuation ? resume.iteration : 0);
       envs = await VecEnvPool.create({ taskId: options.taskId, taskParams: values, envs: options.envs, workers: options.workers, seed, featureDim: obsDim, actionDim: task.actionDim, env: { spaces: 'task' } });
       if (resume?.continuation) await envs.restore(resume.continuation.envs);
     } catch (err) {
+      await planning?.model.dispose();
       await learner.dispose();
       throw err;
     }
     const actuators = task.scene.actuators;
-    return new WorldModelTrainer(options, values, spec, hyper, seedSteps, episodeSteps, actuators.map((a) => a.ctrlRange[0]), actuators.map((a) => a.ctrlRange[1]), envs, learner, buffer, resume);
+    return new WorldModelTrainer(options, values, spec, hyper, seedSteps, episodeSteps, actuators.map((a) => a.ctrlRange[0]), actuators.map((a) => a.ctrlRange[1]), envs, learner, buffer, planning, resume);
   }
 
   get updates(): number {
@@ -200,9 +229,17 @@ export class WorldModelTrainer {
     const sums: Partial<Record<WorldModelStat, number>> = {};
     let statCount = 0;
     const episodes: Episode[] = [];
+    let planSeconds = 0;
+    let planned = 0;
     this.obs ??= await this.envs.reset();
+    for (let i = 0; i < N; i++) this.restartPlanner(i);
     for (let t = 0; t < this.episodeSteps; t++) {
-      const actions = this.envSteps < this.seedSteps ? Float32Array.from({ length: N * A }, () => 2 * this.random.uniform() - 1) : await this.learner.act(this.obs, Float32Array.from({ length: N * A }, () => this.random.normal()), N);
+      const p0 = performance.now();
+      const actions = await this.act(this.obs);
+      if (this.planning && this.envSteps >= this.seedSteps) {
+        planSeconds += (performance.now() - p0) / 1000;
+        planned += N;
+      }
       const e0 = performance.now();
       const r = await this.envs.step(actions.slice());
       envSeconds += (performance.now() - e0) / 1000;
@@ -210,6 +247,7 @@ export class WorldModelTrainer {
         const next = (r.truncated[i] ? r.finalFeatures : r.features).subarray(i * D, (i + 1) * D);
         const ended = r.terminated[i] === 1 || r.truncated[i] === 1;
         this.buffer.add(this.obs.subarray(i * D, (i + 1) * D), actions.subarray(i * A, (i + 1) * A), r.rewards[i]!, next, r.terminated[i] === 1, ended ? 0 : N);
+        if (ended) this.restartPlanner(i);
       }
       episodes.push(...r.episodes.map((e) => ({ return: e.return, success: e.success })));
       this.obs = r.features;
@@ -239,8 +277,29 @@ export class WorldModelTrainer {
       qScale: this.qScale,
       ...(statCount ? Object.fromEntries(WORLD_MODEL_STATS.map((s) => [s, sums[s]! / statCount])) : {}),
       envStepsPerSecond: (N * this.episodeSteps) / Math.max(envSeconds, 1e-9),
-      updatesPerSecond: updates / Math.max(seconds - envSeconds, 1e-9),
+      updatesPerSecond: updates / Math.max(seconds - envSeconds - planSeconds, 1e-9),
+      ...(planned ? { planMsPerAction: (1000 * planSeconds) / planned } : {}),
     };
+  }
+
+  /** Actions in [−1, 1] for every environment: random while seeding, then planned (or the prior's). */
+  private async act(obs: Float32Array): Promise<Float32Array> {
+    const N = this.options.envs;
+    const { obsDim: D, actionDim: A } = this.spec;
+    if (this.envSteps < this.seedSteps) return Float32Array.from({ length: N * A }, () => 2 * this.random.uniform() - 1);
+    if (!this.planning) return this.learner.act(obs, Float32Array.from({ length: N * A }, () => this.random.normal()), N);
+    const out = new Float32Array(N * A);
+    for (let i = 0; i < N; i++) {
+      const plan = await this.planning.planners[i]!.plan(obs.subarray(i * D, (i + 1) * D), this.planning.settings);
+      // TD-MPC2 explores in training with the first step's std around the chosen action.
+      for (let j = 0; j < A; j++) out[i * A + j] = Math.min(1, Math.max(-1, plan.action[j]! + plan.std[j]! * this.random.normal()));
+    }
+    return out;
+  }
+
+  /** A fresh plan (no warm start) on a random stream seeded from the run's. */
+  private restartPlanner(i: number): void {
+    this.planning?.planners[i]!.reset(Math.floor(this.random.uniform() * 2 ** 32));
   }
 
   /** One learner step; Q's scale in the policy loss follows |mean Q| (TD-MPC2 tracks its 5–95 % range), never below 1. */
@@ -275,7 +334,7 @@ export class WorldModelTrainer {
   }
 
   export(metrics: Record<string, number>, name?: string): ExportedWorldModel {
-    const { latentDim, hidden, qHeads, batchSize, horizon, rho, learningRate, consistencyCoef, rewardCoef, valueCoef, entropyCoef, targetRate, updatesPerStep } = this.options;
+    const { latentDim, hidden, qHeads, batchSize, horizon, rho, learningRate, consistencyCoef, rewardCoef, valueCoef, entropyCoef, targetRate, updatesPerStep, planSamples, planIterations } = this.options;
     return exportWorldModel(this.learner.parameters(), {
       spec: this.spec,
       discount: this.hyper.discount,
@@ -289,7 +348,7 @@ export class WorldModelTrainer {
         wallSeconds: this.wallSeconds(),
         seed: this.options.seed,
         metrics,
-        hyper: { latentDim, hidden: hidden.length, qHeads, batchSize, horizon, rho, learningRate, consistencyCoef, rewardCoef, valueCoef, entropyCoef, targetRate, updatesPerStep, seedSteps: this.seedSteps, discount: this.hyper.discount, updates: this.learner.steps },
+        hyper: { latentDim, hidden: hidden.length, qHeads, batchSize, horizon, rho, planning: this.planning ? 1 : 0, planSamples, planIterations, learningRate, consistencyCoef, rewardCoef, valueCoef, entropyCoef, targetRate, updatesPerStep, seedSteps: this.seedSteps, discount: this.hyper.discount, updates: this.learner.steps },
       },
       ...(name ? { name } : {}),
     });
@@ -297,6 +356,7 @@ export class WorldModelTrainer {
 
   async dispose(): Promise<void> {
     await this.envs.dispose();
+    await this.planning?.model.dispose();
     await this.learner.dispose();
   }
 }
