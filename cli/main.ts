@@ -72,7 +72,7 @@ const USAGE = `usage: actuate <command> [options]
         [--batch 128] [--lr 0.0003] [--updates-per-step 1] [--horizon 3] [--collect plan|prior] [--plan-samples 256]
         [--plan-iterations 4] [--set task.key=value …] [--checkpoint-every 10] [--json]
                                      a TD-MPC2-style world model learned online; DIR gets metrics.jsonl, world-model.card.json
-                                     + 5 .onnx files (run with --controller world-model-mpc)
+                                     + 6 .onnx files (run with --controller world-model-mpc)
   eval --task T --controller C [--episodes N] [--seed S] [--set key=value …] [--engine rapier|mujoco] [--json]
                                      run N episodes: success rate, return mean and spread, task metrics
   bench [--json] [--only NAME…]      run the benchmarks

@@ -167,8 +167,11 @@ const worldModelSpec = z.object({
   latentDim: z.number().int().positive(),
   actionDim: z.number().int().positive(),
   obsDim: z.number().int().positive(),
-  /** Files relative to the card. Conventions: encoder obs→z; dynamics (z, action)→z_next; reward (z, action)→reward; q (z, action)→q [B, ensemble]; policy z→action (optional second output std). */
-  models: z.object({ encoder: z.string(), dynamics: z.string(), reward: z.string(), q: z.string(), policy: z.string() }),
+  /**
+   * Files relative to the card. Conventions: encoder obs→z; dynamics (z, action)→z_next; reward (z, action)→reward; q (z, action)→q [B, ensemble]; policy z→action (optional second output std);
+   * optional value (z, action [H, B, A], noise, discount)→value_mean, value_min: the planner's value of B action sequences in one call.
+   */
+  models: z.object({ encoder: z.string(), dynamics: z.string(), reward: z.string(), q: z.string(), policy: z.string(), value: z.string().optional() }),
   discount: z.number().gt(0).lte(1).default(0.99),
   /** Actuator range the model's [-1, 1] actions map onto. */
   actionLow: z.array(z.number()).optional(),

@@ -52,7 +52,7 @@ export function writeExport(dir: string, exported: ExportedPolicy): void {
 /** The world model's five .onnx files, then its card (the card last: a card on disk names files that exist). */
 export function writeWorldModelExport(dir: string, exported: ExportedWorldModel): void {
   const models = exported.card.worldModel!.models;
-  for (const f of WORLD_MODEL_FILES) writeAtomic(join(dir, models[f]), exported.files[f]);
+  for (const f of WORLD_MODEL_FILES) writeAtomic(join(dir, models[f]!), exported.files[f]);
   writeAtomic(join(dir, `${exported.card.name}.card.json`), `${JSON.stringify(exported.card, null, 2)}\n`);
 }
 

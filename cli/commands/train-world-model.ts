@@ -1,7 +1,7 @@
 /**
  * `actuate train --task T --algo world-model --out DIR`: a TD-MPC2-style world model learned online
  * (train/world-model/world-model-trainer.ts). Writes DIR/metrics.jsonl every episode, and
- * checkpoint.json (learner, replay buffer, environments: what `--resume DIR` continues from) with the five
+ * checkpoint.json (learner, replay buffer, environments: what `--resume DIR` continues from) with the six
  * world-model .onnx files + world-model.card.json every `--checkpoint-every` episodes and at the end;
  * Ctrl-C finishes the episode, saves, exits. Run the result with world-model-mpc.
  */
@@ -105,7 +105,7 @@ export async function trainWorldModel(values: WorldModelTrainValues): Promise<st
   if (values.json) return JSON.stringify(summary);
   return [
     `trained a world model for ${taskId}: ${trainer.envSteps} environment steps, ${trainer.updates} updates in ${summary.wallSeconds} s`,
-    `  model: ${out}/world-model.card.json (+ 5 .onnx files), metrics: ${out}/metrics.jsonl`,
+    `  model: ${out}/world-model.card.json (+ 6 .onnx files), metrics: ${out}/metrics.jsonl`,
     `  run it: actuate eval --task ${taskId} --controller world-model-mpc --set controller.card=${out}/world-model.card.json`,
   ].join('\n');
 }

@@ -80,6 +80,7 @@ async function create(context: ControlContext, values: ParamValues): Promise<Con
       reward: resolvePath(wm.models.reward),
       q: resolvePath(wm.models.q),
       policy: resolvePath(wm.models.policy),
+      ...(wm.models.value ? { value: resolvePath(wm.models.value) } : {}),
     },
     threads ? { intraOpThreads: threads } : {},
   );

@@ -1,5 +1,5 @@
 /**
- * The trained world model as the five ONNX files `world-model-mpc` runs (control/world-model/
+ * The trained world model as the six ONNX files `world-model-mpc` runs (control/world-model/
  * latent-model.ts) and its card:
  *
  *   encoder.onnx   obs [B, D] → z [B, L]
@@ -7,6 +7,8 @@
  *   reward.onnx    z, action → reward [B, 1]
  *   q.onnx         z, action → q [B, K] (the online heads)
  *   policy.onnx    z → action = tanh(μ) [B, A], std = σ·(1 − tanh² μ) [B, A]
+ *   value.onnx     z [B, L], action [3, B, A], noise [B, A], discount → the planner's value of B
+ *                  3-step action sequences in one call (rolloutValueGraph)
  *
  * The policy's std is the squashed Gaussian's spread to first order (tanh′(μ)·σ), since the planner
  * samples the prior as mean + std·N(0, 1) clamped to [−1, 1].
@@ -19,8 +21,13 @@ import { forwardMlp } from '../learner/mlp-graph.ts';
 import { parameterShapesOf, qNets, type WorldModelNet, type WorldModelNetSpec } from '../world-model/world-model-net.ts';
 import { provenanceNotes, type Provenance } from './policy-export.ts';
 
-export const WORLD_MODEL_FILES = ['encoder', 'dynamics', 'reward', 'q', 'policy'] as const;
+/** The latent model's five functions, then the planner's one-call value (rolloutValueGraph). */
+export const LATENT_MODEL_FILES = ['encoder', 'dynamics', 'reward', 'q', 'policy'] as const;
+export const WORLD_MODEL_FILES = [...LATENT_MODEL_FILES, 'value'] as const;
+export type LatentModelFile = (typeof LATENT_MODEL_FILES)[number];
 export type WorldModelFile = (typeof WORLD_MODEL_FILES)[number];
+/** The horizon the exported value graph plans over (world-model-mpc's default); other horizons plan with the five functions. */
+export const EXPORTED_VALUE_HORIZON = 3;
 
 export interface ExportedWorldModel {
   files: Record<WorldModelFile, Uint8Array>;
@@ -42,10 +49,10 @@ export interface WorldModelExportOptions {
  * each graph takes its networks' parameters as inputs named after them, after its data inputs (the
  * trainer plans with the live parameters this way).
  */
-export function latentModelGraphs(spec: WorldModelNetSpec, task: string, weights?: ParamTensor[]): Record<WorldModelFile, Uint8Array> {
+export function latentModelGraphs(spec: WorldModelNetSpec, task: string, weights?: ParamTensor[]): Record<LatentModelFile, Uint8Array> {
   const byName = new Map((weights ?? []).map((p) => [p.name, p]));
   /** A graph over `nets`: its data inputs first (`inputs`), then the parameters, then `body` on the inputs. */
-  const graph = <T>(file: WorldModelFile, nets: WorldModelNet[], what: string, inputs: (w: WorldModelGraph) => T, body: (w: WorldModelGraph, x: T) => void) => {
+  const graph = <T>(file: LatentModelFile, nets: WorldModelNet[], what: string, inputs: (w: WorldModelGraph) => T, body: (w: WorldModelGraph, x: T) => void) => {
     const w = new WorldModelGraph(new GraphOps(file, 'float32'), spec);
     const x = inputs(w);
     for (const s of parameterShapesOf(spec, nets)) {
@@ -120,7 +127,7 @@ export function rolloutValueGraph(spec: WorldModelNetSpec, horizon: number, weig
 export function exportWorldModel(params: ParamTensor[], options: WorldModelExportOptions): ExportedWorldModel {
   const { spec, provenance } = options;
   const name = options.name ?? 'world-model';
-  const files = latentModelGraphs(spec, provenance.task, params);
+  const files = { ...latentModelGraphs(spec, provenance.task, params), value: rolloutValueGraph(spec, EXPORTED_VALUE_HORIZON, params) };
   const fileName = (f: WorldModelFile) => `${name}.${f}.onnx`;
   const card = parseModelCard(
     {

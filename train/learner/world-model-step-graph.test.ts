@@ -3,7 +3,7 @@ import { loadModel, ort } from '../../models/runtime.ts';
 import { Random } from '../../sim/random.ts';
 import { initWorldModel, layerShapesOf, LOG_STD_MAX, LOG_STD_MIN, modelNets, parameterShapesOf, qNets, worldModelParameterShapes, type WorldModelNet, type WorldModelNetSpec } from '../world-model/world-model-net.ts';
 import { OnnxLatentModel } from '../../control/world-model/latent-model.ts';
-import { exportWorldModel, rolloutValueGraph } from '../export/world-model-export.ts';
+import { exportWorldModel } from '../export/world-model-export.ts';
 import { LATENT_MPPI_PARAMS, LatentMppi } from '../../control/world-model/latent-mppi.ts';
 import { defaults } from '../../sim/params.ts';
 import { freshWorldModelState, WorldModelLearner, type RolloutBatch } from './world-model-learner.ts';
@@ -176,12 +176,13 @@ describe('world-model training-step graph', () => {
     expect(worst).toBeLessThan(1e-6);
   });
 
-  it('the exported five models compute the trained networks (float64 JS reference, within 1e-5); the one-call rollout value plans as they do', async () => {
+  it('the exported models compute the trained networks (float64 JS reference, within 1e-5); the exported one-call rollout value plans as they do', async () => {
     const params = initWorldModel(spec, new Random(5)).map((t) => ({ ...t, data: t.data.map((x) => 2 * x + 0.05) }));
     const p: Params = new Map(params.map((t) => [t.name, Float64Array.from(t.data)]));
     const { files, card } = exportWorldModel(params, { spec, discount: 0.9, actionLow: [-1, -1], actionHigh: [1, 1], provenance: { task: 't', taskParams: {}, algorithm: 'world-model', envSteps: 0, wallSeconds: 0, seed: 0, metrics: {}, hyper: {} } });
     expect(card.worldModel!.models.q).toBe('world-model.q.onnx');
-    const model = await OnnxLatentModel.load(files, { providers: ['cpu'], warmupRuns: 0 });
+    const { value, ...five } = files;
+    const model = await OnnxLatentModel.load(five, { providers: ['cpu'], warmupRuns: 0 });
     const obs = [0.3, -0.7, 1.1, 0.2];
     const a = [0.4, -0.9];
     const z = await model.encode(obs);
@@ -201,8 +202,9 @@ describe('world-model training-step graph', () => {
     const out = mlp(p, 'policy', zs);
     close(pi.std!, mean.map((m, j) => Math.exp(LOG_STD_MIN + 0.5 * (LOG_STD_MAX - LOG_STD_MIN) * (Math.tanh(out[spec.actionDim + j]!) + 1)) * (1 - m * m)));
 
-    // The one-call rollout value plans as the per-function calls do: same draws, same plan.
-    const withValue = await OnnxLatentModel.load({ ...files, value: rolloutValueGraph(spec, 3, params) }, { providers: ['cpu'], warmupRuns: 0 });
+    // The exported one-call rollout value plans as the per-function calls do: same draws, same plan.
+    expect(card.worldModel!.models.value).toBe('world-model.value.onnx');
+    const withValue = await OnnxLatentModel.load({ ...five, value }, { providers: ['cpu'], warmupRuns: 0 });
     for (const qReduce of ['mean', 'min']) {
       const settings = { ...defaults(LATENT_MPPI_PARAMS), samples: 40, elites: 6, iterations: 3, policyTrajectories: 5, qReduce };
       const plans = [];
