@@ -149,7 +149,7 @@ export function exportWorldModel(params: ParamTensor[], options: WorldModelExpor
       provenance: {
         source: 'trained here',
         license: 'Apache-2.0',
-        trainedWith: 'Actuate TD-MPC2-style world-model learning (one-step horizon, ONNX Runtime learner)',
+        trainedWith: `Actuate TD-MPC2-style world-model learning (${provenance.hyper.horizon ?? 1}-step latent rollout loss, ${provenance.hyper.planning ? 'planning' : 'the policy prior acting'} while collecting, ONNX Runtime learner)`,
         notes: JSON.stringify({
           ...provenanceNotes(provenance),
           network: { latentDim: spec.latentDim, hidden: spec.hidden, activation: 'elu', qHeads: spec.qHeads },
