@@ -24,7 +24,7 @@ describe('shipped PPO policies', () => {
     const r = await runEpisode({ taskId: 'cartpole-swingup', controllerId: 'world-model-mpc', seed: 11, controllerParams });
     expect(r.error).toBeUndefined();
     expect(r.success).toBe(true);
-    // Measured: −44.8 ± 0.4 over 10 episodes at the defaults, −44.6 ± 0.9 over 3 at this size; hanging still is −200.
-    expect(r.return).toBeGreaterThan(-55);
+    // Measured: −24.1 ± 0.1 over 10 episodes at the defaults, −24.3 ± 0.1 over 3 at this size; hanging still is −200.
+    expect(r.return).toBeGreaterThan(-32);
   });
 });
