@@ -4,7 +4,7 @@
 // (a few milliseconds when nothing changed). Imports of `./x.ts` become `./x.js`; `.mjs` files are copied.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const OUT = join(ROOT, 'dist');
@@ -35,14 +35,28 @@ function isStale(source, output) {
   }
 }
 
-/** Brings dist/ up to date; returns the number of files written. Throws with file:line on a syntax error. */
-export async function buildEngine({ force = false } = {}) {
-  const stale = [];
+function* staleSources(force = false) {
   for (const folder of FOLDERS) {
     for (const source of sources(join(ROOT, folder))) {
-      if (force || isStale(source, outputOf(source))) stale.push(source);
+      if (force || isStale(source, outputOf(source))) yield source;
     }
   }
+}
+
+/**
+ * The compiled copy (a file URL) of the source module at `url` when every source's copy in dist/ is up to
+ * date, else undefined: worker threads started from TypeScript sources (tests) load it instead of
+ * transforming their modules again through tsx (2–3 CPU-seconds a thread).
+ */
+export function compiledUrl(url) {
+  const output = outputOf(fileURLToPath(url));
+  if (!existsSync(output) || staleSources().next().done === false) return undefined;
+  return pathToFileURL(output).href;
+}
+
+/** Brings dist/ up to date; returns the number of files written. Throws with file:line on a syntax error. */
+export async function buildEngine({ force = false } = {}) {
+  const stale = [...staleSources(force)];
   if (stale.length === 0) return 0;
   const { transform } = await import('esbuild');
   await Promise.all(

@@ -6,7 +6,7 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** The longest files, longest first (measured in full-suite runs on 2 cores). */
-const LONGEST = ['tests/integration/task-defaults.test.ts', 'tests/browser/', 'tests/integration/ros1.test.ts', 'tests/integration/serial-bus.test.ts'];
+const LONGEST = ['tests/integration/task-defaults-', 'tests/browser/', 'tests/integration/ros1.test.ts', 'tests/integration/serial-bus.test.ts'];
 
 export class HeavyFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

@@ -1,6 +1,6 @@
 /**
  * The Ant's success metric can fail: zero control stays in place. (MPPI, its default, walks it to success
- * in tests/integration/task-defaults.test.ts.)
+ * in tests/integration/task-defaults-*.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { runEpisode } from '../../engine/run-episode.ts';

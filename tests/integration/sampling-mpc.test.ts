@@ -1,7 +1,7 @@
 /**
  * Predictive sampling swings the pendulum up and balances it (upright for the last 2 s of 10 s) on the
  * real Rapier model, where zero control cannot swing the cart-pole up. MPPI, every planning task's default,
- * is run on each task by tests/integration/task-defaults.test.ts, CEM by docs/success-matrix.md.
+ * is run on each task by tests/integration/task-defaults-*.test.ts, CEM by docs/success-matrix.md.
  */
 import { describe, expect, it } from 'vitest';
 import { runEpisode } from '../../engine/run-episode.ts';
