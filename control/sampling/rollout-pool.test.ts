@@ -48,11 +48,11 @@ describe('RolloutPool', () => {
   it('grows its shared job for a larger request, and reports a failed rollout by its message', async () => {
     const pool = await RolloutPool.create(def.id, params, 2);
     pools.push(pool);
-    // 200 samples × 100 steps of traces do not fit the first 64 KiB.
-    const knots = Float64Array.from({ length: 200 * 4 }, (_, i) => Math.sin(i));
-    const large = await pool.run({ ...request, knots, sampleCount: 200, steps: 100 });
-    expect(large.costs.length).toBe(200);
-    expect(large.traces!.length).toBe(200 * 100 * 3);
+    // 60 samples × 100 steps of traces (70 KiB) do not fit the first 64 KiB.
+    const knots = Float64Array.from({ length: 60 * 4 }, (_, i) => Math.sin(i));
+    const large = await pool.run({ ...request, knots, sampleCount: 60, steps: 100 });
+    expect(large.costs.length).toBe(60);
+    expect(large.traces!.length).toBe(60 * 100 * 3);
     expect(large.costs.every((c) => Number.isFinite(c) && c > 0)).toBe(true);
     // A state of the wrong size fails in the worlds' setState; the pool then refuses further requests.
     await expect(pool.run({ ...request, state: new Float64Array(5) })).rejects.toThrow(/state has 5 values/);
