@@ -34,12 +34,29 @@ describe('RolloutPool', () => {
     for (const n of [1, 3]) {
       const pool = await RolloutPool.create(def.id, params, n);
       pools.push(pool);
-      const result = await pool.run(request);
-      expect(Array.from(result.costs)).toEqual(Array.from(inline.costs));
-      expect(Array.from(result.traces!)).toEqual(Array.from(inline.traces!));
-      expect(result.physicsSteps).toBe(inline.physicsSteps);
+      // Workers alone (live planning), then with the waiting caller's thread rolling out too (lock-step).
+      for (const callerWaits of [false, true]) {
+        const result = await pool.run(request, { callerWaits });
+        expect(Array.from(result.costs)).toEqual(Array.from(inline.costs));
+        expect(Array.from(result.traces!)).toEqual(Array.from(inline.traces!));
+        expect(result.physicsSteps).toBe(inline.physicsSteps);
+      }
     }
     world.dispose();
+  });
+
+  it('grows its shared job for a larger request, and reports a failed rollout by its message', async () => {
+    const pool = await RolloutPool.create(def.id, params, 2);
+    pools.push(pool);
+    // 60 samples × 100 steps of traces (70 KiB) do not fit the first 64 KiB.
+    const knots = Float64Array.from({ length: 60 * 4 }, (_, i) => Math.sin(i));
+    const large = await pool.run({ ...request, knots, sampleCount: 60, steps: 100 });
+    expect(large.costs.length).toBe(60);
+    expect(large.traces!.length).toBe(60 * 100 * 3);
+    expect(large.costs.every((c) => Number.isFinite(c) && c > 0)).toBe(true);
+    // A state of the wrong size fails in the worlds' setState; the pool then refuses further requests.
+    await expect(pool.run({ ...request, state: new Float64Array(5) })).rejects.toThrow(/state has 5 values/);
+    await expect(pool.run(request)).rejects.toThrow(/state has 5 values/);
   });
 
   it('gives distinct samples finite, distinct costs', async () => {

@@ -247,6 +247,9 @@ export class MujocoWorld implements SimWorld {
         qvel[d] = jointVelocity(scene, state, j);
       }
     }
+    // The solver's warm start belongs to the state it came from: left over, a rollout would depend on
+    // whichever rollout this world ran before it.
+    (this.data.qacc_warmstart as Float64Array).fill(0);
     this.mj.mj_forward(this.model, this.data);
     this.synced = true;
     // mj_forward ran mj_step1's stages too.
