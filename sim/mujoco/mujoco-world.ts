@@ -19,6 +19,7 @@ import { bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jo
 import { BODY_POSE_SIZE, BODY_STATE_SIZE, type Quat, type SceneDescription } from '../scene.ts';
 import type { SimWorld } from '../robot/sim-world.ts';
 import { packContacts, type Contact } from '../../protocol/contacts.ts';
+import { addBodyDamping } from './body-damping.ts';
 import { compileText } from './compile.ts';
 import { loadMujoco, type Mujoco } from './load-mujoco.ts';
 import { compileMjcfFile } from './mjcf-file.ts';
@@ -142,6 +143,9 @@ export class MujocoWorld implements SimWorld {
     this.ctrl = this.data.ctrl as Float64Array;
     this.fused = (options.fuseSteps ?? false) && (this.model.opt.integrator as number) !== RK4;
     this.setState(this.restState());
+    // Rapier damps bodies, MuJoCo dofs: taken at the rest pose, whose kinematics setState computed.
+    const damped = scene.bodies.flatMap((body, b) => (this.bodyId[b]! > 0 && (body.linearDamping || body.angularDamping) ? [{ id: this.bodyId[b]!, linear: body.linearDamping ?? 0, angular: body.angularDamping ?? 0 }] : []));
+    if (damped.length) addBodyDamping(m, this.data, damped);
   }
 
   get timestep(): number {
