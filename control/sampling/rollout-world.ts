@@ -24,7 +24,9 @@ export interface RolloutWorldSpec {
 export async function buildRolloutWorld(spec: RolloutWorldSpec): Promise<{ world: SimWorld; runner: RolloutRunner }> {
   const task = findTask(spec.taskId).build(spec.taskParams);
   const scene = spec.modelTimestep ? { ...task.scene, timestep: spec.modelTimestep } : task.scene;
-  // Rollouts read states, never contacts: MuJoCo computes each step's kinematics once (fuseSteps).
-  const world = spec.engine === 'mujoco' ? mujocoWorldForTask(await loadMujoco(), scene, spec.taskId, { fuseSteps: true }) : new PhysicsWorld(await loadRapier(), scene);
+  // Rollouts read states, never contacts: MuJoCo computes each step's kinematics once (fuseSteps). A
+  // rollout starts from its state alone, whatever sample its thread ran before: MuJoCo's setState clears
+  // the solver's warm start, and a Rapier rollout world forgets its contacts (freshContacts).
+  const world = spec.engine === 'mujoco' ? mujocoWorldForTask(await loadMujoco(), scene, spec.taskId, { fuseSteps: true }) : new PhysicsWorld(await loadRapier(), scene, { freshContacts: true });
   return { world, runner: new RolloutRunner(world, task) };
 }
