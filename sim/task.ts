@@ -57,6 +57,12 @@ export interface TaskInstance {
    * policy is fed. Live: `setLive` changes it in place.
    */
   command?: Float64Array;
+  /**
+   * A command that follows the robot's state, fed to a policy in place of `command`: the task's goal in
+   * the body frame (legged_gym's heading mode), for tasks whose goal is a world direction. A policy sees
+   * body-frame quantities only, so without it the way to go is unobservable and a gait drifts off course.
+   */
+  commandFor?(state: Float64Array): Float64Array;
   /** Applies the task parameters marked `live` (see NumberParam.live) without rebuilding the scene. */
   setLive?(values: ParamValues): void;
   /** The model card of a learned policy shipped for this task: onnx-policy's default card on it. */

@@ -44,6 +44,7 @@ function writeAtomic(file: string, data: string | Uint8Array): void {
 }
 
 export function writeExport(dir: string, exported: ExportedPolicy): void {
+  mkdirSync(dir, { recursive: true });
   writeAtomic(join(dir, `${exported.card.name}.onnx`), exported.onnx);
   writeAtomic(join(dir, `${exported.card.name}.card.json`), `${JSON.stringify(exported.card, null, 2)}\n`);
 }
@@ -83,6 +84,7 @@ export function readCheckpoint(dir: string): Checkpoint {
   if (raw.episodeSeconds !== undefined && !(typeof raw.episodeSeconds === 'number' && raw.episodeSeconds > 0)) fail('episodeSeconds', `expected a positive number, got ${JSON.stringify(raw.episodeSeconds)}`);
   if (raw.stepsPerEnv !== undefined && !(Number.isInteger(raw.stepsPerEnv) && (raw.stepsPerEnv as number) > 0)) fail('stepsPerEnv', `expected a whole number ≥ 1, got ${JSON.stringify(raw.stepsPerEnv)}`);
   if (raw.randomize !== undefined && typeof raw.randomize !== 'boolean') fail('randomize', `expected true or false, got ${JSON.stringify(raw.randomize)}`);
+  if (raw.learningRateSchedule !== undefined && raw.learningRateSchedule !== 'fixed') fail('learningRateSchedule', `expected "fixed" or no entry (adaptive), got ${JSON.stringify(raw.learningRateSchedule)}`);
   const cont = raw.continuation as { envs?: unknown; features?: unknown } | undefined;
   if (cont !== undefined && !(Array.isArray(cont.envs) && Array.isArray(cont.features))) fail('continuation', 'expected the environments (envs) and network inputs (features) as arrays');
   const spec = raw.spec as ActorCriticSpec;

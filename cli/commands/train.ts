@@ -4,10 +4,11 @@
  * `--checkpoint-every` iterations and at the end. Ctrl-C finishes the current iteration, saves, exits.
  */
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { findTask } from '../../sim/tasks/index.ts';
-import { PpoRunner, type IterationMetrics, type RunnerOptions } from '../../train/ppo/runner.ts';
+import type { PpoConfig } from '../../train/ppo/ppo.ts';
+import { PpoRunner, type Checkpoint, type IterationMetrics, type RunnerOptions } from '../../train/ppo/runner.ts';
 import { appendMetrics, prepareRunDir, readCheckpoint, writeCheckpoint, writeExport } from '../../train/run-dir.ts';
 import { count, guard, guardAsync, positive } from '../arg-checks.ts';
 import { progressBar, timeLeft } from '../progress-bar.ts';
@@ -35,9 +36,11 @@ export async function trainCommand(argv: string[]): Promise<string> {
       hidden: { type: 'string' },
       'init-noise-std': { type: 'string' },
       'steps-per-env': { type: 'string' },
+      'lr-schedule': { type: 'string' },
       'episode-seconds': { type: 'string' },
       randomize: { type: 'boolean', default: false },
       'checkpoint-every': { type: 'string', default: '10' },
+      'keep-exports': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       // --algo diffusion (train-diffusion.ts)
       demos: { type: 'string', multiple: true, default: [] },
@@ -75,6 +78,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
   const hidden = values.hidden?.split(',').map((h) => count('--hidden', h, 1));
   const initNoiseStd = values['init-noise-std'] === undefined ? undefined : positive('--init-noise-std', values['init-noise-std']);
   const episodeSeconds = values['episode-seconds'] === undefined ? resume?.episodeSeconds : positive('--episode-seconds', values['episode-seconds']);
+  const ppo = ppoOptions(values, resume);
   const taskParams: Record<string, string> = {};
   for (const pair of values.set!) {
     const m = /^task\.([^=]+)=(.*)$/.exec(pair);
@@ -93,7 +97,7 @@ export async function trainCommand(argv: string[]): Promise<string> {
     ...(initNoiseStd === undefined ? {} : { initNoiseStd }),
     ...(episodeSeconds === undefined ? {} : { episodeSeconds }),
     ...(values.randomize || resume?.randomize ? { randomize: true } : {}),
-    ...(values['steps-per-env'] ? { ppo: { stepsPerEnv: count('--steps-per-env', values['steps-per-env'], 1) } } : resume?.stepsPerEnv ? { ppo: { stepsPerEnv: resume.stepsPerEnv } } : {}),
+    ...(Object.keys(ppo).length ? { ppo } : {}),
     ...(resume ? { resume } : {}),
   };
   const runner = await guardAsync(() => PpoRunner.create(options));
@@ -111,7 +115,10 @@ export async function trainCommand(argv: string[]): Promise<string> {
   let last: IterationMetrics | undefined;
   const save = async () => {
     writeCheckpoint(out, await runner.checkpoint());
-    writeExport(out, await runner.export(headline(last)));
+    const exported = await runner.export(headline(last));
+    writeExport(out, exported);
+    // Every export kept: the best policy of a run is chosen by evaluating them, and is seldom the last.
+    if (values['keep-exports']) writeExport(join(out, 'exports', `it${String(runner.iteration).padStart(4, '0')}`), exported);
   };
   try {
     while (!stop && runner.envSteps - startSteps < maxSteps && performance.now() < deadline) {
@@ -132,6 +139,20 @@ export async function trainCommand(argv: string[]): Promise<string> {
   const summary = { task: taskId, algo, out, iterations: runner.iteration, envSteps: runner.envSteps, wallSeconds: Math.round(runner.wallSeconds()), ...headline(last) };
   if (values.json) return JSON.stringify(summary);
   return [`trained ${taskId} with ${algo}: ${runner.iteration} iterations, ${runner.envSteps} environment steps in ${summary.wallSeconds} s`, `  policy: ${out}/policy.onnx (+ policy.card.json), metrics: ${out}/metrics.jsonl`, `  run it: actuate run --task ${taskId} --controller onnx-policy --set controller.card=${out}/policy.card.json`].join('\n');
+}
+
+const SCHEDULES = ['adaptive', 'fixed'];
+
+/** PPO settings from the flags; a resumed run keeps its rollout length and schedule unless told otherwise. */
+function ppoOptions(values: { 'steps-per-env'?: string | undefined; 'lr-schedule'?: string | undefined; lr?: string | undefined }, resume: Checkpoint | undefined): Partial<PpoConfig> {
+  const schedule = values['lr-schedule'] ?? resume?.learningRateSchedule ?? 'adaptive';
+  if (!SCHEDULES.includes(schedule)) throw new UsageError(`--lr-schedule '${schedule}': use ${SCHEDULES.join(' or ')}`);
+  const stepsPerEnv = values['steps-per-env'] ? count('--steps-per-env', values['steps-per-env'], 1) : resume?.stepsPerEnv;
+  return {
+    ...(stepsPerEnv === undefined ? {} : { stepsPerEnv }),
+    ...(schedule === 'fixed' ? { desiredKl: undefined } : {}),
+    ...(values.lr ? { learningRate: positive('--lr', values.lr) } : {}),
+  };
 }
 
 function headline(m: IterationMetrics | undefined): Record<string, number> {

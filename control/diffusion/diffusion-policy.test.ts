@@ -82,7 +82,12 @@ describe('diffusion-policy controller', () => {
     c.setParams({ actionSteps: 1 });
     expect((await c.act(Float64Array.of(7), 0))[0]).toBeCloseTo(10 * (14 + 1), 4);
     expect((await c.act(Float64Array.of(8), 0))[0]).toBeCloseTo(10 * (16 + 1), 4);
+    // More than a chunk holds from the present on is refused, naming the limit, and changes nothing.
+    const most = H - TO + 1;
+    expect(() => c.setParams({ actionSteps: most + 1 })).toThrow(`controller.actionSteps must be at most ${most} for this model`);
+    expect((await c.act(Float64Array.of(9), 0))[0]).toBeCloseTo(10 * (18 + 1), 4);
     await c.dispose();
+    await expect(diffusionPolicy.create(context(), { ...defaults(diffusionPolicy.params), card, actionSteps: most + 1 })).rejects.toThrow(`at most ${most}`);
   });
 
   it('temporal ensembling averages every chunk’s prediction for the step with weights exp(−m·i)', async () => {

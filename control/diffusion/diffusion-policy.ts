@@ -96,6 +96,7 @@ export class DiffusionPolicy implements Controller {
     values: ParamValues,
   ) {
     const { spec, model } = options;
+    checkActionSteps(values, spec);
     this.values = { ...values };
     this.sampler = new DiffusionSampler(model, { ...spec.inputs, output: spec.output }, {
       horizon: spec.horizon,
@@ -121,6 +122,7 @@ export class DiffusionPolicy implements Controller {
   }
 
   setParams(values: ParamValues): void {
+    checkActionSteps(values, this.options.spec);
     this.values = { ...this.values, ...values };
   }
 
@@ -153,7 +155,7 @@ export class DiffusionPolicy implements Controller {
       this.obsHistory.shift();
       this.obsHistory.push(obs);
     }
-    const actionSteps = Math.min((settings.actionSteps as number) || spec.actionSteps, spec.horizon - spec.obsHorizon + 1);
+    const actionSteps = (settings.actionSteps as number) || spec.actionSteps;
     const ensemble = settings.ensemble === 'on';
     // Measured from the last chunk, so a change of actionSteps applies at once.
     if (this.step - this.lastChunkStep >= actionSteps || !this.predictions.has(this.step)) {
@@ -251,6 +253,13 @@ export function inferDiffusionSpec(model: ModelSession, obsDim: number): Diffusi
     clipSample: true,
     clipSampleRange: 1,
   };
+}
+
+/** A chunk predicts horizon actions from obsHorizon observations: the ones from the present on can run. */
+function checkActionSteps(values: ParamValues, spec: DiffusionSpec): void {
+  const most = spec.horizon - spec.obsHorizon + 1;
+  const asked = values.actionSteps as number | undefined;
+  if (asked && asked > most) throw new ParamError(`controller.actionSteps must be at most ${most} for this model (horizon ${spec.horizon} − obsHorizon ${spec.obsHorizon} + 1); got ${asked}`);
 }
 
 async function create(context: ControlContext, values: ParamValues): Promise<Controller> {

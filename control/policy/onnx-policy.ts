@@ -139,7 +139,8 @@ export class OnnxPolicy implements Controller {
     if (time + 1e-9 < this.nextAct) return this.ctrl.slice();
     this.nextAct = time + this.period;
     const quantities = robot ? robotQuantities(robot, this.joints) : robotQuantities(this.reader.read(state, time), this.reader.jointNames);
-    const obs = this.builder.build({ ...quantities, command: this.task.command ?? NO_COMMAND, lastAction: this.lastRaw });
+    const command = this.task.commandFor?.(state) ?? this.task.command ?? NO_COMMAND;
+    const obs = this.builder.build({ ...quantities, command, lastAction: this.lastRaw });
     const outputs = await this.model.run({ [this.inputName]: float32Tensor(obs, [1, obs.length]) });
     const raw = outputs[this.outputName]!.data as Float32Array;
     this.lastRaw = Float64Array.from(raw);

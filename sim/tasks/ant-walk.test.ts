@@ -195,6 +195,23 @@ describe('ant-walk task', () => {
     const r = new Float64Array(task.costTerms.reduce((n, t) => n + t.dim, 0));
     task.residual(s, antStandingPose(), r);
     expect(r[0]).toBeCloseTo(0);
-    expect(Array.from(r.slice(6))).toEqual(new Array(8).fill(0));
+    expect(r[6]).toBe(0);
+    expect(Array.from(r.slice(7))).toEqual(new Array(8).fill(0));
+  });
+
+  it.each([0, 0.3, -2.5])('commands a policy the way to +x in its yaw frame, and a turn back (yaw %f rad)', (yaw) => {
+    const s = task.reset(new Random(0));
+    writeBody(s, ANT_TORSO, bodyPosition(s, ANT_TORSO), [0, 0, Math.sin(yaw / 2), Math.cos(yaw / 2)]);
+    const command = Array.from(task.commandFor!(s));
+    [Math.cos(yaw), -Math.sin(yaw), Math.min(1, Math.max(-1, -0.5 * yaw))].forEach((x, i) => expect(command[i]).toBeCloseTo(x, 9));
+  });
+
+  it.each([0.3, -2.5, 3])('penalises the heading: the heading residual is the torso yaw (%f rad)', (yaw) => {
+    const s = task.reset(new Random(0));
+    writeBody(s, ANT_TORSO, bodyPosition(s, ANT_TORSO), [0, 0, Math.sin(yaw / 2), Math.cos(yaw / 2)]);
+    const r = new Float64Array(task.costTerms.reduce((n, t) => n + t.dim, 0));
+    task.residual(s, antStandingPose(), r);
+    expect(task.costTerms.map((t) => t.name)).toContain('heading');
+    expect(r[6]).toBeCloseTo(yaw, 9);
   });
 });

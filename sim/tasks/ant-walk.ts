@@ -2,14 +2,18 @@
  * ant-walk: MuJoCo's Ant (sim/tasks/ant-body.ts) runs forward (+x) at a target speed on flat ground.
  * A small, fast body for locomotion experiments: nine capsule-and-sphere bodies step in tens of µs,
  * so a sampling planner walks it in closed loop. Actions are joint targets for position servos,
- * within ant.xml's joint ranges; the observation is Gymnasium Ant's 27 numbers.
+ * within ant.xml's joint ranges; the observation is Gymnasium Ant's 27 numbers. A policy sees body-frame
+ * quantities (train/policy-layout.ts) and, as its velocity command, the way to +x (`commandFor`).
  */
-import { baseFrame, bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, jointVelocity, rotateInverse } from '../kinematics.ts';
+import { baseFrame, bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jointPosition, jointVelocity, rotate, rotateInverse } from '../kinematics.ts';
 import type { ParamValues } from '../params.ts';
 import { stateFromJointPositions } from '../robot/pose-state.ts';
 import type { TaskDefinition, TaskInstance, TaskMonitor } from '../task.ts';
+import { projectPath } from '../project-paths.ts';
 import { ANT_TORSO, antScene, antStandingHeight, antStandingPose } from './ant-body.ts';
 
+/** The PPO policy trained on this task (models/ant-walk-ppo): the default controller; mppi stays selectable. */
+export const ANT_WALK_POLICY_CARD = projectPath('models/ant-walk-ppo/policy.card.json');
 /** Servo defaults (measured choice, docs/physics.md "Ant"). */
 export const ANT_SERVO = { kp: 20, kv: 1, forceLimit: 5 };
 /** kg·m² per leg link: without it the light links make the servos buzz (docs/physics.md). */
@@ -22,12 +26,15 @@ const MIN_UPRIGHT = 0.5;
 /** Success: mean forward speed over the last SPEED_WINDOW seconds at least SPEED_FRACTION of the target. */
 export const SPEED_WINDOW = 3;
 export const SPEED_FRACTION = 0.5;
+const FORWARD: [number, number, number] = [1, 0, 0];
+/** legged_gym's heading mode: yaw-rate command = gain · heading error, clipped to ±1 rad/s. */
+const HEADING_GAIN = 0.5;
 
 export const antWalk: TaskDefinition = {
   id: 'ant-walk',
   title: 'Ant walk',
   description: "MuJoCo's Ant (four legs, eight position servos) runs forward at a target speed; a fast body for locomotion experiments.",
-  defaultController: 'mppi',
+  defaultController: 'onnx-policy',
   params: [
     { kind: 'number', key: 'speed', label: 'Target speed', default: 1, min: -2, max: 3, step: 0.05, unit: 'm/s', help: 'forward (+x) speed of the torso' },
     { kind: 'number', key: 'kp', label: 'Servo kp', default: ANT_SERVO.kp, min: 2, max: 50, step: 1, unit: 'N·m/rad' },
@@ -49,16 +56,26 @@ export const antWalk: TaskDefinition = {
     const gravity = baseFrame(torso).gravity;
     const joint = (s: Float64Array, i: number) => jointPosition(scene, s, scene.actuators[i]!.joint);
     const fallen = (s: Float64Array) => height(s) < FALL_HEIGHT || -gravity(s)[2] < MIN_UPRIGHT;
+    /** Torso yaw from +x, in (−π, π]. */
+    const heading = (s: Float64Array) => {
+      const forward = rotate(bodyRotation(s, torso), FORWARD);
+      return Math.atan2(forward[1], forward[0]);
+    };
+    const command = new Float64Array(3);
     return {
       scene,
       timing: { controlDt: 0.02, episodeSeconds: 10 },
+      policyCard: ANT_WALK_POLICY_CARD,
       actionDim: n,
       costTerms: [
         { name: 'forward velocity', dim: 1, norm: { kind: 'quadratic' }, weight: 10, range: [0, 100], help: 'torso vx − target speed' },
         { name: 'lateral velocity', dim: 1, norm: { kind: 'quadratic' }, weight: 2, range: [0, 100], help: 'torso vy' },
         { name: 'upright', dim: 2, norm: { kind: 'quadratic' }, weight: 10, range: [0, 100], help: 'projected gravity x, y' },
         { name: 'height', dim: 1, norm: { kind: 'quadratic' }, weight: 10, range: [0, 100], help: `torso height − ${standHeight.toFixed(2)} m (standing)` },
-        { name: 'yaw rate', dim: 1, norm: { kind: 'quadratic' }, weight: 0.5, range: [0, 10], help: 'keeps the heading' },
+        { name: 'yaw rate', dim: 1, norm: { kind: 'quadratic' }, weight: 0.5, range: [0, 10], help: 'damps turning' },
+        // The rate alone lets a gait turn a few degrees a second, unpenalised until the speed along +x has dropped.
+        // The angle, not its sine: a sine would score running backwards (yaw 180°) as well as running straight.
+        { name: 'heading', dim: 1, norm: { kind: 'quadratic' }, weight: 5, range: [0, 100], help: 'torso yaw away from +x (rad)' },
         { name: 'control', dim: n, norm: { kind: 'quadratic' }, weight: 0.1, range: [0, 10], help: 'servo targets away from the standing pose' },
       ],
       reset(random) {
@@ -77,9 +94,18 @@ export const antWalk: TaskDefinition = {
         out[3] = g[1];
         out[4] = height(s) - standHeight;
         out[5] = bodyAngularVelocity(s, torso)[2];
-        for (let i = 0; i < n; i++) out[6 + i] = (a[i] ?? 0) - stand[i]!;
+        out[6] = heading(s);
+        for (let i = 0; i < n; i++) out[7 + i] = (a[i] ?? 0) - stand[i]!;
       },
       terminated: fallen,
+      /** The target velocity (+x at `speed`) in the torso's yaw frame, and a yaw rate that turns back to +x. */
+      commandFor(s) {
+        const yaw = heading(s);
+        command[0] = speed * Math.cos(yaw);
+        command[1] = -speed * Math.sin(yaw);
+        command[2] = Math.min(1, Math.max(-1, -HEADING_GAIN * yaw));
+        return command;
+      },
       /** Servo targets at the current joint positions (within the joints' ranges). */
       holdAction(s) {
         return Float64Array.from(scene.actuators, (act, i) => Math.min(act.ctrlRange[1], Math.max(act.ctrlRange[0], joint(s, i))));

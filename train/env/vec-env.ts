@@ -330,7 +330,8 @@ export class VecEnv {
       return;
     }
     const quantities = robotQuantities(this.reader.read(env.state, env.steps * this.task.timing.controlDt), this.reader.jointNames);
-    const obs = env.builder.build({ ...quantities, ...(this.task.command ? { command: this.task.command } : {}), lastAction: env.lastRaw }, this.obsScratch);
+    const command = this.task.commandFor?.(env.state) ?? this.task.command;
+    const obs = env.builder.build({ ...quantities, ...(command ? { command } : {}), lastAction: env.lastRaw }, this.obsScratch);
     if (noise) for (let k = 0; k < obs.length; k++) obs[k] = obs[k]! + noise * env.random.normal();
     toFeatures(this.layout, obs, out, offset);
   }

@@ -47,6 +47,10 @@ export const PPO_DEFAULTS: PpoConfig = {
 };
 
 export interface UpdateStats extends Record<StepStat, number> {
+  /**
+   * The mean of the rates this update's steps used: the adaptive schedule changes it every minibatch
+   * (up on the first ones of a pass, down on the last), so the rate after the update says little.
+   */
   learningRate: number;
   /** 1 − Var(R − V)/Var(R) over the rollout, before the update. */
   explainedVariance: number;
@@ -68,7 +72,7 @@ export class Ppo {
     this.shuffle = shuffle ? Random.resume(shuffle) : new Random(seed ^ 0x5eed);
   }
 
-  async update(storage: RolloutStorage, learner: LearnerClient, oldLogStd: Float32Array): Promise<UpdateStats> {
+  async update(storage: RolloutStorage, learner: Pick<LearnerClient, 'step'>, oldLogStd: Float32Array): Promise<UpdateStats> {
     const c = this.config;
     const explainedVariance = explained(storage.returns, storage.values);
     storage.normalizeAdvantages();
@@ -76,12 +80,14 @@ export class Ppo {
     const size = Math.floor(n / c.minibatches);
     const sums: Record<string, number> = {};
     let count = 0;
+    let learningRateSum = 0;
     const t0 = performance.now();
     for (let epoch = 0; epoch < c.epochs; epoch++) {
       const order = permutation(n, this.shuffle);
       for (let b = 0; b < c.minibatches; b++) {
         const batch = gather(storage, order.subarray(b * size, (b + 1) * size), oldLogStd);
         const stats = await learner.step(batch, { learningRate: this.learningRate, clipParam: c.clipParam, valueCoef: c.valueCoef, entropyCoef: c.entropyCoef, maxGradNorm: c.maxGradNorm });
+        learningRateSum += this.learningRate;
         // rsl_rl's adaptive schedule: shrink the step when the policy moved too far, grow it when too little.
         if (c.desiredKl !== undefined) {
           if (stats.kl > 2 * c.desiredKl) this.learningRate = Math.max(1e-5, this.learningRate / 1.5);
@@ -93,7 +99,7 @@ export class Ppo {
     }
     const seconds = (performance.now() - t0) / 1000;
     const mean = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / count])) as Record<StepStat, number>;
-    return { ...mean, learningRate: this.learningRate, explainedVariance, learnerSamplesPerSecond: (count * size) / seconds };
+    return { ...mean, learningRate: learningRateSum / count, explainedVariance, learnerSamplesPerSecond: (count * size) / seconds };
   }
 }
 

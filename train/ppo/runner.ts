@@ -53,6 +53,8 @@ export interface Checkpoint {
   stepsPerEnv?: number;
   /** The run trained with domain randomization. */
   randomize?: boolean;
+  /** The run kept its learning rate fixed (absent: the KL-adaptive schedule). */
+  learningRateSchedule?: 'fixed';
   /**
    * Where the rollout stood: a run resumed with as many environments continues exactly as the
    * uninterrupted run would have (older checkpoints lack it: those continue on fresh episodes).
@@ -164,7 +166,8 @@ export class PpoRunner {
       throw err;
     }
     const ppo = new Ppo(config, options.seed, cont?.shuffle);
-    if (options.resume) ppo.learningRate = options.resume.learningRate;
+    // A resumed run goes on at the rate it stopped at, unless given one.
+    if (options.resume && options.ppo?.learningRate === undefined) ppo.learningRate = options.resume.learningRate;
     return new PpoRunner(options, values, layout, spec, config, envs, learner, normalizer, ppo);
   }
 
@@ -268,6 +271,7 @@ export class PpoRunner {
       ...(this.options.episodeSeconds === undefined ? {} : { episodeSeconds: this.options.episodeSeconds }),
       stepsPerEnv: this.config.stepsPerEnv,
       ...(this.options.randomize ? { randomize: true } : {}),
+      ...(this.config.desiredKl === undefined ? { learningRateSchedule: 'fixed' as const } : {}),
       ...(this.features
         ? { continuation: { envs: await this.envs.snapshot(), features: Array.from(this.features), actionNoise: this.random.save(), shuffle: this.ppo.shuffle.save(), recent: this.recent } }
         : {}),
