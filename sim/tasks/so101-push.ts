@@ -51,7 +51,7 @@ export const so101Push: TaskDefinition = {
     };
     return {
       scene,
-      // MPPI brings the cube within tolerance in 0.45–0.95 s (seeds 0–9); the second after shows it stays.
+      // MPPI brings the cube within tolerance in 0.45–1.15 s (seeds 0–9); the rest shows it stays.
       timing: { controlDt: 0.04, episodeSeconds: 2 },
       actionDim: scene.actuators.length,
       costTerms: [
@@ -77,9 +77,11 @@ export const so101Push: TaskDefinition = {
       terminated: (s) => bodyPosition(s, cube)[2] < -0.1,
       holdAction: (s) => Float64Array.from(scene.actuators, (a) => jointPosition(scene, s, a.joint)),
       // Rollouts in Rapier, the arm's own engine: planned in MuJoCo, whose saturated servos still part from
-      // Rapier's by ≈ 1 cm at the tip over the horizon, MPPI pokes the cube off the goal on some seeds
-      // (docs/physics.md, "so101-push plans in Rapier again").
-      plannerDefaults: { modelStep: 'physics', horizon: 0.6, knots: 3, noise: 0.05, samples: 24, engine: 'rapier' },
+      // Rapier's by ≈ 1 cm at the tip over the horizon, MPPI pokes the cube off the goal on some seeds.
+      // One rollout thread: a Rapier rollout of the arm at the cube still depends on the rollout its world
+      // ran before, so samples shared out between threads made each run's plans differ (docs/physics.md,
+      // "so101-push plans in Rapier again").
+      plannerDefaults: { modelStep: 'physics', horizon: 0.6, knots: 3, noise: 0.05, samples: 24, engine: 'rapier', threads: 1 },
       observe: (s) => Float64Array.of(...tip(s), ...bodyPosition(s, cube), goal[0], goal[1]),
       readouts: [
         { name: 'cube distance to goal', unit: 'm', read: cubeDistance },
