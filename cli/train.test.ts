@@ -59,6 +59,8 @@ describe('actuate train / eval: bad input is one clear line and exit 2', () => {
     [['train', '--task', 'cartpole-swingup'], /--out DIR is required/],
     [['train', '--task', 'cartpole-swingup', '--out', out, '--minutes', '1', '--steps', '10'], /give --minutes or --steps, not both/],
     [['train', '--task', 'cartpole-swingup', '--out', out, '--envs', '0'], /--envs must be a whole number ≥ 1, got '0'/],
+    [['train', '--task', 'cartpole-swingup', '--out', out, '--lr-schedule', 'cosine'], /--lr-schedule 'cosine': use adaptive or fixed/],
+    [['train', '--task', 'cartpole-swingup', '--out', out, '--lr-schedule', 'fixed', '--lr', '0'], /--lr must be a positive number, got '0'/],
     [['train', '--task', 'cartpole-swingup', '--out', out, '--set', 'cost.upright=3'], /training takes task.<param>=value; task parameters: poleLength/],
     [['train', '--task', 'cartpole-swingup', '--out', join(blocker, 'run')], /--out .*blocker\/run: cannot write there \(ENOTDIR\)/],
     [['eval', '--task', 'cartpole-swingup'], /--controller is required/],

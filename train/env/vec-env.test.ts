@@ -8,6 +8,19 @@ import { VecEnv } from './vec-env.ts';
 import { VecEnvPool } from './vec-env-pool.ts';
 
 describe('vectorized environments', () => {
+  it("feed a policy the task's state-dependent command (ant-walk: the way to +x) in the velocity_command slot", async () => {
+    const R = await loadRapier();
+    const { task } = buildTask('ant-walk', { speed: 0.8 });
+    const layout = policyLayout(task);
+    const at = layout.policy.observation.terms.findIndex((t) => t.name === 'velocity_command');
+    const offset = layout.policy.observation.terms.slice(0, at).reduce((n, t) => n + t.size, 0);
+    const features = new VecEnv(R, task, layout, 1, 1).reset();
+    // Facing +x at reset: vx = speed (× legged_gym's scale 2), no sideways speed, no turn.
+    expect(features[offset]).toBeCloseTo(1.6, 2);
+    expect(Math.abs(features[offset + 1]!)).toBeLessThan(0.02);
+    expect(Math.abs(features[offset + 2]!)).toBeLessThan(0.01);
+  });
+
   it('observe as the card says, reward −cost·dt, truncate at the episode length with the final observation, and reset', async () => {
     const R = await loadRapier();
     const { task } = buildTask('pendulum-swingup', {});
