@@ -111,3 +111,12 @@ export interface TaskDefinition {
   defaultController: string;
   build(params: ParamValues): TaskInstance;
 }
+
+/**
+ * The command a policy is fed in `state`: the task's state-dependent one (`commandFor`) when it has one,
+ * else its own `command`. One rule for training (train/env/vec-env.ts) and for running a policy
+ * (control/policy/onnx-policy.ts), so a policy meets the command it learned with.
+ */
+export function policyCommand(task: TaskInstance, state: Float64Array): Float64Array | undefined {
+  return task.commandFor?.(state) ?? task.command;
+}

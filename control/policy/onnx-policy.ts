@@ -13,7 +13,7 @@ import { float32Tensor, type ModelSession } from '../../models/runtime.ts';
 import { loadControllerModel } from '../model-thread.ts';
 import { ParamError, type ParamSpec, type ParamValues } from '../../sim/params.ts';
 import type { SceneDescription } from '../../sim/scene.ts';
-import type { TaskInstance } from '../../sim/task.ts';
+import { policyCommand, type TaskInstance } from '../../sim/task.ts';
 import type { ControlContext, Controller, ControllerDefinition } from '../controller.ts';
 import type { RobotState } from '../../sim/robot/robot.ts';
 import { robotQuantities } from '../../sim/robot/robot-quantities.ts';
@@ -139,7 +139,7 @@ export class OnnxPolicy implements Controller {
     if (time + 1e-9 < this.nextAct) return this.ctrl.slice();
     this.nextAct = time + this.period;
     const quantities = robot ? robotQuantities(robot, this.joints) : robotQuantities(this.reader.read(state, time), this.reader.jointNames);
-    const command = this.task.commandFor?.(state) ?? this.task.command ?? NO_COMMAND;
+    const command = policyCommand(this.task, state) ?? NO_COMMAND;
     const obs = this.builder.build({ ...quantities, command, lastAction: this.lastRaw });
     const outputs = await this.model.run({ [this.inputName]: float32Tensor(obs, [1, obs.length]) });
     const raw = outputs[this.outputName]!.data as Float32Array;

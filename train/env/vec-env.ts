@@ -15,7 +15,7 @@ import { Random, type RandomState } from '../../sim/random.ts';
 import { robotQuantities } from '../../sim/robot/robot-quantities.ts';
 import { SceneRobotReader } from '../../sim/robot/scene-robot-state.ts';
 import type { SceneDescription } from '../../sim/scene.ts';
-import type { TaskInstance, TaskMonitor } from '../../sim/task.ts';
+import { policyCommand, type TaskInstance, type TaskMonitor } from '../../sim/task.ts';
 import { toFeatures, type PolicyLayout } from '../policy-layout.ts';
 import { baseBody, bodyMass, checkRandomization, drawEpisode, randomizeScene, type DomainRandomization } from './domain-randomization.ts';
 
@@ -330,7 +330,7 @@ export class VecEnv {
       return;
     }
     const quantities = robotQuantities(this.reader.read(env.state, env.steps * this.task.timing.controlDt), this.reader.jointNames);
-    const command = this.task.commandFor?.(env.state) ?? this.task.command;
+    const command = policyCommand(this.task, env.state);
     const obs = env.builder.build({ ...quantities, ...(command ? { command } : {}), lastAction: env.lastRaw }, this.obsScratch);
     if (noise) for (let k = 0; k < obs.length; k++) obs[k] = obs[k]! + noise * env.random.normal();
     toFeatures(this.layout, obs, out, offset);
