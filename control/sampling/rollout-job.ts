@@ -1,14 +1,17 @@
 /**
  * A rollout request and its results in shared memory: what the rollout pool and its threads exchange
  * instead of messages. The pool writes the request and rings the threads it wants (each waits on its own
- * doorbell word); each of them, and the pool's own thread when its caller waits anyway, claims samples
- * one at a time from a shared counter and writes each sample's cost (and trace) at the sample's own
- * index; whoever finishes the last sample wakes the pool. A thread that is late (still waking up,
- * descheduled, collecting garbage) then takes fewer samples instead of holding the plan up, and no
- * request or result is copied through a message.
+ * doorbell word); they, and the pool's own thread when its caller waits anyway, roll samples out and
+ * write each sample's cost (and trace) at the sample's own index; whoever finishes the last sample wakes
+ * the pool. No request or result is copied through a message.
  *
- * A sample's cost does not depend on which thread rolled it out or what that thread did before (each
- * rollout starts by setting the world's state), so results are the same for any number of threads.
+ * Who rolls out which sample depends on the worlds (SimWorld.historyFree):
+ * - claimed: when a rollout depends on its start state alone, threads claim samples one at a time from a
+ *   shared counter, so a late thread (still waking up, descheduled, collecting garbage) takes fewer
+ *   samples instead of holding the plan up; results are the same for any number of threads.
+ * - fixed shares: when a rollout also depends on what its world simulated before (Rapier), participant i
+ *   of n rolls out samples ⌊i·s/n⌋ … ⌊(i+1)·s/n⌋ − 1 in order, so every world's history, and with it
+ *   every plan, repeats run to run (for a given number of threads).
  *
  * Layout: a header of Int32 words (the request's fields, then one doorbell per thread), then Float64
  * values (horizon, state, knots, weights, command, costs), then Float32 traces, then an error message's
@@ -31,6 +34,7 @@ const WEIGHT_COUNT = 9;
 const COMMAND_SIZE = 10; // −1: the request carries no command
 const PHYSICS_STEPS = 11;
 const ERROR_BYTES = 12; // > 0: a rollout failed; its message's length
+const SHARES = 13; // 0: samples are claimed one at a time; n > 0: n participants roll out fixed shares
 const DOORBELLS = 16; // thread i waits on word DOORBELLS + i for the number of a request meant for it
 /** Threads a job can ring (the planners' `threads` setting goes to 16). */
 export const MAX_JOB_THREADS = 16;
@@ -42,6 +46,16 @@ const CLOSED = -1;
 export const MAX_JOB_SAMPLES = 0xffff;
 const ERROR_CAPACITY = 2048;
 const INTERPOLATIONS: readonly Interpolation[] = ['zero', 'linear', 'cubic'];
+
+/** Who rolls out a posted request's samples. */
+export interface Crew {
+  /** Rollout threads rung: 0 … threads − 1. */
+  threads: number;
+  /** The pool's own thread rolls out too (participant `threads`, after the rollout threads). */
+  callerHelps: boolean;
+  /** Each participant rolls out a fixed share of the samples instead of claiming them one at a time. */
+  fixedShares: boolean;
+}
 
 /** What rolls samples out on a thread (rollout.ts's RolloutRunner). */
 export interface SampleRunner {
@@ -101,6 +115,8 @@ export class RolloutJob {
   private readonly header: Int32Array;
   private readonly float64: Float64Array;
   private seq = 0;
+  /** The pool's own thread's place among the participants of the posted request. */
+  private callerIndex = 0;
 
   /** A job with room for requests like `request` (twice its size), or 64 KiB: a default plan on the built-in tasks. */
   constructor(request?: RolloutRequest) {
@@ -114,8 +130,8 @@ export class RolloutJob {
     return requestLayout(request).bytes <= this.buffer.byteLength;
   }
 
-  /** Writes the request and rings threads 0 … threads − 1. */
-  post(request: RolloutRequest, threads: number): void {
+  /** Writes the request and rings the crew's threads. */
+  post(request: RolloutRequest, crew: Crew): void {
     if (request.sampleCount > MAX_JOB_SAMPLES) throw new Error(`a rollout request has ${request.sampleCount} samples; at most ${MAX_JOB_SAMPLES} are supported`);
     const h = this.header;
     const at = requestLayout(request);
@@ -134,6 +150,8 @@ export class RolloutJob {
     h[COMMAND_SIZE] = request.command ? request.command.length : -1;
     h[PHYSICS_STEPS] = 0;
     h[ERROR_BYTES] = 0;
+    h[SHARES] = crew.fixedShares ? crew.threads + (crew.callerHelps ? 1 : 0) : 0;
+    this.callerIndex = crew.threads;
     const f = this.float64;
     f[0] = request.shape.horizon;
     f.set(request.state, at.state);
@@ -142,15 +160,15 @@ export class RolloutJob {
     if (request.command) f.set(request.command, at.command);
     Atomics.store(h, DONE, 0);
     // Each doorbell's store publishes everything written above to the thread that sees the new number.
-    for (let i = 0; i < threads; i++) {
+    for (let i = 0; i < crew.threads; i++) {
       Atomics.store(h, DOORBELLS + i, this.seq);
       Atomics.notify(h, DOORBELLS + i);
     }
   }
 
-  /** Rolls samples of the posted request out on this thread until none is left to claim. */
+  /** Rolls out this thread's part of the posted request (posted with `callerHelps`). */
   help(runner: SampleRunner): void {
-    takeSamples(this.buffer, this.header, runner, tagOf(this.seq));
+    takeSamples(this.buffer, this.header, runner, tagOf(this.seq), this.callerIndex);
   }
 
   /** Settles when every sample of the posted request is done (or a rollout failed). */
@@ -196,7 +214,7 @@ export class RolloutJobServer {
     readonly buffer: SharedArrayBuffer,
     private readonly runner: SampleRunner,
     /** This thread's index in the pool. */
-    index: number,
+    private readonly index: number,
   ) {
     this.header = new Int32Array(buffer, 0, HEADER_WORDS);
     this.doorbell = DOORBELLS + index;
@@ -217,13 +235,19 @@ export class RolloutJobServer {
     if (seq === CLOSED) return false;
     if (seq !== this.seen) {
       this.seen = seq;
-      takeSamples(this.buffer, this.header, this.runner, tagOf(seq));
+      takeSamples(this.buffer, this.header, this.runner, tagOf(seq), this.index);
     }
     return true;
   }
 }
 
-/** The next sample of the request tagged `tag`, or −1 when it has none left (or a newer request replaced it). */
+/** Whether the request tagged `tag` is still the posted one and not ended (all claimed, or failed). */
+function open(h: Int32Array, tag: number, samples: number): boolean {
+  const word = Atomics.load(h, NEXT);
+  return word >>> 16 === tag && (word & 0xffff) < samples;
+}
+
+/** The next sample of the request tagged `tag` to claim, or −1 when it has none left (or a newer request replaced it). */
 function claim(h: Int32Array, tag: number, samples: number): number {
   for (;;) {
     const word = Atomics.load(h, NEXT);
@@ -233,10 +257,23 @@ function claim(h: Int32Array, tag: number, samples: number): number {
   }
 }
 
-/** Rolls out samples of the request tagged `tag` until none is left to claim. */
-function takeSamples(buffer: SharedArrayBuffer, h: Int32Array, runner: SampleRunner, tag: number): void {
+/** The samples participant `index` rolls out, one at a time: claimed, or its fixed share. */
+function sampleSource(h: Int32Array, tag: number, samples: number, index: number): () => number {
+  const shares = Atomics.load(h, SHARES);
+  if (shares === 0) return () => claim(h, tag, samples);
+  let k = Math.floor((index * samples) / shares);
+  const end = index < shares ? Math.floor(((index + 1) * samples) / shares) : k;
+  // A failed rollout ends the request for everyone (fail() marks every sample claimed).
+  return () => (k < end && open(h, tag, samples) ? k++ : -1);
+}
+
+/** Rolls out participant `index`'s samples of the request tagged `tag`. */
+function takeSamples(buffer: SharedArrayBuffer, h: Int32Array, runner: SampleRunner, tag: number, index: number): void {
   const samples = h[SAMPLES]!;
-  let k = claim(h, tag, samples);
+  // A thread rung late may find a newer request being posted: it reads no more of its fields then.
+  if (!open(h, tag, samples)) return;
+  const next = sampleSource(h, tag, samples, index);
+  let k = next();
   // Holding a sample, the request is this one until it is done: its fields are read only now.
   if (k < 0) return;
   const at = postedLayout(h);
@@ -255,7 +292,7 @@ function takeSamples(buffer: SharedArrayBuffer, h: Int32Array, runner: SampleRun
     };
     const traces = request.trace ? new Float32Array(buffer, at.traces, at.traceCount) : undefined;
     let finished = 0;
-    for (; k >= 0; k = claim(h, tag, samples)) {
+    for (; k >= 0; k = next()) {
       f[at.costs + k] = runner.rollout(request, k, traces, k * request.steps * 3);
       finished++;
     }

@@ -1,8 +1,10 @@
 /**
  * A pool of rollout workers, each with its own physics world for one task instance. A request crosses
- * to them in shared memory (rollout-job.ts): each worker takes samples until none are left, so a worker
- * that is late (descheduled on a busy machine, collecting garbage) holds no plan up, and each sample's
- * cost lands at its own index, so results do not depend on the number of workers.
+ * to them in shared memory (rollout-job.ts) and each sample's cost lands at its own index. When the
+ * worlds' rollouts depend on their start state alone (SimWorld.historyFree: MuJoCo), workers claim
+ * samples until none are left, so a late worker (descheduled on a busy machine, collecting garbage)
+ * holds no plan up; otherwise (Rapier) each rolls out a fixed share, so that every world's history, and
+ * with it every plan, repeats run to run.
  *
  * A caller that waits for the answer and does nothing meanwhile (lock-step runs: `callerWaits`) lends
  * its thread: it rolls out too, on a world of its own, and one worker fewer is woken — the same number
@@ -30,7 +32,7 @@ import type { SimWorld } from '../../sim/robot/sim-world.ts';
 const ENTRY = new URL('./rollout-worker.ts', import.meta.url).href;
 
 interface Pending {
-  resolve: () => void;
+  resolve: (reply: WorkerReply & { type: 'ready' }) => void;
   reject: (e: Error) => void;
 }
 
@@ -64,20 +66,23 @@ class RolloutThread {
       this.pending.delete(m.id);
       this.let();
       if (m.type === 'error') p.reject(new Error(m.message));
-      else p.resolve();
+      else p.resolve(m);
     });
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => this.fail(new Error(`rollout worker exited with code ${code}`)));
   }
 
-  /** Builds (or shares) the world of `world` in this thread, serving requests rung at doorbell `index` of `job`. */
-  acquire(world: string, spec: RolloutWorldSpec, job: SharedArrayBuffer, index: number): Promise<void> {
-    return this.send((id) => ({ type: 'init', id, world, spec, job, index }));
+  /**
+   * Builds the world of `world` in this thread, serving requests rung at doorbell `index` of `job`;
+   * settles with whether its rollouts depend on their start state alone.
+   */
+  async acquire(world: string, spec: RolloutWorldSpec, job: SharedArrayBuffer, index: number): Promise<boolean> {
+    return (await this.send((id) => ({ type: 'init', id, world, spec, job, index }))).historyFree ?? false;
   }
 
   /** The world's requests come in `job` from now on (a larger buffer). */
-  replaceJob(world: string, job: SharedArrayBuffer): Promise<void> {
-    return this.send((id) => ({ type: 'job', id, world, job }));
+  async replaceJob(world: string, job: SharedArrayBuffer): Promise<void> {
+    await this.send((id) => ({ type: 'job', id, world, job }));
   }
 
   /** The pool using `world` is done with it; the thread drops it when no pool is left. */
@@ -101,7 +106,7 @@ class RolloutThread {
     };
   }
 
-  private send(message: (id: number) => WorkerMessage): Promise<void> {
+  private send(message: (id: number) => WorkerMessage): Promise<WorkerReply & { type: 'ready' }> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -186,6 +191,8 @@ export class RolloutPool {
   private queue: Promise<unknown> = Promise.resolve();
   /** The world the caller's thread rolls out on when it waits; built at the first such request. */
   private local: Promise<{ world: SimWorld; runner: RolloutRunner }> | undefined;
+  /** Whether the worlds' rollouts depend on their start state alone, so samples may go to any thread. */
+  private historyFree = false;
 
   private constructor(
     private readonly threads: RolloutThread[],
@@ -207,7 +214,8 @@ export class RolloutPool {
       new RolloutJob(),
     );
     try {
-      await Promise.all(pool.threads.map((t, i) => t.acquire(pool.world, pool.spec, pool.job.buffer, i)));
+      const historyFree = await Promise.all(pool.threads.map((t, i) => t.acquire(pool.world, pool.spec, pool.job.buffer, i)));
+      pool.historyFree = historyFree.every(Boolean);
     } catch (err) {
       await pool.dispose();
       throw err;
@@ -239,7 +247,7 @@ export class RolloutPool {
     const died = new Promise<never>((_, reject) => (threadFailed = reject));
     const holds = this.threads.slice(0, workers).map((t) => t.hold(threadFailed));
     try {
-      this.job.post(request, workers);
+      this.job.post(request, { threads: workers, callerHelps: local !== undefined, fixedShares: !this.historyFree });
       if (local) this.job.help(local.runner);
       await Promise.race([this.job.finished(), died]);
       return this.job.result();

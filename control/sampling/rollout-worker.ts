@@ -18,7 +18,8 @@ export type WorkerMessage =
   | { type: 'job'; id: number; world: string; job: SharedArrayBuffer }
   | { type: 'release'; world: string };
 
-export type WorkerReply = { type: 'booted' } | { type: 'ready'; id: number } | { type: 'error'; id: number; message: string };
+/** `historyFree` answers an init: whether the world's rollouts depend on their start state alone (SimWorld.historyFree). */
+export type WorkerReply = { type: 'booted' } | { type: 'ready'; id: number; historyFree?: boolean } | { type: 'error'; id: number; message: string };
 
 const port = parentPort!;
 // Rollouts need bodies, joints and collision shapes; reading Collada visuals would only cost start-up time.
@@ -39,7 +40,7 @@ const handle = async (message: WorkerMessage): Promise<WorkerReply | undefined> 
   if (message.type === 'init') {
     const { world, runner } = await buildRolloutWorld(message.spec);
     worlds.set(message.world, { world, runner, index: message.index, server: serveJob(runner, message.job, message.index) });
-    return { type: 'ready', id: message.id };
+    return { type: 'ready', id: message.id, historyFree: world.historyFree };
   }
   const entry = worlds.get(message.world);
   if (!entry) return message.type === 'job' ? { type: 'error', id: message.id, message: 'rollout worker asked for a world it does not hold (its pool was disposed)' } : undefined;

@@ -50,6 +50,8 @@ export interface MujocoWorldOptions {
 const RK4 = 1;
 
 export class MujocoWorld implements SimWorld {
+  /** setState clears the solver's warm start (a contact scene steps the same after any history: mujoco-world.test.ts). */
+  readonly historyFree = true;
   readonly warnings: string[] = [];
   /** Where MuJoCo's model came from: the scene written as MJCF, or the robot's own MJCF file. */
   readonly source: 'scene' | 'file';

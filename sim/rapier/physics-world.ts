@@ -23,6 +23,11 @@ import { JointFriction } from './joint-friction.ts';
 
 export class PhysicsWorld {
   readonly scene: SceneDescription;
+  /**
+   * No: even with freshContacts, a state set on the SO-101 at the cube steps differently after different
+   * histories (solver state rapier.js does not let us clear, docs/physics.md "Rollout threads").
+   */
+  readonly historyFree = false;
   private readonly world: World;
   private readonly bodies: RigidBody[] = [];
   private readonly joints: ImpulseJoint[] = [];
