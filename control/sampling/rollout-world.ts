@@ -25,8 +25,8 @@ export async function buildRolloutWorld(spec: RolloutWorldSpec): Promise<{ world
   const task = findTask(spec.taskId).build(spec.taskParams);
   const scene = spec.modelTimestep ? { ...task.scene, timestep: spec.modelTimestep } : task.scene;
   // Rollouts read states, never contacts: MuJoCo computes each step's kinematics once (fuseSteps). A
-  // rollout starts from its state alone, whatever sample its thread ran before: MuJoCo's setState clears
-  // the solver's warm start, and a Rapier rollout world forgets its contacts (freshContacts).
+  // Rapier rollout world forgets its contacts on setState (freshContacts), so no rollout warm-starts from
+  // another's impulses; it still carries more from its past (SimWorld.historyFree), which MuJoCo's does not.
   const world = spec.engine === 'mujoco' ? mujocoWorldForTask(await loadMujoco(), scene, spec.taskId, { fuseSteps: true }) : new PhysicsWorld(await loadRapier(), scene, { freshContacts: true });
   return { world, runner: new RolloutRunner(world, task) };
 }
