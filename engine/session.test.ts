@@ -235,7 +235,18 @@ describe('Session', () => {
     expect(s.snapshot().controller.id).toBe('hold');
   });
 
-  it("switching task keeps a controller that can run the new task, else switches to the task's default and says why", async () => {
+  it("switching task gives a controller that came with the last task way to the new task's default", async () => {
+    const s = await Session.create({ taskId: 'cartpole-swingup' });
+    sessions.push(s);
+    expect(s.snapshot().controller.id).toBe('mppi');
+    const stand = await s.setTask('go2-stand');
+    expect([stand.controller.id, stand.notice]).toEqual(['hold', undefined]);
+    // Picked by the user, a controller follows to the next task.
+    await s.setController('zero');
+    expect((await s.setTask('pendulum-swingup')).controller.id).toBe('zero');
+  });
+
+  it("switching task keeps a picked controller that can run the new task, else switches to the task's default and says why", async () => {
     const s = await session({ taskId: 'cartpole-swingup' });
     const kept = await s.setTask('pendulum-swingup');
     expect(kept.controller.id).toBe('zero');

@@ -84,6 +84,12 @@ export class Session {
   private real: AttachedRobot | undefined;
   private controllerDef!: ControllerDefinition;
   private controllerValues!: ParamValues;
+  /**
+   * Whether the user picked the controller (setController, or one named at start). A picked controller
+   * follows the user to the next task when it can run it; one that came with its task gives way to the
+   * next task's default, as MuJoCo MPC loads each task with its own planner.
+   */
+  private controllerPicked = false;
   /** The running controller, inside the loop that keeps the live control loop from waiting for it. */
   private loop: PlannerLoop | undefined;
   private state!: Float64Array;
@@ -143,6 +149,7 @@ export class Session {
     session.buildTask(taskDef, taskValues);
     if (options.costWeights) session.applyCostWeights(options.costWeights);
     session.controllerDef = controllerDef;
+    session.controllerPicked = options.controllerId !== undefined;
     session.controllerValues = session.controllerDefaults(controllerDef, options.controllerParams ?? {});
     await session.startController();
     await session.resetState();
@@ -341,23 +348,26 @@ export class Session {
       const def = findTask(id);
       this.buildTask(def, mergeParams(def.params, defaults(def.params), params, 'task'));
       const controller = this.lookupController(controllerId);
+      this.controllerPicked = false;
       await this.startOrHold(controller, this.controllerDefaults(controller, {}));
       await this.resetState();
     });
   }
 
   /**
-   * Keeps the current controller when it can run the new task; when it cannot (its create throws: a
-   * policy whose card names another robot's joints), switches to the task's default controller and says why.
+   * The task's default controller, unless the user picked the current one and it can run the new task;
+   * when it cannot (its create throws: a policy whose card names another robot's joints), switches to
+   * the default and says why.
    */
   private async startOnNewTask(def: TaskDefinition): Promise<void> {
-    const current = this.controllerDef;
+    const current = this.controllerPicked ? this.controllerDef : this.lookupController(def.defaultController);
     const values = this.controllerDefaults(current, {});
     if (current.id === def.defaultController) return this.startOrHold(current, values);
     try {
       await this.startController(current, values);
     } catch (err) {
       const fallback = this.lookupController(def.defaultController);
+      this.controllerPicked = false;
       this.notice = `controller '${current.id}' cannot run ${def.id} (${(err as Error).message}); switched to the task's default controller '${fallback.id}'`;
       await this.startOrHold(fallback, this.controllerDefaults(fallback, {}));
     }
@@ -371,6 +381,7 @@ export class Session {
       // selects it and holds until the file is set; otherwise a bad file keeps the running one.
       if (!this.controller || waitingForFiles(this.controllerParams(def), values)) await this.startOrHold(def, values);
       else await this.startController(def, values);
+      this.controllerPicked = true;
     });
   }
 
