@@ -31,6 +31,16 @@ export interface PlanTrace {
   best: Float32Array;
 }
 
+/** How act() is called. */
+export interface ActOptions {
+  /**
+   * The caller waits for this answer and does nothing meanwhile (lock-step: headless runs, paused
+   * stepping), so a planner may roll out on the caller's thread too. Live planning never sets it: that
+   * thread runs the control loop.
+   */
+  callerWaits?: boolean;
+}
+
 export interface Controller {
   setParams(values: ParamValues): void;
   reset(seed: number): void;
@@ -39,7 +49,7 @@ export interface Controller {
    * robot's own reading at that moment (joint encoders, IMU), given to controllers that declare
    * `reads: 'robot'`.
    */
-  act(state: Float64Array, time: number, robot?: RobotState): Promise<Float64Array> | Float64Array;
+  act(state: Float64Array, time: number, robot?: RobotState, options?: ActOptions): Promise<Float64Array> | Float64Array;
   /**
    * What act() reads: 'robot' — only the robot's reading, so it runs on a real robot unchanged;
    * 'scene' (the default) — the simulator's full state (planners roll out their model from it).

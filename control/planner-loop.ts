@@ -78,7 +78,7 @@ export class PlannerLoop {
   /** Lock-step: waits for the plan in flight, then acts on this state (synchronously when the controller can). */
   actNow(state: Float64Array, time: number, robot?: RobotState): Promise<Float64Array> | Float64Array {
     if (this.inFlight) return this.halt().then(() => this.actNow(state, time, robot));
-    const answer = this.controller.act(state, time, robot);
+    const answer = this.controller.act(state, time, robot, { callerWaits: true });
     if (answer instanceof Promise) {
       const done = (): void => void (this.inFlight = undefined);
       this.inFlight = answer.then(done, done);

@@ -9,7 +9,8 @@
 import { availableParallelism } from 'node:os';
 import type { ParamSpec, ParamValues } from '../../sim/params.ts';
 import { Random } from '../../sim/random.ts';
-import type { ControlContext, Controller, PlanTrace } from '../controller.ts';
+import type { ActOptions, ControlContext, Controller, PlanTrace } from '../controller.ts';
+import type { RobotState } from '../../sim/robot/robot.ts';
 import { evaluateSpline, shiftSpline, type Interpolation, type SplineShape } from './action-spline.ts';
 import type { RolloutEngine, RolloutRequest } from './rollout.ts';
 import { OnnxRollouts } from './onnx-rollouts.ts';
@@ -85,7 +86,7 @@ export abstract class SamplingPlanner implements Controller {
     return this.values.dynamics ? this.onnx?.summary() : undefined;
   }
 
-  async act(state: Float64Array, time: number): Promise<Float64Array> {
+  async act(state: Float64Array, time: number, _robot?: RobotState, options: ActOptions = {}): Promise<Float64Array> {
     const settings = { ...this.values };
     const weights = this.context.costWeights().slice();
     const m = this.context.task.actionDim;
@@ -110,7 +111,7 @@ export abstract class SamplingPlanner implements Controller {
       const command = this.context.task.command;
       const trace = last && (this.context.wantsPlan?.() ?? true);
       const request: RolloutRequest = { state, knots, shape, sampleCount, steps, weights, trace, ...(command ? { command: command.slice() } : {}) };
-      const result = await pool.run(request);
+      const result = await pool.run(request, options);
       const batch: SampleBatch = { knots, costs: result.costs, sampleCount, stride: shape.knots * m };
       nominal = this.improve(batch, nominal, settings);
       this.clampSpline(nominal);

@@ -19,6 +19,7 @@ import { bodyAngularVelocity, bodyLinearVelocity, bodyPosition, bodyRotation, jo
 import { BODY_POSE_SIZE, BODY_STATE_SIZE, type Quat, type SceneDescription } from '../scene.ts';
 import type { SimWorld } from '../robot/sim-world.ts';
 import { packContacts, type Contact } from '../../protocol/contacts.ts';
+import { addBodyDamping } from './body-damping.ts';
 import { compileText } from './compile.ts';
 import { loadMujoco, type Mujoco } from './load-mujoco.ts';
 import { compileMjcfFile } from './mjcf-file.ts';
@@ -49,6 +50,8 @@ export interface MujocoWorldOptions {
 const RK4 = 1;
 
 export class MujocoWorld implements SimWorld {
+  /** setState clears the solver's warm start (a contact scene steps the same after any history: mujoco-world.test.ts). */
+  readonly historyFree = true;
   readonly warnings: string[] = [];
   /** Where MuJoCo's model came from: the scene written as MJCF, or the robot's own MJCF file. */
   readonly source: 'scene' | 'file';
@@ -142,6 +145,9 @@ export class MujocoWorld implements SimWorld {
     this.ctrl = this.data.ctrl as Float64Array;
     this.fused = (options.fuseSteps ?? false) && (this.model.opt.integrator as number) !== RK4;
     this.setState(this.restState());
+    // Rapier damps bodies, MuJoCo dofs: taken at the rest pose, whose kinematics setState computed.
+    const damped = scene.bodies.flatMap((body, b) => (this.bodyId[b]! > 0 && (body.linearDamping || body.angularDamping) ? [{ id: this.bodyId[b]!, linear: body.linearDamping ?? 0, angular: body.angularDamping ?? 0 }] : []));
+    if (damped.length) addBodyDamping(m, this.data, damped);
   }
 
   get timestep(): number {
@@ -247,6 +253,9 @@ export class MujocoWorld implements SimWorld {
         qvel[d] = jointVelocity(scene, state, j);
       }
     }
+    // The solver's warm start belongs to the state it came from: left over, a rollout would depend on
+    // whichever rollout this world ran before it.
+    (this.data.qacc_warmstart as Float64Array).fill(0);
     this.mj.mj_forward(this.model, this.data);
     this.synced = true;
     // mj_forward ran mj_step1's stages too.

@@ -11,7 +11,9 @@
  * become contype/conaffinity bit masks, servos are MuJoCo position/velocity actuators (their kv inside
  * the force limit, the joint's damping and frictionloss passive beside them, as in Rapier's world), and the integrator is `implicitfast` (servo damping
  * implicit, as in MuJoCo Playground); pairs of geoms whose friction differs get the mean of the two, as in
- * Rapier, through explicit contact pairs (friction-pairs.ts). What has no MuJoCo equivalent is listed in `warnings`.
+ * Rapier, through explicit contact pairs (friction-pairs.ts). A body's own damping, which MJCF cannot say, is
+ * added to the compiled model's dof damping by MujocoWorld (body-damping.ts). What has no MuJoCo equivalent is
+ * listed in `warnings`.
  */
 import { multiply, rotate } from '../kinematics.ts';
 import { DEFAULT_FRICTION, type BodyDesc, type GeomDesc, type JointDesc, type Quat, type SceneDescription, type Shape, type Vec3 } from '../scene.ts';
@@ -67,7 +69,6 @@ export function sceneToMjcf(scene: SceneDescription): SceneMjcf {
   const body = (b: number, pos: Vec3, quat: Quat, joint: string, indent: string): string => {
     visited.add(b);
     const desc = scene.bodies[b]!;
-    if (desc.linearDamping || desc.angularDamping) warnings.push(`body '${desc.name}': linear/angular damping has no MuJoCo equivalent; left out`);
     const inner = indent + '  ';
     const lines = [`${indent}<body name="b${b}" pos="${numbers(pos)}" quat="${wxyz(quat)}">`];
     if (joint) lines.push(inner + joint);

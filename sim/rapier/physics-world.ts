@@ -23,6 +23,11 @@ import { JointFriction } from './joint-friction.ts';
 
 export class PhysicsWorld {
   readonly scene: SceneDescription;
+  /**
+   * No: even with freshContacts, a state set on the SO-101 at the cube steps differently after different
+   * histories (solver state rapier.js does not let us clear, docs/physics.md "Rollout threads").
+   */
+  readonly historyFree = false;
   private readonly world: World;
   private readonly bodies: RigidBody[] = [];
   private readonly joints: ImpulseJoint[] = [];
@@ -44,6 +49,7 @@ export class PhysicsWorld {
   private readonly filledStates = new WeakSet<Float64Array>();
   private motorModel: number;
   private readonly multibody: boolean;
+  private readonly freshContacts: boolean;
   /** Counts pose changes (steps, setState), so cached rotations know when they are stale. */
   private poses = 0;
   private readonly rotations: (CachedRotation | undefined)[] = [];
@@ -63,9 +69,15 @@ export class PhysicsWorld {
   /**
    * `joints: 'multibody'` builds Rapier multibody (reduced-coordinate) joints instead, for the joint-model
    * benchmark only: passive scenes (no actuators, damping or mimics), and `setState` cannot place them.
+   * `freshContacts` (planner rollouts): `setState` drops the contacts of the state before, see there.
    */
-  constructor(R: Rapier, scene: SceneDescription, options: { joints?: 'impulse' | 'multibody' } = {}) {
+  constructor(
+    private readonly R: Rapier,
+    scene: SceneDescription,
+    options: { joints?: 'impulse' | 'multibody'; freshContacts?: boolean } = {},
+  ) {
     this.scene = scene;
+    this.freshContacts = options.freshContacts ?? false;
     this.multibody = options.joints === 'multibody';
     if (this.multibody && (scene.actuators.length || scene.joints.some((j) => j.damping || j.mimic || j.frictionLoss))) {
       throw new Error('multibody joints are for passive scenes: no actuators, joint damping, friction or mimic joints');
@@ -399,6 +411,25 @@ export class PhysicsWorld {
     this.contactsCurrent = false;
     this.poses++;
     for (const { friction, joint } of this.frictions) friction.reset(this.jointPositionOf(joint));
+    if (this.freshContacts) this.forgetContacts();
+  }
+
+  /**
+   * Starts collision detection over, as in a new world: the contact solver warm-starts from the impulses
+   * of the contacts it tracked, which belong to the state before — a rollout would depend on whichever
+   * rollout its world ran last. Fresh broad and narrow phases, every collider marked changed so the new
+   * broad phase takes it in (≈ 50–100 µs for the SO-101 and push-box scenes).
+   */
+  private forgetContacts(): void {
+    const { world, R } = this;
+    world.narrowPhase.free();
+    world.narrowPhase = new R.NarrowPhase();
+    world.broadPhase.free();
+    world.broadPhase = new R.BroadPhase();
+    world.colliders.forEach((collider) => {
+      collider.setEnabled(false);
+      collider.setEnabled(true);
+    });
   }
 
   /** Writes position and rotation of every body (BODY_POSE_SIZE floats each) into `out`. */

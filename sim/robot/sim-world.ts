@@ -11,6 +11,11 @@ export interface SimWorld {
   /** The scene state (BODY_STATE_SIZE floats per body: origin, rotation, centre-of-mass velocity, angular velocity). */
   getState(out?: Float64Array): Float64Array;
   setState(state: ArrayLike<number>): void;
+  /**
+   * Whether a state set by setState steps the same whatever the world simulated before: planner rollouts
+   * on such worlds may then be shared out between threads in any order (control/sampling/rollout-job.ts).
+   */
+  readonly historyFree: boolean;
   /** A world force at a world point on a body, for the next step. */
   pushBody(body: number, force: readonly number[], point: readonly number[]): void;
   getPoses(out?: Float32Array): Float32Array;
