@@ -23,8 +23,11 @@ const USAGE = `usage: actuate <command> [options]
   record --task T --out FILE.mcap [run options]
                                      a headless run recorded to MCAP (opens in Foxglove), then what the file holds
   record --task T --episodes N --out demos.mcap [--controller C] [--seed S] [--seconds T] [--set key=value …]
-         [--expert E]                N episodes (seeds S … S+N−1) as demonstrations: observation, action, reward per step;
-                                     with --expert, C drives and E's action in each state is recorded (DAgger; --set expert.KEY=V)
+         [--expert E | --exec-noise σ]
+                                     N episodes (seeds S … S+N−1) as demonstrations: observation, action, reward per step;
+                                     with --expert, C drives and E's action in each state is recorded (DAgger; --set expert.KEY=V);
+                                     with --exec-noise, C's actions are executed with Gaussian noise σ (fraction of the actuator's
+                                     half range) and its clean ones recorded (DART)
   replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)
   serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …] [--engine rapier|mujoco]
                                      serve the studio and the engine protocol on 127.0.0.1 (or --host), guarded by a new

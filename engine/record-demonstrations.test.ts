@@ -55,6 +55,18 @@ describe('record --episodes: demonstrations to MCAP', () => {
     }
   });
 
+  it('with execution noise, applies noisy actions and records the clean ones (DART)', async () => {
+    const out = join(dir, 'dart.mcap');
+    const summary = await recordDemonstrations({ taskId: 'push-box', controllerId: 'zero', seed: 3, seconds: 0.2, episodes: 1, execNoise: 0.5, out });
+    expect(summary).toMatchObject({ controller: 'zero', episodes: 1, steps: 10 });
+    const [e] = (await readDemonstrations(out)).episodes;
+    expect(e).toMatchObject({ controller: 'zero', execNoise: 0.5 });
+    expect(e!.actions.every((a) => a === 0)).toBe(true);
+    // Only the noise moved the pusher.
+    expect(Math.abs(e!.observations[9 * 6]! - e!.observations[0]!)).toBeGreaterThan(1e-4);
+    await expect(recordDemonstrations({ taskId: 'push-box', controllerId: 'zero', seed: 3, seconds: 0.1, episodes: 1, execNoise: 0.5, expert: { controllerId: 'mppi' }, out })).rejects.toThrow(/give one or the other/);
+  });
+
   it('leaves out an episode that never ended (the recording was cut off) and says so', async () => {
     const out = join(dir, 'cut.mcap');
     const recorder = new DemonstrationRecorder(out);

@@ -7,11 +7,16 @@
  * With `expert`, the controller drives and the expert labels (control/expert-labels.ts, DAgger): the
  * recorded action is the expert's answer for the observation, not the action applied.
  *
+ * With `execNoise` σ (DART), the controller's actions are executed with Gaussian noise and its clean
+ * actions recorded (control/execution-noise.ts): the demonstrations then show its corrections from the
+ * states a slightly-off policy reaches.
+ *
  * One session runs every episode (reset with the next seed), so planner workers start once.
  */
 import { DemonstrationRecorder } from '../bridges/recording/demonstration-recorder.ts';
 import { episodeSessionOptions, type EpisodeSpec } from './run-episode.ts';
 import { findController } from '../control/registry.ts';
+import { withExecutionNoise } from '../control/execution-noise.ts';
 import { withExpertLabels } from '../control/expert-labels.ts';
 import { Session, type PhysicsEngine } from './session.ts';
 
@@ -22,6 +27,8 @@ export interface RecordDemonstrationsOptions extends EpisodeSpec {
   engine?: PhysicsEngine;
   /** Records this controller's actions (with its settings) instead of the applied ones. */
   expert?: { controllerId: string; params?: Record<string, unknown> };
+  /** Executes the controller's actions with this much Gaussian noise (fraction of each actuator's half range) and records its clean ones (DART). */
+  execNoise?: number;
   /** Called after every episode. */
   onEpisode?: (episode: EpisodeOutcome) => void;
 }
@@ -49,11 +56,17 @@ export interface DemonstrationsSummary {
 }
 
 export async function recordDemonstrations(options: RecordDemonstrationsOptions): Promise<DemonstrationsSummary> {
-  const { episodes, out, onEpisode, engine, expert, ...spec } = options;
+  const { episodes, out, onEpisode, engine, expert, execNoise, ...spec } = options;
+  if (expert && execNoise !== undefined) throw new Error('execution noise (DART) records the driving controller\'s clean actions; with an expert labelling (DAgger) give one or the other');
   let label: Float64Array | undefined;
+  const onLabel = (a: Float64Array) => (label = a);
   const expertDef = expert && findController(expert.controllerId);
-  const labelled = expertDef && { expert: expertDef, expertParams: expert?.params ?? {}, onLabel: (a: Float64Array) => (label = a) };
-  const lookup = labelled ? (id: string) => withExpertLabels(findController(id), labelled) : findController;
+  const lookup = expertDef
+    ? (id: string) => withExpertLabels(findController(id), { expert: expertDef, expertParams: expert?.params ?? {}, onLabel })
+    : execNoise !== undefined
+      ? (id: string) => withExecutionNoise(findController(id), { sigma: execNoise, onLabel })
+      : findController;
+  const labelled = expertDef !== undefined || execNoise !== undefined;
   const session = await Session.create({ ...episodeSessionOptions(spec, engine), findController: lookup });
   const recorder = new DemonstrationRecorder(out);
   const wall0 = performance.now();
@@ -64,8 +77,8 @@ export async function recordDemonstrations(options: RecordDemonstrationsOptions)
   let episode = 0;
   let step = 0;
   const unsubscribe = session.onStep((sample) => {
-    const action = expertDef ? label : sample.action;
-    if (!action) throw new Error(`expert '${expertDef!.id}' gave no action for step ${step}`);
+    const action = labelled ? label : sample.action;
+    if (!action) throw new Error(`${expertDef ? `expert '${expertDef.id}'` : 'the controller'} gave no label for step ${step}`);
     label = undefined;
     recorder.step({ episode, step: step++, time: sample.time, observation, action: Array.from(action), reward: -sample.cost * session.task.timing.controlDt });
     observation = Array.from(session.task.observe(sample.state));
@@ -86,6 +99,7 @@ export async function recordDemonstrations(options: RecordDemonstrationsOptions)
         controller: snapshot.controller.id,
         controllerParams: snapshot.controller.values,
         ...(expertDef ? { expert: expertDef.id } : {}),
+        ...(execNoise !== undefined ? { execNoise } : {}),
         costWeights: Object.fromEntries(snapshot.task.costTerms.map((t) => [t.name, t.weight])),
         controlDt: task.timing.controlDt,
         observationSize: observation.length,

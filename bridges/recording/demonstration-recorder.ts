@@ -17,7 +17,7 @@ export const DEMONSTRATION_TOPICS = {
     type: 'object',
     properties: {
       phase: { enum: ['start', 'end'] }, episode: { type: 'integer' }, seed: { type: 'integer' },
-      task: { type: 'string' }, taskParams: { type: 'object' }, controller: { type: 'string' }, controllerParams: { type: 'object' }, expert: { type: 'string' },
+      task: { type: 'string' }, taskParams: { type: 'object' }, controller: { type: 'string' }, controllerParams: { type: 'object' }, expert: { type: 'string' }, execNoise: { type: 'number' },
       costWeights: numberMap, controlDt: { type: 'number' }, observationSize: { type: 'integer' }, actuators: { type: 'array', items: { type: 'string' } },
       steps: { type: 'integer' }, return: { type: 'number' }, success: { type: 'boolean' }, metrics: numberMap, error: { type: 'string' },
     },
@@ -37,6 +37,8 @@ export interface DemoEpisodeStart {
   controllerParams: Record<string, unknown>;
   /** The controller whose actions the steps hold, when another one drove (DAgger labels). */
   expert?: string;
+  /** The σ of the noise the controller's actions were executed with while its clean ones were recorded (DART). */
+  execNoise?: number;
   costWeights: Record<string, number>;
   controlDt: number;
   observationSize: number;

@@ -15,6 +15,8 @@ export interface DemonstrationEpisode {
   controllerParams: Record<string, unknown>;
   /** Set when the actions are this expert's labels, not what `controller` applied. */
   expert?: string;
+  /** Set when the actions were executed with this much noise and the clean ones recorded (DART). */
+  execNoise?: number;
   success: boolean;
   return: number;
   steps: number;
@@ -95,7 +97,7 @@ export async function readDemonstrations(path: string): Promise<Demonstrations> 
       actions.set(s.action, k * actionDim);
       rewards[k] = s.reward;
     });
-    episodes.push({ episode: index, seed: start.seed, controller: start.controller, controllerParams: start.controllerParams, ...(start.expert ? { expert: start.expert } : {}), success: end.success, return: end.return, steps: list.length, observations, actions, rewards });
+    episodes.push({ episode: index, seed: start.seed, controller: start.controller, controllerParams: start.controllerParams, ...(start.expert ? { expert: start.expert } : {}), ...(start.execNoise !== undefined ? { execNoise: start.execNoise } : {}), success: end.success, return: end.return, steps: list.length, observations, actions, rewards });
   }
   return { path, task: first.task, taskParams: first.taskParams, obsDim, actionDim, controlDt: first.controlDt, actuators: first.actuators, episodes, incomplete };
 }

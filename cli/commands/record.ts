@@ -2,7 +2,8 @@
  * `actuate record`: a headless run recorded to MCAP (`run … --record FILE`), then what the file holds.
  * With `--episodes N`: N episodes (seeds S … S+N−1) recorded as demonstrations for `actuate train
  * --algo diffusion` (engine/record-demonstrations.ts); with `--expert E` as well, the controller drives
- * and E's actions in the states it reaches are recorded (DAgger).
+ * and E's actions in the states it reaches are recorded (DAgger); with `--exec-noise σ`, the controller's
+ * actions are executed with noise and its clean ones recorded (DART).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +18,7 @@ export async function recordCommand(argv: string[]): Promise<string> {
   const out = values.out;
   if (typeof out !== 'string' || out === '' || out.startsWith('--')) throw new UsageError('--out FILE.mcap is required');
   if (values.episodes !== undefined) return recordEpisodes(argv);
-  if (argv.some((a) => a === '--expert' || a.startsWith('--expert='))) throw new UsageError('--expert goes with --episodes N');
+  for (const flag of ['--expert', '--exec-noise']) if (argv.some((a) => a === flag || a.startsWith(`${flag}=`))) throw new UsageError(`${flag} goes with --episodes N`);
   // Everything but --out goes to `run` unchanged.
   const outToken = tokens.find((t) => t.kind === 'option' && t.name === 'out');
   const separate = outToken?.kind === 'option' && outToken.inlineValue === false;
@@ -31,13 +32,16 @@ export async function recordCommand(argv: string[]): Promise<string> {
 async function recordEpisodes(argv: string[]): Promise<string> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...EPISODE_OPTIONS, out: { type: 'string' }, episodes: { type: 'string' }, expert: { type: 'string' }, engine: { type: 'string', default: 'rapier' }, json: { type: 'boolean', default: false } },
+    options: { ...EPISODE_OPTIONS, out: { type: 'string' }, episodes: { type: 'string' }, expert: { type: 'string' }, 'exec-noise': { type: 'string' }, engine: { type: 'string', default: 'rapier' }, json: { type: 'boolean', default: false } },
   });
   const episodes = Number(values.episodes);
   if (!Number.isInteger(episodes) || episodes < 1) throw new UsageError(`--episodes must be a whole number ≥ 1, got '${values.episodes}'`);
   const choice = parseEpisodeOptions(values);
   const spec = episodeSpec(choice);
   const expert = values.expert === undefined ? undefined : { controllerId: values.expert, params: choice.set.expert };
+  const execNoise = values['exec-noise'] === undefined ? undefined : Number(values['exec-noise']);
+  if (execNoise !== undefined && !(execNoise >= 0 && Number.isFinite(execNoise))) throw new UsageError(`--exec-noise must be a number ≥ 0 (σ as a fraction of each actuator's half range), got '${values['exec-noise']}'`);
+  if (execNoise !== undefined && expert) throw new UsageError('--exec-noise (DART: the controller drives with noise, its clean actions are recorded) and --expert (DAgger) do not go together; give one');
   const engine = parseEngine(values.engine!);
   const progress = !values.json && process.stderr.isTTY;
   let summary;
@@ -47,6 +51,7 @@ async function recordEpisodes(argv: string[]): Promise<string> {
       engine,
       episodes,
       ...(expert ? { expert } : {}),
+      ...(execNoise !== undefined ? { execNoise } : {}),
       out: resolve(values.out!),
       onEpisode: (r) => {
         if (r.error) throw new Error(`episode ${r.index} (seed ${r.seed}): ${r.error}`);
