@@ -13,6 +13,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import './ort-telemetry.ts'; // before onnxruntime-node
 import * as ort from 'onnxruntime-node';
 import { checkFinite, validateFeeds, type TensorLike, type TensorSignature } from './io-validation.ts';
 
