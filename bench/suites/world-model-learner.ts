@@ -15,6 +15,7 @@ import { LATENT_MPPI_PARAMS, LatentMppi } from '../../control/world-model/latent
 import { defaults, type ParamValues } from '../../sim/params.ts';
 import { Random } from '../../sim/random.ts';
 import { latentModelGraphs, rolloutValueGraph } from '../../train/export/world-model-export.ts';
+import { learnerRuntime } from '../../train/learner/learner.ts';
 import { freshWorldModelState, WorldModelLearner } from '../../train/learner/world-model-learner.ts';
 import { ReplayBuffer } from '../../train/world-model/replay-buffer.ts';
 import { WORLD_MODEL_DEFAULTS } from '../../train/world-model/world-model-trainer.ts';
@@ -51,7 +52,7 @@ async function run(): Promise<BenchResult[]> {
 /** Median wall ms per planned action with the one-call value, and with the per-function calls, alternating. */
 async function planCost(spec: WorldModelNetSpec, learner: WorldModelLearner): Promise<BenchResult> {
   const d = WORLD_MODEL_DEFAULTS;
-  const runtime = { providers: ['cpu' as const], warmupRuns: 0, validateInputs: false, checkOutputs: false, intraOpThreads: 1, allowSpinning: false };
+  const runtime = learnerRuntime();
   const settings: ParamValues = { ...defaults(LATENT_MPPI_PARAMS), samples: d.planSamples, iterations: d.planIterations, elites: d.planSamples / 8 };
   const graphs = latentModelGraphs(spec, 'bench');
   const models = [await OnnxLatentModel.load({ ...graphs, value: rolloutValueGraph(spec, settings.horizon as number) }, runtime, () => learner.parameterFeeds()), await OnnxLatentModel.load(graphs, runtime, () => learner.parameterFeeds())];

@@ -5,7 +5,7 @@
 import { float32Tensor, loadModel, ort, type ModelSession } from '../../models/runtime.ts';
 import { chunkSize, conditionSize, type DenoiserSpec } from '../diffusion/denoiser.ts';
 import { denoiserStepGraph } from './denoiser-step-graph.ts';
-import { nextState, stateFeeds, type LearnerOptions, type LearnerState } from './learner.ts';
+import { learnerRuntime, nextState, stateFeeds, type LearnerOptions, type LearnerState } from './learner.ts';
 import { adamScalars } from './mlp-graph.ts';
 
 /** One minibatch of B samples, flat row-major arrays. */
@@ -29,7 +29,7 @@ export class DenoiserLearner {
   ) {}
 
   static async create(spec: DenoiserSpec, state: LearnerState, options: LearnerOptions = {}): Promise<DenoiserLearner> {
-    const session = await loadModel(denoiserStepGraph(spec), { providers: ['cpu'], warmupRuns: 0, validateInputs: false, checkOutputs: false, intraOpThreads: options.threads ?? 1, allowSpinning: false, label: 'denoiser-step' });
+    const session = await loadModel(denoiserStepGraph(spec), { ...learnerRuntime(options.threads), label: 'denoiser-step' });
     return new DenoiserLearner(spec, session, state);
   }
 

@@ -4,7 +4,7 @@
  * created; train/learner/learner-worker.ts puts it on its own thread, because `session.run` blocks
  * the thread that calls it.
  */
-import { float32Tensor, loadModel, ort, type ModelSession, type Outputs } from '../../models/runtime.ts';
+import { float32Tensor, loadModel, ort, type ModelSession, type Outputs, type RuntimeOptions } from '../../models/runtime.ts';
 import { LOG_STD, parameterShapes, type ActorCriticSpec, type ParamTensor } from '../actor-critic.ts';
 import { adamScalars } from './mlp-graph.ts';
 import { actGraph, ppoStepGraph, STEP_STATS, type StepStat } from './ppo-step-graph.ts';
@@ -60,6 +60,14 @@ export function nextState(out: Outputs, { params, steps }: LearnerState): Learne
   };
 }
 
+/**
+ * How training graphs run: ONNX Runtime's CPU kernels, one thread unless told, no spinning (the CPU is
+ * shared with the environment workers), no warm-up or per-call checks (our own graphs, called in a loop).
+ */
+export function learnerRuntime(threads = 1): RuntimeOptions {
+  return { providers: ['cpu'], warmupRuns: 0, validateInputs: false, checkOutputs: false, intraOpThreads: threads, allowSpinning: false };
+}
+
 export interface LearnerOptions {
   /** ORT intra-op threads for the training step (default 1: the env workers need the other cores). */
   threads?: number;
@@ -75,7 +83,7 @@ export class Learner {
 
   static async create(spec: ActorCriticSpec, state: LearnerState, options: LearnerOptions = {}): Promise<Learner> {
     checkState(spec, state);
-    const runtime = { providers: ['cpu' as const], warmupRuns: 0, validateInputs: false, checkOutputs: false, intraOpThreads: options.threads ?? 1, allowSpinning: false };
+    const runtime = learnerRuntime(options.threads);
     const stepSession = await loadModel(ppoStepGraph(spec), { ...runtime, label: 'ppo-step' });
     const actSession = await loadModel(actGraph(spec), { ...runtime, label: 'act' });
     return new Learner(spec, stepSession, actSession, state);

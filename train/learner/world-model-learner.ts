@@ -6,7 +6,7 @@
 import { float32Tensor, loadModel, ort, type ModelSession } from '../../models/runtime.ts';
 import type { ParamTensor } from '../actor-critic.ts';
 import { parameterShapesOf, qNets, worldModelParameterShapes, type WorldModelNetSpec } from '../world-model/world-model-net.ts';
-import { checkTensors, nextState, stateFeeds, type LearnerOptions, type LearnerState } from './learner.ts';
+import { checkTensors, learnerRuntime, nextState, stateFeeds, type LearnerOptions, type LearnerState } from './learner.ts';
 import { adamScalars } from './mlp-graph.ts';
 import { WORLD_MODEL_STATS, worldModelActGraph, worldModelStepGraph, type WorldModelStat } from './world-model-step-graph.ts';
 
@@ -57,7 +57,7 @@ export class WorldModelLearner {
   /** `loss.horizon` and `loss.rho`: the latent rollout the losses run over (world-model-step-graph.ts). */
   static async create(spec: WorldModelNetSpec, state: WorldModelLearnerState, loss: { horizon: number; rho: number }, options: LearnerOptions = {}): Promise<WorldModelLearner> {
     checkWorldModelState(spec, state);
-    const runtime = { providers: ['cpu' as const], warmupRuns: 0, validateInputs: false, checkOutputs: false, intraOpThreads: options.threads ?? 1, allowSpinning: false };
+    const runtime = learnerRuntime(options.threads);
     const stepSession = await loadModel(worldModelStepGraph(spec, loss), { ...runtime, label: 'world-model-step' });
     const actSession = await loadModel(worldModelActGraph(spec), { ...runtime, label: 'world-model-act' });
     return new WorldModelLearner(spec, loss.horizon, stepSession, actSession, state);

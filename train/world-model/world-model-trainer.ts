@@ -23,6 +23,7 @@ import { exportWorldModel, latentModelGraphs, rolloutValueGraph, type ExportedWo
 import { OnnxLatentModel } from '../../control/world-model/latent-model.ts';
 import { LATENT_MPPI_PARAMS, LatentMppi } from '../../control/world-model/latent-mppi.ts';
 import { defaults, type ParamValues } from '../../sim/params.ts';
+import { learnerRuntime } from '../learner/learner.ts';
 import { freshWorldModelState, WorldModelLearner, type WorldModelHyper, type WorldModelLearnerState } from '../learner/world-model-learner.ts';
 import { WORLD_MODEL_STATS, type WorldModelStat } from '../learner/world-model-step-graph.ts';
 import { ReplayBuffer, type SavedReplay } from './replay-buffer.ts';
@@ -196,10 +197,9 @@ export class WorldModelTrainer {
     let planning: { planners: LatentMppi[]; settings: ParamValues; model: OnnxLatentModel } | undefined;
     try {
       if (options.collect === 'plan') {
-        const runtime = { providers: ['cpu' as const], warmupRuns: 0, validateInputs: false, checkOutputs: false, intraOpThreads: 1, allowSpinning: false };
         const settings: ParamValues = { ...defaults(LATENT_MPPI_PARAMS), samples: options.planSamples, iterations: options.planIterations, elites: Math.max(1, Math.round(options.planSamples / 8)), discount };
         const files = { ...latentModelGraphs(spec, options.taskId), value: rolloutValueGraph(spec, settings.horizon as number) };
-        const model = await OnnxLatentModel.load(files, runtime, () => learner.parameterFeeds());
+        const model = await OnnxLatentModel.load(files, learnerRuntime(), () => learner.parameterFeeds());
         planning = { planners: Array.from({ length: options.envs }, () => new LatentMppi(model)), settings, model };
       }
       // Resumed without a continuation, the environments start fresh episodes on a seed of their own.
