@@ -11,14 +11,13 @@
  *   world-model-plan-ms-per-action   wall ms per planned action, one-call value
  */
 import { OnnxLatentModel } from '../../control/world-model/latent-model.ts';
-import { LATENT_MPPI_PARAMS, LatentMppi } from '../../control/world-model/latent-mppi.ts';
-import { defaults, type ParamValues } from '../../sim/params.ts';
+import { LatentMppi } from '../../control/world-model/latent-mppi.ts';
 import { Random } from '../../sim/random.ts';
 import { latentModelGraphs, rolloutValueGraph } from '../../train/export/world-model-export.ts';
 import { learnerRuntime } from '../../train/learner/learner.ts';
 import { freshWorldModelState, WorldModelLearner } from '../../train/learner/world-model-learner.ts';
 import { ReplayBuffer } from '../../train/world-model/replay-buffer.ts';
-import { WORLD_MODEL_DEFAULTS } from '../../train/world-model/world-model-trainer.ts';
+import { collectingPlanSettings, WORLD_MODEL_DEFAULTS } from '../../train/world-model/world-model-trainer.ts';
 import { initWorldModel, type WorldModelNetSpec } from '../../train/world-model/world-model-net.ts';
 import { median, round, type BenchResult, type BenchSuite } from '../result.ts';
 
@@ -53,7 +52,7 @@ async function run(): Promise<BenchResult[]> {
 async function planCost(spec: WorldModelNetSpec, learner: WorldModelLearner): Promise<BenchResult> {
   const d = WORLD_MODEL_DEFAULTS;
   const runtime = learnerRuntime();
-  const settings: ParamValues = { ...defaults(LATENT_MPPI_PARAMS), samples: d.planSamples, iterations: d.planIterations, elites: d.planSamples / 8 };
+  const settings = collectingPlanSettings(d, 0.99);
   const graphs = latentModelGraphs(spec, 'bench');
   const models = [await OnnxLatentModel.load({ ...graphs, value: rolloutValueGraph(spec, settings.horizon as number) }, runtime, () => learner.parameterFeeds()), await OnnxLatentModel.load(graphs, runtime, () => learner.parameterFeeds())];
   const planners = models.map((m) => new LatentMppi(m));

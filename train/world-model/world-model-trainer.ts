@@ -91,6 +91,11 @@ export const WORLD_MODEL_DEFAULTS: Omit<WorldModelTrainOptions, 'taskId' | 'seed
   bufferSize: 1_000_000,
 };
 
+/** The settings the collecting planner plans with: world-model-mpc's defaults but for its size (elites: an eighth of the samples). */
+export function collectingPlanSettings(options: Pick<WorldModelTrainOptions, 'planSamples' | 'planIterations'>, discount: number): ParamValues {
+  return { ...defaults(LATENT_MPPI_PARAMS), samples: options.planSamples, iterations: options.planIterations, elites: Math.max(1, Math.round(options.planSamples / 8)), discount };
+}
+
 /** One line of metrics.jsonl. */
 export type WorldModelMetrics = {
   iteration: number;
@@ -197,7 +202,7 @@ export class WorldModelTrainer {
     let planning: { planners: LatentMppi[]; settings: ParamValues; model: OnnxLatentModel } | undefined;
     try {
       if (options.collect === 'plan') {
-        const settings: ParamValues = { ...defaults(LATENT_MPPI_PARAMS), samples: options.planSamples, iterations: options.planIterations, elites: Math.max(1, Math.round(options.planSamples / 8)), discount };
+        const settings = collectingPlanSettings(options, discount);
         const files = { ...latentModelGraphs(spec, options.taskId), value: rolloutValueGraph(spec, settings.horizon as number) };
         const model = await OnnxLatentModel.load(files, learnerRuntime(), () => learner.parameterFeeds());
         planning = { planners: Array.from({ length: options.envs }, () => new LatentMppi(model)), settings, model };
