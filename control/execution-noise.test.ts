@@ -47,4 +47,12 @@ describe('withExecutionNoise (DART)', () => {
     expect((await run(0, 1, [0.5, 0.25], 10)).applied.every(([x, y]) => x === 0.5 && y === 0.25)).toBe(true);
     expect(() => withExecutionNoise(constant([0]), { sigma: -1, onLabel() {} })).toThrow(/σ must be a number ≥ 0, got -1/);
   });
+
+  it('passes how it is called on to the controller (a lock-step caller lends its thread to a planner)', async () => {
+    const seen: unknown[] = [];
+    const spy: ControllerDefinition = { ...constant([0, 0]), create: () => ({ setParams() {}, reset() {}, act: (_s, _t, _r, options) => (seen.push(options), Float64Array.of(0, 0)), dispose() {} }) };
+    const controller = await withExecutionNoise(spy, { sigma: 0.1, onLabel() {} }).create(context, {});
+    await controller.act(state, 0, undefined, { callerWaits: true });
+    expect(seen).toEqual([{ callerWaits: true }]);
+  });
 });

@@ -38,8 +38,9 @@ export function withExecutionNoise(expert: ControllerDefinition, noise: Executio
           inner.reset(seed);
           random = new Random(seed + NOISE_SEED_OFFSET);
         },
-        async act(state, time, robot) {
-          const clean = await inner.act(state, time, robot);
+        async act(state, time, robot, options) {
+          // How it is called passes through: a planner in a lock-step recording rolls out on the waiting caller's thread as in `run`.
+          const clean = await inner.act(state, time, robot, options);
           onLabel(clean.slice());
           const noisy = new Float64Array(clean.length);
           for (let i = 0; i < clean.length; i++) {
