@@ -125,7 +125,9 @@ export class EngineStore {
         return new Promise<void>((r) => requestAnimationFrame(() => r()));
       });
       client.on('plan', (p) => {
-        if (this.state.playback) return;
+        // Streams are paced apart from the session events: a plan the old controller sent may land after
+        // the snapshot that replaced it with one that does not plan (seen in the studio test under load).
+        if (this.state.playback || !this.state.snapshot?.controller.plans) return;
         for (const l of this.planListeners) l(p);
       });
       client.on('training', (e) => {
