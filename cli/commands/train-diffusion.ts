@@ -51,7 +51,7 @@ export async function trainDiffusion(values: DiffusionTrainValues): Promise<stri
   // An expert-labelled episode (DAgger) teaches whatever the learner that drove it did: its labels are the expert's.
   const episodes = values['all-episodes'] ? demos.episodes : demos.episodes.filter((e) => e.success || e.expert !== undefined);
   if (!episodes.length) throw new UsageError(`${files.join(', ')}: none of the ${demos.episodes.length} episodes succeeded; give --all-episodes to learn from them anyway`);
-  const positionTarget = positionTargetOption(values, episodes);
+  const positionTarget = positionTargetOption(values);
   if (values.minutes !== undefined && values.steps !== undefined) throw new UsageError('give --minutes or --steps, not both');
   const minutes = values.minutes === undefined ? undefined : positive('--minutes', values.minutes);
   const maxSteps = values.steps === undefined ? (minutes === undefined ? DEFAULT_STEPS : Infinity) : count('--steps', values.steps, 1);
@@ -136,14 +136,11 @@ export async function trainDiffusion(values: DiffusionTrainValues): Promise<stri
 }
 
 /** `--position-target I,J… [--target-lead N]`: learn where those observation entries go (train/diffusion/position-targets.ts). */
-function positionTargetOption(values: DiffusionTrainValues, episodes: Demonstrations['episodes']): PositionTargetOptions | undefined {
+function positionTargetOption(values: DiffusionTrainValues): PositionTargetOptions | undefined {
   if (values['position-target'] === undefined) {
     if (values['target-lead'] !== undefined) throw new UsageError('--target-lead goes with --position-target');
     return undefined;
   }
-  // The targets are where the recorded commands took the robot; an expert's labels (DAgger) were not applied.
-  const labelled = episodes.find((e) => e.expert !== undefined);
-  if (labelled) throw new UsageError(`--position-target learns where the recorded commands led, but episode ${labelled.episode} holds ${labelled.expert}'s labels for states another controller reached; leave DAgger recordings out`);
   return {
     observation: values['position-target'].split(',').map((i) => count('--position-target', i, 0)),
     lead: count('--target-lead', values['target-lead'] ?? String(DEFAULT_TARGET_LEAD), 1),

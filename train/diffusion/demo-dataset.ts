@@ -16,6 +16,8 @@ export interface DemoEpisodeData {
   observations: Float32Array;
   /** [steps × actionDim] */
   actions: Float32Array;
+  /** Set when the actions are this expert's labels of states another controller reached (DAgger). */
+  expert?: string;
 }
 
 export interface WindowShape {

@@ -57,3 +57,32 @@ describe('position-target relabelling', () => {
     expect(() => relabelWithPositionTargets(reversed, 3, 2, { observation: [0, 1], lead: 2 })).toThrow("actuator 0's commands do not push observation entry 0 toward its future value");
   });
 });
+
+describe('position targets of expert-labelled episodes (DAgger)', () => {
+  it('are the targets for which the tracking PD gives the expert’s command, with the gains fitted on the expert’s own episodes', () => {
+    const driven = episodes(3);
+    // The learner went elsewhere (a slower path); the expert's labels there are arbitrary commands.
+    const steps = 20;
+    const observations = new Float32Array(steps * 3);
+    const actions = new Float32Array(steps * 2);
+    for (let c = 0; c < steps; c++) {
+      observations.set([0.02 * c, -0.01 * c * c, 7], c * 3);
+      actions.set([Math.sin(c), Math.cos(3 * c)], c * 2);
+    }
+    const labelled = { steps, observations, actions, expert: 'mppi' };
+    const { episodes: relabelled, tracking } = relabelWithPositionTargets([...driven, labelled], 3, 2, { observation: [0, 1], lead: 3 });
+    // Gains as without the labelled episode: it did not take part in the fit.
+    expect(tracking.kp[0]).toBeCloseTo(4, 4);
+    expect(tracking.kd[1]).toBeCloseTo(0.5, 4);
+    // Tracking each relabelled target from the state it labels gives back the expert's command.
+    const targets = relabelled[2]!.actions;
+    for (const c of [0, 7, 19]) {
+      for (const k of [0, 1]) {
+        const x = observations[c * 3 + k]!;
+        const velocity = c === 0 ? 0 : x - observations[(c - 1) * 3 + k]!;
+        expect(tracking.kp[k]! * (targets[c * 2 + k]! - x) - tracking.kd[k]! * velocity).toBeCloseTo(actions[c * 2 + k]!, 4);
+      }
+    }
+    expect(() => relabelWithPositionTargets([labelled], 3, 2, { observation: [0, 1], lead: 3 })).toThrow('every episode is expert-labelled');
+  });
+});

@@ -8,6 +8,11 @@
  *   command ≈ kp·(target − x) − kd·(x − x_prev)      (least squares over every demonstrated step)
  *
  * so the tracked path asks for the commands the expert gave, smoothed.
+ *
+ * An episode whose actions are an expert's labels of states another controller reached (DAgger) shows
+ * where the learner went, not where the expert would have: its targets are the ones for which the fitted
+ * PD gives the expert's command in that state, x + (command + kd·(x − x_prev))/kp. The gains are fitted
+ * on the episodes the expert drove itself.
  */
 import type { DemoEpisodeData } from './demo-dataset.ts';
 
@@ -32,11 +37,25 @@ export function relabelWithPositionTargets(episodes: DemoEpisodeData[], obsDim: 
   if (bad !== undefined) throw new Error(`position targets: observation entry ${bad} is not one of the observation's ${obsDim} entries (0 … ${obsDim - 1})`);
   if (!Number.isInteger(lead) || lead < 1) throw new Error(`position targets: the lead must be a whole number of control steps ≥ 1, got ${lead}`);
   const entry = (e: DemoEpisodeData, step: number, k: number) => e.observations[Math.min(e.steps - 1, Math.max(0, step)) * obsDim + observation[k]!]!;
+  const driven = episodes.filter((e) => e.expert === undefined);
+  if (!driven.length) throw new Error('position targets: every episode is expert-labelled; the tracking gains are fitted on episodes the expert drove itself, so give some of those too');
+  const { kp, kd, r2 } = fitTracking(driven, actionDim, lead, entry, observation);
   const relabelled = episodes.map((e) => {
     const actions = new Float32Array(e.steps * actionDim);
-    for (let c = 0; c < e.steps; c++) for (let k = 0; k < actionDim; k++) actions[c * actionDim + k] = entry(e, c + lead, k);
+    for (let c = 0; c < e.steps; c++) {
+      for (let k = 0; k < actionDim; k++) {
+        const x = entry(e, c, k);
+        const velocity = c === 0 ? 0 : x - entry(e, c - 1, k);
+        actions[c * actionDim + k] = e.expert === undefined ? entry(e, c + lead, k) : x + (e.actions[c * actionDim + k]! + kd[k]! * velocity) / kp[k]!;
+      }
+    }
     return { ...e, actions };
   });
+  return { episodes: relabelled, tracking: { observation, lead, kp, kd, r2 } };
+}
+
+/** Least-squares fit of command = kp·(x[c + lead] − x[c]) − kd·(x[c] − x[c − 1]) per actuator. */
+function fitTracking(episodes: DemoEpisodeData[], actionDim: number, lead: number, entry: (e: DemoEpisodeData, step: number, k: number) => number, observation: number[]): Pick<PositionTracking, 'kp' | 'kd' | 'r2'> {
   const kp: number[] = [];
   const kd: number[] = [];
   const r2: number[] = [];
@@ -71,5 +90,5 @@ export function relabelWithPositionTargets(episodes: DemoEpisodeData[], obsDim: 
     const spread = aa - (a1 * a1) / n;
     r2.push(spread > 0 ? 1 - residual / spread : 0);
   }
-  return { episodes: relabelled, tracking: { observation, lead, kp, kd, r2 } };
+  return { kp, kd, r2 };
 }
