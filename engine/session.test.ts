@@ -437,6 +437,35 @@ describe('Session', () => {
     expect(real.sent).toHaveLength(5);
     expect(real.stops).toEqual(["controller 'flaky' failed: sensor exploded"]);
   });
+
+  it('skips a period whose reading has a joint the robot could not read: nothing sent, no NaN in the controller, the twin or the return', async () => {
+    const real = await wallClockRobot('cartpole-swingup');
+    // Every third reading as a servo bus reports a read that timed out: the joint's velocity unknown (NaN).
+    let reads = 0;
+    const robot: Robot = { ...real.robot, read: async () => {
+      const r = await real.robot.read();
+      if (++reads % 3 === 0) r.velocity[1] = NaN;
+      return r;
+    } };
+    const seen: number[] = [];
+    const push: ControllerDefinition = {
+      ...flaky,
+      id: 'push',
+      create: ({ task }) => ({ reads: 'robot', setParams() {}, reset() {}, act: (state, _t, r) => (seen.push(...state, ...r!.velocity), new Float64Array(task.actionDim).fill(0.5)), dispose() {} }),
+    };
+    const s = await session({ taskId: 'cartpole-swingup', controllerId: 'push', findController: (id) => (id === 'push' ? push : findController(id)) });
+    const telemetry: TelemetryEvent[] = [];
+    s.on('telemetry', (t) => void telemetry.push(t));
+    await s.attachRobot(robot);
+    await s.step(9);
+    expect(reads).toBe(9);
+    expect(real.sent).toHaveLength(6);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every(Number.isFinite)).toBe(true);
+    expect(s.currentState().every(Number.isFinite)).toBe(true);
+    expect(Number.isFinite(s.return)).toBe(true);
+    expect(telemetry.at(-1)?.episode?.return).toSatisfy(Number.isFinite);
+  });
 });
 
 /**

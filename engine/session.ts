@@ -621,6 +621,10 @@ export class Session {
    */
   private async realStep(real: AttachedRobot, live: boolean): Promise<void> {
     const reading = await real.robot.read();
+    // A joint the robot could not read (a bus read that timed out: NaN) leaves no state to act on: this
+    // period asks, sends and books nothing, so the twin, the controller and the return never take a NaN.
+    // The robot holds its last goal; its own read-failure trip and command watchdog decide what follows.
+    if (!allFinite(reading.position) || !allFinite(reading.velocity)) return;
     real.start ??= reading.time;
     const time = reading.time - real.start;
     const dt = Math.max(0, time - this.time);

@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { EngineStore } from './engine-store.ts';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { EngineContext } from './use-engine.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { Viewport } from './Viewport.tsx';
@@ -17,19 +18,20 @@ export function App() {
   return (
     <EngineContext.Provider value={store}>
       <Shortcuts />
+      {/* Each part apart: an error drawing one leaves the others (the Robot panel's E-stop) up. */}
       <div className="app">
-        <Toolbar />
+        <ErrorBoundary name="toolbar"><Toolbar /></ErrorBoundary>
         <main className="workspace">
           <section className="stage">
-            <Viewport />
-            <StageBottom />
+            <ErrorBoundary name="viewport"><Viewport /></ErrorBoundary>
+            <ErrorBoundary name="plots and playback"><StageBottom /></ErrorBoundary>
           </section>
-          <ParamPanel />
+          <ErrorBoundary name="parameter panel"><ParamPanel /></ErrorBoundary>
         </main>
-        <StatusBar />
+        <ErrorBoundary name="status bar"><StatusBar /></ErrorBoundary>
       </div>
-      <RobotPanel />
-      <RosPanel />
+      <ErrorBoundary name="Robot panel"><RobotPanel /></ErrorBoundary>
+      <ErrorBoundary name="ROS panel"><RosPanel /></ErrorBoundary>
       <Toasts />
     </EngineContext.Provider>
   );

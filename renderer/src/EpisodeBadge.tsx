@@ -1,3 +1,4 @@
+import { fixed } from './format.ts';
 import { useEngine } from './use-engine.ts';
 
 /** The episode so far, live: the task's own success verdict, the return, and its success metrics. */
@@ -10,7 +11,7 @@ export function EpisodeBadge() {
       <div className="episode-head">
         <b data-testid="episode-success">{episode.success ? '✓ success' : '✗ not (yet) a success'}</b>
         <span>
-          return <b data-testid="episode-return">{episode.return.toFixed(2)}</b>
+          return <b data-testid="episode-return">{fixed(episode.return, 2)}</b>
         </span>
       </div>
       <dl className="episode-metrics">

@@ -1,3 +1,4 @@
+import { fixed } from './format.ts';
 import { slug } from './ParamPanel.tsx';
 import { useEngine } from './use-engine.ts';
 
@@ -13,11 +14,11 @@ export function Readouts() {
     <div className="overlay bottom-left readouts">
       {snapshot.task.readouts.map((name, i) => (
         <div key={name}>
-          <span className="muted">{name}</span> <b data-testid={`readout-${slug(name)}`}>{telemetry?.readouts[i]?.toFixed(3) ?? '—'}</b>
+          <span className="muted">{name}</span> <b data-testid={`readout-${slug(name)}`}>{fixed(telemetry?.readouts[i], 3)}</b>
         </div>
       ))}
       <div>
-        <span className="muted">cost</span> <b data-testid="readout-cost">{telemetry?.cost.toFixed(3) ?? '—'}</b>
+        <span className="muted">cost</span> <b data-testid="readout-cost">{fixed(telemetry?.cost, 3)}</b>
       </div>
       <div className="timing" data-testid="timing">
         physics {t ? t.physicsStepUs.toFixed(1) : '—'} µs · {plans ? 'plan' : 'act'} {acted ? `${t.planMs.toFixed(plans ? 1 : 2)} ms (p99 ${t.planP99Ms.toFixed(plans ? 1 : 2)})` : '—'} · {acted ? t.replanHz.toFixed(0) : '—'} {plans ? 'plans/s' : 'steps/s'}{plans && t?.controlHz ? ` · control ${t.controlHz.toFixed(0)} Hz` : ''} · {t ? t.realtimeFactor.toFixed(2) : '—'}× real time

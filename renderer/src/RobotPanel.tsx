@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { RobotConfigInfo, RobotStatus, SessionSnapshot } from '../../protocol/api.ts';
 import { CalibrationFlow } from './CalibrationFlow.tsx';
+import { fixed } from './format.ts';
 import { padArm, PAD_HELP, type PadState } from './gamepad.ts';
 import { useGamepad } from './use-gamepad.ts';
 import { useEngine, useStore } from './use-engine.ts';
@@ -233,7 +234,7 @@ function Connected({ robot }: { robot: RobotStatus }) {
         </p>
         {robot.tool && (
           <p className="muted" data-testid="robot-tool">
-            {robot.tool.body} at <span data-testid="robot-tool-position">{robot.tool.position.map((v) => v.toFixed(4)).join(' ')}</span> m
+            {robot.tool.body} at <span data-testid="robot-tool-position">{robot.tool.position.map((v) => fixed(v, 4)).join(' ')}</span> m
           </p>
         )}
       </div>
@@ -258,8 +259,4 @@ function jogTarget(snapshot: SessionSnapshot, jointName: string): { key: string;
   if (!actuator || !spec || spec.kind !== 'number') return undefined;
   const value = controller.values[spec.key];
   return { key: spec.key, min: spec.min ?? -Infinity, max: spec.max ?? Infinity, value: typeof value === 'number' ? value : undefined };
-}
-
-function fixed(x: number | null | undefined, digits: number): string {
-  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '–';
 }
