@@ -8,7 +8,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RobotConfigInfo, RobotStatus } from '../protocol/api.ts';
+import { JOG_LEAD, type RobotConfigInfo, type RobotStatus } from '../protocol/api.ts';
 import { DryRunRobot } from '../bridges/dry-run-robot.ts';
 import { MeasuredRobot } from '../bridges/measured-robot.ts';
 import type { RealRobot } from '../bridges/real-robot.ts';
@@ -152,7 +152,11 @@ export class RobotLink {
     });
     const next = kinematics.step(q, delta, (j) => byJoint.has(j));
     const sliders: Record<string, number> = {};
-    for (const [j, a] of byJoint) sliders[a.name] = Math.min(a.ctrlRange[1], Math.max(a.ctrlRange[0], next[j]!));
+    for (const [j, a] of byJoint) {
+      const measured = this.last?.position[this.robot.capabilities.joints.indexOf(scene.joints[j]!.name)];
+      const goal = measured !== undefined && Number.isFinite(measured) ? Math.min(measured + JOG_LEAD, Math.max(measured - JOG_LEAD, next[j]!)) : next[j]!;
+      sliders[a.name] = Math.min(a.ctrlRange[1], Math.max(a.ctrlRange[0], goal));
+    }
     await this.session.setParams('controller', sliders);
     return this.emit();
   }

@@ -5,7 +5,7 @@
  * at once, not behind the controller's queue.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { RobotConfigInfo, RobotStatus, SessionSnapshot } from '../../protocol/api.ts';
+import { JOG_LEAD, type RobotConfigInfo, type RobotStatus, type SessionSnapshot } from '../../protocol/api.ts';
 import { CalibrationFlow } from './CalibrationFlow.tsx';
 import { fixed } from './format.ts';
 import { padArm, PAD_HELP, type PadState } from './gamepad.ts';
@@ -154,10 +154,12 @@ function Connected({ robot }: { robot: RobotStatus }) {
   /** Moves the selected joint's slider by `delta` rad from its last goal. */
   const jog = (delta: number) => {
     const target = joint && snapshot ? jogTarget(snapshot, joint.name) : undefined;
-    if (!target || !joint) return;
+    // A joint the robot could not read (null over JSON) gives nothing to jog from.
+    if (!target || !joint || !Number.isFinite(joint.position)) return;
     const last = sent.current.get(target.key);
     const from = last && performance.now() - last.at < JOG_MEMORY_MS ? last.value : (target.value ?? joint.position);
-    const value = Math.min(target.max, Math.max(target.min, from + delta));
+    const lead = Math.max(JOG_LEAD, Math.abs(delta));
+    const value = Math.min(target.max, joint.position + lead, Math.max(target.min, joint.position - lead, from + delta));
     sent.current.set(target.key, { value, at: performance.now() });
     void store.call('setParams', { scope: 'controller', values: { [target.key]: value } });
   };

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ControllerDefinition } from '../../control/controller.ts';
 import { findController } from '../../control/registry.ts';
 import { RobotLink } from '../../engine/robot-link.ts';
+import { JOG_LEAD } from '../../protocol/api.ts';
 import { Session } from '../../engine/session.ts';
 import { VirtualBusProcess } from '../../bridges/virtual-bus/harness.ts';
 import { ROBOT_TASK_PREFIX } from '../../sim/tasks/free-play.ts';
@@ -75,6 +76,25 @@ describe.skipIf(!hasSocat)('the studio robot link on a virtual SO-101', () => {
     expect(servos.map((s) => s.goalWrites)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(servos.map((s) => s.position)).toEqual([2048, 2048, 2048, 2048, 2048, 2048]);
     expect(bus.events.slice(since).filter((e) => e.register === 'Torque_Enable' && e.value !== 0)).toEqual([]);
+  });
+
+  it('end-effector jogs add up on the goals, never more than JOG_LEAD ahead of where the arm is', async () => {
+    const { file, session, link } = await setUp();
+    await link.connect(file);
+    // Paused: the arm gets no goal and stays where it was read, as a control loop that fell behind.
+    session.pause();
+    const start = link.status().joints.map((j) => j.position);
+    const first = await link.jogEndEffector([0, 0, 0.01]);
+    expect(first.joints).toHaveLength(start.length);
+    const lead = () => {
+      const values = session.snapshot().controller.values;
+      return Math.max(...link.status().joints.map((j, i) => Math.abs((values[j.name] as number) - start[i]!)));
+    };
+    // One small jog moves the goals less than the bound; twenty 4 cm ones would be far beyond it.
+    expect(lead()).toBeGreaterThan(0.005);
+    expect(lead()).toBeLessThan(JOG_LEAD);
+    for (let i = 0; i < 20; i++) await link.jogEndEffector([0, 0, 0.04]);
+    expect(lead()).toBeCloseTo(JOG_LEAD, 6);
   });
 
   it('connects without moving the arm; the emergency stop turns torque off while a controller step is still running', async () => {
