@@ -525,6 +525,9 @@ describe.skipIf(!hasChromium)('studio in the browser', () => {
   it('trains PPO from the Training panel, draws its curve as it learns, shows it live, and runs the policy it exported', async () => {
     await page.getByTestId('task-select').selectOption('cartpole-swingup');
     await page.getByTestId('tab-training').click();
+    // Start trains the task on screen: wait for the switch from the Go2-W to land (slow on a loaded machine),
+    // or the run trains the Go2-W, which the cart-pole on screen then cannot watch.
+    await expect.poll(async () => page.getByTestId('training-panel').textContent(), POLL).toContain('Train PPO on Cart-pole swing-up');
     await page.getByTestId('training-minutes').fill('0.1');
     await page.getByTestId('training-envs').fill('8');
     await page.getByTestId('training-start').click();
