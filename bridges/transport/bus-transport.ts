@@ -115,7 +115,19 @@ export class BusTransport {
 
   private attempt(packet: Uint8Array, options: TransactOptions, timeoutMs: number): Promise<DecodedPacket[]> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(), timeoutMs);
+      // A timeout counts only time this process could listen. After a stall (a GC pause, a busy event
+      // loop, a descheduled process on a loaded machine) the timer fires late, ahead of reading the reply
+      // that may have arrived meanwhile (the event loop runs expired timers before it polls for input):
+      // such an attempt gets one more timeout's time from then.
+      const armed = performance.now();
+      let stalled = false;
+      const expire = () => {
+        if (!stalled && performance.now() - armed > 2 * timeoutMs) {
+          stalled = true;
+          timer = setTimeout(expire, timeoutMs);
+        } else finish();
+      };
+      let timer = setTimeout(expire, timeoutMs);
       const finish = () => {
         clearTimeout(timer);
         if (this.waiter === waiter) this.waiter = undefined;
