@@ -4,7 +4,7 @@
  * event loop runs expired timers before it polls for input, so a timer alone would call it a timeout.
  */
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ScsDecoder, ping } from '../../bridges/buses/feetech/scs-protocol.ts';
 import { BusTransport } from '../../bridges/transport/bus-transport.ts';
 import type { ByteLink } from '../../bridges/transport/byte-link.ts';
@@ -19,18 +19,12 @@ function stall(ms: number): void {
   while (performance.now() < end);
 }
 
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-
 describe.skipIf(!hasSocat)('a bus transaction across a stall', () => {
   it('takes the reply that arrived during the stall instead of timing out', async () => {
     const bus = await VirtualBusProcess.start('feetech', [{ id: 1, model: 'sts3215' }]);
-    cleanup.push(() => bus.stop());
+    onTestFinished(() => bus.stop());
     const serial = await SerialLink.open(bus.port, 1_000_000);
-    cleanup.push(() => serial.close());
+    onTestFinished(() => serial.close());
     // The stall begins once the request has left: the servo answers within a millisecond or two,
     // long before the 20 ms timeout, while this process cannot look.
     let stalls = 0;
