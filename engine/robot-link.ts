@@ -16,6 +16,7 @@ import { loadRobotFile, makeRobot } from '../bridges/robot-file.ts';
 import { EndEffectorJog } from '../bridges/teleop/end-effector-jog.ts';
 import { loadRapier } from '../sim/rapier/load-rapier.ts';
 import type { RobotState } from '../sim/robot/robot.ts';
+import type { SceneDescription } from '../sim/scene.ts';
 import type { Session } from './session.ts';
 
 /** How often the panel's state goes out while a robot is connected. */
@@ -95,8 +96,8 @@ export class RobotLink {
       const scene = s.task.scene;
       const sliders: Record<string, number> = {};
       for (const a of scene.actuators) {
-        const k = robot.capabilities.joints.indexOf(scene.joints[a.joint]!.name);
-        if (k >= 0) sliders[a.name] = here.position[k]!;
+        const position = readingOf(robot, scene, here, a.joint);
+        if (position !== undefined) sliders[a.name] = position;
       }
       await s.setParams('controller', sliders);
       await s.attachRobot(new MeasuredRobot(driven, { read: (_ms, state) => (this.last = state) }));
@@ -153,7 +154,7 @@ export class RobotLink {
     const next = kinematics.step(q, delta, (j) => byJoint.has(j));
     const sliders: Record<string, number> = {};
     for (const [j, a] of byJoint) {
-      const measured = this.last?.position[this.robot.capabilities.joints.indexOf(scene.joints[j]!.name)];
+      const measured = this.last && readingOf(this.robot, scene, this.last, j);
       const goal = measured !== undefined && Number.isFinite(measured) ? Math.min(measured + JOG_LEAD, Math.max(measured - JOG_LEAD, next[j]!)) : next[j]!;
       sliders[a.name] = Math.min(a.ctrlRange[1], Math.max(a.ctrlRange[0], goal));
     }
@@ -210,8 +211,7 @@ export class RobotLink {
   /** The tool point for a reading, by forward kinematics of the robot model. */
   private toolAt(reading: RobotState): { body: string; position: [number, number, number] } {
     const kinematics = this.kinematics!;
-    const joints = this.robot!.capabilities.joints;
-    const q = kinematics.scene.joints.map((j) => reading.position[joints.indexOf(j.name)] ?? 0);
+    const q = kinematics.scene.joints.map((_, j) => readingOf(this.robot!, kinematics.scene, reading, j) ?? 0);
     return { body: kinematics.bodyName, position: kinematics.toolPoint(q) };
   }
 
@@ -224,4 +224,10 @@ export class RobotLink {
   async dispose(): Promise<void> {
     await this.disconnect();
   }
+}
+
+/** The robot's reading of the model's joint `j` (matched by name); undefined where the robot has no such joint. */
+function readingOf(robot: RealRobot, scene: SceneDescription, reading: RobotState, j: number): number | undefined {
+  const k = robot.capabilities.joints.indexOf(scene.joints[j]!.name);
+  return k >= 0 ? reading.position[k] : undefined;
 }
