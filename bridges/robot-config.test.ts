@@ -19,6 +19,15 @@ describe('robot configuration', () => {
     }
   });
 
+  it('the virtual SO-101s are the real ones with a calibration, so deploy and teleop run on virtual buses', () => {
+    for (const role of ['follower', 'leader']) {
+      const real = loadRobotConfig(configFile(role));
+      const virtual = loadRobotConfig(configFile(`virtual-${role}`));
+      expect(virtual).toMatchObject({ role: real.role, motors: real.motors, limits: real.limits, safety: real.safety });
+      expect(Object.keys(virtual.calibration).sort()).toEqual(Object.keys(real.motors).sort());
+    }
+  });
+
   it('fills defaults', () => {
     const c = parseRobotConfig({ version: 1, name: 'x', bus: { type: 'dynamixel', port: '/dev/ttyUSB0' }, motors: { j: { id: 1, model: 'xl330-m288' } } });
     expect(c.bus.baud).toBe(1_000_000);

@@ -8,8 +8,8 @@ const USAGE = `usage: actuate <command> [options]
 
   tasks [--json]                     list tasks and their default controllers
   controllers [--json]               list controllers
-  run (--task T | --robot FILE) [--controller C] [--seconds S] [--seed N] [--set key=value …] [--json]
-      [--engine rapier|mujoco]
+  run (--task T | --robot FILE [--package name=dir …] [--keyframe NAME]) [--controller C] [--seconds S] [--seed N]
+      [--set key=value …] [--json] [--engine rapier|mujoco]
       [--record FILE.mcap] [--ros1 [MASTER_URI]] [--rosbridge URL] [--ros-ns NS] [--ros-rate HZ]
                                      run the closed loop headless (keys: task.<param>, controller.<param>, cost.<term>);
                                      without --controller, the task's default controller
@@ -29,7 +29,8 @@ const USAGE = `usage: actuate <command> [options]
                                      with --exec-noise, C's actions are executed with Gaussian noise σ (fraction of the actuator's
                                      half range) and its clean ones recorded (DART)
   replay FILE.mcap [--json]          what a recording holds: duration, topics, message counts, gaps (recovers an unclosed file)
-  serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …] [--engine rapier|mujoco]
+  serve [--port P] [--host H] [--no-token] [--models DIR …] [--robots DIR …] [--runs DIR …] [--package name=dir …]
+        [--engine rapier|mujoco]
                                      serve the studio and the engine protocol on 127.0.0.1 (or --host), guarded by a new
                                      random token (printed once in the address; --no-token on loopback only; --token T or
                                      ACTUATE_TOKEN to choose it); clients open files only in assets/, models/ and the
@@ -42,8 +43,9 @@ const USAGE = `usage: actuate <command> [options]
   robot inspect <file> [--package name=dir …] [--floating] [--json]
                                      summarise a URDF or MJCF robot (exit 1 with the error for a bad file)
   robot ports [--json]               list serial ports
-  robot scan --bus dynamixel|feetech --port P [--baud B] [--ids 1-20] [--timeout MS] [--json]
-                                     ping servo IDs on a bus: [{id, model, firmware}]
+  robot scan --bus dynamixel|feetech --port P [--baud B] [--ids A-B] [--timeout MS] [--json]
+                                     ping servo IDs on a bus: [{id, model, firmware}]; --ids 0-252 by default
+                                     (≈ 0.1 s per missing ID: --ids 1-6 for a six-servo arm is quicker)
   robot read --robot FILE [--port P] [--json]
                                      read joint positions, velocities, load, temperature, voltage, faults (torque stays off)
   robot calibrate --robot FILE [--port P] [--yes --seconds S] [--out FILE]
@@ -64,7 +66,9 @@ const USAGE = `usage: actuate <command> [options]
   policy run <model.onnx> --input <file.json> [--json]
                                      feed named inputs ({"obs": [[…]]}) and print the named outputs
   train --task T --algo ppo --out DIR [--envs N] [--workers W] [--minutes M | --steps N] [--seed S]
-        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--init-noise-std 1] [--json]
+        [--set task.key=value …] [--resume DIR] [--hidden 256,128,64] [--init-noise-std 1] [--steps-per-env 24]
+        [--lr 0.001] [--lr-schedule adaptive|fixed] [--episode-seconds S] [--randomize] [--checkpoint-every 10]
+        [--keep-exports] [--json]
                                      train a policy; DIR gets metrics.jsonl, checkpoint.json, policy.onnx + policy.card.json
   train --algo diffusion --demos demos.mcap … --out DIR [--steps N | --minutes M] [--seed S] [--hidden 256,256,256]
         [--horizon 16] [--obs-horizon 2] [--action-steps 8] [--batch 256] [--lr 0.001] [--all-episodes]

@@ -1,5 +1,6 @@
 /**
- * The ROS flags `run` and `serve` share: `--ros1 [MASTER_URI]` (default $ROS_MASTER_URI),
+ * The ROS flags `run` and `serve` share: `--ros1 [MASTER_URI]` (default $ROS_MASTER_URI, else roscore's own
+ * address on this machine),
  * `--rosbridge URL` (a rosbridge v2 server, ROS 1 or ROS 2), `--ros-ns NS` (topic prefix), `--ros-rate HZ`
  * (publications per second), `--ros-topic KEY=NAME` (another name for a topic, repeatable) and
  * `--ros-joints A,B` (the joints `joint_states` carries, in that order; default all). Taken out
@@ -9,6 +10,9 @@ import { checkTopicNames, type RosTopicKey } from '../engine/ros-session.ts';
 import { UsageError } from './usage-error.ts';
 
 type Topics = Partial<Record<RosTopicKey, string>>;
+
+/** Where `roscore` listens by default. */
+const DEFAULT_MASTER_URI = 'http://127.0.0.1:11311';
 
 export interface RosOptions {
   ros1?: { masterUri: string; namespace?: string; rateHz: number; topics?: Topics; joints?: string[] };
@@ -28,8 +32,8 @@ export function takeRosOptions(argv: string[]): { rest: string[]; ros: RosOption
     const next = argv[i + 1];
     const hasValue = next !== undefined && !next.startsWith('--');
     if (arg === '--ros1') {
-      masterUri = hasValue ? argv[++i]! : process.env.ROS_MASTER_URI;
-      if (!masterUri) throw new UsageError('--ros1 needs a master URI (e.g. --ros1 http://127.0.0.1:11311) or ROS_MASTER_URI set');
+      // A bare `roscore` listens there and sets no ROS_MASTER_URI (only a sourced setup.bash does).
+      masterUri = hasValue ? argv[++i]! : process.env.ROS_MASTER_URI || DEFAULT_MASTER_URI;
     } else if (arg === '--rosbridge') {
       if (!hasValue) throw new UsageError('--rosbridge needs a URL, e.g. --rosbridge ws://127.0.0.1:9090');
       bridgeUrl = argv[++i];

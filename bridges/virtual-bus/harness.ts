@@ -5,11 +5,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BusKind } from '../buses/motor-model.ts';
 import type { Injection, VirtualServoSpec } from './virtual-bus.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** Run from the sources, the program needs tsx — found from here, not from wherever the user stands. */
+const LOADER = MAIN.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
 
 export type BusEvent = { event: string; id?: number; register?: string; value?: number; [k: string]: unknown };
 
@@ -35,7 +38,7 @@ export class VirtualBusProcess {
 
   static async start(bus: BusKind, servos: readonly VirtualServoSpec[], timeoutMs = 60_000): Promise<VirtualBusProcess> {
     const args = servos.map((s) => `--servo=${s.id}:${s.model}${s.position !== undefined ? `:${s.position}` : ''}`);
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--bus', bus, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...LOADER, MAIN, '--bus', bus, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     const vb = new VirtualBusProcess(child);
     let ready: BusEvent;
     try {

@@ -11,7 +11,7 @@ import { onnxPolicy } from './onnx-policy.ts';
 /** A linear policy raw = obs · W on the pendulum: obs = [q, 0.5·dq, last raw action]; torque = 2·raw. */
 const W = [-3, -1, 0.5];
 
-function writePolicy(overrides: { controlHz?: number; joints?: string[]; type?: string } = {}): string {
+function writePolicy(overrides: { controlHz?: number; physicsHz?: number; joints?: string[]; type?: string } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'onnx-policy-'));
   writeFileSync(join(dir, 'policy.onnx'), mlpModel([{ weight: Float32Array.from(W), bias: new Float32Array(1), inSize: 3, outSize: 1, activation: 'none' }], { batch: 1 }));
   const joints = overrides.joints ?? ['hinge'];
@@ -34,7 +34,7 @@ function writePolicy(overrides: { controlHz?: number; joints?: string[]; type?: 
       },
       action: { type: overrides.type ?? 'torque', scale: 2, clip: [-10, 10] },
       pd: { stiffness: [0], damping: [0] },
-      rates: { controlHz: overrides.controlHz ?? 50, physicsHz: 100 },
+      rates: { controlHz: overrides.controlHz ?? 50, physicsHz: overrides.physicsHz ?? 100 },
     },
     provenance: { source: 'written by this test', license: 'MIT' },
   };
@@ -77,6 +77,19 @@ describe('onnx-policy', () => {
     const next = await controller.act(state(-0.5, 0), 0.04);
     expect(next[0]).not.toBe(a0[0]);
     await controller.dispose();
+  });
+
+  it('warns when the physics steps coarser than the policy was trained at, not finer', async () => {
+    // The pendulum steps at 10 ms.
+    const warningsAt = async (physicsHz: number) => {
+      const { controller } = await controllerFor(writePolicy({ physicsHz }));
+      const info = controller.info?.() ?? {};
+      await controller.dispose();
+      return info.warnings;
+    };
+    expect(await warningsAt(200)).toBe('the physics steps 10 ms, the policy was trained at 5 ms');
+    expect(await warningsAt(100)).toBeUndefined();
+    expect(await warningsAt(50)).toBeUndefined();
   });
 
   it('names the card joints the robot lacks and the actuators that take other commands', async () => {
