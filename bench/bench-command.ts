@@ -23,9 +23,10 @@ import { studioOverhead } from './suites/studio-overhead.ts';
 import { learnerThroughput } from './suites/learner.ts';
 import { worldModelLearner } from './suites/world-model-learner.ts';
 import { vecEnvSteps } from './suites/vec-env.ts';
+import { vecEnvLayout } from './suites/vec-env-layout.ts';
 import { projectPath } from '../sim/project-paths.ts';
 
-export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, stepUs, onnxInference, mppiOnnxReplan, jointModels, livePlanning, serialBus, deployLoop, teleopLoop, recordingOverhead, ros1Loopback, learnerThroughput, worldModelLearner, vecEnvSteps, editStormSuite];
+export const SUITES: readonly BenchSuite[] = [cliStart, studioOverhead, rolloutScaling, mppiReplan, rapierBuilds, mujocoComparison, stepUs, onnxInference, mppiOnnxReplan, jointModels, livePlanning, serialBus, deployLoop, teleopLoop, recordingOverhead, ros1Loopback, learnerThroughput, worldModelLearner, vecEnvSteps, vecEnvLayout, editStormSuite];
 
 export async function benchCommand(argv: string[], suites: readonly BenchSuite[] = SUITES): Promise<number> {
   const { values } = parseArgs({
