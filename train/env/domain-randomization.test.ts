@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadRapier } from '../../sim/rapier/load-rapier.ts';
 import { Random } from '../../sim/random.ts';
 import { policyLayout } from '../policy-layout.ts';
-import { baseBody, bodyMass, checkRandomization, randomizeScene, taskRandomization, TASK_RANDOMIZATION } from './domain-randomization.ts';
+import { baseBody, bodyMass, checkRandomization, pushRobot, randomizeScene, taskRandomization, TASK_RANDOMIZATION } from './domain-randomization.ts';
+import { BODY_STATE_SIZE } from '../../sim/scene.ts';
 import { buildTask } from './task-build.ts';
 import { VecEnv } from './vec-env.ts';
 
@@ -85,6 +86,46 @@ describe('domain randomization', () => {
     for (const e of [strong, reference, late, noisy, clean]) e.dispose();
   });
 
+  it('pushes the robot every interval: the base gets a random horizontal velocity, every body the same change', async () => {
+    const R = await loadRapier();
+    const { task } = buildTask('ant-walk', {});
+    const base = baseBody(task.scene);
+    const state = task.reset(new Random(1));
+    for (let i = 0; i < task.scene.bodies.length; i++) state[i * BODY_STATE_SIZE + 7] = 0.1 * i;
+    const before = state.slice();
+    pushRobot(state, task.scene, 0.5, new Random(2));
+    const dx = state[base * BODY_STATE_SIZE + 7]! - before[base * BODY_STATE_SIZE + 7]!;
+    expect(Math.abs(state[base * BODY_STATE_SIZE + 7]!)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(state[base * BODY_STATE_SIZE + 8]!)).toBeLessThanOrEqual(0.5);
+    task.scene.bodies.forEach((b, i) => {
+      if (b.kind === 'dynamic') expect(state[i * BODY_STATE_SIZE + 7]! - before[i * BODY_STATE_SIZE + 7]!).toBeCloseTo(dx, 12);
+      // Heights and vertical speeds are left alone.
+      expect(state[i * BODY_STATE_SIZE + 2]).toBe(before[i * BODY_STATE_SIZE + 2]);
+      expect(state[i * BODY_STATE_SIZE + 9]).toBe(before[i * BODY_STATE_SIZE + 9]);
+    });
+
+    // In the environments: identical to unpushed ones until the first push (after 3 steps), then apart.
+    const layout = policyLayout(task);
+    const pushed = new VecEnv(R, task, layout, 2, 1, 0, { randomization: { pushes: { intervalSeconds: 3 * task.timing.controlDt, maxVelocity: 1 } } });
+    const plain = new VecEnv(R, task, layout, 2, 1);
+    // Both environments' base velocity, x and y.
+    const speed = (env: VecEnv) => (env as unknown as EnvInternals).envs.flatMap((e) => [e.state[base * BODY_STATE_SIZE + 7]!, e.state[base * BODY_STATE_SIZE + 8]!]);
+    pushed.reset();
+    plain.reset();
+    const zero = new Float32Array(2 * layout.actionDim);
+    for (let k = 0; k < 3; k++) {
+      pushed.step(zero);
+      plain.step(zero);
+      expect(speed(pushed)).toEqual(speed(plain));
+    }
+    pushed.step(zero);
+    plain.step(zero);
+    const apart = speed(pushed).reduce((m, v, k) => Math.max(m, Math.abs(v - speed(plain)[k]!)), 0);
+    expect(apart).toBeGreaterThan(0.05);
+    pushed.dispose();
+    plain.dispose();
+  });
+
   it('is declared per task and rejects ranges a user could get wrong, naming the field', () => {
     expect(taskRandomization('go2-walk').friction).toEqual([0.5, 1.25]);
     for (const [id, r] of Object.entries(TASK_RANDOMIZATION)) expect(() => checkRandomization(r, id)).not.toThrow();
@@ -92,5 +133,6 @@ describe('domain randomization', () => {
     expect(() => checkRandomization({ friction: [1.2, 0.5] }, 'r')).toThrow('r.friction: expected [lo, hi] with lo ≤ hi, got [1.2,0.5]');
     expect(() => checkRandomization({ actionLatency: 2 }, 'r')).toThrow('r.actionLatency: a probability in [0, 1], got 2');
     expect(() => checkRandomization({ observationNoise: -1 }, 'r')).toThrow('r.observationNoise: expected ≥ 0, got -1');
+    expect(() => checkRandomization({ pushes: { intervalSeconds: 0, maxVelocity: 1 } }, 'r')).toThrow('r.pushes: expected intervalSeconds > 0 and maxVelocity ≥ 0, got {"intervalSeconds":0,"maxVelocity":1}');
   });
 });

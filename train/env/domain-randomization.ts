@@ -5,13 +5,13 @@
  *
  * Per environment, once (each environment has its own Rapier world): contact friction and the base's
  * added mass. Per episode: motor strength and whether actions arrive one control step late. Per step:
- * observation noise.
+ * observation noise. Every few seconds: a push.
  */
 import type { SceneDescription } from '../../protocol/scene.ts';
 import type { Rapier } from '../../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
 import type { Random } from '../../sim/random.ts';
-import { floatingBase } from '../../sim/scene.ts';
+import { BODY_STATE_SIZE, floatingBase } from '../../sim/scene.ts';
 
 export interface DomainRandomization {
   /** Multiplies every geom's contact friction, uniform in [lo, hi]. */
@@ -24,6 +24,11 @@ export interface DomainRandomization {
   observationNoise?: number;
   /** Probability that an episode applies each action one control step late (else at once). */
   actionLatency?: number;
+  /**
+   * legged_gym's push_robots: every `intervalSeconds` of an episode the robot is shoved — the base's
+   * horizontal velocity set to a random one, each component uniform in ±`maxVelocity` m/s.
+   */
+  pushes?: { intervalSeconds: number; maxVelocity: number };
 }
 
 /** Rapier's contact friction when a geom names none (sim/rapier/physics-world.ts). */
@@ -33,8 +38,8 @@ const DEFAULT_FRICTION = 0.8;
 export const TASK_RANDOMIZATION: Record<string, DomainRandomization> = {
   'cartpole-swingup': { addedBaseMass: [-0.2, 0.2], motorStrength: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5 },
   'pendulum-swingup': { motorStrength: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5 },
-  'ant-walk': { friction: [0.5, 1.25], addedBaseMass: [-0.1, 0.1], motorStrength: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5 },
-  'go2-walk': { friction: [0.5, 1.25], addedBaseMass: [-1, 1], motorStrength: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5 },
+  'ant-walk': { friction: [0.5, 1.25], addedBaseMass: [-0.1, 0.1], motorStrength: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5, pushes: { intervalSeconds: 4, maxVelocity: 0.5 } },
+  'go2-walk': { friction: [0.5, 1.25], addedBaseMass: [-1, 1], motorStrength: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5, pushes: { intervalSeconds: 15, maxVelocity: 1 } },
 };
 
 export function taskRandomization(taskId: string): DomainRandomization {
@@ -101,4 +106,20 @@ export function checkRandomization(r: DomainRandomization, label: string): void 
   if (r.friction && r.friction[0] < 0) throw new Error(`${label}.friction: a friction factor cannot be negative (${r.friction[0]})`);
   if (r.observationNoise !== undefined && !(r.observationNoise >= 0)) throw new Error(`${label}.observationNoise: expected ≥ 0, got ${r.observationNoise}`);
   if (r.actionLatency !== undefined && !(r.actionLatency >= 0 && r.actionLatency <= 1)) throw new Error(`${label}.actionLatency: a probability in [0, 1], got ${r.actionLatency}`);
+  if (r.pushes && !(r.pushes.intervalSeconds > 0 && r.pushes.maxVelocity >= 0)) throw new Error(`${label}.pushes: expected intervalSeconds > 0 and maxVelocity ≥ 0, got ${JSON.stringify(r.pushes)}`);
+}
+
+/**
+ * Shoves a robot (legged_gym's _push_robots): the base's horizontal velocity becomes a random one, and every
+ * other moving body gets the same change, so the joints between them are not torn apart.
+ */
+export function pushRobot(state: Float64Array, scene: SceneDescription, maxVelocity: number, random: Random): void {
+  const base = baseBody(scene) * BODY_STATE_SIZE;
+  const dx = random.range(-maxVelocity, maxVelocity) - state[base + 7]!;
+  const dy = random.range(-maxVelocity, maxVelocity) - state[base + 8]!;
+  scene.bodies.forEach((b, i) => {
+    if (b.kind !== 'dynamic') return;
+    state[i * BODY_STATE_SIZE + 7] = state[i * BODY_STATE_SIZE + 7]! + dx;
+    state[i * BODY_STATE_SIZE + 8] = state[i * BODY_STATE_SIZE + 8]! + dy;
+  });
 }

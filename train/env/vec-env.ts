@@ -17,7 +17,7 @@ import { SceneRobotReader } from '../../sim/robot/scene-robot-state.ts';
 import type { SceneDescription } from '../../sim/scene.ts';
 import { policyCommand, type TaskInstance, type TaskMonitor } from '../../sim/task.ts';
 import { toFeatures, type PolicyLayout } from '../policy-layout.ts';
-import { baseBody, bodyMass, checkRandomization, drawEpisode, randomizeScene, type DomainRandomization } from './domain-randomization.ts';
+import { baseBody, bodyMass, checkRandomization, drawEpisode, pushRobot, randomizeScene, type DomainRandomization } from './domain-randomization.ts';
 
 /** An episode that ended during a step. */
 export interface EpisodeEnd {
@@ -124,6 +124,8 @@ export class VecEnv {
   /** Reads each environment as a robot, exactly as onnx-policy reads a simulated robot. */
   private readonly reader: SceneRobotReader;
   private readonly obsScratch: Float32Array<ArrayBuffer>;
+  /** Control steps between pushes (0: none). */
+  private readonly pushSteps: number;
 
   constructor(
     private readonly R: Rapier,
@@ -148,6 +150,7 @@ export class VecEnv {
     this.obsScratch = new Float32Array(layout.obsDim);
     const dr = options.randomization;
     if (dr) checkRandomization(dr, 'randomization');
+    this.pushSteps = dr?.pushes ? Math.max(1, Math.round(dr.pushes.intervalSeconds / task.timing.controlDt)) : 0;
     const perWorld = dr && (dr.friction || dr.addedBaseMass);
     const baseMass = perWorld ? bodyMass(R, task.scene, baseBody(task.scene)) : 0;
     for (let i = 0; i < count; i++) {
@@ -207,6 +210,10 @@ export class VecEnv {
         env.pending.set(raw);
         this.applyAction(late, env.strength);
       } else this.applyAction(raw, env.strength);
+      if (this.pushSteps && env.steps > 0 && env.steps % this.pushSteps === 0) {
+        pushRobot(env.state, env.scene, this.options.randomization!.pushes!.maxVelocity, env.random);
+        env.world.setState(env.state);
+      }
       for (let s = 0; s < this.substeps; s++) env.world.step(this.ctrl);
       env.world.getState(env.state);
       for (let a = 0; a < A; a++) env.lastRaw[a] = raw[a]!;
