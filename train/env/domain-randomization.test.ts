@@ -10,6 +10,23 @@ import { VecEnv } from './vec-env.ts';
 type EnvInternals = { envs: { state: Float64Array; strength: Float64Array; delayed: boolean }[] };
 
 describe('domain randomization', () => {
+  it("scales each servo's kp and kd together per world, leaving torque actuators and the task scene alone", () => {
+    const { task } = buildTask('go2-walk', {});
+    const before = JSON.stringify(task.scene.actuators);
+    const scene = randomizeScene(task.scene, { servoGains: [0.5, 1.5] }, new Random(4), 0);
+    const factors = scene.actuators.map((a, i) => a.kp! / task.scene.actuators[i]!.kp!);
+    scene.actuators.forEach((a, i) => {
+      expect(task.scene.actuators[i]!.kind).toBe('position');
+      expect(a.kv! / task.scene.actuators[i]!.kv!).toBeCloseTo(factors[i]!, 12);
+    });
+    for (const f of factors) expect(f >= 0.5 && f <= 1.5).toBe(true);
+    expect(new Set(factors).size).toBe(factors.length);
+    expect(JSON.stringify(task.scene.actuators)).toBe(before);
+    const cartpole = buildTask('cartpole-swingup', {}).task.scene;
+    expect(randomizeScene(cartpole, { servoGains: [0.5, 1.5] }, new Random(4), 0).actuators).toEqual(cartpole.actuators);
+    expect(() => checkRandomization({ servoGains: [0, 1] }, 'r')).toThrow('r.servoGains: a gain factor must be > 0, got 0');
+  });
+
   it('varies friction and base mass per world within the declared ranges, leaving the task scene alone', async () => {
     const R = await loadRapier();
     const { task } = buildTask('ant-walk', {});

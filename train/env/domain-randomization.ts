@@ -3,8 +3,8 @@
  * does not overfit one exact simulator (legged_gym's `domain_rand`, plus the observation noise and the
  * 0–1 step action latency of the stochastic-execution-delay paper in the seed list).
  *
- * Per environment, once (each environment has its own Rapier world): contact friction and the base's
- * added mass. Per episode: motor strength and whether actions arrive one control step late. Per step:
+ * Per environment, once (each environment has its own Rapier world): contact friction, the base's
+ * added mass and servo gains. Per episode: motor strength and whether actions arrive one control step late. Per step:
  * observation noise. Every few seconds: a push.
  */
 import type { SceneDescription } from '../../protocol/scene.ts';
@@ -18,8 +18,10 @@ export interface DomainRandomization {
   friction?: [number, number];
   /** Added to the base body's mass, kg, uniform in [lo, hi] (the floating base, else the first moving body). */
   addedBaseMass?: [number, number];
-  /** Multiplies each torque command, uniform in [lo, hi] per actuator and episode. */
+  /** Multiplies each torque command, uniform in [lo, hi] per actuator and episode (torque actuators). */
   motorStrength?: [number, number];
+  /** Multiplies each servo's kp and kd, uniform in [lo, hi] per actuator and environment (position and velocity servos). */
+  servoGains?: [number, number];
   /** Standard deviation of Gaussian noise added to every card observation entry. */
   observationNoise?: number;
   /** Probability that an episode applies each action one control step late (else at once). */
@@ -38,8 +40,8 @@ const DEFAULT_FRICTION = 0.8;
 export const TASK_RANDOMIZATION: Record<string, DomainRandomization> = {
   'cartpole-swingup': { addedBaseMass: [-0.2, 0.2], motorStrength: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5 },
   'pendulum-swingup': { motorStrength: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5 },
-  'ant-walk': { friction: [0.5, 1.25], addedBaseMass: [-0.1, 0.1], motorStrength: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5, pushes: { intervalSeconds: 4, maxVelocity: 0.5 } },
-  'go2-walk': { friction: [0.5, 1.25], addedBaseMass: [-1, 1], motorStrength: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5, pushes: { intervalSeconds: 15, maxVelocity: 1 } },
+  'ant-walk': { friction: [0.5, 1.25], addedBaseMass: [-0.1, 0.1], servoGains: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5, pushes: { intervalSeconds: 4, maxVelocity: 0.5 } },
+  'go2-walk': { friction: [0.5, 1.25], addedBaseMass: [-1, 1], servoGains: [0.9, 1.1], observationNoise: 0.01, actionLatency: 0.5, pushes: { intervalSeconds: 15, maxVelocity: 1 } },
 };
 
 export function taskRandomization(taskId: string): DomainRandomization {
@@ -72,10 +74,10 @@ export function bodyMass(R: Rapier, scene: SceneDescription, index: number): num
 
 /**
  * One environment's scene: friction scaled, base mass `baseMass + added` (baseMass is the body's mass
- * as Rapier computed it, which geom densities may define). The input scene is not changed.
+ * as Rapier computed it, which geom densities may define), servo gains scaled. The input scene is not changed.
  */
 export function randomizeScene(scene: SceneDescription, r: DomainRandomization, random: Random, baseMass: number): SceneDescription {
-  const out: SceneDescription = { ...scene, bodies: scene.bodies.map((b) => ({ ...b, geoms: b.geoms.map((g) => ({ ...g })) })) };
+  const out: SceneDescription = { ...scene, bodies: scene.bodies.map((b) => ({ ...b, geoms: b.geoms.map((g) => ({ ...g })) })), actuators: scene.actuators.map((a) => ({ ...a })) };
   if (r.friction) {
     const k = random.range(...r.friction);
     for (const b of out.bodies) for (const g of b.geoms) g.friction = (g.friction ?? DEFAULT_FRICTION) * k;
@@ -88,6 +90,14 @@ export function randomizeScene(scene: SceneDescription, r: DomainRandomization, 
     if (body.inertial) body.inertial = { ...body.inertial, mass };
     else body.mass = mass;
   }
+  if (r.servoGains) {
+    for (const a of out.actuators) {
+      if ((a.kind ?? 'motor') === 'motor') continue;
+      const k = random.range(...r.servoGains);
+      if (a.kp !== undefined) a.kp *= k;
+      if (a.kv !== undefined) a.kv *= k;
+    }
+  }
   return out;
 }
 
@@ -99,11 +109,12 @@ export function drawEpisode(r: DomainRandomization, random: Random, actuators: n
 
 /** Checks ranges as a user would write them (lo ≤ hi, probabilities in [0, 1], noise ≥ 0), naming the field. */
 export function checkRandomization(r: DomainRandomization, label: string): void {
-  for (const key of ['friction', 'addedBaseMass', 'motorStrength'] as const) {
+  for (const key of ['friction', 'addedBaseMass', 'motorStrength', 'servoGains'] as const) {
     const range = r[key];
     if (range && !(range.length === 2 && Number.isFinite(range[0]) && Number.isFinite(range[1]) && range[0] <= range[1])) throw new Error(`${label}.${key}: expected [lo, hi] with lo ≤ hi, got ${JSON.stringify(range)}`);
   }
   if (r.friction && r.friction[0] < 0) throw new Error(`${label}.friction: a friction factor cannot be negative (${r.friction[0]})`);
+  if (r.servoGains && !(r.servoGains[0] > 0)) throw new Error(`${label}.servoGains: a gain factor must be > 0, got ${r.servoGains[0]}`);
   if (r.observationNoise !== undefined && !(r.observationNoise >= 0)) throw new Error(`${label}.observationNoise: expected ≥ 0, got ${r.observationNoise}`);
   if (r.actionLatency !== undefined && !(r.actionLatency >= 0 && r.actionLatency <= 1)) throw new Error(`${label}.actionLatency: a probability in [0, 1], got ${r.actionLatency}`);
   if (r.pushes && !(r.pushes.intervalSeconds > 0 && r.pushes.maxVelocity >= 0)) throw new Error(`${label}.pushes: expected intervalSeconds > 0 and maxVelocity ≥ 0, got ${JSON.stringify(r.pushes)}`);

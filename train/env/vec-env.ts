@@ -151,7 +151,7 @@ export class VecEnv {
     const dr = options.randomization;
     if (dr) checkRandomization(dr, 'randomization');
     this.pushSteps = dr?.pushes ? Math.max(1, Math.round(dr.pushes.intervalSeconds / task.timing.controlDt)) : 0;
-    const perWorld = dr && (dr.friction || dr.addedBaseMass);
+    const perWorld = dr && (dr.friction || dr.addedBaseMass || dr.servoGains);
     const baseMass = perWorld ? bodyMass(R, task.scene, baseBody(task.scene)) : 0;
     for (let i = 0; i < count; i++) {
       // One stream per environment, so results do not depend on how environments are split over workers.
