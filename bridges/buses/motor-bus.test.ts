@@ -28,10 +28,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('DynamixelBus against the virtual bus', () => {
   it('scans, sync reads and moves to a sync-written goal', async () => {
     const { bus } = dynamixel([{ id: 1, model: 'xl330-m288' }, { id: 4, model: 'xl430-w250', position: 1000 }]);
-    expect(await bus.scan([0, 1, 2, 3, 4])).toEqual([
+    const pinged: string[] = [];
+    expect(await bus.scan([0, 1, 2, 3, 4], undefined, 0, (id, i, found) => pinged.push(`${id}:${i}:${found}`))).toEqual([
       { id: 1, model: 'xl330-m288', modelNumber: 1200, firmware: 52 },
       { id: 4, model: 'xl430-w250', modelNumber: 1060, firmware: 52 },
     ]);
+    // Progress before each ping: the ID, its place in the sweep, the servos found so far.
+    expect(pinged).toEqual(['0:0:0', '1:1:0', '2:2:1', '3:3:1', '4:4:1']);
     const before = await bus.syncRead(['Present_Position', 'Present_Velocity', 'Present_Input_Voltage', 'Present_Temperature']);
     expect(before.get(4)).toMatchObject({ Present_Position: 1000, Present_Input_Voltage: 50, Present_Temperature: 31 });
     await bus.syncWrite('Goal_Position', new Map([[1, 2100], [4, 1000]]));

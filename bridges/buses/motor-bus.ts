@@ -104,9 +104,11 @@ export abstract class SerialMotorBus implements MotorBus {
    * Pings each ID. A full scan of 253 IDs waits `timeoutMs` for every absent one; checking the
    * configured motors passes their IDs and the bus's own timeout and retries.
    */
-  async scan(ids: readonly number[] = Array.from({ length: 253 }, (_, i) => i), timeoutMs = this.timeoutMs, retries = 0): Promise<FoundMotor[]> {
+  /** Pings every ID in turn; `onPing` hears each one before it is asked (progress for a long sweep). */
+  async scan(ids: readonly number[] = Array.from({ length: 253 }, (_, i) => i), timeoutMs = this.timeoutMs, retries = 0, onPing?: (id: number, index: number, found: number) => void): Promise<FoundMotor[]> {
     const found: FoundMotor[] = [];
-    for (const id of ids) {
+    for (const [index, id] of ids.entries()) {
+      onPing?.(id, index, found.length);
       let reply: DecodedPacket;
       try {
         reply = await this.ping(id, timeoutMs, retries);

@@ -74,7 +74,10 @@ async function scan(argv: string[]): Promise<string> {
   const bus = await openBus({ kind: values.bus, port: values.port, baud, timeoutMs });
   try {
     // One retry per ID: a first reply can be late (adapter latency timer, a busy machine).
-    const found = await bus.scan(parseIds(values.ids!), timeoutMs, 1);
+    const ids = parseIds(values.ids!);
+    const progress = !values.json && process.stderr.isTTY;
+    const found = await bus.scan(ids, timeoutMs, 1, progress ? (id, i, n) => process.stderr.write(`\rID ${id} (${i + 1} of ${ids.length}), ${n} found\x1b[K`) : undefined);
+    if (progress) process.stderr.write('\r\x1b[K');
     if (values.json) return JSON.stringify(found.map((f) => ({ id: f.id, model: f.model, firmware: f.firmware })));
     if (!found.length) return `no ${values.bus} servos answered on ${values.port} at ${baud} baud`;
     return found.map((f) => `ID ${String(f.id).padStart(3)}  ${f.model.padEnd(12)} (model ${f.modelNumber}, firmware ${f.firmware})`).join('\n');
