@@ -9,7 +9,7 @@
  */
 import { BODY_STATE_SIZE, type SceneDescription } from '../../sim/scene.ts';
 import { Random } from '../../sim/random.ts';
-import { loadRapier } from '../../sim/rapier/load-rapier.ts';
+import { loadRapier, type Rapier } from '../../sim/rapier/load-rapier.ts';
 import { PhysicsWorld } from '../../sim/rapier/physics-world.ts';
 import type { TaskInstance } from '../../sim/task.ts';
 import { buildTask } from '../../train/env/task-build.ts';
@@ -21,10 +21,17 @@ const STEPS = 100;
 /** Metres between neighbouring robots in the shared world (they cannot collide; this keeps the broad phase honest). */
 const SPACING = 1.5;
 
+/** The scene's fixed bodies (shared by every copy) and its moving ones (copied), by index. */
+function splitBodies(scene: SceneDescription): { shared: number[]; own: number[] } {
+  const shared: number[] = [];
+  const own: number[] = [];
+  scene.bodies.forEach((b, i) => (b.kind === 'fixed' ? shared : own).push(i));
+  return { shared, own };
+}
+
 /** `n` copies of a scene's dynamic bodies (their joints and actuators with them) on one copy of its fixed bodies. */
 export function replicateScene(scene: SceneDescription, n: number, spacing: number): SceneDescription {
-  const shared = scene.bodies.flatMap((b, i) => (b.kind === 'fixed' ? [i] : []));
-  const own = scene.bodies.flatMap((b, i) => (b.kind === 'fixed' ? [] : [i]));
+  const { shared, own } = splitBodies(scene);
   const out: SceneDescription = { ...scene, name: `${scene.name} ×${n}`, bodies: shared.map((i) => scene.bodies[i]!), joints: [], actuators: [], sensors: [], markers: [] };
   for (let copy = 0; copy < n; copy++) {
     const index = new Map(shared.map((b, k) => [b, k] as const));
@@ -47,8 +54,7 @@ export function replicateScene(scene: SceneDescription, n: number, spacing: numb
 /** The copies' reset states in the replicated scene's layout (the fixed bodies' from the first). */
 export function replicateStates(scene: SceneDescription, states: Float64Array[], spacing: number): Float64Array {
   const body = (s: Float64Array, i: number) => s.subarray(i * BODY_STATE_SIZE, (i + 1) * BODY_STATE_SIZE);
-  const shared = scene.bodies.flatMap((b, i) => (b.kind === 'fixed' ? [i] : []));
-  const own = scene.bodies.flatMap((b, i) => (b.kind === 'fixed' ? [] : [i]));
+  const { shared, own } = splitBodies(scene);
   const out = new Float64Array((shared.length + own.length * states.length) * BODY_STATE_SIZE);
   shared.forEach((b, k) => out.set(body(states[0]!, b), k * BODY_STATE_SIZE));
   let at = shared.length * BODY_STATE_SIZE;
@@ -67,7 +73,7 @@ interface Layout {
   dispose(): void;
 }
 
-function worldPerEnv(R: Awaited<ReturnType<typeof loadRapier>>, task: TaskInstance, states: Float64Array[], hold: Float64Array): Layout {
+function worldPerEnv(R: Rapier, task: TaskInstance, states: Float64Array[], hold: Float64Array): Layout {
   const worlds = states.map((s) => {
     const w = new PhysicsWorld(R, task.scene);
     w.setState(s);
@@ -76,7 +82,7 @@ function worldPerEnv(R: Awaited<ReturnType<typeof loadRapier>>, task: TaskInstan
   return { step: () => worlds.forEach((w) => w.step(hold)), dispose: () => worlds.forEach((w) => w.dispose()) };
 }
 
-function oneWorld(R: Awaited<ReturnType<typeof loadRapier>>, task: TaskInstance, states: Float64Array[], hold: Float64Array): Layout {
+function oneWorld(R: Rapier, task: TaskInstance, states: Float64Array[], hold: Float64Array): Layout {
   const world = new PhysicsWorld(R, replicateScene(task.scene, states.length, SPACING));
   world.setState(replicateStates(task.scene, states, SPACING));
   const holds = new Float64Array(hold.length * states.length);

@@ -102,9 +102,9 @@ export abstract class SerialMotorBus implements MotorBus {
 
   /**
    * Pings each ID. A full scan of 253 IDs waits `timeoutMs` for every absent one; checking the
-   * configured motors passes their IDs and the bus's own timeout and retries.
+   * configured motors passes their IDs and the bus's own timeout and retries. `onPing` hears each ID
+   * before it is asked (progress for a long sweep).
    */
-  /** Pings every ID in turn; `onPing` hears each one before it is asked (progress for a long sweep). */
   async scan(ids: readonly number[] = Array.from({ length: 253 }, (_, i) => i), timeoutMs = this.timeoutMs, retries = 0, onPing?: (id: number, index: number, found: number) => void): Promise<FoundMotor[]> {
     const found: FoundMotor[] = [];
     for (const [index, id] of ids.entries()) {
